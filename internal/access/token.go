@@ -1,0 +1,80 @@
+package access
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/ids"
+)
+
+// TokenConfig names the issuer and audience of access tokens and how long
+// they live.
+type TokenConfig struct {
+	Issuer   string
+	Audience string
+	TTL      time.Duration
+}
+
+// Tokens mints and verifies access tokens.
+type Tokens struct {
+	cfg  TokenConfig
+	keys *KeySet
+	now  func() time.Time
+}
+
+// NewTokens returns a token minter/verifier.
+func NewTokens(cfg TokenConfig, keys *KeySet, now func() time.Time) *Tokens {
+	return &Tokens{cfg: cfg, keys: keys, now: now}
+}
+
+// Keys returns the key set (for JWKS).
+func (t *Tokens) Keys() *KeySet { return t.keys }
+
+// TTL is how long an access token lives.
+func (t *Tokens) TTL() time.Duration { return t.cfg.TTL }
+
+// Mint signs an access token for userID.
+func (t *Tokens) Mint(userID string) (string, error) {
+	now := t.now()
+	claims := jwt.RegisteredClaims{
+		Issuer:    t.cfg.Issuer,
+		Subject:   userID,
+		Audience:  jwt.ClaimStrings{t.cfg.Audience},
+		ExpiresAt: jwt.NewNumericDate(now.Add(t.cfg.TTL)),
+		IssuedAt:  jwt.NewNumericDate(now),
+		ID:        ids.New(),
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, claims)
+	tok.Header["kid"] = t.keys.signKID
+	return tok.SignedString(t.keys.signKey)
+}
+
+// Verify checks an access token and returns its subject. The algorithm is
+// pinned to EdDSA (so "none" and HS256-with-the-public-key are refused),
+// the key is chosen by kid, and iss, aud and exp are required.
+func (t *Tokens) Verify(raw string) (string, error) {
+	var claims jwt.RegisteredClaims
+	_, err := jwt.ParseWithClaims(raw, &claims, func(tok *jwt.Token) (any, error) {
+		kid, _ := tok.Header["kid"].(string)
+		k, ok := t.keys.public[kid]
+		if !ok {
+			return nil, fmt.Errorf("unknown kid %q", kid)
+		}
+		return k, nil
+	},
+		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
+		jwt.WithIssuer(t.cfg.Issuer),
+		jwt.WithAudience(t.cfg.Audience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(30*time.Second),
+		jwt.WithTimeFunc(t.now),
+	)
+	if err != nil || claims.Subject == "" {
+		return "", errs.E(errs.Unauthenticated, "the access token is not valid")
+	}
+	return claims.Subject, nil
+}

@@ -1,0 +1,333 @@
+package access
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/ids"
+	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// UnitGetter finds units, to check and record where grants apply.
+type UnitGetter interface {
+	Get(ctx context.Context, id string) (*units.Unit, error)
+}
+
+// Users manages accounts and grants within the caller's scope.
+type Users struct {
+	store UserStore
+	units UnitGetter
+	authz *Authorizer
+	now   func() time.Time
+}
+
+// NewUsers wires the account service.
+func NewUsers(store UserStore, units UnitGetter, authz *Authorizer, now func() time.Time) *Users {
+	return &Users{store: store, units: units, authz: authz, now: now}
+}
+
+// GrantInput is a grant as a client asks for it.
+type GrantInput struct {
+	Role   Role
+	UnitID string
+}
+
+// NewUser is the input of Create.
+type NewUser struct {
+	Username    string
+	Password    string
+	DisplayName string
+	Grants      []GrantInput
+}
+
+// UserPatch holds the fields PATCH may change; nil means unchanged.
+type UserPatch struct {
+	DisplayName *string
+	Password    *string
+	Grants      *[]GrantInput
+}
+
+func normalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(norm.NFC.String(s))) }
+
+func checkUsername(f *errs.Fields, s string) {
+	if n := len(s); n < 3 || n > 64 {
+		f.Add("username", "must be 3 to 64 characters")
+		return
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("._-@", r)) {
+			f.Add("username", "may hold only a-z, 0-9, '.', '_', '-' and '@'")
+			return
+		}
+	}
+}
+
+func checkPassword(f *errs.Fields, pw string) {
+	if n := utf8.RuneCountInString(pw); n < 10 || n > 128 {
+		f.Add("password", "must be 10 to 128 characters")
+	}
+}
+
+func cleanDisplayName(f *errs.Fields, s string) string {
+	s = strings.Join(strings.Fields(norm.NFC.String(s)), " ")
+	if utf8.RuneCountInString(s) > 200 {
+		f.Add("displayName", "must be at most 200 characters")
+	}
+	return s
+}
+
+// resolveGrants checks every requested grant against the caller: the unit
+// must exist in the caller's scope (else it is reported as not found) and
+// the caller must be allowed to hand out that role there.
+func (s *Users) resolveGrants(ctx context.Context, c *Caller, in []GrantInput, f *errs.Fields) ([]Grant, error) {
+	if len(in) == 0 {
+		f.Add("grants", "at least one grant is required")
+		return nil, nil
+	}
+	if len(in) > 100 {
+		f.Add("grants", "at most 100 grants")
+		return nil, nil
+	}
+	out := make([]Grant, 0, len(in))
+	seen := map[GrantInput]bool{}
+	for i, g := range in {
+		field := fmt.Sprintf("grants[%d]", i)
+		if !s.authz.policy.ValidRole(g.Role) {
+			f.Add(field+".role", "must be one of admin, manager, editor, viewer, reporter")
+			continue
+		}
+		u, err := s.units.Get(ctx, g.UnitID)
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			return nil, err
+		}
+		if u == nil || !c.Scope.Covers(u.Path()) {
+			f.Add(field+".unitId", "no such unit")
+			continue
+		}
+		if !s.authz.CanGrant(c.Scope, u.Path(), g.Role) {
+			return nil, errs.E(errs.Forbidden, "you may not grant the role %s on unit %s", g.Role, u.ID)
+		}
+		if seen[g] {
+			continue
+		}
+		seen[g] = true
+		out = append(out, Grant{Role: g.Role, UnitID: u.ID, UnitPath: u.Path()})
+	}
+	return out, nil
+}
+
+// Create adds an account.
+func (s *Users) Create(ctx context.Context, c *Caller, in NewUser) (*User, error) {
+	var f errs.Fields
+	in.Username = normalizeUsername(in.Username)
+	checkUsername(&f, in.Username)
+	checkPassword(&f, in.Password)
+	display := cleanDisplayName(&f, in.DisplayName)
+	grants, err := s.resolveGrants(ctx, c, in.Grants, &f)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	return s.create(ctx, in.Username, in.Password, display, grants)
+}
+
+func (s *Users) create(ctx context.Context, username, password, display string, grants []Grant) (*User, error) {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	if display == "" {
+		display = username
+	}
+	t := s.now().UTC()
+	u := &User{ID: ids.New(), Username: username, DisplayName: display, PasswordHash: hash,
+		Grants: grants, Version: 1, CreatedAt: t, UpdatedAt: t}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// EnsureAdmin creates the bootstrap administrator on a database with no
+// users. With an empty password a random one is generated and returned, to
+// be shown once.
+func (s *Users) EnsureAdmin(ctx context.Context, password string) (created bool, generated string, err error) {
+	has, err := s.store.HasUsers(ctx)
+	if err != nil || has {
+		return false, "", err
+	}
+	if password == "" {
+		b := make([]byte, 18)
+		if _, err := rand.Read(b); err != nil {
+			return false, "", err
+		}
+		password = base64.RawURLEncoding.EncodeToString(b)
+		generated = password
+	}
+	root, err := s.units.Get(ctx, units.RootID)
+	if err != nil {
+		return false, "", err
+	}
+	_, err = s.create(ctx, "admin", password, "Administrator", []Grant{{Role: Admin, UnitID: root.ID, UnitPath: root.Path()}})
+	if errs.Is(err, errs.Conflict) { // another instance made it first
+		return false, "", nil
+	}
+	return err == nil, generated, err
+}
+
+// visible reports whether the caller may see u: itself, or a user with a
+// grant where the caller may read users.
+func (s *Users) visible(c *Caller, u *User) bool {
+	if u.ID == c.User.ID {
+		return true
+	}
+	for _, g := range u.Grants {
+		if s.authz.Allowed(c.Scope, g.UnitPath, ObjUser, Read) {
+			return true
+		}
+	}
+	return false
+}
+
+// manageable reports whether the caller may change u: it must be able to
+// hand out every grant u holds.
+func (s *Users) manageable(c *Caller, u *User) bool {
+	for _, g := range u.Grants {
+		if !s.authz.CanGrant(c.Scope, g.UnitPath, g.Role) {
+			return false
+		}
+	}
+	return true
+}
+
+// forCaller hides grants on units outside the caller's scope, so that an
+// account shared across subtrees does not reveal the other subtree.
+func forCaller(c *Caller, u *User) *User {
+	cp := *u
+	cp.Grants = nil
+	for _, g := range u.Grants {
+		if c.Scope.Covers(g.UnitPath) {
+			cp.Grants = append(cp.Grants, g)
+		}
+	}
+	return &cp
+}
+
+func (s *Users) load(ctx context.Context, c *Caller, id string) (*User, error) {
+	notFound := errs.E(errs.NotFound, "user not found")
+	if !ids.Valid(id) {
+		return nil, notFound
+	}
+	u, err := s.store.GetUser(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !s.visible(c, u) {
+		return nil, notFound
+	}
+	return u, nil
+}
+
+// Get returns an account in the caller's scope.
+func (s *Users) Get(ctx context.Context, c *Caller, id string) (*User, error) {
+	u, err := s.load(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	return forCaller(c, u), nil
+}
+
+// List lists the accounts in the caller's scope.
+func (s *Users) List(ctx context.Context, c *Caller, p page.Request) (page.Result[*User], error) {
+	var under []string
+	for _, g := range c.Scope.Grants {
+		if s.authz.policy.Allows(g.Role, ObjUser, Read) {
+			under = append(under, g.UnitID)
+		}
+	}
+	if len(under) == 0 {
+		return page.Result[*User]{}, errs.E(errs.Forbidden, "your role does not allow reading users")
+	}
+	res, err := s.store.ListUsers(ctx, under, p)
+	for i, u := range res.Items {
+		res.Items[i] = forCaller(c, u)
+	}
+	return res, err
+}
+
+// Update changes an account the caller may manage. ifVersion (If-Match),
+// when not zero, must be the stored version.
+func (s *Users) Update(ctx context.Context, c *Caller, id string, p UserPatch, ifVersion int) (*User, error) {
+	u, err := s.load(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	if ifVersion != 0 && ifVersion != u.Version {
+		return nil, errs.E(errs.VersionMismatch, "user %s is at version %d, not %d", u.ID, u.Version, ifVersion)
+	}
+	self := u.ID == c.User.ID
+	// People may change their own name and password; grants and other
+	// people's accounts need the right to manage every grant involved.
+	if (!self || p.Grants != nil) && !s.manageable(c, u) {
+		return nil, errs.E(errs.Forbidden, "you may not change this account")
+	}
+	next := *u
+	var f errs.Fields
+	if p.DisplayName != nil {
+		next.DisplayName = cleanDisplayName(&f, *p.DisplayName)
+		if next.DisplayName == "" {
+			next.DisplayName = u.Username
+		}
+	}
+	if p.Grants != nil {
+		g, err := s.resolveGrants(ctx, c, *p.Grants, &f)
+		if err != nil {
+			return nil, err
+		}
+		next.Grants = g
+	}
+	if p.Password != nil {
+		checkPassword(&f, *p.Password)
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	if p.Password != nil {
+		if next.PasswordHash, err = HashPassword(*p.Password); err != nil {
+			return nil, err
+		}
+	}
+	next.Version = u.Version + 1
+	next.UpdatedAt = s.now().UTC()
+	if err := s.store.UpdateUser(ctx, &next); err != nil {
+		return nil, err
+	}
+	return forCaller(c, &next), nil
+}
+
+// Delete removes an account the caller may manage; nobody deletes itself,
+// so that the last administrator cannot lock everyone out by mistake.
+func (s *Users) Delete(ctx context.Context, c *Caller, id string) error {
+	u, err := s.load(ctx, c, id)
+	if err != nil {
+		return err
+	}
+	if u.ID == c.User.ID {
+		return errs.E(errs.Conflict, "you cannot delete your own account")
+	}
+	if !s.manageable(c, u) {
+		return errs.E(errs.Forbidden, "you may not delete this account")
+	}
+	return s.store.DeleteUser(ctx, id)
+}

@@ -1,0 +1,97 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// migration is one named, ordered schema step. Steps are recorded in
+// schema_migrations and never edited once released: a change is a new step.
+type migration struct {
+	name string
+	sql  string
+}
+
+var migrations = []migration{
+	{"0001_units", `
+CREATE TABLE units (
+	id          TEXT PRIMARY KEY,
+	parent_id   TEXT,
+	level       TEXT NOT NULL,
+	name        TEXT NOT NULL,
+	code        TEXT NOT NULL,
+	path        TEXT NOT NULL, -- '/root/…/id/': ancestors then self
+	status      TEXT NOT NULL,
+	merged_into TEXT,
+	version     INTEGER NOT NULL,
+	created_at  INTEGER NOT NULL,
+	updated_at  INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX units_parent_code ON units(parent_id, code);
+CREATE UNIQUE INDEX units_single_root ON units(level) WHERE parent_id IS NULL;
+CREATE INDEX units_path ON units(path);
+`},
+	{"0002_users", `
+CREATE TABLE users (
+	id            TEXT PRIMARY KEY,
+	username      TEXT NOT NULL UNIQUE,
+	display_name  TEXT NOT NULL,
+	password_hash TEXT NOT NULL,
+	grants        TEXT NOT NULL, -- JSON [{role, unitId, unitPath}]
+	version       INTEGER NOT NULL,
+	created_at    INTEGER NOT NULL,
+	updated_at    INTEGER NOT NULL
+) STRICT;
+-- one row per unit on the path of each grant: "users with a grant below X"
+-- is then one indexed lookup on unit_id.
+CREATE TABLE user_grant_units (
+	unit_id TEXT NOT NULL,
+	user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	PRIMARY KEY (unit_id, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX user_grant_units_user ON user_grant_units(user_id);
+`},
+	{"0003_tokens", `
+CREATE TABLE refresh_tokens (
+	id         TEXT PRIMARY KEY,
+	family_id  TEXT NOT NULL,
+	user_id    TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL,
+	used       INTEGER NOT NULL DEFAULT 0,
+	revoked    INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
+CREATE TABLE signing_keys (
+	id          TEXT PRIMARY KEY,
+	algorithm   TEXT NOT NULL,
+	private_key BLOB NOT NULL,
+	created_at  INTEGER NOT NULL
+) STRICT;
+`},
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`); err != nil {
+		return err
+	}
+	for _, m := range migrations {
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, m.name).Scan(&n); err != nil || n > 0 {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(name, applied_at) VALUES (?, ?)`, m.name, time.Now().UnixNano())
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

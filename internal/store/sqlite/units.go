@@ -1,0 +1,129 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// pathOf encodes ids as '/a/b/c/' so that a subtree is a prefix range.
+func pathOf(ids []string) string { return "/" + strings.Join(ids, "/") + "/" }
+
+func splitPath(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+const unitCols = `id, parent_id, level, name, code, path, status, merged_into, version, created_at, updated_at`
+
+func scanUnit(row interface{ Scan(...any) error }) (*units.Unit, error) {
+	var u units.Unit
+	var parent, merged sql.NullString
+	var path string
+	var created, updated int64
+	err := row.Scan(&u.ID, &parent, &u.Level, &u.Name, &u.Code, &path, &u.Status, &merged, &u.Version, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	u.ParentID, u.MergedInto = parent.String, merged.String
+	full := splitPath(path)
+	u.Ancestors = full[:len(full)-1]
+	u.CreatedAt, u.UpdatedAt = fromNanos(created), fromNanos(updated)
+	return &u, nil
+}
+
+// CreateUnit implements units.Store.
+func (db *DB) CreateUnit(ctx context.Context, u *units.Unit) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO units(`+unitCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+		u.ID, nullable(u.ParentID), u.Level, u.Name, u.Code, pathOf(u.Path()), u.Status, nullable(u.MergedInto),
+		u.Version, nanos(u.CreatedAt), nanos(u.UpdatedAt))
+	if isUnique(err) {
+		return errs.E(errs.Conflict, "a unit with code %q already exists under this parent", u.Code)
+	}
+	return err
+}
+
+func (db *DB) getUnit(ctx context.Context, q *sql.DB, id string) (*units.Unit, error) {
+	u, err := scanUnit(q.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("unit", id)
+	}
+	return u, err
+}
+
+// GetUnit implements units.Store.
+func (db *DB) GetUnit(ctx context.Context, id string) (*units.Unit, error) {
+	return db.getUnit(ctx, db.read, id)
+}
+
+// GetChildByCode implements units.Store.
+func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (*units.Unit, error) {
+	u, err := scanUnit(db.read.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units WHERE parent_id = ? AND code = ?`, parentID, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("unit with code", code)
+	}
+	return u, err
+}
+
+// UpdateUnit implements units.Store.
+func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) error {
+	res, err := db.write.ExecContext(ctx, `UPDATE units SET name = ?, code = ?, status = ?, merged_into = ?, version = ?, updated_at = ?
+		WHERE id = ? AND version = ?`,
+		u.Name, u.Code, u.Status, nullable(u.MergedInto), u.Version, nanos(u.UpdatedAt), u.ID, u.Version-1)
+	if isUnique(err) {
+		return errs.E(errs.Conflict, "a unit with code %q already exists under this parent", u.Code)
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	cur, err := db.getUnit(ctx, db.write, u.ID)
+	if err != nil {
+		return err
+	}
+	return errs.E(errs.VersionMismatch, "unit %s is at version %d, not %d", u.ID, cur.Version, u.Version-1)
+}
+
+// ListChildren implements units.Store; the cursor is the last code.
+func (db *DB) ListChildren(ctx context.Context, parentID string, p page.Request) (page.Result[*units.Unit], error) {
+	var res page.Result[*units.Unit]
+	after, err := page.Decode(p.Cursor)
+	if err != nil {
+		return res, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+unitCols+` FROM units WHERE parent_id = ? AND code > ? ORDER BY code LIMIT ?`,
+		parentID, after, p.Limit+1)
+	if err != nil {
+		return res, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			return res, err
+		}
+		res.Items = append(res.Items, u)
+	}
+	if len(res.Items) > p.Limit {
+		res.Items = res.Items[:p.Limit]
+		res.Next = page.Encode(res.Items[p.Limit-1].Code)
+	}
+	return res, rows.Err()
+}

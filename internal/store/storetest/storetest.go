@@ -1,0 +1,41 @@
+// Package storetest is the one contract every store adapter passes: each
+// behaviour the domain packages expect of a store, run against a fresh
+// store. internal/store/sqlite and internal/store/mongo call Run from their
+// tests (the pattern of OpenFGA's pkg/storage/test).
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// Store is everything the contract covers.
+type Store interface {
+	units.Store
+	access.UserStore
+	access.RefreshStore
+	access.KeyStore
+}
+
+// Opener returns a fresh, empty, migrated store for one test.
+type Opener func(t *testing.T) Store
+
+// Run runs the whole contract.
+func Run(t *testing.T, open Opener) {
+	t.Run("Units", func(t *testing.T) { testUnits(t, open) })
+	t.Run("UnitPagination", func(t *testing.T) { testUnitPagination(t, open) })
+	t.Run("Users", func(t *testing.T) { testUsers(t, open) })
+	t.Run("UserScopeIsolation", func(t *testing.T) { testUserScopeIsolation(t, open) })
+	t.Run("UserPagination", func(t *testing.T) { testUserPagination(t, open) })
+	t.Run("RefreshTokens", func(t *testing.T) { testRefreshTokens(t, open) })
+	t.Run("SigningKeys", func(t *testing.T) { testSigningKeys(t, open) })
+}
+
+// fixed clock: stores must keep times to the millisecond at least.
+var t0 = time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
+
+func ctx() context.Context { return context.Background() }

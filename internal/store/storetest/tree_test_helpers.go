@@ -1,0 +1,31 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/sohoi/sohoi/internal/ids"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// mustRoot creates the central unit.
+func mustRoot(t *testing.T, s Store) *units.Unit {
+	t.Helper()
+	u := &units.Unit{ID: units.RootID, Level: units.Central, Name: "Trung ương Hội", Code: "VN",
+		Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
+	if err := s.CreateUnit(ctx(), u); err != nil {
+		t.Fatalf("create root: %v", err)
+	}
+	return u
+}
+
+// mustChild creates a child of parent with the given level and code.
+func mustChild(t *testing.T, s Store, parent *units.Unit, level units.Level, code string) *units.Unit {
+	t.Helper()
+	u := &units.Unit{ID: ids.New(), ParentID: parent.ID, Level: level, Name: fmt.Sprintf("Đơn vị %s", code), Code: code,
+		Ancestors: parent.Path(), Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
+	if err := s.CreateUnit(ctx(), u); err != nil {
+		t.Fatalf("create %s under %s: %v", code, parent.ID, err)
+	}
+	return u
+}

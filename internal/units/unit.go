@@ -1,0 +1,50 @@
+// Package units is the organisation tree: central → province → district →
+// commune → branch. It holds the Unit type, the level and naming rules, the
+// store interface the tree needs, and the service that applies the rules.
+package units
+
+import (
+	"slices"
+	"time"
+)
+
+// RootID is the fixed id of the single central unit, so that creating it on
+// first start is idempotent even when several instances start at once.
+const RootID = "root"
+
+// Status of a unit: closed units keep their history but take no new
+// children or members.
+type Status string
+
+const (
+	Active Status = "active"
+	Closed Status = "closed"
+)
+
+// Unit is one node of the tree.
+type Unit struct {
+	ID        string
+	ParentID  string // empty for the root
+	Level     Level
+	Name      string
+	Code      string
+	Ancestors []string // ids from the root down to the parent; empty for the root
+	Status    Status
+	// MergedInto points to the unit that took over a merged (closed) unit.
+	MergedInto string
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Path is the unit's ancestors followed by the unit itself: the ids whose
+// grants cover this unit.
+func (u *Unit) Path() []string {
+	p := make([]string, 0, len(u.Ancestors)+1)
+	return append(append(p, u.Ancestors...), u.ID)
+}
+
+// Within reports whether the unit is id or lies below it.
+func (u *Unit) Within(id string) bool {
+	return u.ID == id || slices.Contains(u.Ancestors, id)
+}

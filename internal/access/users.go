@@ -56,7 +56,9 @@ type UserPatch struct {
 	Grants      *[]GrantInput
 }
 
-func normalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(norm.NFC.String(s))) }
+func normalizeUsername(s string) string {
+	return strings.ToLower(strings.TrimSpace(norm.NFC.String(s)))
+}
 
 func checkUsername(f *errs.Fields, s string) {
 	if n := len(s); n < 3 || n > 64 {

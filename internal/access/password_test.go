@@ -1,0 +1,58 @@
+package access
+
+import (
+	"testing"
+	"time"
+)
+
+func TestPasswordHash(t *testing.T) {
+	h, err := HashPassword("mật khẩu dài đủ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2, _ := HashPassword("mật khẩu dài đủ")
+	if h == h2 {
+		t.Fatal("two hashes of one password are equal: no salt")
+	}
+	cases := []struct {
+		hash, pw string
+		want     bool
+	}{
+		{h, "mật khẩu dài đủ", true},
+		{h, "mật khẩu dài đu", false},
+		{h, "", false},
+		{"$argon2id$v=19$m=19456,t=2,p=1$bad", "x", false},
+		{"plain-text", "plain-text", false},
+	}
+	for _, c := range cases {
+		if got := CheckPassword(c.hash, c.pw); got != c.want {
+			t.Errorf("CheckPassword(%q, %q) = %v", c.hash, c.pw, got)
+		}
+	}
+}
+
+func TestFailureLimiter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := NewFailureLimiter(3, time.Minute, func() time.Time { return now })
+	for i := 0; i < 3; i++ {
+		if b, _ := l.Blocked("k"); b {
+			t.Fatalf("blocked after %d failures", i)
+		}
+		l.Fail("k")
+	}
+	if b, wait := l.Blocked("k"); !b || wait != time.Minute {
+		t.Fatalf("after 3 failures: blocked=%v wait=%v", b, wait)
+	}
+	if b, _ := l.Blocked("other"); b {
+		t.Fatal("another key is blocked")
+	}
+	now = now.Add(time.Minute)
+	if b, _ := l.Blocked("k"); b {
+		t.Fatal("still blocked after the window")
+	}
+	l.Fail("k")
+	l.Reset("k")
+	if b, _ := l.Blocked("k"); b {
+		t.Fatal("blocked after reset")
+	}
+}

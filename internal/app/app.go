@@ -1,0 +1,94 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/sohoi/sohoi/api"
+	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/httpapi"
+	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/policies"
+)
+
+// App is a running sohoi: its store, services and HTTP handler.
+type App struct {
+	Config  Config
+	Log     *slog.Logger
+	Store   Store
+	Units   *units.Service
+	Authz   *access.Authorizer
+	Auth    *access.Auth
+	Users   *access.Users
+	Handler http.Handler
+	Now     func() time.Time
+}
+
+// New opens the store, makes sure the root unit, a signing key and the
+// first administrator exist, and builds the handler.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	store, kind, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("opening the store: %w", err)
+	}
+	a, err := build(ctx, cfg, log, store)
+	if err != nil {
+		return nil, errors.Join(err, store.Close())
+	}
+	log.Info("store ready", "store", kind)
+	return a, nil
+}
+
+func build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App, error) {
+	a := &App{Config: cfg, Log: log, Store: store, Now: time.Now}
+	a.Units = units.NewService(store, a.Now)
+	if _, err := a.Units.EnsureRoot(ctx, cfg.RootName, "VN"); err != nil {
+		return nil, fmt.Errorf("creating the root unit: %w", err)
+	}
+	policy, err := access.LoadPolicy(policies.Model, policies.Policy)
+	if err != nil {
+		return nil, err
+	}
+	a.Authz = access.NewAuthorizer(policy)
+	keys, err := access.LoadKeys(ctx, store, a.Now())
+	if err != nil {
+		return nil, fmt.Errorf("loading signing keys: %w", err)
+	}
+	tokens := access.NewTokens(access.TokenConfig{Issuer: cfg.TokenIssuer, Audience: cfg.TokenAudience, TTL: cfg.AccessTTL}, keys, a.Now)
+	a.Auth = access.NewAuth(access.AuthConfig{
+		RefreshTTL: cfg.RefreshTTL, MaxFailuresPerUser: 5, MaxFailuresPerAddr: 50, FailureWindow: 15 * time.Minute,
+	}, store, store, tokens, a.Now)
+	a.Users = access.NewUsers(store, a.Units, a.Authz, a.Now)
+	created, generated, err := a.Users.EnsureAdmin(ctx, cfg.AdminPassword)
+	if err != nil {
+		return nil, fmt.Errorf("creating the first administrator: %w", err)
+	}
+	switch {
+	case created && generated != "":
+		// Shown once: this is the only way to learn a generated password.
+		log.Warn("created the first administrator with a generated password; change it after signing in",
+			"username", "admin", "password", generated)
+	case created:
+		log.Info("created the first administrator from SOHOI_ADMIN_PASSWORD", "username", "admin")
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Handler, err = httpapi.New(httpapi.Deps{
+		Log: log, Units: a.Units, Auth: a.Auth, Users: a.Users, Authz: a.Authz, Ping: store.Ping,
+		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, OpenAPI: api.OpenAPI, Metrics: reg,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close releases the store.
+func (a *App) Close() error { return a.Store.Close() }

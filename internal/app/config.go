@@ -1,0 +1,87 @@
+// Package app builds sohoi from its configuration: the store, the domain
+// services and the HTTP handler, explicitly and in one place, for the
+// binary and for end-to-end tests alike.
+package app
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Config is sohoi's configuration; API.md ("Running") names the variables.
+type Config struct {
+	Addr           string        // SOHOI_ADDR
+	DataDir        string        // SOHOI_DATA_DIR: the embedded store's directory
+	MongoURI       string        // SOHOI_MONGODB_URI: MongoDB instead of the embedded store
+	MongoDB        string        // SOHOI_MONGODB_DB
+	AdminPassword  string        // SOHOI_ADMIN_PASSWORD: the bootstrap admin's password
+	CORSOrigins    []string      // SOHOI_CORS_ORIGINS
+	TrustedProxies []string      // SOHOI_TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed
+	LogLevel       string        // SOHOI_LOG_LEVEL
+	TokenIssuer    string        // SOHOI_TOKEN_ISSUER
+	TokenAudience  string        // SOHOI_TOKEN_AUDIENCE
+	AccessTTL      time.Duration // SOHOI_ACCESS_TOKEN_TTL
+	RefreshTTL     time.Duration // SOHOI_REFRESH_TOKEN_TTL
+	RootName       string        // name given to the root unit on first start
+}
+
+// Defaults returns the configuration with every default filled in.
+func Defaults() Config {
+	return Config{
+		Addr: ":8080", DataDir: "./data", MongoDB: "sohoi", LogLevel: "info",
+		TokenIssuer: "sohoi", TokenAudience: "sohoi-api",
+		AccessTTL: 15 * time.Minute, RefreshTTL: 30 * 24 * time.Hour,
+		RootName: "Trung ương Hội",
+	}
+}
+
+// FromEnv reads the configuration from environment variables over the
+// defaults.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Defaults()
+	str := func(name string, dst *string) {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			*dst = v
+		}
+	}
+	list := func(name string, dst *[]string) {
+		for _, v := range strings.Split(getenv(name), ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				*dst = append(*dst, v)
+			}
+		}
+	}
+	dur := func(name string, dst *time.Duration) error {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			return nil
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%s=%q is not a positive duration such as 15m or 720h", name, v)
+		}
+		*dst = d
+		return nil
+	}
+	str("SOHOI_ADDR", &c.Addr)
+	str("SOHOI_DATA_DIR", &c.DataDir)
+	str("SOHOI_MONGODB_URI", &c.MongoURI)
+	str("SOHOI_MONGODB_DB", &c.MongoDB)
+	c.AdminPassword = getenv("SOHOI_ADMIN_PASSWORD")
+	list("SOHOI_CORS_ORIGINS", &c.CORSOrigins)
+	list("SOHOI_TRUSTED_PROXIES", &c.TrustedProxies)
+	str("SOHOI_LOG_LEVEL", &c.LogLevel)
+	str("SOHOI_TOKEN_ISSUER", &c.TokenIssuer)
+	str("SOHOI_TOKEN_AUDIENCE", &c.TokenAudience)
+	if err := dur("SOHOI_ACCESS_TOKEN_TTL", &c.AccessTTL); err != nil {
+		return c, err
+	}
+	if err := dur("SOHOI_REFRESH_TOKEN_TTL", &c.RefreshTTL); err != nil {
+		return c, err
+	}
+	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < 10 {
+		return c, fmt.Errorf("SOHOI_ADMIN_PASSWORD must be at least 10 characters")
+	}
+	return c, nil
+}

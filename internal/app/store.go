@@ -1,0 +1,33 @@
+package app
+
+import (
+	"context"
+
+	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/store/mongo"
+	"github.com/sohoi/sohoi/internal/store/sqlite"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// Store is every store interface the domain packages declare, plus the
+// lifecycle of the connection. Nothing past this file knows which adapter
+// it talks to.
+type Store interface {
+	units.Store
+	access.UserStore
+	access.RefreshStore
+	access.KeyStore
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// OpenStore opens MongoDB when a URI is configured, else the embedded
+// SQLite store in the data directory; either way migrations run first.
+func OpenStore(ctx context.Context, c Config) (Store, string, error) {
+	if c.MongoURI != "" {
+		db, err := mongo.Open(ctx, mongo.Options{URI: c.MongoURI, Database: c.MongoDB})
+		return db, "mongodb", err
+	}
+	db, err := sqlite.Open(ctx, c.DataDir)
+	return db, "sqlite", err
+}

@@ -1,0 +1,138 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+type unitJSON struct {
+	ID         string       `json:"id"`
+	ParentID   string       `json:"parentId,omitempty"`
+	Level      units.Level  `json:"level"`
+	Name       string       `json:"name"`
+	Code       string       `json:"code"`
+	Ancestors  []string     `json:"ancestors"`
+	Status     units.Status `json:"status"`
+	MergedInto string       `json:"mergedInto,omitempty"`
+	Version    int          `json:"version"`
+	CreatedAt  time.Time    `json:"createdAt"`
+	UpdatedAt  time.Time    `json:"updatedAt"`
+}
+
+func toUnitJSON(u *units.Unit) unitJSON {
+	anc := u.Ancestors
+	if anc == nil {
+		anc = []string{}
+	}
+	return unitJSON{ID: u.ID, ParentID: u.ParentID, Level: u.Level, Name: u.Name, Code: u.Code, Ancestors: anc,
+		Status: u.Status, MergedInto: u.MergedInto, Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+}
+
+func replyUnit(c *gin.Context, status int, u *units.Unit) error {
+	setETag(c, u.Version)
+	return reply(c, status, toUnitJSON(u))
+}
+
+// unitFor loads a unit and authorises act on it; outside the caller's
+// scope it is not found.
+func (s *server) unitFor(c *gin.Context, id string, obj access.Object, act access.Action) (*units.Unit, error) {
+	u, err := s.Units.Get(c.Request.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Authz.Authorize(callerOf(c).Scope, u.Path(), obj, act, "unit"); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (s *server) getRoot(c *gin.Context) error {
+	u, err := s.unitFor(c, units.RootID, access.ObjUnit, access.Read)
+	if err != nil {
+		return err
+	}
+	return replyUnit(c, http.StatusOK, u)
+}
+
+func (s *server) getUnit(c *gin.Context) error {
+	u, err := s.unitFor(c, c.Param("id"), access.ObjUnit, access.Read)
+	if err != nil {
+		return err
+	}
+	return replyUnit(c, http.StatusOK, u)
+}
+
+func (s *server) createUnit(c *gin.Context) error {
+	var in struct {
+		ParentID string      `json:"parentId"`
+		Level    units.Level `json:"level"`
+		Name     string      `json:"name"`
+		Code     string      `json:"code"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if in.ParentID == "" {
+		return (errs.Fields{{Field: "parentId", Message: "is required"}}).Err()
+	}
+	parent, err := s.unitFor(c, in.ParentID, access.ObjUnit, access.Write)
+	if err != nil {
+		return err
+	}
+	u, err := s.Units.Create(c.Request.Context(), parent, units.NewUnit{Level: in.Level, Name: in.Name, Code: in.Code})
+	if err != nil {
+		return err
+	}
+	c.Header("Location", "/api/v1/units/"+u.ID)
+	return replyUnit(c, http.StatusCreated, u)
+}
+
+func (s *server) patchUnit(c *gin.Context) error {
+	var in struct {
+		Name *string `json:"name"`
+		Code *string `json:"code"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.unitFor(c, c.Param("id"), access.ObjUnit, access.Write)
+	if err != nil {
+		return err
+	}
+	u, err = s.Units.Update(c.Request.Context(), u, units.Patch{Name: in.Name, Code: in.Code}, version)
+	if err != nil {
+		return err
+	}
+	return replyUnit(c, http.StatusOK, u)
+}
+
+func (s *server) listChildren(c *gin.Context) error {
+	p, err := page.Parse(c.Query("limit"), c.Query("cursor"))
+	if err != nil {
+		return err
+	}
+	u, err := s.unitFor(c, c.Param("id"), access.ObjUnit, access.Read)
+	if err != nil {
+		return err
+	}
+	res, err := s.Units.Children(c.Request.Context(), u, p)
+	if err != nil {
+		return err
+	}
+	out := list[unitJSON]{Items: make([]unitJSON, len(res.Items)), NextCursor: res.Next}
+	for i, child := range res.Items {
+		out.Items[i] = toUnitJSON(child)
+	}
+	return reply(c, http.StatusOK, out)
+}

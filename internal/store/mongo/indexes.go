@@ -1,0 +1,72 @@
+package mongo
+
+import (
+	"go.mongodb.org/mongo-driver/v2/bson"
+	driver "go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Collection names.
+const (
+	collUnits      = "units"
+	collUsers      = "users"
+	collRefresh    = "refreshTokens"
+	collKeys       = "signingKeys"
+	collMigrations = "migrations"
+)
+
+// Index is one declared index. The same list creates the indexes (see
+// migrations.go) and is what the coverage checker (indexcheck.go) accepts a
+// query against, so a query can only pass the tests if the index behind it
+// is created in production too.
+//
+// Only options both MongoDB and FerretDB v1 accept are available: no
+// partialFilterExpression, collation or TTL.
+type Index struct {
+	Collection string
+	Name       string
+	Keys       bson.D // field → 1 or -1, in index order
+	Unique     bool
+	// Sparse leaves documents without the field out of the index. FerretDB
+	// ignores the flag, but its unique indexes already accept any number of
+	// documents missing the field, so a sparse unique index behaves the same
+	// on both: use it only on a field that is either absent or unique.
+	Sparse bool
+}
+
+// Indexes is every index the adapter needs, besides the implicit _id index
+// of each collection. Add one here when a new query needs it; the coverage
+// test fails until you do.
+var Indexes = []Index{
+	// ListChildren and GetChildByCode; unique makes codes unique among
+	// siblings. The root has parentId "" (never missing) so that the rule
+	// holds the same on MongoDB and FerretDB.
+	{Collection: collUnits, Name: "units_parent_code", Keys: bson.D{{Key: "parentId", Value: 1}, {Key: "code", Value: 1}}, Unique: true},
+	// At most one root: only the root carries root: true.
+	{Collection: collUnits, Name: "units_single_root", Keys: bson.D{{Key: "root", Value: 1}}, Unique: true, Sparse: true},
+
+	// GetUserByUsername; usernames are unique.
+	{Collection: collUsers, Name: "users_username", Keys: bson.D{{Key: "username", Value: 1}}, Unique: true},
+	// ListUsers: grantUnits $in (equality), sorted and ranged on username.
+	{Collection: collUsers, Name: "users_grant_units_username", Keys: bson.D{{Key: "grantUnits", Value: 1}, {Key: "username", Value: 1}}},
+
+	// RevokeRefreshFamily.
+	{Collection: collRefresh, Name: "refresh_family", Keys: bson.D{{Key: "familyId", Value: 1}}},
+	// DeleteUser revokes the user's tokens.
+	{Collection: collRefresh, Name: "refresh_user", Keys: bson.D{{Key: "userId", Value: 1}}},
+
+	// ListSigningKeys, oldest first.
+	{Collection: collKeys, Name: "signing_keys_created", Keys: bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}},
+}
+
+// model is the createIndexes form of ix.
+func (ix Index) model() driver.IndexModel {
+	o := options.Index().SetName(ix.Name)
+	if ix.Unique {
+		o.SetUnique(true)
+	}
+	if ix.Sparse {
+		o.SetSparse(true)
+	}
+	return driver.IndexModel{Keys: ix.Keys, Options: o}
+}

@@ -1,0 +1,80 @@
+package mongo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	driver "go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// migration is one named, ordered schema step, recorded in the migrations
+// collection (_id = name) once it has run. There are no transactions, so a
+// step must be idempotent: a crash after the step and before its record
+// runs it again on the next start, and two instances starting at once may
+// both run it.
+type migration struct {
+	name string
+	run  func(ctx context.Context, db *driver.Database) error
+}
+
+// migrations lists the steps in order: one per declared index, so that an
+// index added to Indexes is created on the next start of every existing
+// database without anyone writing a step for it. Its name is the index's
+// collection and name: to change an index's keys or options, give it a new
+// name (and a step that drops the old one). Data steps, when there are
+// any, follow.
+func migrations() []migration {
+	var steps []migration
+	for _, ix := range Indexes {
+		steps = append(steps, migration{
+			name: "index " + ix.Collection + "." + ix.Name,
+			run: func(ctx context.Context, db *driver.Database) error {
+				// createIndexes is a no-op for an identical existing index.
+				_, err := db.Collection(ix.Collection).Indexes().CreateOne(ctx, ix.model())
+				return err
+			},
+		})
+	}
+	return steps
+}
+
+// migrate runs the steps not yet recorded.
+func (db *DB) migrate(ctx context.Context) error {
+	steps := migrations()
+	names := make([]string, len(steps))
+	for i, s := range steps {
+		names[i] = s.name
+	}
+	coll := db.db.Collection(collMigrations)
+	cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: names}}}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return err
+	}
+	var recorded []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &recorded); err != nil {
+		return err
+	}
+	done := make(map[string]bool, len(recorded))
+	for _, r := range recorded {
+		done[r.ID] = true
+	}
+	for _, s := range steps {
+		if done[s.name] {
+			continue
+		}
+		if err := s.run(ctx, db.db); err != nil {
+			return fmt.Errorf("migration %q: %w", s.name, err)
+		}
+		_, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: s.name}, {Key: "appliedAt", Value: time.Now().UTC()}})
+		if err != nil && !driver.IsDuplicateKeyError(err) { // another instance recorded it first
+			return fmt.Errorf("recording migration %q: %w", s.name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,155 @@
+package mongo
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// unitDoc is a unit as stored.
+type unitDoc struct {
+	ID string `bson:"_id"`
+	// ParentID is "" for the root, never missing: FerretDB's unique indexes
+	// accept many documents missing a field where MongoDB's refuse the
+	// second, so (parentId, code) must always have a value to behave alike.
+	ParentID   string       `bson:"parentId"`
+	Level      units.Level  `bson:"level"`
+	Name       string       `bson:"name"`
+	Code       string       `bson:"code"`
+	Ancestors  []string     `bson:"ancestors"` // root first; [] for the root
+	Status     units.Status `bson:"status"`
+	MergedInto string       `bson:"mergedInto,omitempty"`
+	// Root is set on the root only; the sparse unique index
+	// units_single_root then admits one root, like SQLite's partial index.
+	Root      bool      `bson:"root,omitempty"`
+	Version   int       `bson:"version"`
+	CreatedAt time.Time `bson:"createdAt"`
+	UpdatedAt time.Time `bson:"updatedAt"`
+}
+
+func toUnitDoc(u *units.Unit) unitDoc {
+	return unitDoc{
+		ID: u.ID, ParentID: u.ParentID, Level: u.Level, Name: u.Name, Code: u.Code,
+		Ancestors: nonNil(u.Ancestors), Status: u.Status, MergedInto: u.MergedInto, Root: u.ParentID == "",
+		Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
+	}
+}
+
+func (d *unitDoc) unit() *units.Unit {
+	u := &units.Unit{
+		ID: d.ID, ParentID: d.ParentID, Level: d.Level, Name: d.Name, Code: d.Code, Status: d.Status,
+		MergedInto: d.MergedInto, Version: d.Version, CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt),
+	}
+	if len(d.Ancestors) > 0 {
+		u.Ancestors = d.Ancestors
+	}
+	return u
+}
+
+func codeConflict(code string) error {
+	return errs.E(errs.Conflict, "a unit with code %q already exists under this parent", code)
+}
+
+// CreateUnit implements units.Store.
+func (db *DB) CreateUnit(ctx context.Context, u *units.Unit) error {
+	_, err := db.coll(collUnits).InsertOne(ctx, toUnitDoc(u))
+	if isDup(err) { // the id, the sibling code or a second root
+		return codeConflict(u.Code)
+	}
+	return err
+}
+
+func (db *DB) findUnit(ctx context.Context, filter bson.D, what, key string) (*units.Unit, error) {
+	var d unitDoc
+	err := db.coll(collUnits).FindOne(ctx, filter).Decode(&d)
+	if isNoDoc(err) {
+		return nil, notFound(what, key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d.unit(), nil
+}
+
+// GetUnit implements units.Store.
+func (db *DB) GetUnit(ctx context.Context, id string) (*units.Unit, error) {
+	return db.findUnit(ctx, bson.D{{Key: "_id", Value: id}}, "unit", id)
+}
+
+// GetChildByCode implements units.Store.
+func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (*units.Unit, error) {
+	return db.findUnit(ctx, bson.D{{Key: "parentId", Value: parentID}, {Key: "code", Value: code}}, "unit with code", code)
+}
+
+// UpdateUnit implements units.Store: one update guarded by the previous
+// version, so a concurrent writer makes it match nothing instead of being
+// overwritten.
+func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) error {
+	set := bson.D{
+		{Key: "name", Value: u.Name}, {Key: "code", Value: u.Code}, {Key: "status", Value: u.Status},
+		{Key: "version", Value: u.Version}, {Key: "updatedAt", Value: u.UpdatedAt},
+	}
+	var update bson.D
+	if u.MergedInto != "" {
+		update = bson.D{{Key: "$set", Value: append(set, bson.E{Key: "mergedInto", Value: u.MergedInto})}}
+	} else {
+		update = bson.D{{Key: "$set", Value: set}, {Key: "$unset", Value: bson.D{{Key: "mergedInto", Value: ""}}}}
+	}
+	res, err := db.coll(collUnits).UpdateOne(ctx, bson.D{{Key: "_id", Value: u.ID}, {Key: "version", Value: u.Version - 1}}, update)
+	if isDup(err) {
+		return codeConflict(u.Code)
+	}
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 1 {
+		return nil
+	}
+	cur, err := db.GetUnit(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	return errs.E(errs.VersionMismatch, "unit %s is at version %d, not %d", u.ID, cur.Version, u.Version-1)
+}
+
+// ListChildren implements units.Store; the cursor is the last code.
+func (db *DB) ListChildren(ctx context.Context, parentID string, p page.Request) (page.Result[*units.Unit], error) {
+	var res page.Result[*units.Unit]
+	after, err := page.Decode(p.Cursor)
+	if err != nil {
+		return res, err
+	}
+	limit := limitOf(p)
+	cur, err := db.coll(collUnits).Find(ctx,
+		bson.D{{Key: "parentId", Value: parentID}, {Key: "code", Value: bson.D{{Key: "$gt", Value: after}}}},
+		options.Find().SetSort(bson.D{{Key: "code", Value: 1}}).SetLimit(int64(limit+1)))
+	if err != nil {
+		return res, err
+	}
+	var docs []unitDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return res, err
+	}
+	for i := range docs {
+		res.Items = append(res.Items, docs[i].unit())
+	}
+	if len(res.Items) > limit {
+		res.Items = res.Items[:limit]
+		res.Next = page.Encode(res.Items[limit-1].Code)
+	}
+	return res, nil
+}
+
+// limitOf is the page size, defaulting like page.Parse does.
+func limitOf(p page.Request) int {
+	if p.Limit <= 0 {
+		return page.DefaultLimit
+	}
+	return p.Limit
+}

@@ -1,0 +1,188 @@
+package mongo
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/page"
+)
+
+type grantDoc struct {
+	Role     access.Role `bson:"role"`
+	UnitID   string      `bson:"unitId"`
+	UnitPath []string    `bson:"unitPath"`
+}
+
+// userDoc is a user as stored.
+type userDoc struct {
+	ID           string     `bson:"_id"`
+	Username     string     `bson:"username"`
+	DisplayName  string     `bson:"displayName"`
+	PasswordHash string     `bson:"passwordHash"`
+	Grants       []grantDoc `bson:"grants"`
+	// GrantUnits is every unit on the path of every grant, once: "users
+	// with a grant below X" is then {grantUnits: X}, one multikey index
+	// lookup. It is written with the grants in the same single-document
+	// write, so the two never disagree.
+	GrantUnits []string  `bson:"grantUnits"`
+	Version    int       `bson:"version"`
+	CreatedAt  time.Time `bson:"createdAt"`
+	UpdatedAt  time.Time `bson:"updatedAt"`
+}
+
+func grantDocs(gs []access.Grant) (docs []grantDoc, unitIDs []string) {
+	docs, unitIDs = []grantDoc{}, []string{}
+	seen := map[string]bool{}
+	for _, g := range gs {
+		docs = append(docs, grantDoc{Role: g.Role, UnitID: g.UnitID, UnitPath: nonNil(g.UnitPath)})
+		for _, id := range g.UnitPath {
+			if !seen[id] {
+				seen[id] = true
+				unitIDs = append(unitIDs, id)
+			}
+		}
+	}
+	return docs, unitIDs
+}
+
+func toUserDoc(u *access.User) userDoc {
+	grants, unitIDs := grantDocs(u.Grants)
+	return userDoc{
+		ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, PasswordHash: u.PasswordHash,
+		Grants: grants, GrantUnits: unitIDs, Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
+	}
+}
+
+func (d *userDoc) user() *access.User {
+	u := &access.User{
+		ID: d.ID, Username: d.Username, DisplayName: d.DisplayName, PasswordHash: d.PasswordHash,
+		Version: d.Version, CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt),
+	}
+	for _, g := range d.Grants {
+		u.Grants = append(u.Grants, access.Grant{Role: g.Role, UnitID: g.UnitID, UnitPath: g.UnitPath})
+	}
+	return u
+}
+
+// CreateUser implements access.UserStore.
+func (db *DB) CreateUser(ctx context.Context, u *access.User) error {
+	_, err := db.coll(collUsers).InsertOne(ctx, toUserDoc(u))
+	if isDup(err) {
+		return errs.E(errs.Conflict, "the username %q is taken", u.Username)
+	}
+	return err
+}
+
+func (db *DB) findUser(ctx context.Context, filter bson.D) (*access.User, error) {
+	var d userDoc
+	err := db.coll(collUsers).FindOne(ctx, filter).Decode(&d)
+	if isNoDoc(err) {
+		return nil, errs.E(errs.NotFound, "user not found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d.user(), nil
+}
+
+// GetUser implements access.UserStore.
+func (db *DB) GetUser(ctx context.Context, id string) (*access.User, error) {
+	return db.findUser(ctx, bson.D{{Key: "_id", Value: id}})
+}
+
+// GetUserByUsername implements access.UserStore.
+func (db *DB) GetUserByUsername(ctx context.Context, username string) (*access.User, error) {
+	return db.findUser(ctx, bson.D{{Key: "username", Value: username}})
+}
+
+// UpdateUser implements access.UserStore: one update guarded by the
+// previous version. The username is not changed, as in the SQLite store.
+func (db *DB) UpdateUser(ctx context.Context, u *access.User) error {
+	grants, unitIDs := grantDocs(u.Grants)
+	res, err := db.coll(collUsers).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: u.ID}, {Key: "version", Value: u.Version - 1}},
+		bson.D{{Key: "$set", Value: bson.D{
+			{Key: "displayName", Value: u.DisplayName}, {Key: "passwordHash", Value: u.PasswordHash},
+			{Key: "grants", Value: grants}, {Key: "grantUnits", Value: unitIDs},
+			{Key: "version", Value: u.Version}, {Key: "updatedAt", Value: u.UpdatedAt},
+		}}})
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 1 {
+		return nil
+	}
+	if _, err := db.GetUser(ctx, u.ID); err != nil {
+		return err
+	}
+	return errs.E(errs.VersionMismatch, "user %s is not at version %d", u.ID, u.Version-1)
+}
+
+// DeleteUser implements access.UserStore; the user's refresh tokens are
+// revoked too. Two writes without a transaction: the revocation runs even
+// when the user is already gone, so calling DeleteUser again after a
+// failure between them finishes the job (and still reports not found).
+func (db *DB) DeleteUser(ctx context.Context, id string) error {
+	res, err := db.coll(collUsers).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return err
+	}
+	if _, err := db.coll(collRefresh).UpdateMany(ctx, bson.D{{Key: "userId", Value: id}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: true}}}}); err != nil {
+		return err
+	}
+	if res.DeletedCount == 0 {
+		return errs.E(errs.NotFound, "user not found")
+	}
+	return nil
+}
+
+// ListUsers implements access.UserStore; the cursor is the last username.
+func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request) (page.Result[*access.User], error) {
+	var res page.Result[*access.User]
+	if len(underUnits) == 0 {
+		return res, nil
+	}
+	after, err := page.Decode(p.Cursor)
+	if err != nil {
+		return res, err
+	}
+	limit := limitOf(p)
+	cur, err := db.coll(collUsers).Find(ctx,
+		bson.D{
+			{Key: "grantUnits", Value: bson.D{{Key: "$in", Value: underUnits}}},
+			{Key: "username", Value: bson.D{{Key: "$gt", Value: after}}},
+		},
+		options.Find().SetSort(bson.D{{Key: "username", Value: 1}}).SetLimit(int64(limit+1)))
+	if err != nil {
+		return res, err
+	}
+	var docs []userDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return res, err
+	}
+	for i := range docs {
+		res.Items = append(res.Items, docs[i].user())
+	}
+	if len(res.Items) > limit {
+		res.Items = res.Items[:limit]
+		res.Next = page.Encode(res.Items[limit-1].Username)
+	}
+	return res, nil
+}
+
+// HasUsers implements access.UserStore: the first _id, read from the _id
+// index alone.
+func (db *DB) HasUsers(ctx context.Context) (bool, error) {
+	err := db.coll(collUsers).FindOne(ctx, bson.D{},
+		options.FindOne().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+	if isNoDoc(err) {
+		return false, nil
+	}
+	return err == nil, err
+}

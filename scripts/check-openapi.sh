@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Checks api/openapi.yaml: lints it with Redocly, generates TypeScript types from it with
+# openapi-typescript, and type-checks a small client against those types with tsc --strict,
+# so that a change that breaks the spec or the shape clients rely on fails here.
+#
+# Run from anywhere: bash scripts/check-openapi.sh
+# Needs node (>= 20.19) and npm. The pinned tools are installed once into a cache directory
+# (SOHOI_NPM_CACHE, default ${XDG_CACHE_HOME:-$HOME/.cache}/sohoi-npm); nothing is written
+# into the repository.
+set -euo pipefail
+
+REDOCLY_VERSION=2.77.0
+OPENAPI_TS_VERSION=7.13.0
+TYPESCRIPT_VERSION=5.9.3 # openapi-typescript 7 needs typescript 5.x
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+spec="$root/api/openapi.yaml"
+tools="${SOHOI_NPM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sohoi-npm}"
+stamp="redocly=$REDOCLY_VERSION openapi-typescript=$OPENAPI_TS_VERSION typescript=$TYPESCRIPT_VERSION"
+
+# Install the pinned tools unless this exact set is already there.
+if [[ "$(cat "$tools/.installed" 2>/dev/null || true)" != "$stamp" ]]; then
+  echo "==> installing $stamp into $tools"
+  mkdir -p "$tools"
+  [[ -f "$tools/package.json" ]] || echo '{"name":"sohoi-openapi-tools","private":true}' >"$tools/package.json"
+  npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error \
+    "@redocly/cli@$REDOCLY_VERSION" \
+    "openapi-typescript@$OPENAPI_TS_VERSION" \
+    "typescript@$TYPESCRIPT_VERSION"
+  echo "$stamp" >"$tools/.installed"
+fi
+bin="$tools/node_modules/.bin"
+
+echo "==> redocly lint"
+# Run from the tools directory so that npx finds the pinned CLI installed above instead of
+# fetching it again.
+(cd "$tools" && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+  npx --yes "@redocly/cli@$REDOCLY_VERSION" \
+  lint --config "$root/redocly.yaml" --max-problems 1000 "$spec")
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "==> openapi-typescript"
+"$bin/openapi-typescript" "$spec" --output "$work/api.d.ts"
+
+echo "==> tsc --noEmit --strict on a sample client"
+cat >"$work/client.ts" <<'EOF'
+import type { components, paths } from "./api";
+
+type Json<Op> = Op extends { responses: { 200: { content: { "application/json": infer B } } } } ? B : never;
+type Created<Op> = Op extends { responses: { 201: { content: { "application/json": infer B } } } } ? B : never;
+type Body<Op> = Op extends { requestBody: { content: { "application/json": infer B } } } ? B : never;
+
+type LoginBody = Body<paths["/api/v1/auth/login"]["post"]>;
+type TokenPair = Json<paths["/api/v1/auth/login"]["post"]>;
+type Unit = Json<paths["/api/v1/units/{id}"]["get"]>;
+type UnitPage = Json<paths["/api/v1/units/{id}/children"]["get"]>;
+type NewUnit = Body<paths["/api/v1/units"]["post"]>;
+type User = Created<paths["/api/v1/users"]["post"]>;
+type Problem = components["schemas"]["Problem"];
+type ChildrenQuery = NonNullable<paths["/api/v1/units/{id}/children"]["get"]["parameters"]["query"]>;
+
+const login: LoginBody = { username: "nguyen.thi.lan", password: "KhuyenHoc@2025" };
+
+// Each required field is assigned to a variable of its exact type, so a field that turns
+// optional, changes type or is renamed in the spec fails to compile.
+function authHeader(t: TokenPair): string {
+  const kind: "Bearer" = t.tokenType;
+  const token: string = t.accessToken;
+  const seconds: number = t.expiresIn;
+  const refresh: string = t.refreshToken;
+  return `${kind} ${token} (${seconds}s, refresh ${refresh})`;
+}
+
+function describe(u: Unit): string {
+  const id: string = u.id;
+  const level: "central" | "province" | "district" | "commune" | "branch" = u.level;
+  const name: string = u.name;
+  const code: string = u.code;
+  const status: "active" | "closed" = u.status;
+  const parent: string | undefined = u.parentId;
+  const merged: string | undefined = u.mergedInto;
+  const path: string[] = u.ancestors;
+  const version: number = u.version;
+  const times: [string, string] = [u.createdAt, u.updatedAt];
+  return `${id} ${level} ${name} (${code}) ${status} v${version} under ${parent ?? "-"} via ${path.join("/")} merged ${merged ?? "-"} ${times.join(" ")}`;
+}
+
+function names(p: UnitPage): string[] {
+  const next: string | undefined = p.nextCursor;
+  return p.items.map((u) => u.name).concat(next === undefined ? [] : ["..."]);
+}
+
+const province: NewUnit = { parentId: "root", level: "province", name: "Tỉnh Thái Bình", code: "34" };
+const query: ChildrenQuery = { limit: 50, cursor: "MzQz" };
+
+function roles(u: User): string[] {
+  const who: [string, string, string] = [u.id, u.username, u.displayName];
+  const version: number = u.version;
+  const role: "admin" | "manager" | "editor" | "viewer" | "reporter" = u.grants[0].role;
+  return u.grants.map((g) => `${g.role}@${g.unitId}`).concat([who.join(" "), `v${version}`, role]);
+}
+
+function isVersionMismatch(p: Problem): boolean {
+  const text: [string, string, string] = [p.type, p.title, p.detail];
+  const status: number = p.status;
+  const fields: string[] = p.errors?.map((e) => e.field) ?? [];
+  return p.code === "version_mismatch" && status === 412 && fields.length === 0 && text.length === 3;
+}
+
+// Things the generated types must refuse.
+// @ts-expect-error level must be one of the five levels
+const badLevel: NewUnit = { parentId: "root", level: "nation", name: "X", code: "X" };
+// @ts-expect-error code is a closed set
+const badCode: Problem["code"] = "teapot";
+// @ts-expect-error expiresIn is a number
+const badPair: TokenPair = { accessToken: "a", tokenType: "Bearer", expiresIn: "900", refreshToken: "r" };
+
+export { authHeader, badCode, badLevel, badPair, describe, isVersionMismatch, login, names, province, query, roles };
+EOF
+"$bin/tsc" --noEmit --strict --target es2022 --lib es2022 --module esnext --moduleResolution bundler \
+  "$work/client.ts"
+
+echo "==> api/openapi.yaml: lint, types and sample client OK"

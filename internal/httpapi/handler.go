@@ -67,6 +67,7 @@ func decode(c *gin.Context, v any) error {
 type jsonRender struct{ v any }
 
 func (r jsonRender) Render(w http.ResponseWriter) error {
+	r.WriteContentType(w)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(r.v)

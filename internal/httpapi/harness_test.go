@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/logging"
 )
@@ -21,9 +23,12 @@ const adminPassword = "admin-password-1"
 type env struct {
 	t     *testing.T
 	app   *app.App
+	eng   interface{ Routes() gin.RoutesInfo }
 	srv   *httptest.Server
 	admin string // the bootstrap admin's access token
 }
+
+type appConfig = app.Config
 
 func newEnv(t *testing.T, mutate ...func(*app.Config)) *env {
 	t.Helper()
@@ -41,7 +46,7 @@ func newEnv(t *testing.T, mutate ...func(*app.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, app: a, srv: httptest.NewServer(a.Handler)}
+	e := &env{t: t, app: a, srv: httptest.NewServer(a.Handler), eng: a.Handler.(*gin.Engine)}
 	t.Cleanup(func() { e.srv.Close(); a.Close() })
 	e.admin = e.login("admin", adminPassword)
 	return e
@@ -162,3 +167,5 @@ func (e *env) mustUser(username, role, unitID string) string {
 		"grants": []map[string]string{{"role": role, "unitId": unitID}}}), 201)
 	return e.login(username, "password-"+username)
 }
+
+func (e *env) engineRoutes() gin.RoutesInfo { return e.eng.Routes() }

@@ -23,6 +23,13 @@ func testUnits(t *testing.T, open Opener) {
 			t.Fatalf("second root: got %v, want conflict", err)
 		}
 	})
+	t.Run("a second root under another id is refused", func(t *testing.T) {
+		other := *root
+		other.ID, other.Code = "0000000000000003", "VN2"
+		if err := s.CreateUnit(ctx(), &other); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("second root: got %v, want conflict", err)
+		}
+	})
 	t.Run("get keeps every field and the ancestors root first", func(t *testing.T) {
 		got, err := s.GetUnit(ctx(), comm.ID)
 		if err != nil {

@@ -26,8 +26,14 @@ type Store interface {
 func OpenStore(ctx context.Context, c Config) (Store, string, error) {
 	if c.MongoURI != "" {
 		db, err := mongo.Open(ctx, mongo.Options{URI: c.MongoURI, Database: c.MongoDB})
-		return db, "mongodb", err
+		if err != nil { // never a non-nil Store holding a nil *DB
+			return nil, "mongodb", err
+		}
+		return db, "mongodb", nil
 	}
 	db, err := sqlite.Open(ctx, c.DataDir)
-	return db, "sqlite", err
+	if err != nil {
+		return nil, "sqlite", err
+	}
+	return db, "sqlite", nil
 }

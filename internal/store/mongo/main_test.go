@@ -5,17 +5,16 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"os"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/FerretDB/FerretDB/ferretdb"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	store "github.com/sohoi/sohoi/internal/store/mongo"
+	"github.com/sohoi/sohoi/internal/store/mongo/mongotest"
 )
 
 // ferretURI is the one in-process FerretDB (v1, SQLite backend) that the
@@ -26,43 +25,15 @@ var ferretURI string
 const mongoURIEnv = "SOHOI_TEST_MONGODB_URI"
 
 func TestMain(m *testing.M) {
-	stop, err := startFerretDB()
+	uri, stop, err := mongotest.StartFerretDB()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "starting FerretDB:", err)
 		os.Exit(1)
 	}
+	ferretURI = uri
 	code := m.Run()
 	stop()
 	os.Exit(code)
-}
-
-func startFerretDB() (stop func(), err error) {
-	dir, err := os.MkdirTemp("", "sohoi-ferretdb-")
-	if err != nil {
-		return nil, err
-	}
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
-	})
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = f.Run(ctx)
-	}()
-	ferretURI = f.MongoDBURI() // waits until the listener is up
-	return func() {
-		cancel()
-		<-done
-		os.RemoveAll(dir)
-	}, nil
 }
 
 var dbSeq atomic.Int64
@@ -85,7 +56,12 @@ func testCtx(t *testing.T) context.Context {
 // commands in rec (when not nil); the database is dropped after the test.
 func openStore(t *testing.T, uri string, rec *store.Recorder) *store.DB {
 	t.Helper()
-	name := newDBName()
+	return openStoreIn(t, uri, newDBName(), rec)
+}
+
+// openStoreIn is openStore on the database name.
+func openStoreIn(t *testing.T, uri, name string, rec *store.Recorder) *store.DB {
+	t.Helper()
 	o := store.Options{URI: uri, Database: name}
 	if rec != nil {
 		o.Monitor = rec.Monitor()

@@ -106,7 +106,7 @@ func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) error {
 		return codeConflict(u.Code)
 	}
 	if err != nil {
-		return err
+		return db.siblingHoldsCode(ctx, u, err)
 	}
 	if res.MatchedCount == 1 {
 		return nil
@@ -116,6 +116,21 @@ func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) error {
 		return err
 	}
 	return errs.E(errs.VersionMismatch, "unit %s is at version %d, not %d", u.ID, cur.Version, u.Version-1)
+}
+
+// siblingHoldsCode classifies a failed update by the state it left rather
+// than by the error: a conflict when another child of the parent holds the
+// code. MongoDB reports a duplicate key for it, but FerretDB v1 (the test
+// peer) answers an update that breaks a unique index with InternalError,
+// code 1 (its SQLite backend's UpdateAll does not map the constraint error
+// as its InsertAll does); this keeps the two alike at no cost on the path
+// that succeeds.
+func (db *DB) siblingHoldsCode(ctx context.Context, u *units.Unit, updateErr error) error {
+	holder, err := db.GetChildByCode(ctx, u.ParentID, u.Code)
+	if err == nil && holder.ID != u.ID {
+		return codeConflict(u.Code)
+	}
+	return updateErr
 }
 
 // ListChildren implements units.Store; the cursor is the last code.

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/sohoi/sohoi/internal/store/mongo/mongotest"
+)
+
+// The real server on MongoDB's wire protocol (FerretDB started here):
+// start, seed one province, log in, a scoped read, a 404 outside scope.
+func TestServeOnMongoDB(t *testing.T) {
+	uri, stop, err := mongotest.StartFerretDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	env := map[string]string{"SOHOI_MONGODB_URI": uri, "SOHOI_MONGODB_DB": "smoke", "SOHOI_ADMIN_PASSWORD": "mongo-admin-password"}
+	var out bytes.Buffer
+	args := []string{"seed", "units", "--file", sharedData + "vn-admin-units-2025-07-merges.json", "--province", "33"}
+	if err := run(context.Background(), args, func(k string) string { return env[k] }, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// Hưng Yên after the 2025 reform (with Thái Bình merged in): one
+	// province and its communes, no districts.
+	if !strings.Contains(out.String(), "created, 0 renamed, 0 unchanged") || strings.HasPrefix(out.String(), "seeded units: 0 ") {
+		t.Fatalf("seed: %s", out.String())
+	}
+
+	p := startServer(t, "SOHOI_MONGODB_URI="+uri, "SOHOI_MONGODB_DB=smoke", "SOHOI_DATA_DIR="+t.TempDir())
+	if !strings.Contains(p.logs.String(), `"store":"mongodb"`) {
+		t.Fatalf("the server did not use MongoDB:\n%s", p.logs)
+	}
+	admin := p.login("admin", "mongo-admin-password")
+	_, provinces := p.call("GET", "/api/v1/units/root/children", admin, nil)
+	items := provinces["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("provinces: %v", provinces)
+	}
+	hungYen := items[0].(map[string]any)
+	_, communes := p.call("GET", "/api/v1/units/"+hungYen["id"].(string)+"/children?limit=2", admin, nil)
+	cs := communes["items"].([]any)
+	if len(cs) != 2 || communes["nextCursor"] == nil {
+		t.Fatalf("communes: %v", communes)
+	}
+	commune := cs[0].(map[string]any)
+	sibling := cs[1].(map[string]any)
+	if status, _ := p.call("POST", "/api/v1/users", admin, map[string]any{"username": "xa.editor", "password": "xa-editor-password",
+		"grants": []map[string]string{{"role": "editor", "unitId": commune["id"].(string)}}}); status != 201 {
+		t.Fatalf("create user: %d", status)
+	}
+	editor := p.login("xa.editor", "xa-editor-password")
+	if status, got := p.call("GET", "/api/v1/units/"+commune["id"].(string), editor, nil); status != 200 || got["code"] != commune["code"] {
+		t.Fatalf("scoped read: %d %v", status, got)
+	}
+	for _, id := range []string{sibling["id"].(string), hungYen["id"].(string), "root"} {
+		if status, _ := p.call("GET", "/api/v1/units/"+id, editor, nil); status != 404 {
+			t.Fatalf("read of %s outside scope: %d, want 404", id, status)
+		}
+	}
+}

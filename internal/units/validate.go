@@ -1,12 +1,10 @@
 package units
 
 import (
-	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/vntext"
 )
 
 const (
@@ -16,9 +14,7 @@ const (
 
 // CleanName stores text as Unicode NFC with single inner spaces: input comes
 // both composed and decomposed (Excel on different systems).
-func CleanName(s string) string {
-	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
-}
+func CleanName(s string) string { return vntext.Clean(s) }
 
 func checkName(f *errs.Fields, name string) {
 	switch {

@@ -1,0 +1,95 @@
+// Package civil is the calendar date without a time or zone: the day a
+// member joined, left or was born. Written YYYY-MM-DD, which also sorts
+// correctly as text in every store.
+package civil
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Date is a calendar day; the zero Date means "not given".
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// Parse reads YYYY-MM-DD and refuses days that do not exist (2023-02-29).
+func Parse(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+	}
+	return Of(t), nil
+}
+
+// MustParse is Parse for constants in tests and tables.
+func MustParse(s string) Date {
+	d, err := Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// Of is the date of t in t's location.
+func Of(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// Today is the date of now in Vietnam (UTC+7), where the association's days
+// begin and end.
+func Today(now time.Time) Date { return Of(now.In(vietnam)) }
+
+var vietnam = time.FixedZone("ICT", 7*3600)
+
+// IsZero reports whether the date was not given.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// String is YYYY-MM-DD, or "" for the zero date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+func (d Date) t() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+
+// Before reports whether d is before e.
+func (d Date) Before(e Date) bool { return d.t().Before(e.t()) }
+
+// After reports whether d is after e.
+func (d Date) After(e Date) bool { return d.t().After(e.t()) }
+
+// AddDays returns d moved by n days.
+func (d Date) AddDays(n int) Date { return Of(d.t().AddDate(0, 0, n)) }
+
+// MarshalJSON writes "YYYY-MM-DD" (or null for the zero date).
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(d.String())
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD", "" or null.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var s *string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("a date must be a string YYYY-MM-DD")
+	}
+	if s == nil || *s == "" {
+		*d = Date{}
+		return nil
+	}
+	v, err := Parse(*s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

@@ -1,0 +1,37 @@
+package members
+
+import (
+	"context"
+
+	"github.com/sohoi/sohoi/internal/page"
+)
+
+// Store keeps member rolls and their history.
+type Store interface {
+	// CreateMember inserts m and its first event. Another active member
+	// with the same national ID is errs.DuplicateNationalID (enforced by a
+	// unique index, so concurrent creates cannot both win).
+	CreateMember(ctx context.Context, m *Member, ev *Event) error
+	// GetMember returns a member or errs.NotFound.
+	GetMember(ctx context.Context, id string) (*Member, error)
+	// UpdateMember replaces m if the stored version is m.Version-1 and
+	// appends ev, as one atomic change: errs.VersionMismatch otherwise,
+	// errs.DuplicateNationalID as for CreateMember.
+	UpdateMember(ctx context.Context, m *Member, ev *Event) error
+	// ActiveMemberByNationalID finds the active member holding an ID.
+	ActiveMemberByNationalID(ctx context.Context, nationalID string) (*Member, error)
+	// ListMembers lists members of a subtree in the official order.
+	ListMembers(ctx context.Context, q Query) (page.Result[*Member], error)
+	// MemberHistory returns a member's events, oldest first.
+	MemberHistory(ctx context.Context, id string) ([]*Event, error)
+}
+
+// Query selects members of the subtree of UnitID.
+type Query struct {
+	UnitID string
+	// Words are folded words that must all be words of the name.
+	Words []string
+	// Statuses keeps only these statuses; empty means every status.
+	Statuses []Status
+	Page     page.Request
+}

@@ -1,0 +1,260 @@
+package officers
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/ids"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/vntext"
+)
+
+// Service applies the rules of posts. Callers authorise first.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// NewService returns a Service; now is the clock.
+func NewService(store Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: store, now: now}
+}
+
+// Input is a post as a client sends it.
+type Input struct {
+	FullName  string
+	Position  Position
+	TermLabel string
+	From      civil.Date
+	To        civil.Date
+}
+
+// Patch holds the fields PATCH changes; nil means unchanged.
+type Patch struct {
+	FullName  *string
+	Position  *Position
+	TermLabel *string
+	From      *civil.Date
+	To        *civil.Date
+}
+
+func (in *Input) clean() error {
+	var f errs.Fields
+	in.FullName = vntext.Clean(in.FullName)
+	in.TermLabel = vntext.Clean(in.TermLabel)
+	if in.FullName == "" {
+		f.Add("fullName", "is required when no memberId is given")
+	} else if utf8.RuneCountInString(in.FullName) > 200 {
+		f.Add("fullName", "must be at most 200 characters")
+	}
+	if _, ok := positionRank[in.Position]; !ok {
+		f.Add("position", "must be chair, vice_chair, standing, committee or secretary")
+	}
+	if utf8.RuneCountInString(in.TermLabel) > 50 {
+		f.Add("termLabel", "must be at most 50 characters")
+	}
+	switch {
+	case in.From.IsZero():
+		f.Add("from", "is required")
+	case in.From.Year < 1900 || in.From.Year > 2200:
+		f.Add("from", "is not a plausible date")
+	}
+	if !in.To.IsZero() && !in.From.IsZero() && in.To.Before(in.From) {
+		f.Add("to", "must not be before from")
+	}
+	return f.Err()
+}
+
+// checkChairs refuses two chairs at one unit on any day.
+func checkChairs(b *Board, o *Officer) error {
+	if o.Position != Chair {
+		return nil
+	}
+	for _, p := range b.Posts {
+		if p.ID != o.ID && p.Position == Chair && p.overlaps(o) {
+			return errs.E(errs.Conflict, "%s is chair of this unit from %s to %s; a unit has one chair at a time", p.FullName, p.From, orOpen(p.To))
+		}
+	}
+	return nil
+}
+
+func orOpen(d civil.Date) string {
+	if d.IsZero() {
+		return "further notice"
+	}
+	return d.String()
+}
+
+// change loads the board, applies fn and saves it, retrying when another
+// change to the same board won the race.
+func (s *Service) change(ctx context.Context, unitID string, path []string, fn func(b *Board) error) (*Board, error) {
+	for attempt := 0; ; attempt++ {
+		b, err := s.store.GetBoard(ctx, unitID)
+		if err != nil {
+			return nil, err
+		}
+		b.UnitPath = path
+		if err := fn(b); err != nil {
+			return nil, err
+		}
+		b.Version++
+		err = s.store.SaveBoard(ctx, b)
+		if err == nil || attempt == 4 || !errs.Is(err, errs.VersionMismatch) {
+			return b, err
+		}
+	}
+}
+
+// sortPosts orders a board: current and later terms first, then by rank of
+// the post, then by name.
+func sortPosts(posts []*Officer) {
+	slices.SortStableFunc(posts, func(a, b *Officer) int {
+		if c := strings.Compare(b.From.String(), a.From.String()); c != 0 {
+			return c
+		}
+		if c := positionRank[a.Position] - positionRank[b.Position]; c != 0 {
+			return c
+		}
+		return strings.Compare(a.FullName, b.FullName)
+	})
+}
+
+// List returns the posts of a unit; with currentOnly, those held today.
+func (s *Service) List(ctx context.Context, u *units.Unit, currentOnly bool) ([]*Officer, error) {
+	b, err := s.store.GetBoard(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	today := civil.Today(s.now())
+	var out []*Officer
+	for _, p := range b.Posts {
+		if !currentOnly || p.HeldOn(today) {
+			out = append(out, p)
+		}
+	}
+	sortPosts(out)
+	return out, nil
+}
+
+// Create adds a post at u. member, when not nil, is the person on a roll
+// who holds it (the caller has checked it may see them); they must be a
+// member within u's subtree.
+func (s *Service) Create(ctx context.Context, u *units.Unit, member *members.Member, in Input) (*Officer, error) {
+	if member != nil {
+		if !slices.Contains(member.Ancestors, u.ID) {
+			return nil, (errs.Fields{{Field: "memberId", Message: "is not a member of this unit or a unit below it"}}).Err()
+		}
+		in.FullName = member.FullName
+	}
+	if err := in.clean(); err != nil {
+		return nil, err
+	}
+	at := s.now().UTC()
+	o := &Officer{ID: ids.New(), FullName: in.FullName, Position: in.Position, TermLabel: in.TermLabel,
+		From: in.From, To: in.To, Version: 1, CreatedAt: at, UpdatedAt: at}
+	if member != nil {
+		o.MemberID = member.ID
+	}
+	_, err := s.change(ctx, u.ID, u.Path(), func(b *Board) error {
+		if err := checkChairs(b, o); err != nil {
+			return err
+		}
+		b.Posts = append(b.Posts, o)
+		return nil
+	})
+	return o, err
+}
+
+// Find returns a post and its board (for the caller to authorise on the
+// board's unit).
+func (s *Service) Find(ctx context.Context, id string) (*Officer, *Board, error) {
+	notFound := errs.E(errs.NotFound, "officer not found")
+	if !ids.Valid(id) {
+		return nil, nil, notFound
+	}
+	unitID, err := s.store.BoardOfOfficer(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := s.store.GetBoard(ctx, unitID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range b.Posts {
+		if p.ID == id {
+			return p, b, nil
+		}
+	}
+	return nil, nil, notFound
+}
+
+// Update changes a post. ifVersion (If-Match), when not zero, must be the
+// post's version.
+func (s *Service) Update(ctx context.Context, b *Board, id string, p Patch, ifVersion int) (*Officer, error) {
+	var out *Officer
+	_, err := s.change(ctx, b.UnitID, b.UnitPath, func(b *Board) error {
+		i := slices.IndexFunc(b.Posts, func(o *Officer) bool { return o.ID == id })
+		if i < 0 {
+			return errs.E(errs.NotFound, "officer not found")
+		}
+		cur := b.Posts[i]
+		if ifVersion != 0 && ifVersion != cur.Version {
+			return errs.E(errs.VersionMismatch, "officer %s is at version %d, not %d", id, cur.Version, ifVersion)
+		}
+		in := Input{FullName: cur.FullName, Position: cur.Position, TermLabel: cur.TermLabel, From: cur.From, To: cur.To}
+		if p.FullName != nil {
+			if cur.MemberID != "" {
+				return (errs.Fields{{Field: "fullName", Message: "comes from the member's record; correct it there"}}).Err()
+			}
+			in.FullName = *p.FullName
+		}
+		if p.Position != nil {
+			in.Position = *p.Position
+		}
+		if p.TermLabel != nil {
+			in.TermLabel = *p.TermLabel
+		}
+		if p.From != nil {
+			in.From = *p.From
+		}
+		if p.To != nil {
+			in.To = *p.To
+		}
+		if err := in.clean(); err != nil {
+			return err
+		}
+		next := *cur
+		next.FullName, next.Position, next.TermLabel, next.From, next.To = in.FullName, in.Position, in.TermLabel, in.From, in.To
+		next.Version, next.UpdatedAt = cur.Version+1, s.now().UTC()
+		if err := checkChairs(b, &next); err != nil {
+			return err
+		}
+		b.Posts[i] = &next
+		out = &next
+		return nil
+	})
+	return out, err
+}
+
+// Delete removes a post (a post entered by mistake; an ended term is
+// recorded by setting its end date instead).
+func (s *Service) Delete(ctx context.Context, b *Board, id string) error {
+	_, err := s.change(ctx, b.UnitID, b.UnitPath, func(b *Board) error {
+		i := slices.IndexFunc(b.Posts, func(o *Officer) bool { return o.ID == id })
+		if i < 0 {
+			return errs.E(errs.NotFound, "officer not found")
+		}
+		b.Posts = slices.Delete(b.Posts, i, i+1)
+		return nil
+	})
+	return err
+}

@@ -14,21 +14,25 @@ import (
 	"github.com/sohoi/sohoi/api"
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/httpapi"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/units"
 	"github.com/sohoi/sohoi/policies"
 )
 
 // App is a running sohoi: its store, services and HTTP handler.
 type App struct {
-	Config  Config
-	Log     *slog.Logger
-	Store   Store
-	Units   *units.Service
-	Authz   *access.Authorizer
-	Auth    *access.Auth
-	Users   *access.Users
-	Handler http.Handler
-	Now     func() time.Time
+	Config   Config
+	Log      *slog.Logger
+	Store    Store
+	Units    *units.Service
+	Authz    *access.Authorizer
+	Auth     *access.Auth
+	Users    *access.Users
+	Members  *members.Service
+	Officers *officers.Service
+	Handler  http.Handler
+	Now      func() time.Time
 }
 
 // New opens the store, makes sure the root unit, a signing key and the
@@ -66,6 +70,8 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 		RefreshTTL: cfg.RefreshTTL, MaxFailuresPerUser: 5, MaxFailuresPerAddr: 50, FailureWindow: 15 * time.Minute,
 	}, store, store, tokens, a.Now)
 	a.Users = access.NewUsers(store, a.Units, a.Authz, a.Now)
+	a.Members = members.NewService(store, a.Now)
+	a.Officers = officers.NewService(store, a.Now)
 	created, generated, err := a.Users.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("creating the first administrator: %w", err)
@@ -82,6 +88,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Handler, err = httpapi.New(httpapi.Deps{
 		Log: log, Units: a.Units, Auth: a.Auth, Users: a.Users, Authz: a.Authz, Ping: store.Ping,
+		Members: a.Members, Officers: a.Officers,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, OpenAPI: api.OpenAPI, Metrics: reg,
 	})
 	if err != nil {

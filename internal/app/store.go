@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/store/mongo"
 	"github.com/sohoi/sohoi/internal/store/sqlite"
 	"github.com/sohoi/sohoi/internal/units"
@@ -17,6 +20,8 @@ type Store interface {
 	access.UserStore
 	access.RefreshStore
 	access.KeyStore
+	members.Store
+	officers.Store
 	Ping(ctx context.Context) error
 	Close() error
 }
@@ -29,7 +34,12 @@ func OpenStore(ctx context.Context, c Config) (Store, string, error) {
 		if err != nil { // never a non-nil Store holding a nil *DB
 			return nil, "mongodb", err
 		}
-		return db, "mongodb", nil
+		st, ok := any(db).(Store)
+		if !ok {
+			db.Close()
+			return nil, "mongodb", fmt.Errorf("TEMPORARY: the MongoDB adapter does not implement every store yet")
+		}
+		return st, "mongodb", nil
 	}
 	db, err := sqlite.Open(ctx, c.DataDir)
 	if err != nil {

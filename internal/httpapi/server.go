@@ -15,6 +15,8 @@ import (
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -24,6 +26,8 @@ type Deps struct {
 	Units          *units.Service
 	Auth           *access.Auth
 	Users          *access.Users
+	Members        *members.Service
+	Officers       *officers.Service
 	Authz          *access.Authorizer
 	Ping           func(context.Context) error
 	CORSOrigins    []string
@@ -93,6 +97,19 @@ func (s *server) routes(r *gin.Engine, m *metrics) {
 	a.GET("/units/:id", s.h(s.getUnit))
 	a.PATCH("/units/:id", s.h(s.patchUnit))
 	a.GET("/units/:id/children", s.h(s.listChildren))
+
+	a.POST("/units/:id/members", s.h(s.createMember))
+	a.GET("/units/:id/members", s.h(s.listMembers))
+	a.GET("/members/:id", s.h(s.getMember))
+	a.PATCH("/members/:id", s.h(s.patchMember))
+	a.POST("/members/:id/transfer", s.h(s.transferMember))
+	a.POST("/members/:id/leave", s.h(s.leaveMember))
+	a.GET("/members/:id/history", s.h(s.memberHistory))
+
+	a.GET("/units/:id/officers", s.h(s.listOfficers))
+	a.POST("/units/:id/officers", s.h(s.createOfficer))
+	a.PATCH("/officers/:id", s.h(s.patchOfficer))
+	a.DELETE("/officers/:id", s.h(s.deleteOfficer))
 
 	a.POST("/users", s.h(s.createUser))
 	a.GET("/users", s.h(s.listUsers))

@@ -258,3 +258,6 @@ func (s *Service) Delete(ctx context.Context, b *Board, id string) error {
 	})
 	return err
 }
+
+// Today is the day by the service's clock (what "current" means).
+func (s *Service) Today() civil.Date { return civil.Today(s.now()) }

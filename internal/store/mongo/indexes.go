@@ -12,6 +12,8 @@ const (
 	collUsers      = "users"
 	collRefresh    = "refreshTokens"
 	collKeys       = "signingKeys"
+	collMembers    = "members"
+	collBoards     = "officerBoards"
 	collMigrations = "migrations"
 )
 
@@ -57,6 +59,23 @@ var Indexes = []Index{
 
 	// ListSigningKeys, oldest first.
 	{Collection: collKeys, Name: "signing_keys_created", Keys: bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}},
+
+	// ListMembers of a subtree: ancestors (multikey) equality, status $in,
+	// sorted and ranged on sortKey.
+	{Collection: collMembers, Name: "members_ancestors_status_sort", Keys: bson.D{{Key: "ancestors", Value: 1}, {Key: "status", Value: 1}, {Key: "sortKey", Value: 1}}},
+	// ListMembers with words: scopeWords $all (equality on one element),
+	// status $in, sorted and ranged on sortKey.
+	{Collection: collMembers, Name: "members_scope_words_status_sort", Keys: bson.D{{Key: "scopeWords", Value: 1}, {Key: "status", Value: 1}, {Key: "sortKey", Value: 1}}},
+	// One active member per national ID, enforced by the database:
+	// activeNationalId is present only while the member is active and has
+	// an ID, so sparse + unique refuses a second active holder and nothing
+	// else. Also serves ActiveMemberByNationalID.
+	{Collection: collMembers, Name: "members_active_national_id", Keys: bson.D{{Key: "activeNationalId", Value: 1}}, Unique: true, Sparse: true},
+
+	// BoardOfOfficer: the board holding a post (multikey over posts). Not
+	// unique: MongoDB indexes a board with no posts as null, and a second
+	// empty board would collide.
+	{Collection: collBoards, Name: "officer_boards_post_id", Keys: bson.D{{Key: "posts.id", Value: 1}}},
 }
 
 // model is the createIndexes form of ix.

@@ -20,7 +20,7 @@ const (
 	unindexable use = iota + 1 // $ne, $nin, $exists, $regex, $not, $expr, …
 	rangeUse                   // $gt, $gte, $lt, $lte
 	eqMany                     // $in with several values
-	eqOne                      // a value, $eq, $in with one value
+	eqOne                      // a value, $eq, $in with one value, $all (see classifyAll)
 )
 
 // conj is one conjunction of a filter: field → how it can use an index. A
@@ -138,6 +138,8 @@ func classify(v bson.RawValue) use {
 			}
 		case "$in":
 			u = classifyIn(e.Value())
+		case "$all":
+			u = classifyAll(e.Value())
 		case "$gt", "$gte", "$lt", "$lte":
 			u = rangeUse
 		}
@@ -164,6 +166,36 @@ func classifyIn(v bson.RawValue) use {
 		return eqOne
 	}
 	return eqMany
+}
+
+// classifyAll: {f: {$all: [a, b, …]}} is {$and: [{f: a}, {f: b}, …]} to
+// MongoDB. Bounds on a multikey field do not intersect, so the index scan
+// is bounded by one element (the first, on older servers; the manual
+// documents this for $all) and the others are checked on the fetched
+// documents: a single-value equality on f, eqOne, like {f: a}. The scan is
+// as long as that element is common, which is the caller's to keep in
+// mind. An empty $all matches nothing and an $elemMatch or regex element
+// bounds nothing, so those are not indexable.
+func classifyAll(v bson.RawValue) use {
+	arr, ok := v.ArrayOK()
+	if !ok {
+		return unindexable
+	}
+	vals, err := arr.Values()
+	if err != nil || len(vals) == 0 {
+		return unindexable
+	}
+	for _, x := range vals {
+		if x.Type == bson.TypeRegex {
+			return unindexable
+		}
+		if d, ok := x.DocumentOK(); ok {
+			if first, err := d.IndexErr(0); err == nil && strings.HasPrefix(first.Key(), "$") {
+				return unindexable
+			}
+		}
+	}
+	return eqOne
 }
 
 type sortKey struct {

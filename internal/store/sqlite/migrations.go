@@ -70,6 +70,65 @@ CREATE TABLE signing_keys (
 	created_at  INTEGER NOT NULL
 ) STRICT;
 `},
+	{"0004_members", `
+CREATE TABLE members (
+	id                 TEXT NOT NULL UNIQUE,
+	branch_id          TEXT NOT NULL,
+	path               TEXT NOT NULL, -- the branch's '/root/…/branch/'
+	full_name          TEXT NOT NULL,
+	sort_key           TEXT NOT NULL, -- official order, unique (ends with the id)
+	gender             TEXT NOT NULL,
+	birth_date         TEXT NOT NULL, -- YYYY-MM-DD or ''
+	national_id        TEXT NOT NULL,
+	active_national_id TEXT UNIQUE,   -- the ID while active, else NULL: one active holder per ID
+	phone              TEXT NOT NULL,
+	address            TEXT NOT NULL,
+	joined_on          TEXT NOT NULL,
+	member_no          TEXT NOT NULL,
+	status             TEXT NOT NULL,
+	left_on            TEXT NOT NULL,
+	leave_reason       TEXT NOT NULL,
+	stints             TEXT NOT NULL, -- JSON
+	version            INTEGER NOT NULL,
+	created_at         INTEGER NOT NULL,
+	updated_at         INTEGER NOT NULL
+) STRICT;
+-- a branch's roll in order (path equality), a commune's (path range, then sorted)
+CREATE INDEX members_path_sort ON members(path, sort_key);
+-- larger subtrees: walk the official order and keep those under the unit
+CREATE INDEX members_sort ON members(sort_key);
+-- search: the folded words of the name and the ids of the units above the
+-- member ("u" + id), so that "these words, below that unit" is one lookup
+CREATE VIRTUAL TABLE member_terms USING fts5(terms, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
+CREATE TABLE member_events (
+	member_id  TEXT NOT NULL,
+	seq        INTEGER NOT NULL,
+	type       TEXT NOT NULL,
+	on_date    TEXT NOT NULL,
+	at         INTEGER NOT NULL,
+	actor_id   TEXT NOT NULL,
+	actor_name TEXT NOT NULL,
+	changes    TEXT NOT NULL, -- JSON
+	from_branch TEXT NOT NULL,
+	to_branch  TEXT NOT NULL,
+	reason     TEXT NOT NULL,
+	PRIMARY KEY (member_id, seq)
+) STRICT, WITHOUT ROWID;
+`},
+	{"0005_officers", `
+CREATE TABLE officer_boards (
+	unit_id TEXT PRIMARY KEY,
+	path    TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	posts   TEXT NOT NULL -- JSON
+) STRICT;
+CREATE INDEX officer_boards_path ON officer_boards(path);
+CREATE TABLE officer_posts (
+	officer_id TEXT PRIMARY KEY,
+	unit_id    TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX officer_posts_unit ON officer_posts(unit_id);
+`},
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -19,6 +21,8 @@ type Store interface {
 	access.UserStore
 	access.RefreshStore
 	access.KeyStore
+	members.Store
+	officers.Store
 }
 
 // Opener returns a fresh, empty, migrated store for one test.
@@ -33,6 +37,10 @@ func Run(t *testing.T, open Opener) {
 	t.Run("UserPagination", func(t *testing.T) { testUserPagination(t, open) })
 	t.Run("RefreshTokens", func(t *testing.T) { testRefreshTokens(t, open) })
 	t.Run("SigningKeys", func(t *testing.T) { testSigningKeys(t, open) })
+	t.Run("Members", func(t *testing.T) { testMembers(t, open) })
+	t.Run("MemberLists", func(t *testing.T) { testMemberLists(t, open) })
+	t.Run("MemberSearch", func(t *testing.T) { testMemberSearch(t, open) })
+	t.Run("OfficerBoards", func(t *testing.T) { testOfficerBoards(t, open) })
 }
 
 // fixed clock: stores must keep times to the millisecond at least.

@@ -1,0 +1,314 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/page"
+)
+
+type memberJSON struct {
+	ID          string         `json:"id"`
+	BranchID    string         `json:"branchId"`
+	Ancestors   []string       `json:"ancestors"`
+	FullName    string         `json:"fullName"`
+	Gender      members.Gender `json:"gender,omitempty"`
+	BirthDate   civil.Date     `json:"birthDate"`
+	NationalID  string         `json:"nationalId,omitempty"`
+	Phone       string         `json:"phone,omitempty"`
+	Address     string         `json:"address,omitempty"`
+	JoinedOn    civil.Date     `json:"joinedOn"`
+	MemberNo    string         `json:"memberNo,omitempty"`
+	Status      members.Status `json:"status"`
+	LeftOn      civil.Date     `json:"leftOn"`
+	LeaveReason string         `json:"leaveReason,omitempty"`
+	Version     int            `json:"version"`
+	CreatedAt   time.Time      `json:"createdAt"`
+	UpdatedAt   time.Time      `json:"updatedAt"`
+}
+
+func toMemberJSON(m *members.Member) memberJSON {
+	return memberJSON{ID: m.ID, BranchID: m.BranchID, Ancestors: m.Ancestors, FullName: m.FullName, Gender: m.Gender,
+		BirthDate: m.BirthDate, NationalID: m.NationalID, Phone: m.Phone, Address: m.Address, JoinedOn: m.JoinedOn,
+		MemberNo: m.MemberNo, Status: m.Status, LeftOn: m.LeftOn, LeaveReason: m.LeaveReason, Version: m.Version,
+		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+}
+
+func replyMember(c *gin.Context, status int, m *members.Member) error {
+	setETag(c, m.Version)
+	return reply(c, status, toMemberJSON(m))
+}
+
+// memberBody is a member as a client sends it.
+type memberBody struct {
+	FullName   *string `json:"fullName"`
+	Gender     *string `json:"gender"`
+	BirthDate  *string `json:"birthDate"`
+	NationalID *string `json:"nationalId"`
+	Phone      *string `json:"phone"`
+	Address    *string `json:"address"`
+	JoinedOn   *string `json:"joinedOn"`
+	MemberNo   *string `json:"memberNo"`
+}
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func (b memberBody) patch() (members.Patch, error) {
+	var f errs.Fields
+	p := members.Patch{FullName: b.FullName, NationalID: b.NationalID, Phone: b.Phone, Address: b.Address, MemberNo: b.MemberNo,
+		BirthDate: datePatch(&f, "birthDate", b.BirthDate), JoinedOn: datePatch(&f, "joinedOn", b.JoinedOn)}
+	if b.Gender != nil {
+		g := members.Gender(*b.Gender)
+		p.Gender = &g
+	}
+	return p, f.Err()
+}
+
+func actorOf(c *gin.Context) members.Actor {
+	u := callerOf(c).User
+	return members.Actor{ID: u.ID, Name: u.Username}
+}
+
+// memberFor loads a member and authorises act on it: outside the caller's
+// scope the member does not exist.
+func (s *server) memberFor(c *gin.Context, act access.Action) (*members.Member, error) {
+	m, err := s.Members.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Authz.Authorize(callerOf(c).Scope, m.Ancestors, access.ObjMember, act, "member"); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// duplicateDetail says where the other holder of a national ID is, but only
+// when the caller may see that member.
+func (s *server) duplicateDetail(c *gin.Context, err error) error {
+	var dup *members.DuplicateError
+	if !errors.As(err, &dup) {
+		return err
+	}
+	if dup.Other == nil || !s.Authz.Allowed(callerOf(c).Scope, dup.Other.Ancestors, access.ObjMember, access.Read) {
+		return dup.Err
+	}
+	e := *dup.Err
+	e.Detail = fmt.Sprintf("active member %s (%s) of branch %s already holds this national ID", dup.Other.ID, dup.Other.FullName, dup.Other.BranchID)
+	e.Fields = []errs.FieldError{{Field: "nationalId", Message: e.Detail}}
+	return &e
+}
+
+func (s *server) createMember(c *gin.Context) error {
+	var in memberBody
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	var f errs.Fields
+	input := members.Input{FullName: str(in.FullName), Gender: members.Gender(str(in.Gender)), NationalID: str(in.NationalID),
+		Phone: str(in.Phone), Address: str(in.Address), MemberNo: str(in.MemberNo),
+		BirthDate: dateField(&f, "birthDate", in.BirthDate), JoinedOn: dateField(&f, "joinedOn", in.JoinedOn)}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	branch, err := s.unitFor(c, c.Param("id"), access.ObjMember, access.Write)
+	if err != nil {
+		return err
+	}
+	m, err := s.Members.Create(c.Request.Context(), actorOf(c), branch, input)
+	if err != nil {
+		return s.duplicateDetail(c, err)
+	}
+	c.Header("Location", "/api/v1/members/"+m.ID)
+	return replyMember(c, http.StatusCreated, m)
+}
+
+func (s *server) getMember(c *gin.Context) error {
+	m, err := s.memberFor(c, access.Read)
+	if err != nil {
+		return err
+	}
+	return replyMember(c, http.StatusOK, m)
+}
+
+func (s *server) patchMember(c *gin.Context) error {
+	var in memberBody
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	p, err := in.patch()
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	m, err := s.memberFor(c, access.Write)
+	if err != nil {
+		return err
+	}
+	m, err = s.Members.Update(c.Request.Context(), actorOf(c), m, p, version)
+	if err != nil {
+		return s.duplicateDetail(c, err)
+	}
+	return replyMember(c, http.StatusOK, m)
+}
+
+func (s *server) transferMember(c *gin.Context) error {
+	var in struct {
+		ToBranchID string  `json:"toBranchId"`
+		On         *string `json:"on"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	var f errs.Fields
+	on := dateField(&f, "on", in.On)
+	if in.ToBranchID == "" {
+		f.Add("toBranchId", "is required")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	m, err := s.memberFor(c, access.Write)
+	if err != nil {
+		return err
+	}
+	// The caller must be allowed to write both branches.
+	to, err := s.unitFor(c, in.ToBranchID, access.ObjMember, access.Write)
+	if errs.Is(err, errs.NotFound) {
+		return (errs.Fields{{Field: "toBranchId", Message: "no such branch"}}).Err()
+	}
+	if err != nil {
+		return err
+	}
+	m, err = s.Members.Transfer(c.Request.Context(), actorOf(c), m, to, on)
+	if err != nil {
+		return err
+	}
+	return replyMember(c, http.StatusOK, m)
+}
+
+func (s *server) leaveMember(c *gin.Context) error {
+	var in struct {
+		Status string  `json:"status"`
+		On     *string `json:"on"`
+		Reason string  `json:"reason"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	var f errs.Fields
+	on := dateField(&f, "on", in.On)
+	if err := f.Err(); err != nil {
+		return err
+	}
+	m, err := s.memberFor(c, access.Write)
+	if err != nil {
+		return err
+	}
+	m, err = s.Members.Leave(c.Request.Context(), actorOf(c), m, members.Status(in.Status), on, in.Reason)
+	if err != nil {
+		return err
+	}
+	return replyMember(c, http.StatusOK, m)
+}
+
+type eventJSON struct {
+	Seq          int               `json:"seq"`
+	Type         members.EventType `json:"type"`
+	On           civil.Date        `json:"on"`
+	At           time.Time         `json:"at"`
+	Actor        actorJSON         `json:"actor"`
+	Changes      []members.Change  `json:"changes,omitempty"`
+	FromBranchID string            `json:"fromBranchId,omitempty"`
+	ToBranchID   string            `json:"toBranchId,omitempty"`
+	Reason       string            `json:"reason,omitempty"`
+}
+
+type actorJSON struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+}
+
+func (s *server) memberHistory(c *gin.Context) error {
+	m, err := s.memberFor(c, access.Read)
+	if err != nil {
+		return err
+	}
+	evs, err := s.Members.History(c.Request.Context(), m)
+	if err != nil {
+		return err
+	}
+	out := list[eventJSON]{Items: make([]eventJSON, len(evs))}
+	for i, e := range evs {
+		out.Items[i] = eventJSON{Seq: e.Seq, Type: e.Type, On: e.On, At: e.At, Actor: actorJSON{e.ActorID, e.ActorName},
+			Changes: e.Changes, FromBranchID: e.FromBranchID, ToBranchID: e.ToBranchID, Reason: e.Reason}
+	}
+	return reply(c, http.StatusOK, out)
+}
+
+// listMembers lists the roll of a unit's subtree in the official order,
+// optionally one branch of it, one status, or the names matching ?q=.
+func (s *server) listMembers(c *gin.Context) error {
+	p, err := page.Parse(c.Query("limit"), c.Query("cursor"))
+	if err != nil {
+		return err
+	}
+	var f errs.Fields
+	q := members.Query{Page: p, Words: members.SearchWords(c.Query("q"))}
+	if len(q.Words) > 8 {
+		f.Add("q", "may hold at most 8 words")
+	}
+	if st := c.Query("status"); st != "" {
+		for _, v := range strings.Split(st, ",") {
+			switch members.Status(v) {
+			case members.Active, members.Left, members.Deceased:
+				q.Statuses = append(q.Statuses, members.Status(v))
+			default:
+				f.Add("status", "must be active, left or deceased (comma-separated for several)")
+			}
+		}
+	}
+	if sort := c.Query("sort"); sort != "" && sort != "name" {
+		f.Add("sort", "the only order is name (given name first, Vietnamese collation)")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	u, err := s.unitFor(c, c.Param("id"), access.ObjMember, access.Read)
+	if err != nil {
+		return err
+	}
+	q.UnitID = u.ID
+	if b := c.Query("branchId"); b != "" {
+		branch, err := s.Units.Get(c.Request.Context(), b)
+		if err != nil || !branch.Within(u.ID) {
+			return (errs.Fields{{Field: "branchId", Message: "is not a branch of this unit"}}).Err()
+		}
+		q.UnitID = branch.ID
+	}
+	res, err := s.Members.List(c.Request.Context(), q)
+	if err != nil {
+		return err
+	}
+	out := list[memberJSON]{Items: make([]memberJSON, len(res.Items)), NextCursor: res.Next}
+	for i, m := range res.Items {
+		out.Items[i] = toMemberJSON(m)
+	}
+	return reply(c, http.StatusOK, out)
+}

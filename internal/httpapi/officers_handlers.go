@@ -1,0 +1,161 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/officers"
+)
+
+type officerJSON struct {
+	ID        string            `json:"id"`
+	UnitID    string            `json:"unitId"`
+	MemberID  string            `json:"memberId,omitempty"`
+	FullName  string            `json:"fullName"`
+	Position  officers.Position `json:"position"`
+	TermLabel string            `json:"termLabel,omitempty"`
+	From      civil.Date        `json:"from"`
+	To        civil.Date        `json:"to"`
+	Current   bool              `json:"current"`
+	Version   int               `json:"version"`
+	CreatedAt time.Time         `json:"createdAt"`
+	UpdatedAt time.Time         `json:"updatedAt"`
+}
+
+func (s *server) toOfficerJSON(unitID string, o *officers.Officer) officerJSON {
+	return officerJSON{ID: o.ID, UnitID: unitID, MemberID: o.MemberID, FullName: o.FullName, Position: o.Position,
+		TermLabel: o.TermLabel, From: o.From, To: o.To, Current: o.HeldOn(s.Officers.Today()), Version: o.Version,
+		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+}
+
+func (s *server) replyOfficer(c *gin.Context, status int, unitID string, o *officers.Officer) error {
+	setETag(c, o.Version)
+	return reply(c, status, s.toOfficerJSON(unitID, o))
+}
+
+func (s *server) listOfficers(c *gin.Context) error {
+	current := c.Query("current")
+	if current != "" && current != "true" && current != "false" {
+		return (errs.Fields{{Field: "current", Message: "must be true or false"}}).Err()
+	}
+	u, err := s.unitFor(c, c.Param("id"), access.ObjOfficer, access.Read)
+	if err != nil {
+		return err
+	}
+	posts, err := s.Officers.List(c.Request.Context(), u, current == "true")
+	if err != nil {
+		return err
+	}
+	out := list[officerJSON]{Items: make([]officerJSON, len(posts))}
+	for i, o := range posts {
+		out.Items[i] = s.toOfficerJSON(u.ID, o)
+	}
+	return reply(c, http.StatusOK, out)
+}
+
+type officerBody struct {
+	MemberID  *string `json:"memberId"`
+	FullName  *string `json:"fullName"`
+	Position  *string `json:"position"`
+	TermLabel *string `json:"termLabel"`
+	From      *string `json:"from"`
+	To        *string `json:"to"`
+}
+
+func (s *server) createOfficer(c *gin.Context) error {
+	var in officerBody
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	var f errs.Fields
+	input := officers.Input{FullName: str(in.FullName), Position: officers.Position(str(in.Position)), TermLabel: str(in.TermLabel),
+		From: dateField(&f, "from", in.From), To: dateField(&f, "to", in.To)}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	u, err := s.unitFor(c, c.Param("id"), access.ObjOfficer, access.Write)
+	if err != nil {
+		return err
+	}
+	var m *members.Member
+	if id := str(in.MemberID); id != "" {
+		m, err = s.Members.Get(c.Request.Context(), id)
+		if err == nil && !s.Authz.Allowed(callerOf(c).Scope, m.Ancestors, access.ObjMember, access.Read) {
+			err = errs.E(errs.NotFound, "member not found")
+		}
+		if errs.Is(err, errs.NotFound) {
+			return (errs.Fields{{Field: "memberId", Message: "no such member"}}).Err()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	o, err := s.Officers.Create(c.Request.Context(), u, m, input)
+	if err != nil {
+		return err
+	}
+	c.Header("Location", "/api/v1/officers/"+o.ID)
+	return s.replyOfficer(c, http.StatusCreated, u.ID, o)
+}
+
+// officerFor finds a post and authorises act on its unit.
+func (s *server) officerFor(c *gin.Context, act access.Action) (*officers.Officer, *officers.Board, error) {
+	o, b, err := s.Officers.Find(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.Authz.Authorize(callerOf(c).Scope, b.UnitPath, access.ObjOfficer, act, "officer"); err != nil {
+		return nil, nil, err
+	}
+	return o, b, nil
+}
+
+func (s *server) patchOfficer(c *gin.Context) error {
+	var in officerBody
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	var f errs.Fields
+	if in.MemberID != nil {
+		f.Add("memberId", "cannot be changed; end this post and create another")
+	}
+	p := officers.Patch{FullName: in.FullName, TermLabel: in.TermLabel, From: datePatch(&f, "from", in.From), To: datePatch(&f, "to", in.To)}
+	if in.Position != nil {
+		pos := officers.Position(*in.Position)
+		p.Position = &pos
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	o, b, err := s.officerFor(c, access.Write)
+	if err != nil {
+		return err
+	}
+	o, err = s.Officers.Update(c.Request.Context(), b, o.ID, p, version)
+	if err != nil {
+		return err
+	}
+	return s.replyOfficer(c, http.StatusOK, b.UnitID, o)
+}
+
+func (s *server) deleteOfficer(c *gin.Context) error {
+	o, b, err := s.officerFor(c, access.Write)
+	if err != nil {
+		return err
+	}
+	if err := s.Officers.Delete(c.Request.Context(), b, o.ID); err != nil {
+		return err
+	}
+	c.Status(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,164 @@
+package mongo
+
+import (
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/members"
+)
+
+// How a member is stored. Dates are "YYYY-MM-DD" strings ("" when not
+// given), which sort and compare as dates in every store and read plainly
+// in mongosh.
+
+// memberState is everything UpdateMember replaces: the member document
+// without _id and history, so that one type is both what CreateMember
+// inserts and what UpdateMember $sets, and the two cannot drift apart.
+type memberState struct {
+	BranchID  string   `bson:"branchId"`
+	Ancestors []string `bson:"ancestors"` // root first, ending with the branch
+	FullName  string   `bson:"fullName"`
+	// SortKey is the official order (members.Member.SortKey); unique, so a
+	// page cursor is one value of it.
+	SortKey string `bson:"sortKey"`
+	// ScopeWords is "<unit id>:<word>" for every unit above the member
+	// (and its branch) and every folded word of the name: "members below X
+	// whose name has these words" is then {scopeWords: {$all: […]}}, one
+	// multikey index lookup. Never read back: it is projected out.
+	ScopeWords []string       `bson:"scopeWords"`
+	Gender     members.Gender `bson:"gender"`
+	BirthDate  string         `bson:"birthDate"`
+	NationalID string         `bson:"nationalId"`
+	// ActiveNationalID is present only while the member is active and has
+	// an ID: the sparse unique index members_active_national_id then allows
+	// one active holder per ID and any number of past ones. UpdateMember
+	// $unsets it otherwise.
+	ActiveNationalID string         `bson:"activeNationalId,omitempty"`
+	Phone            string         `bson:"phone"`
+	Address          string         `bson:"address"`
+	JoinedOn         string         `bson:"joinedOn"`
+	MemberNo         string         `bson:"memberNo"`
+	Status           members.Status `bson:"status"`
+	LeftOn           string         `bson:"leftOn"`
+	LeaveReason      string         `bson:"leaveReason"`
+	Stints           []stintDoc     `bson:"stints"`
+	Version          int            `bson:"version"`
+	CreatedAt        time.Time      `bson:"createdAt"`
+	UpdatedAt        time.Time      `bson:"updatedAt"`
+}
+
+// memberDoc is a whole member document. History is written by CreateMember
+// and $pushed by UpdateMember, and read only by MemberHistory: every other
+// read projects it out (memberProjection), so lists do not carry it.
+type memberDoc struct {
+	ID string `bson:"_id"`
+	// State is a named field: the codec skips unexported embedded structs.
+	State   memberState `bson:",inline"`
+	History []eventDoc  `bson:"history,omitempty"`
+}
+
+type stintDoc struct {
+	BranchID  string            `bson:"branchId"`
+	Path      []string          `bson:"path"`
+	From      string            `bson:"from"`
+	To        string            `bson:"to"`
+	StartedBy members.EventType `bson:"startedBy"`
+	EndedBy   members.EventType `bson:"endedBy"`
+}
+
+// eventDoc is one entry of a member's history; the member is the document
+// that holds it.
+type eventDoc struct {
+	Seq          int               `bson:"seq"`
+	Type         members.EventType `bson:"type"`
+	On           string            `bson:"on"`
+	At           time.Time         `bson:"at"`
+	ActorID      string            `bson:"actorId"`
+	ActorName    string            `bson:"actorName"`
+	Changes      []changeDoc       `bson:"changes"`
+	FromBranchID string            `bson:"fromBranchId"`
+	ToBranchID   string            `bson:"toBranchId"`
+	Reason       string            `bson:"reason"`
+}
+
+type changeDoc struct {
+	Field string `bson:"field"`
+	From  string `bson:"from"`
+	To    string `bson:"to"`
+}
+
+// memberProjection leaves out what only writes and searches use.
+var memberProjection = bson.D{{Key: "history", Value: 0}, {Key: "scopeWords", Value: 0}}
+
+// scopeWords is the search key set of m (see memberState.ScopeWords).
+func scopeWords(m *members.Member) []string {
+	words := m.NameWords()
+	out := make([]string, 0, len(m.Ancestors)*len(words))
+	for _, unit := range m.Ancestors {
+		for _, w := range words {
+			out = append(out, scopeWord(unit, w))
+		}
+	}
+	return out
+}
+
+func scopeWord(unitID, word string) string { return unitID + ":" + word }
+
+func toMemberState(m *members.Member) memberState {
+	stints := make([]stintDoc, 0, len(m.Stints))
+	for _, s := range m.Stints {
+		stints = append(stints, stintDoc{BranchID: s.BranchID, Path: nonNil(s.Path), From: s.From.String(), To: s.To.String(),
+			StartedBy: s.StartedBy, EndedBy: s.EndedBy})
+	}
+	return memberState{
+		BranchID: m.BranchID, Ancestors: nonNil(m.Ancestors), FullName: m.FullName, SortKey: m.SortKey(),
+		ScopeWords: scopeWords(m), Gender: m.Gender, BirthDate: m.BirthDate.String(), NationalID: m.NationalID,
+		ActiveNationalID: m.ActiveNationalID(), Phone: m.Phone, Address: m.Address, JoinedOn: m.JoinedOn.String(),
+		MemberNo: m.MemberNo, Status: m.Status, LeftOn: m.LeftOn.String(), LeaveReason: m.LeaveReason,
+		Stints: stints, Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
+	}
+}
+
+func toEventDoc(ev *members.Event) eventDoc {
+	changes := make([]changeDoc, 0, len(ev.Changes))
+	for _, c := range ev.Changes {
+		changes = append(changes, changeDoc(c))
+	}
+	return eventDoc{Seq: ev.Seq, Type: ev.Type, On: ev.On.String(), At: ev.At, ActorID: ev.ActorID, ActorName: ev.ActorName,
+		Changes: changes, FromBranchID: ev.FromBranchID, ToBranchID: ev.ToBranchID, Reason: ev.Reason}
+}
+
+func (doc *memberDoc) member() *members.Member {
+	d := &doc.State
+	m := &members.Member{
+		ID: doc.ID, BranchID: d.BranchID, FullName: d.FullName, Gender: d.Gender, BirthDate: dateOf(d.BirthDate),
+		NationalID: d.NationalID, Phone: d.Phone, Address: d.Address, JoinedOn: dateOf(d.JoinedOn), MemberNo: d.MemberNo,
+		Status: d.Status, LeftOn: dateOf(d.LeftOn), LeaveReason: d.LeaveReason, Version: d.Version,
+		CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt),
+	}
+	if len(d.Ancestors) > 0 {
+		m.Ancestors = d.Ancestors
+	}
+	for _, s := range d.Stints {
+		m.Stints = append(m.Stints, members.Stint{BranchID: s.BranchID, Path: s.Path, From: dateOf(s.From), To: dateOf(s.To),
+			StartedBy: s.StartedBy, EndedBy: s.EndedBy})
+	}
+	return m
+}
+
+func (d *eventDoc) event(memberID string) *members.Event {
+	ev := &members.Event{MemberID: memberID, Seq: d.Seq, Type: d.Type, On: dateOf(d.On), At: utc(d.At), ActorID: d.ActorID,
+		ActorName: d.ActorName, FromBranchID: d.FromBranchID, ToBranchID: d.ToBranchID, Reason: d.Reason}
+	for _, c := range d.Changes {
+		ev.Changes = append(ev.Changes, members.Change(c))
+	}
+	return ev
+}
+
+// dateOf reads a stored date: one we wrote, so valid or "".
+func dateOf(s string) civil.Date {
+	d, _ := civil.Parse(s)
+	return d
+}

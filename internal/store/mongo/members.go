@@ -1,0 +1,182 @@
+package mongo
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/page"
+)
+
+// A member and its history are one document (history is an embedded
+// array), so that a change and its event are written by one atomic
+// single-document update, with no transaction.
+
+var allStatuses = []members.Status{members.Active, members.Left, members.Deceased}
+
+func duplicateNationalID() error {
+	return errs.E(errs.DuplicateNationalID, "an active member already holds this national ID")
+}
+
+// CreateMember implements members.Store: the member with its first event.
+func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.Event) error {
+	doc := memberDoc{ID: m.ID, State: toMemberState(m), History: []eventDoc{toEventDoc(ev)}}
+	_, err := db.coll(collMembers).InsertOne(ctx, doc)
+	if isDup(err) {
+		// The only unique keys are _id (fresh ids) and the active ID.
+		if m.ActiveNationalID() != "" {
+			return duplicateNationalID()
+		}
+		return errs.E(errs.Conflict, "member %s exists", m.ID)
+	}
+	return err
+}
+
+func (db *DB) findMember(ctx context.Context, filter bson.D, notFound error) (*members.Member, error) {
+	var d memberDoc
+	err := db.coll(collMembers).FindOne(ctx, filter, options.FindOne().SetProjection(memberProjection)).Decode(&d)
+	if isNoDoc(err) {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d.member(), nil
+}
+
+// GetMember implements members.Store.
+func (db *DB) GetMember(ctx context.Context, id string) (*members.Member, error) {
+	return db.findMember(ctx, bson.D{{Key: "_id", Value: id}}, errs.E(errs.NotFound, "member not found"))
+}
+
+// ActiveMemberByNationalID implements members.Store, from the unique index
+// members_active_national_id.
+func (db *DB) ActiveMemberByNationalID(ctx context.Context, nationalID string) (*members.Member, error) {
+	return db.findMember(ctx, bson.D{{Key: "activeNationalId", Value: nationalID}},
+		errs.E(errs.NotFound, "no active member holds this national ID"))
+}
+
+// UpdateMember implements members.Store: one update guarded by the previous
+// version that replaces the state and appends the event, so the two are
+// written together or not at all.
+func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.Event) error {
+	update := bson.D{
+		{Key: "$set", Value: toMemberState(m)},
+		{Key: "$push", Value: bson.D{{Key: "history", Value: toEventDoc(ev)}}},
+	}
+	if m.ActiveNationalID() == "" {
+		// Left, died or no ID: the field goes, which frees the ID.
+		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "activeNationalId", Value: ""}}})
+	}
+	res, err := db.coll(collMembers).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}}, update)
+	if isDup(err) { // _id does not change: the active national ID
+		return duplicateNationalID()
+	}
+	if err != nil {
+		return db.otherHoldsNationalID(ctx, m, err)
+	}
+	if res.MatchedCount == 1 {
+		return nil
+	}
+	var cur struct {
+		Version int `bson:"version"`
+	}
+	err = db.coll(collMembers).FindOne(ctx, bson.D{{Key: "_id", Value: m.ID}},
+		options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
+	if isNoDoc(err) {
+		return errs.E(errs.NotFound, "member not found")
+	}
+	if err != nil {
+		return err
+	}
+	return errs.E(errs.VersionMismatch, "member %s is at version %d, not %d", m.ID, cur.Version, m.Version-1)
+}
+
+// otherHoldsNationalID classifies a failed update by the state it left, as
+// siblingHoldsCode does for units: FerretDB v1 answers an update that
+// breaks a unique index with InternalError (code 1), not a duplicate key,
+// so an update error while another member is the active holder of the
+// new ID is DuplicateNationalID on both servers.
+func (db *DB) otherHoldsNationalID(ctx context.Context, m *members.Member, updateErr error) error {
+	if m.ActiveNationalID() == "" {
+		return updateErr
+	}
+	holder, err := db.ActiveMemberByNationalID(ctx, m.ActiveNationalID())
+	if err == nil && holder.ID != m.ID {
+		return duplicateNationalID()
+	}
+	return updateErr
+}
+
+// MemberHistory implements members.Store: the history array alone. An
+// unknown member has no events, as in the SQLite store.
+func (db *DB) MemberHistory(ctx context.Context, id string) ([]*members.Event, error) {
+	var d struct {
+		History []eventDoc `bson:"history"`
+	}
+	err := db.coll(collMembers).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
+		options.FindOne().SetProjection(bson.D{{Key: "history", Value: 1}})).Decode(&d)
+	if isNoDoc(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*members.Event, 0, len(d.History))
+	for i := range d.History { // $push appends: oldest first
+		out = append(out, d.History[i].event(id))
+	}
+	return out, nil
+}
+
+// ListMembers implements members.Store in the official order; the cursor is
+// the last sortKey. Without words the subtree is {ancestors: unit}; with
+// words it is {scopeWords: {$all: ["unit:word", …]}}, which carries the
+// subtree in every element. status is always an $in (every status when
+// none is asked for) so that it is an equality on the index's second key
+// and the sort comes from the third.
+func (db *DB) ListMembers(ctx context.Context, q members.Query) (page.Result[*members.Member], error) {
+	var res page.Result[*members.Member]
+	after, err := page.Decode(q.Page.Cursor)
+	if err != nil {
+		return res, err
+	}
+	statuses := q.Statuses
+	if len(statuses) == 0 {
+		statuses = allStatuses
+	}
+	var filter bson.D
+	if len(q.Words) == 0 {
+		filter = bson.D{{Key: "ancestors", Value: q.UnitID}}
+	} else {
+		keys := make([]string, len(q.Words))
+		for i, w := range q.Words {
+			keys[i] = scopeWord(q.UnitID, w)
+		}
+		filter = bson.D{{Key: "scopeWords", Value: bson.D{{Key: "$all", Value: keys}}}}
+	}
+	filter = append(filter,
+		bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: statuses}}},
+		bson.E{Key: "sortKey", Value: bson.D{{Key: "$gt", Value: after}}})
+	limit := limitOf(q.Page)
+	cur, err := db.coll(collMembers).Find(ctx, filter, options.Find().SetProjection(memberProjection).
+		SetSort(bson.D{{Key: "sortKey", Value: 1}}).SetLimit(int64(limit+1)))
+	if err != nil {
+		return res, err
+	}
+	var docs []memberDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return res, err
+	}
+	for i := range docs {
+		res.Items = append(res.Items, docs[i].member())
+	}
+	if len(res.Items) > limit {
+		res.Items = res.Items[:limit]
+		res.Next = page.Encode(docs[limit-1].State.SortKey)
+	}
+	return res, nil
+}

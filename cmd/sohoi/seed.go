@@ -9,13 +9,20 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/app"
+	"github.com/sohoi/sohoi/internal/demo"
 	"github.com/sohoi/sohoi/internal/logging"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
+const seedUsage = `usage: sohoi seed units --file FILE [--province CODE]
+       sohoi seed members --province CODE [--branches-per-commune N] [--count N]`
+
 func seed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "members" {
+		return seedMembers(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "units" {
-		return fmt.Errorf("usage: sohoi seed units --file FILE [--province CODE]")
+		return fmt.Errorf("%s", seedUsage)
 	}
 	fs := flag.NewFlagSet("seed units", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -53,5 +60,46 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 	fmt.Fprintf(stdout, "seeded units: %d created, %d renamed, %d unchanged in %s\n",
 		res.Created, res.Renamed, res.Unchanged, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// seedMembers makes a demonstration roll: branches in every commune of a
+// province and believable (made-up) members in them.
+func seedMembers(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("seed members", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	province := fs.String("province", "", "2-digit code of a province already seeded with `seed units`")
+	perCommune := fs.Int("branches-per-commune", 12, "branches to make (or reuse) in each commune")
+	count := fs.Int("count", 100_000, "members to add")
+	cfg, err := config(fs, args, getenv)
+	if err != nil {
+		return err
+	}
+	if *province == "" || *count < 1 || *perCommune < 1 {
+		return fmt.Errorf("%s", seedUsage)
+	}
+	a, err := app.New(ctx, cfg, logging.New(stderr, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	root, err := a.Units.Get(ctx, units.RootID)
+	if err != nil {
+		return err
+	}
+	top, err := a.Units.ChildByCode(ctx, root, *province)
+	if err != nil {
+		return fmt.Errorf("province %s: %w (run sohoi seed units first)", *province, err)
+	}
+	var load demo.Loader = demo.OneByOne{Store: a.Store}
+	if bulk, ok := a.Store.(demo.Loader); ok {
+		load = bulk
+	}
+	roll, err := demo.SeedRoll(ctx, a.Units, load, top, *perCommune, *count, 5000, uint64(time.Now().UnixNano()), time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seeded members: %d in %d branches of %s in %s (%.0f members/s)\n", roll.Members, len(roll.Branches),
+		top.Name, roll.Elapsed.Round(time.Millisecond), float64(roll.Members)/roll.Elapsed.Seconds())
 	return nil
 }

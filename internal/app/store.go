@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/members"
@@ -34,12 +33,7 @@ func OpenStore(ctx context.Context, c Config) (Store, string, error) {
 		if err != nil { // never a non-nil Store holding a nil *DB
 			return nil, "mongodb", err
 		}
-		st, ok := any(db).(Store)
-		if !ok {
-			db.Close()
-			return nil, "mongodb", fmt.Errorf("TEMPORARY: the MongoDB adapter does not implement every store yet")
-		}
-		return st, "mongodb", nil
+		return db, "mongodb", nil
 	}
 	db, err := sqlite.Open(ctx, c.DataDir)
 	if err != nil {

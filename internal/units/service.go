@@ -141,3 +141,8 @@ func (s *Service) update(ctx context.Context, u *Unit, p Patch) (*Unit, error) {
 func (s *Service) Children(ctx context.Context, u *Unit, p page.Request) (page.Result[*Unit], error) {
 	return s.store.ListChildren(ctx, u.ID, p)
 }
+
+// ChildByCode finds a child of u by its code.
+func (s *Service) ChildByCode(ctx context.Context, u *Unit, code string) (*Unit, error) {
+	return s.store.GetChildByCode(ctx, u.ID, code)
+}

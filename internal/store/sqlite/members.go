@@ -191,6 +191,9 @@ func (db *DB) MemberHistory(ctx context.Context, id string) ([]*members.Event, e
 // rows when the unit holds a sizeable share of the roll.
 func (db *DB) ListMembers(ctx context.Context, q members.Query) (page.Result[*members.Member], error) {
 	var res page.Result[*members.Member]
+	if q.Page.Limit < 1 {
+		q.Page.Limit = page.DefaultLimit
+	}
 	after, err := page.Decode(q.Page.Cursor)
 	if err != nil {
 		return res, err

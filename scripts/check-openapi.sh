@@ -60,6 +60,12 @@ type NewUnit = Body<paths["/api/v1/units"]["post"]>;
 type User = Created<paths["/api/v1/users"]["post"]>;
 type Problem = components["schemas"]["Problem"];
 type ChildrenQuery = NonNullable<paths["/api/v1/units/{id}/children"]["get"]["parameters"]["query"]>;
+type Member = Json<paths["/api/v1/members/{id}"]["get"]>;
+type MemberPage = Json<paths["/api/v1/units/{id}/members"]["get"]>;
+type NewMember = Body<paths["/api/v1/units/{id}/members"]["post"]>;
+type MembersQuery = NonNullable<paths["/api/v1/units/{id}/members"]["get"]["parameters"]["query"]>;
+type MemberEvent = Json<paths["/api/v1/members/{id}/history"]["get"]>["items"][number];
+type Officer = Created<paths["/api/v1/units/{id}/officers"]["post"]>;
 
 const login: LoginBody = { username: "nguyen.thi.lan", password: "KhuyenHoc@2025" };
 
@@ -102,6 +108,51 @@ function roles(u: User): string[] {
   return u.grants.map((g) => `${g.role}@${g.unitId}`).concat([who.join(" "), `v${version}`, role]);
 }
 
+// Dates are "YYYY-MM-DD" or null in answers; fields never given are absent.
+function memberLine(m: Member): string {
+  const ids: [string, string, string[]] = [m.id, m.branchId, m.ancestors];
+  const name: string = m.fullName;
+  const gender: "female" | "male" | "other" | undefined = m.gender;
+  const born: string | null = m.birthDate;
+  const optional: (string | undefined)[] = [m.nationalId, m.phone, m.address, m.memberNo, m.leaveReason];
+  const joined: string = m.joinedOn;
+  const status: "active" | "left" | "deceased" = m.status;
+  const left: string | null = m.leftOn;
+  const version: number = m.version;
+  const times: [string, string] = [m.createdAt, m.updatedAt];
+  return `${ids.join(" ")} ${name} ${gender ?? "-"} ${born ?? "-"} ${optional.join(",")} ${joined} ${status} ${left ?? "-"} v${version} ${times.join(" ")}`;
+}
+
+function roll(p: MemberPage): string[] {
+  const next: string | undefined = p.nextCursor;
+  return p.items.map(memberLine).concat(next === undefined ? [] : ["..."]);
+}
+
+const hoa: NewMember = {
+  fullName: "Trần Thị Hoa", gender: "female", birthDate: "1960-05-19", nationalId: "034160000001",
+  phone: "+84 912.345.678", address: "Thôn Phú Mỹ, xã Hồng Lý", joinedOn: "2022-07-02", memberNo: "HL-PM-0042",
+};
+const search: MembersQuery = { q: "nguyen van", status: ["active", "left"], branchId: "0cs6h1n2a5c8e1g4", sort: "name", limit: 100 };
+
+function eventLine(e: MemberEvent): string {
+  const seq: number = e.seq;
+  const type: "joined" | "updated" | "transferred" | "left" | "died" = e.type;
+  const on: string | null = e.on;
+  const who: [string, string, string] = [e.at, e.actor.id, e.actor.username];
+  const fields: string[] = e.changes?.map((c) => `${c.field}: ${c.from} → ${c.to}`) ?? [];
+  const branches: (string | undefined)[] = [e.fromBranchId, e.toBranchId, e.reason];
+  return `${seq} ${type} ${on ?? "-"} ${who.join(" ")} ${fields.join("; ")} ${branches.join(" ")}`;
+}
+
+function term(o: Officer): string {
+  const ids: [string, string, string | undefined] = [o.id, o.unitId, o.memberId];
+  const position: "chair" | "vice_chair" | "standing" | "committee" | "secretary" = o.position;
+  const dates: [string, string | null] = [o.from, o.to];
+  const current: boolean = o.current;
+  const label: string | undefined = o.termLabel;
+  return `${ids.join(" ")} ${o.fullName} ${position} ${label ?? ""} ${dates.join("–")} ${current} v${o.version}`;
+}
+
 function isVersionMismatch(p: Problem): boolean {
   const text: [string, string, string] = [p.type, p.title, p.detail];
   const status: number = p.status;
@@ -116,8 +167,15 @@ const badLevel: NewUnit = { parentId: "root", level: "nation", name: "X", code: 
 const badCode: Problem["code"] = "teapot";
 // @ts-expect-error expiresIn is a number
 const badPair: TokenPair = { accessToken: "a", tokenType: "Bearer", expiresIn: "900", refreshToken: "r" };
+// @ts-expect-error fullName is required
+const noName: NewMember = { gender: "female" };
+// @ts-expect-error the status filter takes only active, left and deceased
+const badStatus: MembersQuery = { status: ["retired"] };
+// @ts-expect-error a birth date may be null
+const mustBeBorn = (m: Member): string => m.birthDate;
 
-export { authHeader, badCode, badLevel, badPair, describe, isVersionMismatch, login, names, province, query, roles };
+export { authHeader, badCode, badLevel, badPair, badStatus, describe, eventLine, hoa, isVersionMismatch, login, mustBeBorn, names, noName,
+  province, query, roles, roll, search, term };
 EOF
 "$bin/tsc" --noEmit --strict --target es2022 --lib es2022 --module esnext --moduleResolution bundler \
   "$work/client.ts"

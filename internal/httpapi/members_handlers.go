@@ -297,7 +297,7 @@ func (s *server) listMembers(c *gin.Context) error {
 	q.UnitID = u.ID
 	if b := c.Query("branchId"); b != "" {
 		branch, err := s.Units.Get(c.Request.Context(), b)
-		if err != nil || !branch.Within(u.ID) {
+		if err != nil || !branch.Within(u.ID) || !branch.Level.HoldsMembers() {
 			return (errs.Fields{{Field: "branchId", Message: "is not a branch of this unit"}}).Err()
 		}
 		q.UnitID = branch.ID

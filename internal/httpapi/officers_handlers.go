@@ -116,6 +116,14 @@ func (s *server) officerFor(c *gin.Context, act access.Action) (*officers.Office
 	return o, b, nil
 }
 
+func (s *server) getOfficer(c *gin.Context) error {
+	o, b, err := s.officerFor(c, access.Read)
+	if err != nil {
+		return err
+	}
+	return s.replyOfficer(c, http.StatusOK, b.UnitID, o)
+}
+
 func (s *server) patchOfficer(c *gin.Context) error {
 	var in officerBody
 	if err := decode(c, &in); err != nil {

@@ -79,6 +79,8 @@ func TestOfficersTermsAndCurrentPosts(t *testing.T) {
 	r.e.expect(r.e.do("GET", path, other, nil), 404)
 	r.e.expect(r.e.do("DELETE", "/api/v1/officers/"+past.ID, other, nil), 404)
 	r.e.expect(r.e.do("POST", "/api/v1/units/"+r.c.Ancestors[1]+"/officers", other, map[string]any{"memberId": an.ID, "position": "committee", "from": "2021-06-01"}), 400)
+	r.e.expect(r.e.do("GET", "/api/v1/officers/"+past.ID, r.viewerProv, nil), 200)
+	r.e.expect(r.e.do("GET", "/api/v1/officers/"+past.ID, other, nil), 404)
 	r.e.expect(r.e.do("DELETE", "/api/v1/officers/"+past.ID, manager, nil), 204)
 	r.e.expect(r.e.do("PATCH", "/api/v1/officers/"+past.ID, manager, map[string]any{"termLabel": "x"}), 404)
 	r.e.expect(r.e.do("POST", path, manager, map[string]any{"fullName": "X", "position": "boss", "from": "2021-13-01"}), 400, "validation_failed")

@@ -108,6 +108,7 @@ func (s *server) routes(r *gin.Engine, m *metrics) {
 
 	a.GET("/units/:id/officers", s.h(s.listOfficers))
 	a.POST("/units/:id/officers", s.h(s.createOfficer))
+	a.GET("/officers/:id", s.h(s.getOfficer))
 	a.PATCH("/officers/:id", s.h(s.patchOfficer))
 	a.DELETE("/officers/:id", s.h(s.deleteOfficer))
 

@@ -57,7 +57,6 @@ type Member struct {
 // Stint is a period [From, To) in one branch; To is zero while it lasts.
 type Stint struct {
 	BranchID string     `json:"branchId"`
-	Path     []string   `json:"path"`
 	From     civil.Date `json:"from"`
 	To       civil.Date `json:"to"`
 	// How the stint began (joined, transfer) and ended (transfer, left, died).

@@ -99,11 +99,14 @@ func NewRecord(actor Actor, branch *units.Unit, in Input, now time.Time) (*Membe
 	at := now.UTC()
 	m := &Member{
 		ID: ids.New(), BranchID: branch.ID, Ancestors: branch.Path(), Status: Active, Version: 1, CreatedAt: at, UpdatedAt: at,
-		Stints: []Stint{{BranchID: branch.ID, Path: branch.Path(), From: in.JoinedOn, StartedBy: Joined}},
+		Stints: []Stint{{BranchID: branch.ID, From: in.JoinedOn, StartedBy: Joined}},
 	}
 	m.set(in)
+	// The joined event carries no field changes: the values entered then
+	// are the record's first version, and every later change keeps its
+	// "from" value.
 	ev := &Event{MemberID: m.ID, Seq: 1, Type: Joined, On: in.JoinedOn, At: at, ActorID: actor.ID, ActorName: actor.Name,
-		Changes: changes(Input{}, in), ToBranchID: branch.ID}
+		ToBranchID: branch.ID}
 	return m, ev, nil
 }
 
@@ -213,7 +216,7 @@ func (s *Service) Transfer(ctx context.Context, actor Actor, m *Member, to *unit
 		next := clone(m)
 		last := &next.Stints[len(next.Stints)-1]
 		last.To, last.EndedBy = on, Transferred
-		next.Stints = append(next.Stints, Stint{BranchID: to.ID, Path: to.Path(), From: on, StartedBy: Transferred})
+		next.Stints = append(next.Stints, Stint{BranchID: to.ID, From: on, StartedBy: Transferred})
 		next.BranchID, next.Ancestors = to.ID, to.Path()
 		return next, &Event{Type: Transferred, On: on, ActorID: actor.ID, ActorName: actor.Name, FromBranchID: m.BranchID, ToBranchID: to.ID}, nil
 	})

@@ -149,9 +149,15 @@ func (s *Service) List(ctx context.Context, u *units.Unit, currentOnly bool) ([]
 // who holds it (the caller has checked it may see them); they must be a
 // member within u's subtree.
 func (s *Service) Create(ctx context.Context, u *units.Unit, member *members.Member, in Input) (*Officer, error) {
+	if u.Status != units.Active {
+		return nil, errs.E(errs.Conflict, "unit %s is closed", u.ID)
+	}
 	if member != nil {
-		if !slices.Contains(member.Ancestors, u.ID) {
+		switch {
+		case !slices.Contains(member.Ancestors, u.ID):
 			return nil, (errs.Fields{{Field: "memberId", Message: "is not a member of this unit or a unit below it"}}).Err()
+		case member.Status != members.Active:
+			return nil, (errs.Fields{{Field: "memberId", Message: "is not an active member"}}).Err()
 		}
 		in.FullName = member.FullName
 	}

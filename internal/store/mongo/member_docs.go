@@ -61,7 +61,6 @@ type memberDoc struct {
 
 type stintDoc struct {
 	BranchID  string            `bson:"branchId"`
-	Path      []string          `bson:"path"`
 	From      string            `bson:"from"`
 	To        string            `bson:"to"`
 	StartedBy members.EventType `bson:"startedBy"`
@@ -109,7 +108,7 @@ func scopeWord(unitID, word string) string { return unitID + ":" + word }
 func toMemberState(m *members.Member) memberState {
 	stints := make([]stintDoc, 0, len(m.Stints))
 	for _, s := range m.Stints {
-		stints = append(stints, stintDoc{BranchID: s.BranchID, Path: nonNil(s.Path), From: s.From.String(), To: s.To.String(),
+		stints = append(stints, stintDoc{BranchID: s.BranchID, From: s.From.String(), To: s.To.String(),
 			StartedBy: s.StartedBy, EndedBy: s.EndedBy})
 	}
 	return memberState{
@@ -142,7 +141,7 @@ func (doc *memberDoc) member() *members.Member {
 		m.Ancestors = d.Ancestors
 	}
 	for _, s := range d.Stints {
-		m.Stints = append(m.Stints, members.Stint{BranchID: s.BranchID, Path: s.Path, From: dateOf(s.From), To: dateOf(s.To),
+		m.Stints = append(m.Stints, members.Stint{BranchID: s.BranchID, From: dateOf(s.From), To: dateOf(s.To),
 			StartedBy: s.StartedBy, EndedBy: s.EndedBy})
 	}
 	return m

@@ -4,6 +4,9 @@
 //	sohoi serve                       run the API (see API.md, "Running")
 //	sohoi seed units --file F [--province 34]
 //	                                  load the official administrative tree
+//	sohoi seed members --province 34 [--count N]
+//	                                  a demonstration roll of made-up members
+//	sohoi reconcile [--unit ID]       recount counters, repair and report drift
 //	sohoi version
 package main
 
@@ -21,6 +24,8 @@ const usage = `usage: sohoi <command> [flags]
 commands:
   serve        run the API server
   seed units   load provinces, districts and communes from a dvhcvn JSON file
+  seed members make a demonstration roll (made-up members) in a province
+  reconcile    recount a subtree's counters from the facts and repair drift
   version      print the version
 
 Configuration comes from SOHOI_* environment variables (see README.md).
@@ -47,6 +52,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args[1:], getenv, stderr)
 	case "seed":
 		return seed(ctx, args[1:], getenv, stdout, stderr)
+	case "reconcile":
+		return reconcile(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "sohoi", version)
 		return nil

@@ -101,5 +101,12 @@ func seedMembers(ctx context.Context, args []string, getenv func(string) string,
 	}
 	fmt.Fprintf(stdout, "seeded members: %d in %d branches of %s in %s (%.0f members/s)\n", roll.Members, len(roll.Branches),
 		top.Name, roll.Elapsed.Round(time.Millisecond), float64(roll.Members)/roll.Elapsed.Seconds())
+	// The bulk path bypasses the counters: count the province once.
+	start := time.Now()
+	r, err := a.Rollups.Reconcile(ctx, top)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "counted %d units in %s\n", r.Checked, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/sohoi/sohoi/internal/httpapi"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/units"
 	"github.com/sohoi/sohoi/policies"
 )
@@ -31,6 +32,7 @@ type App struct {
 	Users    *access.Users
 	Members  *members.Service
 	Officers *officers.Service
+	Rollups  *rollups.Service
 	Handler  http.Handler
 	Now      func() time.Time
 }
@@ -42,15 +44,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the store: %w", err)
 	}
-	a, err := build(ctx, cfg, log, store)
+	log.Info("store ready", "store", kind)
+	a, err := Build(ctx, cfg, log, store)
 	if err != nil {
 		return nil, errors.Join(err, store.Close())
 	}
-	log.Info("store ready", "store", kind)
 	return a, nil
 }
 
-func build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App, error) {
+// Build makes an App on an open store (New opens the configured one; tests
+// pass a store of their own, for instance one that fails on purpose).
+func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App, error) {
 	a := &App{Config: cfg, Log: log, Store: store, Now: time.Now}
 	a.Units = units.NewService(store, a.Now)
 	if _, err := a.Units.EnsureRoot(ctx, cfg.RootName, "VN"); err != nil {
@@ -72,6 +76,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	a.Users = access.NewUsers(store, a.Units, a.Authz, a.Now)
 	a.Members = members.NewService(store, a.Now)
 	a.Officers = officers.NewService(store, a.Now)
+	a.Rollups = rollups.NewService(store, a.Units, store, log, a.Now)
+	a.Units.SetCounts(a.Rollups)
+	a.Members.SetCounts(a.Rollups)
+	a.Officers.SetCounts(a.Rollups)
 	created, generated, err := a.Users.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("creating the first administrator: %w", err)
@@ -88,7 +96,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Handler, err = httpapi.New(httpapi.Deps{
 		Log: log, Units: a.Units, Auth: a.Auth, Users: a.Users, Authz: a.Authz, Ping: store.Ping,
-		Members: a.Members, Officers: a.Officers,
+		Members: a.Members, Officers: a.Officers, Rollups: a.Rollups,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, OpenAPI: api.OpenAPI, Metrics: reg,
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/store/mongo"
 	"github.com/sohoi/sohoi/internal/store/sqlite"
 	"github.com/sohoi/sohoi/internal/units"
@@ -21,6 +22,7 @@ type Store interface {
 	access.KeyStore
 	members.Store
 	officers.Store
+	rollups.Store
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/logging"
+	"github.com/sohoi/sohoi/internal/store/sqlite"
 )
 
 const adminPassword = "admin-password-1"
@@ -32,6 +33,12 @@ type appConfig = app.Config
 
 func newEnv(t *testing.T, mutate ...func(*app.Config)) *env {
 	t.Helper()
+	return newEnvOn(t, nil, mutate...)
+}
+
+// newEnvOn is newEnv on the embedded store wrapped by wrapStore (nil: as is).
+func newEnvOn(t *testing.T, wrapStore func(app.Store) app.Store, mutate ...func(*app.Config)) *env {
+	t.Helper()
 	cfg := app.Defaults()
 	cfg.DataDir = t.TempDir()
 	cfg.AdminPassword = adminPassword
@@ -42,7 +49,17 @@ func newEnv(t *testing.T, mutate ...func(*app.Config)) *env {
 	if os.Getenv("SOHOI_TEST_LOG") != "" {
 		logOut = os.Stderr
 	}
-	a, err := app.New(context.Background(), cfg, logging.New(logOut, "debug"))
+	var a *app.App
+	var err error
+	if wrapStore == nil {
+		a, err = app.New(context.Background(), cfg, logging.New(logOut, "debug"))
+	} else {
+		var db *sqlite.DB
+		if db, err = sqlite.Open(context.Background(), cfg.DataDir); err != nil {
+			t.Fatal(err)
+		}
+		a, err = app.Build(context.Background(), cfg, logging.New(logOut, "debug"), wrapStore(db))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,21 @@
 package httpapi_test
 
-import "github.com/sohoi/sohoi/internal/units"
+import (
+	"context"
+	"testing"
+
+	"github.com/sohoi/sohoi/internal/units"
+)
 
 func unitsNew(code string) units.NewUnit {
 	return units.NewUnit{Level: units.Branch, Name: "Chi hội " + code, Code: code}
+}
+
+func mustUnit(t *testing.T, e *env, id string) *units.Unit {
+	t.Helper()
+	u, err := e.app.Units.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -28,6 +29,7 @@ type Deps struct {
 	Users          *access.Users
 	Members        *members.Service
 	Officers       *officers.Service
+	Rollups        *rollups.Service
 	Authz          *access.Authorizer
 	Ping           func(context.Context) error
 	CORSOrigins    []string
@@ -97,6 +99,8 @@ func (s *server) routes(r *gin.Engine, m *metrics) {
 	a.GET("/units/:id", s.h(s.getUnit))
 	a.PATCH("/units/:id", s.h(s.patchUnit))
 	a.GET("/units/:id/children", s.h(s.listChildren))
+	a.GET("/units/:id/rollup", s.h(s.rollup))
+	a.GET("/units/:id/reports/period", s.h(s.periodReport))
 
 	a.POST("/units/:id/members", s.h(s.createMember))
 	a.GET("/units/:id/members", s.h(s.listMembers))

@@ -15,8 +15,34 @@ import (
 // Service applies the roll's rules. It does not decide who may do what:
 // callers authorise first (internal/access).
 type Service struct {
-	store Store
-	now   func() time.Time
+	store  Store
+	now    func() time.Time
+	counts Counts
+}
+
+// Counts keeps derived counters in step with the roll (internal/rollups):
+// Mark is called before a change is stored, with the paths of the branches
+// it touches and the day it took effect (zero for a correction), and the
+// function it returns after.
+type Counts interface {
+	Mark(ctx context.Context, paths [][]string, on civil.Date) (settle func(context.Context), err error)
+}
+
+// SetCounts attaches the counters to keep current.
+func (s *Service) SetCounts(c Counts) { s.counts = c }
+
+// marked runs store between Mark and settle when counters are attached.
+func (s *Service) marked(ctx context.Context, paths [][]string, on civil.Date, store func() error) error {
+	if s.counts == nil {
+		return store()
+	}
+	settle, err := s.counts.Mark(ctx, paths, on)
+	if err != nil {
+		return err
+	}
+	err = store()
+	settle(ctx)
+	return err
 }
 
 // NewService returns a Service; now is the clock.
@@ -74,7 +100,7 @@ func (s *Service) Create(ctx context.Context, actor Actor, branch *units.Unit, i
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.CreateMember(ctx, m, ev); err != nil {
+	if err := s.marked(ctx, [][]string{m.Ancestors}, ev.On, func() error { return s.store.CreateMember(ctx, m, ev) }); err != nil {
 		return nil, s.duplicate(ctx, err, m.NationalID)
 	}
 	return m, nil
@@ -129,7 +155,11 @@ func (s *Service) write(ctx context.Context, m *Member, ifVersion int, change fu
 		at := s.now().UTC()
 		next.Version, next.UpdatedAt = m.Version+1, at
 		ev.MemberID, ev.Seq, ev.At = m.ID, next.Version, at
-		err = s.store.UpdateMember(ctx, next, ev)
+		paths := [][]string{m.Ancestors}
+		if next.BranchID != m.BranchID {
+			paths = append(paths, next.Ancestors)
+		}
+		err = s.marked(ctx, paths, ev.On, func() error { return s.store.UpdateMember(ctx, next, ev) })
 		if err == nil {
 			return next, nil
 		}

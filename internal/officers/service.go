@@ -17,9 +17,19 @@ import (
 
 // Service applies the rules of posts. Callers authorise first.
 type Service struct {
-	store Store
-	now   func() time.Time
+	store  Store
+	now    func() time.Time
+	counts Counts
 }
+
+// Counts keeps derived counters in step with the posts (internal/rollups):
+// Mark before a board is stored, the returned settle after.
+type Counts interface {
+	Mark(ctx context.Context, paths [][]string, on civil.Date) (settle func(context.Context), err error)
+}
+
+// SetCounts attaches the counters to keep current.
+func (s *Service) SetCounts(c Counts) { s.counts = c }
 
 // NewService returns a Service; now is the clock.
 func NewService(store Store, now func() time.Time) *Service {
@@ -107,7 +117,7 @@ func (s *Service) change(ctx context.Context, unitID string, path []string, fn f
 			return nil, err
 		}
 		b.Version++
-		err = s.store.SaveBoard(ctx, b)
+		err = s.save(ctx, b)
 		if err == nil || attempt == 4 || !errs.Is(err, errs.VersionMismatch) {
 			return b, err
 		}
@@ -267,3 +277,18 @@ func (s *Service) Delete(ctx context.Context, b *Board, id string) error {
 
 // Today is the day by the service's clock (what "current" means).
 func (s *Service) Today() civil.Date { return civil.Today(s.now()) }
+
+// save stores a board between marking and settling the counters (posts
+// count on every day of their terms, so every kept day is marked).
+func (s *Service) save(ctx context.Context, b *Board) error {
+	if s.counts == nil {
+		return s.store.SaveBoard(ctx, b)
+	}
+	settle, err := s.counts.Mark(ctx, [][]string{b.UnitPath}, civil.Date{})
+	if err != nil {
+		return err
+	}
+	err = s.store.SaveBoard(ctx, b)
+	settle(ctx)
+	return err
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/page"
@@ -12,8 +13,32 @@ import (
 // Service applies the tree's rules on top of a Store. It does not decide
 // who may do what: callers authorise first (internal/access).
 type Service struct {
-	store Store
-	now   func() time.Time
+	store  Store
+	now    func() time.Time
+	counts Counts
+}
+
+// Counts keeps derived counters in step with the tree (internal/rollups):
+// a new unit changes the branch counts of everything above it.
+type Counts interface {
+	Mark(ctx context.Context, paths [][]string, on civil.Date) (settle func(context.Context), err error)
+}
+
+// SetCounts attaches the counters to keep current.
+func (s *Service) SetCounts(c Counts) { s.counts = c }
+
+// settled runs store between marking paths and settling them.
+func (s *Service) settled(ctx context.Context, paths [][]string, store func() error) error {
+	if s.counts == nil || len(paths) == 0 {
+		return store()
+	}
+	settle, err := s.counts.Mark(ctx, paths, civil.Date{})
+	if err != nil {
+		return err
+	}
+	err = store()
+	settle(ctx)
+	return err
 }
 
 // NewService returns a Service; now is the clock (injectable for tests).
@@ -59,6 +84,10 @@ type NewUnit struct {
 // Create adds a child under parent, which the caller has already loaded
 // (and authorised against).
 func (s *Service) Create(ctx context.Context, parent *Unit, in NewUnit) (*Unit, error) {
+	return s.create(ctx, parent, in, true)
+}
+
+func (s *Service) create(ctx context.Context, parent *Unit, in NewUnit, count bool) (*Unit, error) {
 	in.Name = CleanName(in.Name)
 	var f errs.Fields
 	checkName(&f, in.Name)
@@ -82,7 +111,11 @@ func (s *Service) Create(ctx context.Context, parent *Unit, in NewUnit) (*Unit, 
 		ID: ids.New(), ParentID: parent.ID, Level: in.Level, Name: in.Name, Code: in.Code,
 		Ancestors: parent.Path(), Status: Active, Version: 1, CreatedAt: t, UpdatedAt: t,
 	}
-	if err := s.store.CreateUnit(ctx, u); err != nil {
+	var paths [][]string
+	if count {
+		paths = [][]string{u.Path()}
+	}
+	if err := s.settled(ctx, paths, func() error { return s.store.CreateUnit(ctx, u) }); err != nil {
 		return nil, err
 	}
 	return u, nil

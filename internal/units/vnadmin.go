@@ -105,17 +105,22 @@ type SeedResult struct {
 // Seed makes the tree below parent match areas: units are found by their
 // official code among their siblings, created when missing and renamed when
 // the official name changed. Running it twice changes nothing.
+//
+// Counters are settled once at the end, for every unit that gained
+// children, rather than once per unit created.
 func (s *Service) Seed(ctx context.Context, parent *Unit, areas []AdminArea) (SeedResult, error) {
 	var res SeedResult
+	grown := map[string][]string{}
 	var walk func(parent *Unit, areas []AdminArea) error
 	walk = func(parent *Unit, areas []AdminArea) error {
 		for _, a := range areas {
 			u, err := s.store.GetChildByCode(ctx, parent.ID, a.Code)
 			switch {
 			case errs.Is(err, errs.NotFound):
-				if u, err = s.Create(ctx, parent, NewUnit{Level: a.Level, Name: a.Name, Code: a.Code}); err != nil {
+				if u, err = s.create(ctx, parent, NewUnit{Level: a.Level, Name: a.Name, Code: a.Code}, false); err != nil {
 					return fmt.Errorf("creating %s %s: %w", a.Code, a.Name, err)
 				}
+				grown[parent.ID] = parent.Path()
 				res.Created++
 			case err != nil:
 				return err
@@ -134,5 +139,12 @@ func (s *Service) Seed(ctx context.Context, parent *Unit, areas []AdminArea) (Se
 		}
 		return nil
 	}
-	return res, walk(parent, areas)
+	if err := walk(parent, areas); err != nil {
+		return res, err
+	}
+	paths := make([][]string, 0, len(grown))
+	for _, p := range grown {
+		paths = append(paths, p)
+	}
+	return res, s.settled(ctx, paths, func() error { return nil })
 }

@@ -15,6 +15,9 @@ const (
 	collMembers    = "members"
 	collBoards     = "officerBoards"
 	collMigrations = "migrations"
+	collCounters   = "counters"
+	collMarks      = "staleMarks"
+	collSnapDays   = "snapshotDays"
 )
 
 // Index is one declared index. The same list creates the indexes (see
@@ -71,11 +74,23 @@ var Indexes = []Index{
 	// an ID, so sparse + unique refuses a second active holder and nothing
 	// else. Also serves ActiveMemberByNationalID.
 	{Collection: collMembers, Name: "members_active_national_id", Keys: bson.D{{Key: "activeNationalId", Value: 1}}, Unique: true, Sparse: true},
+	// BranchEveryone: everyone with a period in a branch (multikey over
+	// stints), transferred-out members included.
+	{Collection: collMembers, Name: "members_stints_branch", Keys: bson.D{{Key: "stints.branchId", Value: 1}}},
 
 	// BoardOfOfficer: the board holding a post (multikey over posts). Not
 	// unique: MongoDB indexes a board with no posts as null, and a second
 	// empty board would collide.
 	{Collection: collBoards, Name: "officer_boards_post_id", Keys: bson.D{{Key: "posts.id", Value: 1}}},
+
+	// ChildCounters: the tallies of a unit's children on a day.
+	{Collection: collCounters, Name: "counters_parent_day", Keys: bson.D{{Key: "parentId", Value: 1}, {Key: "day", Value: 1}}},
+	// DeleteCounters: a day's tallies in a subtree, by the unit id in
+	// their path (multikey), as ancestors serves members.
+	{Collection: collCounters, Name: "counters_path_day", Keys: bson.D{{Key: "path", Value: 1}, {Key: "day", Value: 1}}},
+	// MarksUnder: a day's stale marks in a subtree, the same way.
+	{Collection: collMarks, Name: "stale_marks_path_day", Keys: bson.D{{Key: "path", Value: 1}, {Key: "day", Value: 1}}},
+	// snapshotDays needs none: _id is the day, read in _id order.
 }
 
 // model is the createIndexes form of ix.

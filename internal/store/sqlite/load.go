@@ -33,6 +33,11 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 			return err
 		}
 		defer insE.Close()
+		insB, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO member_branches(branch_id, member_rowid) VALUES (?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer insB.Close()
 		for _, m := range ms {
 			args, err := memberArgs(m)
 			if err != nil {
@@ -48,6 +53,11 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 			}
 			if _, err := insT.ExecContext(ctx, rowid, terms(m)); err != nil {
 				return err
+			}
+			for _, s := range m.Stints {
+				if _, err := insB.ExecContext(ctx, s.BranchID, rowid); err != nil {
+					return err
+				}
 			}
 		}
 		for _, ev := range evs {

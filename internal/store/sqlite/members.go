@@ -98,8 +98,21 @@ func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.E
 		if _, err := tx.ExecContext(ctx, `INSERT INTO member_terms(rowid, terms) VALUES (?, ?)`, rowid, terms(m)); err != nil {
 			return err
 		}
+		if err := addMemberBranches(ctx, tx, rowid, m); err != nil {
+			return err
+		}
 		return insertEvent(ctx, tx, ev)
 	})
+}
+
+// addMemberBranches records every branch of m's stints.
+func addMemberBranches(ctx context.Context, tx *sql.Tx, rowid int64, m *members.Member) error {
+	for _, s := range m.Stints {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO member_branches(branch_id, member_rowid) VALUES (?, ?)`, s.BranchID, rowid); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // GetMember implements members.Store.
@@ -152,6 +165,9 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 			if _, err := tx.ExecContext(ctx, `INSERT INTO member_terms(rowid, terms) VALUES (?, ?)`, rowid, terms(m)); err != nil {
 				return err
 			}
+		}
+		if err := addMemberBranches(ctx, tx, rowid, m); err != nil {
+			return err
 		}
 		return insertEvent(ctx, tx, ev)
 	})

@@ -129,6 +129,39 @@ CREATE TABLE officer_posts (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX officer_posts_unit ON officer_posts(unit_id);
 `},
+	{"0006_rollups", `
+-- every branch a member ever belonged to: the facts of a branch's tally
+CREATE TABLE member_branches (
+	branch_id    TEXT NOT NULL,
+	member_rowid INTEGER NOT NULL,
+	PRIMARY KEY (branch_id, member_rowid)
+) STRICT, WITHOUT ROWID;
+INSERT OR IGNORE INTO member_branches(branch_id, member_rowid)
+	SELECT json_extract(j.value, '$.branchId'), m.rowid FROM members m, json_each(m.stints) j;
+-- a unit's tally per day ('' = live); bump hands out tickets, ticket is
+-- the ticket of the stored tally (internal/rollups/store.go)
+CREATE TABLE counters (
+	unit_id   TEXT NOT NULL,
+	day       TEXT NOT NULL,
+	parent_id TEXT NOT NULL DEFAULT '',
+	path      TEXT NOT NULL DEFAULT '',
+	bump      INTEGER NOT NULL DEFAULT 0,
+	ticket    INTEGER NOT NULL DEFAULT 0,
+	tally     TEXT,
+	PRIMARY KEY (unit_id, day)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX counters_parent ON counters(parent_id, day);
+CREATE INDEX counters_path ON counters(day, path);
+CREATE TABLE stale_marks (
+	unit_id TEXT NOT NULL,
+	day     TEXT NOT NULL,
+	path    TEXT NOT NULL,
+	gen     INTEGER NOT NULL,
+	PRIMARY KEY (unit_id, day)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX stale_marks_path ON stale_marks(day, path);
+CREATE TABLE snapshot_days (day TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+`},
 }
 
 func (db *DB) migrate(ctx context.Context) error {

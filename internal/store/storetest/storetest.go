@@ -12,6 +12,7 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -23,6 +24,7 @@ type Store interface {
 	access.KeyStore
 	members.Store
 	officers.Store
+	rollups.Store
 }
 
 // Opener returns a fresh, empty, migrated store for one test.
@@ -41,6 +43,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MemberLists", func(t *testing.T) { testMemberLists(t, open) })
 	t.Run("MemberSearch", func(t *testing.T) { testMemberSearch(t, open) })
 	t.Run("OfficerBoards", func(t *testing.T) { testOfficerBoards(t, open) })
+	t.Run("BranchEveryone", func(t *testing.T) { testBranchEveryone(t, open) })
+	t.Run("Counters", func(t *testing.T) { testCounters(t, open) })
+	t.Run("StaleMarks", func(t *testing.T) { testStaleMarks(t, open) })
 }
 
 // fixed clock: stores must keep times to the millisecond at least.

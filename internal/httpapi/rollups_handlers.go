@@ -1,0 +1,94 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+type rollupChildJSON struct {
+	UnitID string         `json:"unitId"`
+	Name   string         `json:"name"`
+	Level  units.Level    `json:"level"`
+	Code   string         `json:"code"`
+	Totals rollups.Totals `json:"totals"`
+}
+
+func (s *server) rollup(c *gin.Context) error {
+	var f errs.Fields
+	q := c.Query("asOf")
+	asOf := dateField(&f, "asOf", &q)
+	if err := f.Err(); err != nil {
+		return err
+	}
+	u, err := s.unitFor(c, c.Param("id"), access.ObjRollup, access.Read)
+	if err != nil {
+		return err
+	}
+	r, err := s.Rollups.Rollup(c.Request.Context(), u, asOf)
+	if err != nil {
+		return err
+	}
+	children := make([]rollupChildJSON, len(r.Children))
+	for i, ch := range r.Children {
+		children[i] = rollupChildJSON{UnitID: ch.Unit.ID, Name: ch.Unit.Name, Level: ch.Unit.Level, Code: ch.Unit.Code, Totals: ch.Totals}
+	}
+	return reply(c, http.StatusOK, gin.H{"unitId": u.ID, "asOf": r.AsOf, "totals": r.Totals, "children": children})
+}
+
+type periodRowJSON struct {
+	UnitID         string      `json:"unitId"`
+	Name           string      `json:"name"`
+	Level          units.Level `json:"level"`
+	Code           string      `json:"code"`
+	ActiveStart    int         `json:"activeStart"`
+	Joined         int         `json:"joined"`
+	TransferredIn  int         `json:"transferredIn"`
+	Left           int         `json:"left"`
+	Died           int         `json:"died"`
+	TransferredOut int         `json:"transferredOut"`
+	ActiveEnd      int         `json:"activeEnd"`
+	BranchesStart  int         `json:"branchesStart"`
+	BranchesEnd    int         `json:"branchesEnd"`
+}
+
+func toPeriodRow(r rollups.PeriodRow) periodRowJSON {
+	return periodRowJSON{UnitID: r.Unit.ID, Name: r.Unit.Name, Level: r.Unit.Level, Code: r.Unit.Code,
+		ActiveStart: r.ActiveStart, Joined: r.Joined, TransferredIn: r.TransferredIn, Left: r.Left, Died: r.Died,
+		TransferredOut: r.TransferredOut, ActiveEnd: r.ActiveEnd, BranchesStart: r.BranchesStart, BranchesEnd: r.BranchesEnd}
+}
+
+func (s *server) periodReport(c *gin.Context) error {
+	format, err := tableFormat(c)
+	if err != nil {
+		return err
+	}
+	var f errs.Fields
+	fromQ, toQ := c.Query("from"), c.Query("to")
+	from, to := dateField(&f, "from", &fromQ), dateField(&f, "to", &toQ)
+	if err := f.Err(); err != nil {
+		return err
+	}
+	u, err := s.unitFor(c, c.Param("id"), access.ObjReport, access.Read)
+	if err != nil {
+		return err
+	}
+	p, err := s.Rollups.PeriodReport(c.Request.Context(), u, from, to)
+	if err != nil {
+		return err
+	}
+	if format != "json" {
+		return sendTable(c, format, fmt.Sprintf("bao-cao-%s-%s-%s", u.Code, from, to), p.Table())
+	}
+	children := make([]periodRowJSON, len(p.Children))
+	for i, r := range p.Children {
+		children[i] = toPeriodRow(r)
+	}
+	return reply(c, http.StatusOK, gin.H{"unitId": u.ID, "from": p.From, "to": p.To, "total": toPeriodRow(p.Total), "children": children})
+}

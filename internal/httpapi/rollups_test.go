@@ -1,0 +1,329 @@
+package httpapi_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/sohoi/sohoi/internal/app"
+	"github.com/sohoi/sohoi/internal/rollups"
+)
+
+type totals struct {
+	Members        int `json:"members"`
+	ActiveMembers  int `json:"activeMembers"`
+	Female         int `json:"female"`
+	Male           int `json:"male"`
+	Left           int `json:"left"`
+	Deceased       int `json:"deceased"`
+	Branches       int `json:"branches"`
+	Officers       int `json:"officers"`
+	JoinedThisYear int `json:"joinedThisYear"`
+	AgeBands       map[string]int
+}
+
+type rollupBody struct {
+	UnitID   string `json:"unitId"`
+	AsOf     string `json:"asOf"`
+	Totals   totals `json:"totals"`
+	Children []struct {
+		UnitID string `json:"unitId"`
+		Name   string `json:"name"`
+		Totals totals `json:"totals"`
+	} `json:"children"`
+}
+
+func (r *roll) rollup(token, unitID, asOf string) rollupBody {
+	r.e.t.Helper()
+	var b rollupBody
+	path := "/api/v1/units/" + unitID + "/rollup"
+	if asOf != "" {
+		path += "?asOf=" + asOf
+	}
+	r.e.expect(r.e.do("GET", path, token, nil), 200).decode(r.e.t, &b)
+	return b
+}
+
+func (r *roll) active(unitID, asOf string) int {
+	return r.rollup(r.e.admin, unitID, asOf).Totals.ActiveMembers
+}
+
+// history is a small roll with transfers inside and across provinces and
+// a leave; each member's id by name.
+func (r *roll) history(t *testing.T) map[string]member {
+	mgr := r.e.admin
+	ms := map[string]member{
+		"m1": r.add(mgr, r.a, map[string]any{"fullName": "Nguyễn Thị Một", "gender": "female", "birthDate": "1960-01-01", "joinedOn": "2020-03-08"}),
+		"m2": r.add(mgr, r.a, map[string]any{"fullName": "Trần Văn Hai", "gender": "male", "birthDate": "1990-01-01", "joinedOn": "2021-01-10"}),
+		"m3": r.add(mgr, r.a, map[string]any{"fullName": "Lê Thị Ba", "gender": "female", "birthDate": "1950-01-01"}),
+		"m4": r.add(mgr, r.b, map[string]any{"fullName": "Phạm Văn Bốn", "gender": "male", "birthDate": "1980-01-01", "joinedOn": "2022-05-05"}),
+		"m5": r.add(mgr, r.c, map[string]any{"fullName": "Vũ Thị Năm", "gender": "female", "joinedOn": "2019-01-01"}),
+	}
+	r.e.expect(r.e.do("POST", "/api/v1/members/"+ms["m2"].ID+"/transfer", mgr, map[string]any{"toBranchId": r.b.ID, "on": "2024-01-15"}), 200)
+	r.e.expect(r.e.do("POST", "/api/v1/members/"+ms["m4"].ID+"/transfer", mgr, map[string]any{"toBranchId": r.c.ID, "on": "2024-06-01"}), 200)
+	r.e.expect(r.e.do("POST", "/api/v1/members/"+ms["m1"].ID+"/leave", mgr, map[string]any{"status": "left", "on": "2025-03-01"}), 200)
+	return ms
+}
+
+func TestRollupTotalsAndChildren(t *testing.T) {
+	r := newRoll(t)
+	r.history(t)
+	year := time.Now().Year()
+	got := r.rollup(r.reporter, r.prov.ID, "")
+	want := totals{Members: 3, ActiveMembers: 2, Female: 1, Male: 1, Left: 1, Branches: 2, JoinedThisYear: 1}
+	gotT := got.Totals
+	gotT.AgeBands, want.AgeBands = nil, nil
+	if fmt.Sprint(gotT) != fmt.Sprint(want) {
+		t.Fatalf("province totals %+v, want %+v", gotT, want)
+	}
+	if got.Totals.AgeBands["75plus"] != 1 || got.Totals.AgeBands["30to44"] != boolInt(year-1990 < 45) {
+		t.Fatalf("age bands %v", got.Totals.AgeBands)
+	}
+	if len(got.Children) != 1 || got.Children[0].UnitID != r.comm.ID || got.Children[0].Totals.ActiveMembers != 2 {
+		t.Fatalf("children %+v", got.Children)
+	}
+	comm := r.rollup(r.reporter, r.comm.ID, "")
+	byID := map[string]totals{}
+	for _, c := range comm.Children {
+		byID[c.UnitID] = c.Totals
+	}
+	if byID[r.a.ID].ActiveMembers != 1 || byID[r.a.ID].Members != 2 || byID[r.b.ID].ActiveMembers != 1 || byID[r.b.ID].Members != 1 {
+		t.Fatalf("branches %+v", byID)
+	}
+	if other := r.rollup(r.e.admin, r.c.Ancestors[1], ""); other.Totals.ActiveMembers != 2 || other.Totals.Branches != 1 {
+		t.Fatalf("the other province %+v", other.Totals)
+	}
+	root := r.rollup(r.e.admin, "root", "")
+	if root.Totals.ActiveMembers != 4 || root.Totals.Branches != 3 || len(root.Children) != 2 {
+		t.Fatalf("root %+v", root)
+	}
+	// a reporter reads rollups but nothing outside its scope; the answer
+	// carries no personal data
+	res := r.e.expect(r.e.do("GET", "/api/v1/units/"+r.prov.ID+"/rollup", r.reporter, nil), 200)
+	for _, personal := range []string{"Nguyễn", "Trần", "fullName", "nationalId"} {
+		if strings.Contains(string(res.body), personal) {
+			t.Fatalf("rollup shows %q: %s", personal, res.body)
+		}
+	}
+	r.e.expect(r.e.do("GET", "/api/v1/units/"+r.c.ID+"/rollup", r.reporter, nil), 404)
+	r.e.expect(r.e.do("GET", "/api/v1/units/"+r.prov.ID+"/rollup?asOf=30/06/2025", r.reporter, nil), 400)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func TestRollupAsOfPastDays(t *testing.T) {
+	r := newRoll(t)
+	ms := r.history(t)
+	cases := []struct {
+		asOf      string
+		prov, p33 int
+	}{
+		{"2019-12-31", 0, 1}, // before anyone in 34 joined
+		{"2024-03-31", 3, 1}, // a month end (kept): after m2's move inside 34
+		{"2024-07-15", 2, 2}, // between m4's move out of 34 and m1's leave
+		{"2025-06-30", 1, 2}, // after m1 left; m3 joins only today
+	}
+	for _, c := range cases {
+		if got := r.active(r.prov.ID, c.asOf); got != c.prov {
+			t.Errorf("province 34 on %s: %d active, want %d", c.asOf, got, c.prov)
+		}
+		if got := r.active(r.c.Ancestors[1], c.asOf); got != c.p33 {
+			t.Errorf("province 33 on %s: %d active, want %d", c.asOf, got, c.p33)
+		}
+	}
+	// A leave recorded today but dated in the past changes past answers,
+	// kept snapshots included.
+	r.e.expect(r.e.do("POST", "/api/v1/members/"+ms["m2"].ID+"/leave", r.e.admin, map[string]any{"status": "left", "on": "2024-02-01"}), 200)
+	for _, c := range []struct {
+		asOf string
+		want int
+	}{{"2024-03-31", 2}, {"2024-01-31", 3}, {"2024-07-15", 1}, {"", 1}} {
+		if got := r.active(r.prov.ID, c.asOf); got != c.want {
+			t.Errorf("after the back-dated leave, on %q: %d active, want %d", c.asOf, got, c.want)
+		}
+	}
+	if b := r.rollup(r.e.admin, r.b.ID, "2024-03-31"); b.Totals.Left != 1 || b.Totals.Members != 2 {
+		t.Errorf("branch B on 2024-03-31: %+v", b.Totals)
+	}
+}
+
+type periodRow struct {
+	UnitID         string `json:"unitId"`
+	ActiveStart    int    `json:"activeStart"`
+	Joined         int    `json:"joined"`
+	TransferredIn  int    `json:"transferredIn"`
+	Left           int    `json:"left"`
+	Died           int    `json:"died"`
+	TransferredOut int    `json:"transferredOut"`
+	ActiveEnd      int    `json:"activeEnd"`
+	BranchesStart  int    `json:"branchesStart"`
+	BranchesEnd    int    `json:"branchesEnd"`
+}
+
+func (p periodRow) balanced() bool {
+	return p.ActiveStart+p.Joined+p.TransferredIn-p.Left-p.Died-p.TransferredOut == p.ActiveEnd
+}
+
+func TestPeriodReportBalances(t *testing.T) {
+	r := newRoll(t)
+	r.history(t)
+	// more movement in the period: a join, a death
+	d := r.add(r.e.admin, r.b, map[string]any{"fullName": "Hoàng Văn Sáu", "joinedOn": "2024-04-04"})
+	r.e.expect(r.e.do("POST", "/api/v1/members/"+d.ID+"/leave", r.e.admin, map[string]any{"status": "deceased", "on": "2024-09-09"}), 200)
+	for _, unit := range []unit{r.prov, r.comm, r.a, r.b} {
+		var rep struct {
+			Total    periodRow   `json:"total"`
+			Children []periodRow `json:"children"`
+		}
+		r.e.expect(r.e.do("GET", "/api/v1/units/"+unit.ID+"/reports/period?from=2024-01-01&to=2024-12-31", r.reporter, nil), 200).decode(t, &rep)
+		for _, row := range append(rep.Children, rep.Total) {
+			if !row.balanced() {
+				t.Errorf("unit %s: row %+v does not balance", unit.Code, row)
+			}
+		}
+		if unit.ID == r.prov.ID {
+			want := periodRow{UnitID: r.prov.ID, ActiveStart: 3, Joined: 1, TransferredIn: 1, Died: 1, TransferredOut: 2, ActiveEnd: 2, BranchesStart: 2, BranchesEnd: 2}
+			if rep.Total != want {
+				t.Errorf("province 34 in 2024: %+v, want %+v", rep.Total, want)
+			}
+		}
+	}
+	res := r.e.expect(r.e.do("GET", "/api/v1/units/"+r.comm.ID+"/reports/period?from=2024-01-01&to=2024-12-31&format=csv", r.reporter, nil), 200)
+	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(res.body), "\ufeff")), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "Đơn vị,Mã,Hội viên đầu kỳ") || !strings.HasPrefix(lines[3], "Tổng cộng") ||
+		!strings.Contains(res.header.Get("Content-Disposition"), ".csv") {
+		t.Fatalf("csv:\n%s", res.body)
+	}
+	res = r.e.expect(r.e.do("GET", "/api/v1/units/"+r.comm.ID+"/reports/period?from=2024-01-01&to=2024-12-31&format=xlsx", r.reporter, nil), 200)
+	f, err := excelize.OpenReader(strings.NewReader(string(res.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(f.GetSheetName(0))
+	if len(rows) != 4 || rows[0][2] != "Hội viên đầu kỳ" || rows[3][8] != "2" {
+		t.Fatalf("xlsx rows %v", rows)
+	}
+	for _, bad := range []string{"from=2024-12-31&to=2024-01-01", "from=2024-01-01", "to=2024-01-01", "from=2024-01-01&to=2999-01-01", "from=x&to=y",
+		"from=2024-01-01&to=2024-12-31&format=pdf"} {
+		r.e.expect(r.e.do("GET", "/api/v1/units/"+r.comm.ID+"/reports/period?"+bad, r.reporter, nil), 400, "validation_failed")
+	}
+}
+
+func TestConcurrentCreatesAreCountedExactly(t *testing.T) {
+	r := newRoll(t)
+	var wg sync.WaitGroup
+	for i := range 60 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			branch := []unit{r.a, r.b}[i%2]
+			r.e.expect(r.e.do("POST", "/api/v1/units/"+branch.ID+"/members", r.e.admin, map[string]any{"fullName": fmt.Sprintf("Người Thứ %d", i)}), 201)
+		}()
+	}
+	wg.Wait()
+	got := r.rollup(r.e.admin, r.prov.ID, "")
+	if got.Totals.ActiveMembers != 60 || got.Totals.JoinedThisYear != 60 {
+		t.Fatalf("province after 60 creates: %+v", got.Totals)
+	}
+	comm := r.rollup(r.e.admin, r.comm.ID, "")
+	if comm.Children[0].Totals.ActiveMembers+comm.Children[1].Totals.ActiveMembers != 60 {
+		t.Fatalf("branches %+v", comm.Children)
+	}
+	rec, err := r.e.app.Rollups.Reconcile(context.Background(), mustUnit(t, r.e, "root"))
+	if err != nil || len(rec.Repairs) != 0 {
+		t.Fatalf("reconcile found drift after concurrent writes: %v %v", rec, err)
+	}
+}
+
+// failingCounts fails a number of counter writes, as a crash or an outage
+// between storing a change and counting it would.
+type failingCounts struct {
+	app.Store
+	failures atomic.Int32
+}
+
+func (f *failingCounts) PutCounter(ctx context.Context, c *rollups.Counter) (bool, error) {
+	if f.failures.Add(-1) >= 0 {
+		return false, errors.New("injected failure")
+	}
+	return f.Store.PutCounter(ctx, c)
+}
+
+func TestAWriteThatFailsHalfWayIsCountedOnce(t *testing.T) {
+	var fs *failingCounts
+	e := newEnvOn(t, func(s app.Store) app.Store { fs = &failingCounts{Store: s}; return fs })
+	r := &roll{e: e}
+	r.prov = e.mustUnit("root", "province", "34")
+	r.a = e.mustUnit(r.prov.ID, "branch", "A")
+	r.rollup(e.admin, r.prov.ID, "") // counters exist before the failure
+	fs.failures.Store(1)
+	r.add(e.admin, r.a, map[string]any{"fullName": "Nguyễn Văn An"}) // stored; counting failed half-way
+	if fs.failures.Load() != 0 {
+		t.Fatal("the failure was not injected")
+	}
+	if got := r.active(r.prov.ID, ""); got != 1 {
+		t.Fatalf("after a failed count: %d active, want 1", got)
+	}
+	r.add(e.admin, r.a, map[string]any{"fullName": "Trần Văn Bình"}) // the next write recounts again
+	if got := r.active(r.prov.ID, ""); got != 2 {
+		t.Fatalf("after a retry: %d active, want 2", got)
+	}
+	if rec, err := e.app.Rollups.Reconcile(context.Background(), mustUnit(t, e, "root")); err != nil || len(rec.Repairs) != 0 {
+		t.Fatalf("reconcile: %+v %v", rec, err)
+	}
+}
+
+func TestReconcileRepairsADamagedCounter(t *testing.T) {
+	r := newRoll(t)
+	for i := range 3 {
+		r.add(r.e.admin, r.a, map[string]any{"fullName": fmt.Sprintf("Người %d", i)})
+	}
+	if got := r.active(r.prov.ID, ""); got != 3 {
+		t.Fatalf("before: %d", got)
+	}
+	ctx := context.Background()
+	c, err := r.e.app.Store.GetCounter(ctx, r.a.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Tally.Active, c.Ticket = 1000, 1<<40
+	if err := r.e.app.Store.ReplaceCounter(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.active(r.a.ID, ""); got != 1000 {
+		t.Fatalf("the damage did not take: %d", got)
+	}
+	rec, err := r.e.app.Rollups.Reconcile(ctx, mustUnit(t, r.e, r.prov.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	repaired := map[string]bool{}
+	for _, rp := range rec.Repairs {
+		repaired[rp.Unit.ID] = true
+	}
+	if !repaired[r.a.ID] || rec.Repairs[0].Now.ActiveMembers != 3 || !strings.Contains(rec.Repairs[0].String(), "1000 → 3") {
+		t.Fatalf("repairs %+v", rec.Repairs)
+	}
+	for _, u := range []string{r.a.ID, r.comm.ID, r.prov.ID, "root"} {
+		if got := r.active(u, ""); got != 3 {
+			t.Errorf("unit %s after reconcile: %d active", u, got)
+		}
+	}
+	// writes keep counting after a repair with a large ticket
+	r.add(r.e.admin, r.a, map[string]any{"fullName": "Người mới"})
+	if got := r.active(r.prov.ID, ""); got != 4 {
+		t.Fatalf("after a write: %d", got)
+	}
+}

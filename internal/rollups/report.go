@@ -1,0 +1,97 @@
+package rollups
+
+import (
+	"context"
+
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// PeriodRow is one unit's movement over a period. It balances:
+// ActiveStart + Joined + TransferredIn − Left − Died − TransferredOut =
+// ActiveEnd. Transfers between two branches of the same unit count as both
+// in and out of it.
+type PeriodRow struct {
+	Unit           *units.Unit
+	ActiveStart    int
+	ActiveEnd      int
+	Joined         int
+	Left           int
+	Died           int
+	TransferredIn  int
+	TransferredOut int
+	BranchesStart  int
+	BranchesEnd    int
+}
+
+// Balanced reports whether the row adds up.
+func (r PeriodRow) Balanced() bool {
+	return r.ActiveStart+r.Joined+r.TransferredIn-r.Left-r.Died-r.TransferredOut == r.ActiveEnd
+}
+
+func periodRow(u *units.Unit, start, end *Tally) PeriodRow {
+	return PeriodRow{Unit: u, ActiveStart: start.Active, ActiveEnd: end.Active,
+		Joined: end.Joined - start.Joined, Left: end.Left - start.Left, Died: end.Deceased - start.Deceased,
+		TransferredIn: end.TransferredIn - start.TransferredIn, TransferredOut: end.TransferredOut - start.TransferredOut,
+		BranchesStart: start.Branches, BranchesEnd: end.Branches}
+}
+
+// Period is a unit's period report: its own row and each child's.
+type Period struct {
+	From, To civil.Date
+	Total    PeriodRow
+	Children []PeriodRow
+}
+
+// PeriodReport answers the movement of u and each child from the start of
+// day from to the end of day to. Both ends are read from tallies as of a
+// day (the day before from, and to), so a report for whole months or
+// half-years reads kept snapshots.
+func (s *Service) PeriodReport(ctx context.Context, u *units.Unit, from, to civil.Date) (*Period, error) {
+	today := civil.Today(s.now())
+	var f errs.Fields
+	switch {
+	case from.IsZero():
+		f.Add("from", "is required")
+	case to.IsZero():
+		f.Add("to", "is required")
+	case to.Before(from):
+		f.Add("to", "must not be before from")
+	case to.After(today):
+		f.Add("to", "must not be in the future")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	before := from.AddDays(-1)
+	for _, d := range []civil.Date{before, to} {
+		if day, keep := s.dayKey(d); keep && day != live {
+			if err := s.store.AddSnapshotDay(ctx, day); err != nil {
+				return nil, err
+			}
+		}
+	}
+	row := func(c *units.Unit, healed bool) (PeriodRow, error) {
+		start, err := s.tallyOf(ctx, c, before, healed)
+		if err != nil {
+			return PeriodRow{}, err
+		}
+		end, err := s.tallyOf(ctx, c, to, healed)
+		if err != nil {
+			return PeriodRow{}, err
+		}
+		return periodRow(c, start, end), nil
+	}
+	p := &Period{From: from, To: to}
+	var err error
+	if p.Total, err = row(u, false); err != nil {
+		return nil, err
+	}
+	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+		r, err := row(c, true)
+		p.Children = append(p.Children, r)
+		return err
+	})
+	return p, err
+}

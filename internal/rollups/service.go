@@ -1,0 +1,303 @@
+package rollups
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// Units reads the tree.
+type Units interface {
+	Get(ctx context.Context, id string) (*units.Unit, error)
+	Children(ctx context.Context, u *units.Unit, p page.Request) (page.Result[*units.Unit], error)
+}
+
+// Boards reads officer posts.
+type Boards interface {
+	GetBoard(ctx context.Context, unitID string) (*officers.Board, error)
+}
+
+// Service keeps counters current and answers rollups and reports.
+type Service struct {
+	store  Store
+	units  Units
+	boards Boards
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// NewService wires the rollups.
+func NewService(store Store, u Units, b Boards, log *slog.Logger, now func() time.Time) *Service {
+	return &Service{store: store, units: u, boards: b, log: log, now: now}
+}
+
+// live is the day key of the tally that follows every write.
+const live = ""
+
+// cached reports whether a day's tallies are kept: month ends only, the
+// days half-year and year-end reviews ask for, so that each write has a
+// short, bounded list of snapshots to mark.
+func cached(d civil.Date) bool { return d.AddDays(1).Day == 1 }
+
+// Mark is called before a change to units at the end of paths (branches,
+// or units whose posts change) is stored, with the day the change took
+// effect (zero for corrections, which may change any past day). It marks
+// the live tally and every kept snapshot from that day on, and returns the
+// function that settles the live tallies once the change is stored; stale
+// snapshots are recounted when next read.
+func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (func(context.Context), error) {
+	days, err := s.store.SnapshotDays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var marks []Mark
+	for _, p := range paths {
+		if len(p) == 0 {
+			continue
+		}
+		marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: live})
+		for _, d := range days {
+			if on.IsZero() || d >= on.String() {
+				marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: d})
+			}
+		}
+	}
+	marks, err = s.store.MarkStale(ctx, marks)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) {
+		var mine []Mark
+		for _, m := range marks {
+			if m.Day == live {
+				mine = append(mine, m)
+			}
+		}
+		if err := s.settle(ctx, mine, live, civil.Date{}); err != nil {
+			// The marks stay: the next read of a unit above settles them.
+			s.log.WarnContext(ctx, "counters left to settle on the next read", "err", err)
+		}
+	}, nil
+}
+
+// settle recounts every unit on the marks' paths, deepest first and each
+// once, then clears the marks.
+func (s *Service) settle(ctx context.Context, marks []Mark, day string, d civil.Date) error {
+	if len(marks) == 0 {
+		return nil
+	}
+	depth := map[string]int{}
+	for _, m := range marks {
+		for i, id := range m.Path {
+			depth[id] = i
+		}
+	}
+	order := make([]string, 0, len(depth))
+	for id := range depth {
+		order = append(order, id)
+	}
+	slices.SortFunc(order, func(a, b string) int { return depth[b] - depth[a] })
+	for _, id := range order {
+		u, err := s.units.Get(ctx, id)
+		if errs.Is(err, errs.NotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := s.recount(ctx, u, day, d); err != nil {
+			return err
+		}
+	}
+	for _, m := range marks {
+		if err := s.store.ClearMark(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dayOf is the date a day key stands for (today for the live tally).
+func (s *Service) dayOf(day string) civil.Date {
+	if day == live {
+		return civil.Today(s.now())
+	}
+	return civil.MustParse(day)
+}
+
+// recount computes a unit's tally for a day from its own facts and its
+// children's tallies, and stores it under a fresh ticket.
+func (s *Service) recount(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
+	ticket, err := s.store.TakeTicket(ctx, u.ID, day)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.compute(ctx, u, day, d, true)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.store.PutCounter(ctx, &Counter{UnitID: u.ID, ParentID: u.ParentID, Path: u.Path(), Day: day, Ticket: ticket, Tally: *t})
+	return t, err
+}
+
+// compute is a unit's tally for a day: a branch's from its roll (live) or
+// its members' periods (a past day); any unit's posts; and the sum of its
+// children's tallies, read when stored and computed when not. With keep,
+// computed children are stored too.
+func (s *Service) compute(ctx context.Context, u *units.Unit, day string, d civil.Date, keep bool) (*Tally, error) {
+	if day == live {
+		d = s.dayOf(live)
+	}
+	t := &Tally{}
+	if u.Level == units.Branch {
+		// The live tally is the tally as of today: every recorded change
+		// took effect on or before today.
+		everyone, err := s.store.BranchEveryone(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		t = BranchOn(u.ID, everyone, d)
+		if u.Status != units.Active {
+			t.Branches = 0
+		}
+	}
+	b, err := s.boards.GetBoard(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	t.AddTerms(b.Posts)
+	if u.Level == units.Branch {
+		return t, nil
+	}
+	stored := map[string]*Counter{}
+	if keep {
+		cs, err := s.store.ChildCounters(ctx, u.ID, day)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			stored[c.UnitID] = c
+		}
+	}
+	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+		if sc, ok := stored[c.ID]; ok {
+			t.Add(&sc.Tally)
+			return nil
+		}
+		var ct *Tally
+		var err error
+		if keep {
+			ct, err = s.recount(ctx, c, day, d)
+		} else {
+			ct, err = s.compute(ctx, c, day, d, false)
+		}
+		if err != nil {
+			return err
+		}
+		t.Add(ct)
+		return nil
+	})
+	return t, err
+}
+
+func (s *Service) eachChild(ctx context.Context, u *units.Unit, fn func(*units.Unit) error) error {
+	p := page.Request{Limit: page.MaxLimit}
+	for {
+		res, err := s.units.Children(ctx, u, p)
+		if err != nil {
+			return err
+		}
+		for _, c := range res.Items {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		if res.Next == "" {
+			return nil
+		}
+		p.Cursor = res.Next
+	}
+}
+
+// tallyOf returns a unit's tally for a day: stored, after settling any
+// marks below it, or computed (and kept, for kept days).
+func (s *Service) tallyOf(ctx context.Context, u *units.Unit, d civil.Date, healed bool) (*Tally, error) {
+	day, keep := s.dayKey(d)
+	if !keep {
+		return s.compute(ctx, u, day, d, false)
+	}
+	if !healed {
+		marks, err := s.store.MarksUnder(ctx, u.ID, day)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.settle(ctx, marks, day, d); err != nil {
+			return nil, err
+		}
+	}
+	c, err := s.store.GetCounter(ctx, u.ID, day)
+	if err == nil {
+		return &c.Tally, nil
+	}
+	if !errs.Is(err, errs.NotFound) {
+		return nil, err
+	}
+	return s.recount(ctx, u, day, d)
+}
+
+// dayKey chooses the tally that answers for day d: the live one for today
+// (and later), a kept snapshot for a past month end, none otherwise.
+func (s *Service) dayKey(d civil.Date) (string, bool) {
+	if !d.Before(civil.Today(s.now())) {
+		return live, true
+	}
+	return d.String(), cached(d)
+}
+
+// Row is one unit's figures in a rollup.
+type Row struct {
+	Unit   *units.Unit
+	Totals Totals
+}
+
+// Rollup is a unit's totals and each child's, as of a day.
+type Rollup struct {
+	AsOf     civil.Date
+	Totals   Totals
+	Children []Row
+}
+
+// Rollup answers the figures of u's subtree and of each child's, as of
+// day d (zero: today).
+func (s *Service) Rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rollup, error) {
+	today := civil.Today(s.now())
+	if d.IsZero() || d.After(today) {
+		d = today
+	}
+	if day, keep := s.dayKey(d); keep && day != live {
+		if err := s.store.AddSnapshotDay(ctx, day); err != nil {
+			return nil, err
+		}
+	}
+	t, err := s.tallyOf(ctx, u, d, false)
+	if err != nil {
+		return nil, err
+	}
+	r := &Rollup{AsOf: d, Totals: t.Totals(d)}
+	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+		ct, err := s.tallyOf(ctx, c, d, true)
+		if err != nil {
+			return err
+		}
+		r.Children = append(r.Children, Row{Unit: c, Totals: ct.Totals(d)})
+		return nil
+	})
+	return r, err
+}

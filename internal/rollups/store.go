@@ -1,0 +1,69 @@
+package rollups
+
+import (
+	"context"
+
+	"github.com/sohoi/sohoi/internal/members"
+)
+
+// Counter is a unit's stored tally for one day ("" is the live tally,
+// which follows every write; other days are month-end snapshots).
+//
+// Counters are a cache of facts, never the facts: a unit's tally is
+// recomputed from its own facts and its children's tallies, so a retried
+// or repeated recount cannot count anything twice. Concurrent recounts are
+// ordered by tickets: a recount takes a ticket before it reads, and a
+// tally is stored only over one with an older ticket, so the stored tally
+// always includes every change made before the newest stored ticket.
+type Counter struct {
+	UnitID   string
+	ParentID string
+	Path     []string // the unit's ancestors and the unit, root first
+	Day      string
+	Ticket   int64
+	Tally    Tally
+}
+
+// Mark says that a unit's tally for a day may be stale: it is written
+// before a change is stored and cleared once the tallies above the unit
+// are recounted, so a crash in between leaves the mark for the next read
+// (or reconcile) to settle.
+type Mark struct {
+	UnitID string
+	Path   []string
+	Day    string
+	Gen    int64 // bumped by every marking; a mark is cleared only at its generation
+}
+
+// Store keeps counters, marks and the facts they are counted from.
+type Store interface {
+	// BranchEveryone returns every member who ever had a period in the
+	// branch, with their stints.
+	BranchEveryone(ctx context.Context, branchID string) ([]*members.Member, error)
+
+	// TakeTicket returns a fresh ticket for recounting a unit's day.
+	TakeTicket(ctx context.Context, unitID, day string) (int64, error)
+	// PutCounter stores c unless a tally with a newer ticket is stored;
+	// it reports whether c was stored.
+	PutCounter(ctx context.Context, c *Counter) (bool, error)
+	// ReplaceCounter stores c whatever is stored (reconcile's repair).
+	ReplaceCounter(ctx context.Context, c *Counter) error
+	// GetCounter returns a unit's tally for a day, or errs.NotFound.
+	GetCounter(ctx context.Context, unitID, day string) (*Counter, error)
+	// ChildCounters returns the stored tallies of a unit's children.
+	ChildCounters(ctx context.Context, parentID, day string) ([]*Counter, error)
+	// DeleteCounters removes every tally of a day ("" too) in a subtree.
+	DeleteCounters(ctx context.Context, unitID, day string) error
+
+	// MarkStale records marks and returns them with their generations.
+	MarkStale(ctx context.Context, marks []Mark) ([]Mark, error)
+	// ClearMark removes a mark if no one marked it again since.
+	ClearMark(ctx context.Context, m Mark) error
+	// MarksUnder returns the marks of a day on units in a subtree.
+	MarksUnder(ctx context.Context, unitID, day string) ([]Mark, error)
+
+	// SnapshotDays lists the days whose tallies are kept.
+	SnapshotDays(ctx context.Context) ([]string, error)
+	// AddSnapshotDay records that a day's tallies are kept.
+	AddSnapshotDay(ctx context.Context, day string) error
+}

@@ -1,0 +1,178 @@
+// Package rollups is what the provincial and district offices read: the
+// members, growth, branches and officers of a unit's subtree, today or on
+// any past date, and period reports that balance. Rollups never scan
+// members: they read per-unit counters that every write keeps current.
+package rollups
+
+import (
+	"strings"
+
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/officers"
+)
+
+// Tally is what a subtree holds as of a date. It is kept in a form that
+// adds up the tree (counts and histograms), so a unit's tally is its own
+// facts plus its children's tallies; derived figures that depend on the
+// day asked for (ages, posts held) are computed when read.
+type Tally struct {
+	Active   int `json:"active"`
+	Female   int `json:"female"` // active
+	Male     int `json:"male"`   // active
+	Left     int `json:"left"`   // records that ended by leaving, here
+	Deceased int `json:"deceased"`
+	// ByBirthYear and ByJoinYear count active members (0: not recorded).
+	ByBirthYear map[int]int `json:"byBirthYear,omitempty"`
+	ByJoinYear  map[int]int `json:"byJoinYear,omitempty"`
+	// Flows up to the date: periods that began by joining or by a transfer
+	// in, and that ended by a transfer out (leaving and dying are above).
+	Joined         int `json:"joined"`
+	TransferredIn  int `json:"transferredIn"`
+	TransferredOut int `json:"transferredOut"`
+	Branches       int `json:"branches"`
+	// Terms counts posts by their term "from|to" (to empty: open), so that
+	// the posts held on any day can be counted from a stored tally.
+	Terms map[string]int `json:"terms,omitempty"`
+}
+
+// Add adds o to t.
+func (t *Tally) Add(o *Tally) {
+	t.Active += o.Active
+	t.Female += o.Female
+	t.Male += o.Male
+	t.Left += o.Left
+	t.Deceased += o.Deceased
+	t.Joined += o.Joined
+	t.TransferredIn += o.TransferredIn
+	t.TransferredOut += o.TransferredOut
+	t.Branches += o.Branches
+	t.ByBirthYear = addMap(t.ByBirthYear, o.ByBirthYear)
+	t.ByJoinYear = addMap(t.ByJoinYear, o.ByJoinYear)
+	t.Terms = addMap(t.Terms, o.Terms)
+}
+
+func addMap[K comparable](dst, src map[K]int) map[K]int {
+	if len(src) == 0 {
+		return dst
+	}
+	if dst == nil {
+		dst = make(map[K]int, len(src))
+	}
+	for k, v := range src {
+		dst[k] += v
+	}
+	return dst
+}
+
+func (t *Tally) countActive(m *members.Member) {
+	t.Active++
+	switch m.Gender {
+	case members.Female:
+		t.Female++
+	case members.Male:
+		t.Male++
+	}
+	t.ByBirthYear = addMap(t.ByBirthYear, map[int]int{m.BirthDate.Year: 1})
+	t.ByJoinYear = addMap(t.ByJoinYear, map[int]int{m.JoinedOn.Year: 1})
+}
+
+// BranchOn tallies a branch as it was at the end of day d, from the
+// periods (stints) its members spent in it: everyone who ever belonged to
+// the branch is given, with their stints.
+func BranchOn(branchID string, everyone []*members.Member, d civil.Date) *Tally {
+	t := &Tally{Branches: 1}
+	for _, m := range everyone {
+		for _, s := range m.Stints {
+			if s.BranchID != branchID || s.From.After(d) {
+				continue
+			}
+			if s.StartedBy == members.Joined {
+				t.Joined++
+			} else {
+				t.TransferredIn++
+			}
+			if s.To.IsZero() || s.To.After(d) {
+				t.countActive(m)
+				continue
+			}
+			switch s.EndedBy {
+			case members.LeftEvent:
+				t.Left++
+			case members.Died:
+				t.Deceased++
+			default:
+				t.TransferredOut++
+			}
+		}
+	}
+	return t
+}
+
+// AddTerms counts a unit's posts into t.
+func (t *Tally) AddTerms(posts []*officers.Officer) {
+	for _, p := range posts {
+		t.Terms = addMap(t.Terms, map[string]int{p.From.String() + "|" + p.To.String(): 1})
+	}
+}
+
+// OfficersOn counts the posts held on day d.
+func (t *Tally) OfficersOn(d civil.Date) int {
+	n := 0
+	for k, v := range t.Terms {
+		from, to, _ := strings.Cut(k, "|")
+		if from <= d.String() && (to == "" || to >= d.String()) {
+			n += v
+		}
+	}
+	return n
+}
+
+// AgeBands are active members by age, counted by year of birth as annual
+// reports do (age = the year asked for − year of birth).
+type AgeBands struct {
+	Under30 int `json:"under30"`
+	From30  int `json:"30to44"`
+	From45  int `json:"45to59"`
+	From60  int `json:"60to74"`
+	From75  int `json:"75plus"`
+	Unknown int `json:"unknown"`
+}
+
+// Totals is the figure set of a rollup (API.md: units/{id}/rollup).
+type Totals struct {
+	Members        int      `json:"members"`
+	ActiveMembers  int      `json:"activeMembers"`
+	Female         int      `json:"female"`
+	Male           int      `json:"male"`
+	Left           int      `json:"left"`
+	Deceased       int      `json:"deceased"`
+	Branches       int      `json:"branches"`
+	Officers       int      `json:"officers"`
+	JoinedThisYear int      `json:"joinedThisYear"`
+	AgeBands       AgeBands `json:"ageBands"`
+}
+
+// Totals derives the figures as of day d. Members counts everyone on the
+// rolls: active, and those whose record ended here by leaving or death.
+func (t *Tally) Totals(d civil.Date) Totals {
+	out := Totals{Members: t.Active + t.Left + t.Deceased, ActiveMembers: t.Active, Female: t.Female, Male: t.Male,
+		Left: t.Left, Deceased: t.Deceased, Branches: t.Branches, Officers: t.OfficersOn(d), JoinedThisYear: t.ByJoinYear[d.Year]}
+	for y, n := range t.ByBirthYear {
+		switch age := d.Year - y; {
+		case y == 0:
+			out.AgeBands.Unknown += n
+		case age < 30:
+			out.AgeBands.Under30 += n
+		case age < 45:
+			out.AgeBands.From30 += n
+		case age < 60:
+			out.AgeBands.From45 += n
+		case age < 75:
+			out.AgeBands.From60 += n
+		default:
+			out.AgeBands.From75 += n
+		}
+	}
+	return out
+}

@@ -1,0 +1,142 @@
+package mongo
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/rollups"
+)
+
+// counterDoc is a unit's counter for a day, _id = dayKey(unit, day).
+//
+// Bump hands out tickets and Ticket is the ticket of the stored tally. The
+// writes keep bump ≥ ticket (TakeTicket increments bump; PutCounter and
+// ReplaceCounter raise it to their ticket with $max in the same update),
+// so the next $inc is above any stored ticket: what SQLite writes as
+// bump = max(bump, ticket) + 1, without an update pipeline (FerretDB v1
+// has none). A document TakeTicket created has no tally, parent or path
+// yet: it is a ticket, not a tally, and the reads skip it.
+type counterDoc struct {
+	ID       string    `bson:"_id"`
+	UnitID   string    `bson:"unitId"`
+	Day      string    `bson:"day"`
+	ParentID string    `bson:"parentId"`
+	Path     []string  `bson:"path"`
+	Bump     int64     `bson:"bump"`
+	Ticket   int64     `bson:"ticket"`
+	Tally    *tallyDoc `bson:"tally"`
+}
+
+func (d *counterDoc) counter() (*rollups.Counter, error) {
+	t, err := d.Tally.tally()
+	if err != nil {
+		return nil, fmt.Errorf("counter %s: %w", d.ID, err)
+	}
+	return &rollups.Counter{UnitID: d.UnitID, ParentID: d.ParentID, Path: d.Path, Day: d.Day, Ticket: d.Ticket, Tally: t}, nil
+}
+
+// counterUpdate stores c's tally and ticket and keeps bump ≥ ticket.
+func counterUpdate(c *rollups.Counter) bson.D {
+	return bson.D{
+		{Key: "$set", Value: bson.D{
+			{Key: "unitId", Value: c.UnitID}, {Key: "day", Value: c.Day}, {Key: "parentId", Value: c.ParentID},
+			{Key: "path", Value: nonNil(c.Path)}, {Key: "ticket", Value: c.Ticket}, {Key: "tally", Value: toTallyDoc(&c.Tally)},
+		}},
+		{Key: "$max", Value: bson.D{{Key: "bump", Value: c.Ticket}}},
+	}
+}
+
+// TakeTicket implements rollups.Store: one upsert that increments bump and
+// returns it. The new document gets ticket 0, so that PutCounter's
+// {ticket: {$lt: t}} matches it (a missing field would not).
+func (db *DB) TakeTicket(ctx context.Context, unitID, day string) (int64, error) {
+	var d struct {
+		Bump int64 `bson:"bump"`
+	}
+	err := retryUpsert(func() error {
+		return db.coll(collCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: dayKey(unitID, day)}},
+			bson.D{
+				{Key: "$inc", Value: bson.D{{Key: "bump", Value: int64(1)}}},
+				{Key: "$setOnInsert", Value: bson.D{{Key: "unitId", Value: unitID}, {Key: "day", Value: day}, {Key: "ticket", Value: int64(0)}}},
+			},
+			afterUpsert()).Decode(&d)
+	})
+	return d.Bump, err
+}
+
+// PutCounter implements rollups.Store: an update guarded by the stored
+// ticket, so it is stored iff it matched. Without a document there is no
+// ticket behind c (TakeTicket creates it, DeleteCounters may have dropped
+// it since): c is not stored, as in SQLite.
+func (db *DB) PutCounter(ctx context.Context, c *rollups.Counter) (bool, error) {
+	res, err := db.coll(collCounters).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: dayKey(c.UnitID, c.Day)}, {Key: "ticket", Value: bson.D{{Key: "$lt", Value: c.Ticket}}}},
+		counterUpdate(c))
+	if err != nil {
+		return false, err
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// ReplaceCounter implements rollups.Store: the same update unguarded, as an
+// upsert; running it again stores the same.
+func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) error {
+	return retryUpsert(func() error {
+		_, err := db.coll(collCounters).UpdateOne(ctx, bson.D{{Key: "_id", Value: dayKey(c.UnitID, c.Day)}},
+			counterUpdate(c), options.UpdateOne().SetUpsert(true))
+		return err
+	})
+}
+
+// GetCounter implements rollups.Store. The tally is checked here rather
+// than with {tally: {$exists: true}}: the document is one either way.
+func (db *DB) GetCounter(ctx context.Context, unitID, day string) (*rollups.Counter, error) {
+	var d counterDoc
+	err := db.coll(collCounters).FindOne(ctx, bson.D{{Key: "_id", Value: dayKey(unitID, day)}}).Decode(&d)
+	if isNoDoc(err) || err == nil && d.Tally == nil {
+		return nil, errs.E(errs.NotFound, "no tally of unit %s for %q", unitID, day)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d.counter()
+}
+
+// ChildCounters implements rollups.Store from counters_parent_day.
+// Ticket-only documents carry no parentId and so never match; the tally
+// check below only makes that explicit.
+func (db *DB) ChildCounters(ctx context.Context, parentID, day string) ([]*rollups.Counter, error) {
+	cur, err := db.coll(collCounters).Find(ctx, bson.D{{Key: "parentId", Value: parentID}, {Key: "day", Value: day}})
+	if err != nil {
+		return nil, err
+	}
+	var docs []counterDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make([]*rollups.Counter, 0, len(docs))
+	for i := range docs {
+		if docs[i].Tally == nil {
+			continue
+		}
+		c, err := docs[i].counter()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// DeleteCounters implements rollups.Store from counters_path_day: every
+// counter of the day whose path holds the unit. The ticket counters go
+// with them, as SQLite deletes the rows (bump restarts at 1 for the next
+// TakeTicket). Ticket-only documents have no path and stay.
+func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) error {
+	_, err := db.coll(collCounters).DeleteMany(ctx, bson.D{{Key: "path", Value: unitID}, {Key: "day", Value: day}})
+	return err
+}

@@ -1,0 +1,207 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/rollups"
+)
+
+// BranchEveryone implements rollups.Store.
+func (db *DB) BranchEveryone(ctx context.Context, branchID string) ([]*members.Member, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("m.", memberCols)+` FROM member_branches b
+		CROSS JOIN members m ON m.rowid = b.member_rowid WHERE b.branch_id = ?`, branchID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*members.Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// TakeTicket implements rollups.Store.
+func (db *DB) TakeTicket(ctx context.Context, unitID, day string) (int64, error) {
+	var t int64
+	err := db.write.QueryRowContext(ctx, `INSERT INTO counters(unit_id, day, bump) VALUES (?, ?, 1)
+		ON CONFLICT(unit_id, day) DO UPDATE SET bump = max(bump, ticket) + 1 RETURNING bump`, unitID, day).Scan(&t)
+	return t, err
+}
+
+func tallyJSON(t *rollups.Tally) (string, error) {
+	b, err := json.Marshal(t)
+	return string(b), err
+}
+
+// PutCounter implements rollups.Store.
+func (db *DB) PutCounter(ctx context.Context, c *rollups.Counter) (bool, error) {
+	tally, err := tallyJSON(&c.Tally)
+	if err != nil {
+		return false, err
+	}
+	res, err := db.write.ExecContext(ctx, `UPDATE counters SET parent_id = ?, path = ?, ticket = ?, tally = ?
+		WHERE unit_id = ? AND day = ? AND ticket < ?`, c.ParentID, pathOf(c.Path), c.Ticket, tally, c.UnitID, c.Day, c.Ticket)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ReplaceCounter implements rollups.Store.
+func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) error {
+	tally, err := tallyJSON(&c.Tally)
+	if err != nil {
+		return err
+	}
+	_, err = db.write.ExecContext(ctx, `INSERT INTO counters(unit_id, day, parent_id, path, bump, ticket, tally) VALUES (?,?,?,?,?,?,?)
+		ON CONFLICT(unit_id, day) DO UPDATE SET parent_id = excluded.parent_id, path = excluded.path,
+		ticket = excluded.ticket, tally = excluded.tally, bump = max(bump, excluded.ticket)`,
+		c.UnitID, c.Day, c.ParentID, pathOf(c.Path), c.Ticket, c.Ticket, tally)
+	return err
+}
+
+const counterCols = `unit_id, day, parent_id, path, ticket, tally`
+
+func scanCounter(row interface{ Scan(...any) error }) (*rollups.Counter, error) {
+	var c rollups.Counter
+	var path, tally string
+	if err := row.Scan(&c.UnitID, &c.Day, &c.ParentID, &path, &c.Ticket, &tally); err != nil {
+		return nil, err
+	}
+	c.Path = splitPath(path)
+	return &c, json.Unmarshal([]byte(tally), &c.Tally)
+}
+
+// GetCounter implements rollups.Store.
+func (db *DB) GetCounter(ctx context.Context, unitID, day string) (*rollups.Counter, error) {
+	c, err := scanCounter(db.read.QueryRowContext(ctx, `SELECT `+counterCols+` FROM counters
+		WHERE unit_id = ? AND day = ? AND tally IS NOT NULL`, unitID, day))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "no tally of unit %s for %q", unitID, day)
+	}
+	return c, err
+}
+
+func (db *DB) counters(ctx context.Context, query string, args ...any) ([]*rollups.Counter, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+counterCols+` FROM counters WHERE `+query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*rollups.Counter
+	for rows.Next() {
+		c, err := scanCounter(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ChildCounters implements rollups.Store.
+func (db *DB) ChildCounters(ctx context.Context, parentID, day string) ([]*rollups.Counter, error) {
+	return db.counters(ctx, `parent_id = ? AND day = ? AND tally IS NOT NULL`, parentID, day)
+}
+
+// subtree is the path range of a unit's subtree, or ok=false when the
+// unit does not exist.
+func (db *DB) subtree(ctx context.Context, unitID string) (lo, hi string, ok bool, err error) {
+	err = db.read.QueryRowContext(ctx, `SELECT path FROM units WHERE id = ?`, unitID).Scan(&lo)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", false, nil
+	}
+	return lo, lo + "\x7f", err == nil, err
+}
+
+// DeleteCounters implements rollups.Store.
+func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) error {
+	lo, hi, ok, err := db.subtree(ctx, unitID)
+	if err != nil || !ok {
+		return err
+	}
+	_, err = db.write.ExecContext(ctx, `DELETE FROM counters WHERE day = ? AND path >= ? AND path < ?`, day, lo, hi)
+	return err
+}
+
+// MarkStale implements rollups.Store.
+func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Mark, error) {
+	out := make([]rollups.Mark, len(marks))
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for i, m := range marks {
+			out[i] = m
+			if err := tx.QueryRowContext(ctx, `INSERT INTO stale_marks(unit_id, day, path, gen) VALUES (?, ?, ?, 1)
+				ON CONFLICT(unit_id, day) DO UPDATE SET gen = gen + 1, path = excluded.path RETURNING gen`,
+				m.UnitID, m.Day, pathOf(m.Path)).Scan(&out[i].Gen); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ClearMark implements rollups.Store.
+func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
+	_, err := db.write.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND gen = ?`, m.UnitID, m.Day, m.Gen)
+	return err
+}
+
+// MarksUnder implements rollups.Store.
+func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mark, error) {
+	lo, hi, ok, err := db.subtree(ctx, unitID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT unit_id, day, path, gen FROM stale_marks WHERE day = ? AND path >= ? AND path < ?`, day, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []rollups.Mark
+	for rows.Next() {
+		var m rollups.Mark
+		var path string
+		if err := rows.Scan(&m.UnitID, &m.Day, &path, &m.Gen); err != nil {
+			return nil, err
+		}
+		m.Path = splitPath(path)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// SnapshotDays implements rollups.Store.
+func (db *DB) SnapshotDays(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT day FROM snapshot_days ORDER BY day`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// AddSnapshotDay implements rollups.Store.
+func (db *DB) AddSnapshotDay(ctx context.Context, day string) error {
+	_, err := db.write.ExecContext(ctx, `INSERT OR IGNORE INTO snapshot_days(day) VALUES (?)`, day)
+	return err
+}

@@ -1,0 +1,194 @@
+package storetest
+
+import (
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/rollups"
+)
+
+func memberNames(ms []*members.Member) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.FullName
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Everyone who ever had a period in a branch, with their periods: a
+// member transferred out is still one of the branch's facts.
+func testBranchEveryone(t *testing.T, open Opener) {
+	s := open(t)
+	tr := mustTree(t, s)
+	mustMember(t, s, tr.a, "Nguyễn Văn An", "")
+	moved := mustMember(t, s, tr.a, "Trần Thị Bình", "")
+	mustMember(t, s, tr.c, "Lê Văn Cường", "")
+	on := civil.MustParse("2024-01-15")
+	n, ev := next(moved, members.Transferred, func(n *members.Member) {
+		n.Stints[0].To, n.Stints[0].EndedBy = on, members.Transferred
+		n.Stints = append(n.Stints, members.Stint{BranchID: tr.c.ID, From: on, StartedBy: members.Transferred})
+		n.BranchID, n.Ancestors = tr.c.ID, tr.c.Path()
+	})
+	ev.On = on
+	if err := s.UpdateMember(ctx(), n, ev); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.BranchEveryone(ctx(), tr.a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := memberNames(a); !slices.Equal(got, []string{"Nguyễn Văn An", "Trần Thị Bình"}) {
+		t.Fatalf("branch A: %v", got)
+	}
+	c, _ := s.BranchEveryone(ctx(), tr.c.ID)
+	if got := memberNames(c); !slices.Equal(got, []string{"Lê Văn Cường", "Trần Thị Bình"}) {
+		t.Fatalf("branch C: %v", got)
+	}
+	for _, m := range c {
+		if m.FullName == "Trần Thị Bình" && (len(m.Stints) != 2 || m.Stints[1].From != on || m.Gender != members.Female || m.BirthDate.IsZero()) {
+			t.Fatalf("facts of the moved member: %+v", m)
+		}
+	}
+	if b, _ := s.BranchEveryone(ctx(), tr.b.ID); len(b) != 0 {
+		t.Fatalf("branch B: %v", memberNames(b))
+	}
+}
+
+func testCounters(t *testing.T, open Opener) {
+	s := open(t)
+	tr := mustTree(t, s)
+	counter := func(u string, parent string, path []string, day string, ticket int64, active int) *rollups.Counter {
+		return &rollups.Counter{UnitID: u, ParentID: parent, Path: path, Day: day, Ticket: ticket,
+			Tally: rollups.Tally{Active: active, ByBirthYear: map[int]int{1960: active}, Terms: map[string]int{"2021-06-01|": 1}}}
+	}
+	t1, _ := s.TakeTicket(ctx(), tr.a.ID, "")
+	t2, _ := s.TakeTicket(ctx(), tr.a.ID, "")
+	other, _ := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30")
+	if t1 < 1 || t2 <= t1 || other < 1 {
+		t.Fatalf("tickets %d %d %d", t1, t2, other)
+	}
+	if _, err := s.GetCounter(ctx(), tr.a.ID, ""); !errs.Is(err, errs.NotFound) {
+		t.Fatalf("a ticket alone is not a tally: %v", err)
+	}
+	if ok, err := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "", t2, 7)); !ok || err != nil {
+		t.Fatalf("put newest: %v %v", ok, err)
+	}
+	if ok, err := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "", t1, 99)); ok || err != nil {
+		t.Fatalf("an older ticket must not overwrite: %v %v", ok, err)
+	}
+	got, err := s.GetCounter(ctx(), tr.a.ID, "")
+	if err != nil || got.Tally.Active != 7 || got.Ticket != t2 || got.ParentID != tr.c12436.ID || !slices.Equal(got.Path, tr.a.Path()) ||
+		got.Tally.ByBirthYear[1960] != 7 || got.Tally.Terms["2021-06-01|"] != 1 {
+		t.Fatalf("counter %+v %v", got, err)
+	}
+	// children of the commune, by day
+	tb, _ := s.TakeTicket(ctx(), tr.b.ID, "")
+	s.PutCounter(ctx(), counter(tr.b.ID, tr.c12436.ID, tr.b.Path(), "", tb, 3))
+	s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "2025-06-30", other, 5))
+	kids, err := s.ChildCounters(ctx(), tr.c12436.ID, "")
+	if err != nil || len(kids) != 2 {
+		t.Fatalf("live children %v %v", kids, err)
+	}
+	if kids, _ := s.ChildCounters(ctx(), tr.c12436.ID, "2025-06-30"); len(kids) != 1 || kids[0].Tally.Active != 5 {
+		t.Fatalf("children on a day %+v", kids)
+	}
+	// a repair replaces whatever is stored, and later tickets pass it
+	damaged := counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "", 1_000_000, -1)
+	if ok, _ := s.PutCounter(ctx(), damaged); !ok {
+		t.Fatal("setting up a damaged counter")
+	}
+	t3, _ := s.TakeTicket(ctx(), tr.a.ID, "")
+	if err := s.ReplaceCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "", t3, 8)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.GetCounter(ctx(), tr.a.ID, ""); got.Tally.Active != 8 {
+		t.Fatalf("after replace %+v", got)
+	}
+	t4, _ := s.TakeTicket(ctx(), tr.a.ID, "")
+	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "", t4, 9)); !ok {
+		t.Fatal("a ticket taken after a repair must be newer than the repair")
+	}
+	// dropping a day's tallies in a subtree keeps other days and other subtrees
+	tc, _ := s.TakeTicket(ctx(), tr.c.ID, "2025-06-30")
+	s.PutCounter(ctx(), counter(tr.c.ID, tr.p33.ID, tr.c.Path(), "2025-06-30", tc, 1))
+	if err := s.DeleteCounters(ctx(), tr.p34.ID, "2025-06-30"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetCounter(ctx(), tr.a.ID, "2025-06-30"); !errs.Is(err, errs.NotFound) {
+		t.Fatalf("not dropped: %v", err)
+	}
+	if _, err := s.GetCounter(ctx(), tr.a.ID, ""); err != nil {
+		t.Fatalf("the live tally was dropped: %v", err)
+	}
+	if _, err := s.GetCounter(ctx(), tr.c.ID, "2025-06-30"); err != nil {
+		t.Fatalf("another province's tally was dropped: %v", err)
+	}
+	// kept days
+	for _, d := range []string{"2025-12-31", "2025-06-30", "2025-12-31"} {
+		if err := s.AddSnapshotDay(ctx(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if days, err := s.SnapshotDays(ctx()); err != nil || !slices.Equal(days, []string{"2025-06-30", "2025-12-31"}) {
+		t.Fatalf("days %v %v", days, err)
+	}
+}
+
+func testStaleMarks(t *testing.T, open Opener) {
+	s := open(t)
+	tr := mustTree(t, s)
+	marks, err := s.MarkStale(ctx(), []rollups.Mark{
+		{UnitID: tr.a.ID, Path: tr.a.Path(), Day: ""},
+		{UnitID: tr.a.ID, Path: tr.a.Path(), Day: "2025-06-30"},
+		{UnitID: tr.c.ID, Path: tr.c.Path(), Day: ""},
+	})
+	if err != nil || len(marks) != 3 || marks[0].Gen < 1 {
+		t.Fatalf("marks %+v %v", marks, err)
+	}
+	again, _ := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path(), Day: ""}})
+	if again[0].Gen <= marks[0].Gen {
+		t.Fatalf("marking again must bump the generation: %d then %d", marks[0].Gen, again[0].Gen)
+	}
+	under := func(unit, day string) []string {
+		ms, err := s.MarksUnder(ctx(), unit, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, m := range ms {
+			ids = append(ids, m.UnitID)
+		}
+		sort.Strings(ids)
+		return ids
+	}
+	if got := under(tr.p34.ID, ""); !slices.Equal(got, []string{tr.a.ID}) {
+		t.Fatalf("marks under the province: %v", got)
+	}
+	if got := under(tr.root.ID, ""); len(got) != 2 {
+		t.Fatalf("marks under the root: %v", got)
+	}
+	if got := under(tr.a.ID, "2025-06-30"); !slices.Equal(got, []string{tr.a.ID}) {
+		t.Fatalf("marks of the unit itself on a day: %v", got)
+	}
+	if got := under(tr.b.ID, ""); len(got) != 0 {
+		t.Fatalf("marks under branch B: %v", got)
+	}
+	// clearing at an old generation leaves a newer mark in place
+	if err := s.ClearMark(ctx(), marks[0]); err != nil {
+		t.Fatal(err)
+	}
+	if got := under(tr.a.ID, ""); len(got) != 1 {
+		t.Fatal("a newer mark was cleared")
+	}
+	if err := s.ClearMark(ctx(), again[0]); err != nil {
+		t.Fatal(err)
+	}
+	if got := under(tr.a.ID, ""); len(got) != 0 {
+		t.Fatal("the mark was not cleared")
+	}
+}

@@ -66,6 +66,11 @@ type NewMember = Body<paths["/api/v1/units/{id}/members"]["post"]>;
 type MembersQuery = NonNullable<paths["/api/v1/units/{id}/members"]["get"]["parameters"]["query"]>;
 type MemberEvent = Json<paths["/api/v1/members/{id}/history"]["get"]>["items"][number];
 type Officer = Created<paths["/api/v1/units/{id}/officers"]["post"]>;
+type Rollup = Json<paths["/api/v1/units/{id}/rollup"]["get"]>;
+type Totals = components["schemas"]["Totals"];
+type RollupQuery = NonNullable<paths["/api/v1/units/{id}/rollup"]["get"]["parameters"]["query"]>;
+type PeriodReport = Json<paths["/api/v1/units/{id}/reports/period"]["get"]>;
+type PeriodQuery = paths["/api/v1/units/{id}/reports/period"]["get"]["parameters"]["query"];
 
 const login: LoginBody = { username: "nguyen.thi.lan", password: "KhuyenHoc@2025" };
 
@@ -153,6 +158,37 @@ function term(o: Officer): string {
   return `${ids.join(" ")} ${o.fullName} ${position} ${label ?? ""} ${dates.join("–")} ${current} v${o.version}`;
 }
 
+// Rollups: every figure is a required number; age bands add up to the active members.
+function figures(t: Totals): string {
+  const counts: number[] = [t.members, t.activeMembers, t.female, t.male, t.left, t.deceased, t.branches, t.officers, t.joinedThisYear];
+  const b = t.ageBands;
+  const bands: [number, number, number, number, number, number] = [b.under30, b["30to44"], b["45to59"], b["60to74"], b["75plus"], b.unknown];
+  const banded: boolean = bands.reduce((x, y) => x + y, 0) === t.activeMembers;
+  return `${counts.join(" ")} ages ${bands.join("/")} ${banded}`;
+}
+
+function rollupLines(r: Rollup): string[] {
+  const head: [string, string] = [r.unitId, r.asOf];
+  return [`${head.join(" ")} ${figures(r.totals)}`].concat(
+    r.children.map((c) => {
+      const level: "central" | "province" | "district" | "commune" | "branch" = c.level;
+      return `${c.unitId} ${level} ${c.name} (${c.code}) ${figures(c.totals)}`;
+    }),
+  );
+}
+
+const juneEnd: RollupQuery = { asOf: "2025-06-30" };
+const halfYear: PeriodQuery = { from: "2025-01-01", to: "2025-06-30", format: "xlsx" };
+
+function balances(p: PeriodReport): boolean {
+  const span: [string, string, string] = [p.unitId, p.from, p.to];
+  return span.length === 3 && p.children.concat([p.total]).every((r) => {
+    const branches: [number, number] = [r.branchesStart, r.branchesEnd];
+    const named: string = `${r.name} (${r.code}) ${r.level} ${r.unitId} ${branches.join("→")}`;
+    return named !== "" && r.activeStart + r.joined + r.transferredIn - r.left - r.died - r.transferredOut === r.activeEnd;
+  });
+}
+
 function isVersionMismatch(p: Problem): boolean {
   const text: [string, string, string] = [p.type, p.title, p.detail];
   const status: number = p.status;
@@ -173,9 +209,13 @@ const noName: NewMember = { gender: "female" };
 const badStatus: MembersQuery = { status: ["retired"] };
 // @ts-expect-error a birth date may be null
 const mustBeBorn = (m: Member): string => m.birthDate;
+// @ts-expect-error a period report comes as json, csv or xlsx
+const badFormat: PeriodQuery = { from: "2025-01-01", to: "2025-06-30", format: "pdf" };
+// @ts-expect-error from and to are required
+const noPeriod: PeriodQuery = { format: "csv" };
 
-export { authHeader, badCode, badLevel, badPair, badStatus, describe, eventLine, hoa, isVersionMismatch, login, mustBeBorn, names, noName,
-  province, query, roles, roll, search, term };
+export { authHeader, badCode, badFormat, badLevel, badPair, badStatus, balances, describe, eventLine, figures, halfYear, hoa, isVersionMismatch,
+  juneEnd, login, mustBeBorn, names, noName, noPeriod, province, query, roles, roll, rollupLines, search, term };
 EOF
 "$bin/tsc" --noEmit --strict --target es2022 --lib es2022 --module esnext --moduleResolution bundler \
   "$work/client.ts"

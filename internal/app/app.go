@@ -35,6 +35,8 @@ type App struct {
 	Rollups  *rollups.Service
 	Handler  http.Handler
 	Now      func() time.Time
+
+	stopSettling func()
 }
 
 // New opens the store, makes sure the root unit, a signing key and the
@@ -102,8 +104,14 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	if err != nil {
 		return nil, err
 	}
+	a.stopSettling = a.Rollups.StartSettling()
 	return a, nil
 }
 
-// Close releases the store.
-func (a *App) Close() error { return a.Store.Close() }
+// Close stops the background counting and releases the store.
+func (a *App) Close() error {
+	if a.stopSettling != nil {
+		a.stopSettling()
+	}
+	return a.Store.Close()
+}

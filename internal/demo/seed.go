@@ -90,22 +90,45 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, top *units.U
 	today := civil.Today(now)
 	actor := members.Actor{ID: "seed", Name: "sohoi seed"}
 	start := time.Now()
-	ms := make([]*members.Member, 0, batch)
-	evs := make([]*members.Event, 0, batch)
-	for i := 0; i < total; i++ {
-		b := roll.Branches[i%len(roll.Branches)]
-		m, ev, err := members.NewRecord(actor, b, Person(r, province, today, i), now)
-		if err != nil {
-			return nil, fmt.Errorf("member %d: %w", i, err)
-		}
-		ms, evs = append(ms, m), append(evs, ev)
-		if len(ms) == batch || i == total-1 {
-			if err := load.LoadMembers(ctx, ms, evs); err != nil {
-				return nil, err
+	// Making members (names, keys, validation) and storing them each take
+	// a core: make the next batch while the store writes this one.
+	type batchOf struct {
+		ms  []*members.Member
+		evs []*members.Event
+		err error
+	}
+	batches := make(chan batchOf, 2)
+	genCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(batches)
+		var b batchOf
+		for i := 0; i < total; i++ {
+			br := roll.Branches[i%len(roll.Branches)]
+			m, ev, err := members.NewRecord(actor, br, Person(r, province, today, i), now)
+			if err != nil {
+				batches <- batchOf{err: fmt.Errorf("member %d: %w", i, err)}
+				return
 			}
-			roll.Members += len(ms)
-			ms, evs = ms[:0], evs[:0]
+			b.ms, b.evs = append(b.ms, m), append(b.evs, ev)
+			if len(b.ms) == batch || i == total-1 {
+				select {
+				case batches <- b:
+				case <-genCtx.Done():
+					return
+				}
+				b = batchOf{}
+			}
 		}
+	}()
+	for b := range batches {
+		if b.err != nil {
+			return nil, b.err
+		}
+		if err := load.LoadMembers(ctx, b.ms, b.evs); err != nil {
+			return nil, err
+		}
+		roll.Members += len(b.ms)
 	}
 	roll.Elapsed = time.Since(start)
 	return roll, nil

@@ -14,12 +14,13 @@ import (
 )
 
 // tableFormat reads ?format= for answers that can be files.
-func tableFormat(c *gin.Context) (string, error) {
-	switch f := c.DefaultQuery("format", "json"); f {
+func tableFormat(c *gin.Context, f *errs.Fields) string {
+	switch v := c.DefaultQuery("format", "json"); v {
 	case "json", "csv", "xlsx":
-		return f, nil
+		return v
 	}
-	return "", (errs.Fields{{Field: "format", Message: "must be json, csv or xlsx"}}).Err()
+	f.Add("format", "must be json, csv or xlsx")
+	return ""
 }
 
 // sendTable answers a table as a CSV (UTF-8 with a byte-order mark, which

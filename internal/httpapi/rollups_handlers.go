@@ -65,14 +65,14 @@ func toPeriodRow(r rollups.PeriodRow) periodRowJSON {
 }
 
 func (s *server) periodReport(c *gin.Context) error {
-	format, err := tableFormat(c)
-	if err != nil {
-		return err
-	}
 	var f errs.Fields
+	format := tableFormat(c, &f)
 	fromQ, toQ := c.Query("from"), c.Query("to")
 	from, to := dateField(&f, "from", &fromQ), dateField(&f, "to", &toQ)
 	if err := f.Err(); err != nil {
+		return err
+	}
+	if err := s.Rollups.CheckPeriod(from, to); err != nil {
 		return err
 	}
 	u, err := s.unitFor(c, c.Param("id"), access.ObjReport, access.Read)

@@ -44,24 +44,30 @@ type Period struct {
 	Children []PeriodRow
 }
 
+// CheckPeriod validates a period's ends, naming every field at fault.
+func (s *Service) CheckPeriod(from, to civil.Date) error {
+	var f errs.Fields
+	if from.IsZero() {
+		f.Add("from", "is required")
+	}
+	if to.IsZero() {
+		f.Add("to", "is required")
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		f.Add("to", "must not be before from")
+	}
+	if !to.IsZero() && to.After(civil.Today(s.now())) {
+		f.Add("to", "must not be in the future")
+	}
+	return f.Err()
+}
+
 // PeriodReport answers the movement of u and each child from the start of
 // day from to the end of day to. Both ends are read from tallies as of a
 // day (the day before from, and to), so a report for whole months or
 // half-years reads kept snapshots.
 func (s *Service) PeriodReport(ctx context.Context, u *units.Unit, from, to civil.Date) (*Period, error) {
-	today := civil.Today(s.now())
-	var f errs.Fields
-	switch {
-	case from.IsZero():
-		f.Add("from", "is required")
-	case to.IsZero():
-		f.Add("to", "is required")
-	case to.Before(from):
-		f.Add("to", "must not be before from")
-	case to.After(today):
-		f.Add("to", "must not be in the future")
-	}
-	if err := f.Err(); err != nil {
+	if err := s.CheckPeriod(from, to); err != nil {
 		return nil, err
 	}
 	before := from.AddDays(-1)

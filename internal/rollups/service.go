@@ -31,6 +31,7 @@ type Service struct {
 	boards Boards
 	log    *slog.Logger
 	now    func() time.Time
+	queue  chan []Mark // marks for Run to settle; nil: settle at once
 }
 
 // NewService wires the rollups.
@@ -80,11 +81,57 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 				mine = append(mine, m)
 			}
 		}
+		if s.queue != nil {
+			select {
+			case s.queue <- mine:
+			default: // Run is behind: the next read settles these
+			}
+			return
+		}
 		if err := s.settle(ctx, mine, live, civil.Date{}); err != nil {
 			// The marks stay: the next read of a unit above settles them.
 			s.log.WarnContext(ctx, "counters left to settle on the next read", "err", err)
 		}
 	}, nil
+}
+
+// StartSettling settles the live tallies behind writes, in the
+// background, until stop is called: a write then answers without waiting
+// for the recount of the units above it. Marks make this safe: a read
+// settles whatever has not been reached yet, and marks left by a stop or a
+// crash are settled by the next read. Call it before the service is used.
+func (s *Service) StartSettling() (stop func()) {
+	s.queue = make(chan []Mark, 4096)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.run(ctx)
+	}()
+	return func() { cancel(); <-done }
+}
+
+func (s *Service) run(ctx context.Context) {
+	for {
+		var batch []Mark
+		select {
+		case <-ctx.Done():
+			return
+		case batch = <-s.queue:
+		}
+	drain: // settle a burst of writes together: each unit above them once
+		for len(batch) < 10_000 {
+			select {
+			case more := <-s.queue:
+				batch = append(batch, more...)
+			default:
+				break drain
+			}
+		}
+		if err := s.settle(ctx, batch, live, civil.Date{}); err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "counters left to settle on the next read", "err", err)
+		}
+	}
 }
 
 // settle recounts every unit on the marks' paths, deepest first and each

@@ -11,21 +11,27 @@ import (
 	"github.com/sohoi/sohoi/internal/rollups"
 )
 
-// BranchEveryone implements rollups.Store.
+// BranchEveryone implements rollups.Store. It reads only what a tally
+// counts (and the name): it runs on every write to the branch.
 func (db *DB) BranchEveryone(ctx context.Context, branchID string) ([]*members.Member, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("m.", memberCols)+` FROM member_branches b
-		CROSS JOIN members m ON m.rowid = b.member_rowid WHERE b.branch_id = ?`, branchID)
+	rows, err := db.read.QueryContext(ctx, `SELECT m.id, m.full_name, m.gender, m.birth_date, m.joined_on, m.status, m.stints
+		FROM member_branches b CROSS JOIN members m ON m.rowid = b.member_rowid WHERE b.branch_id = ?`, branchID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []*members.Member
 	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
+		var m members.Member
+		var birth, joined, stints string
+		if err := rows.Scan(&m.ID, &m.FullName, &m.Gender, &birth, &joined, &m.Status, &stints); err != nil {
 			return nil, err
 		}
-		out = append(out, m)
+		m.BirthDate, m.JoinedOn = dateOf(birth), dateOf(joined)
+		if err := json.Unmarshal([]byte(stints), &m.Stints); err != nil {
+			return nil, err
+		}
+		out = append(out, &m)
 	}
 	return out, rows.Err()
 }

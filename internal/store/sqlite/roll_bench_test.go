@@ -1,7 +1,10 @@
-package app_test
+package sqlite
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -12,10 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/demo"
+	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/page"
-	"github.com/sohoi/sohoi/internal/store/sqlite"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -24,14 +29,16 @@ import (
 // (default 1,000,000) in a real embedded store. Set SOHOI_BENCH_DIR to keep
 // the database between runs (it is built once, in about two minutes).
 type rollFixture struct {
-	db        *sqlite.DB
+	db        *DB
 	units     *units.Service
 	members   *members.Service
+	rollups   *rollups.Service
 	province  *units.Unit
 	districts []*units.Unit
 	branches  []*units.Unit
 	sample    []*members.Member // members read back, for ids and names
 	seedRate  float64           // members per second while seeding, 0 when reused
+	countTime time.Duration     // counting the seeded province from scratch
 }
 
 var (
@@ -64,13 +71,17 @@ func buildRoll() (*rollFixture, error) {
 			return nil, err
 		}
 	}
-	_, statErr := os.Stat(filepath.Join(dir, sqlite.FileName))
+	_, statErr := os.Stat(filepath.Join(dir, FileName))
 	fresh := os.IsNotExist(statErr)
-	db, err := sqlite.Open(ctx, dir)
+	db, err := Open(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
 	fx := &rollFixture{db: db, units: units.NewService(db, time.Now), members: members.NewService(db, time.Now)}
+	fx.rollups = rollups.NewService(db, fx.units, db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	fx.units.SetCounts(fx.rollups)
+	fx.members.SetCounts(fx.rollups)
+	_ = officers.Chair
 	root, err := fx.units.EnsureRoot(ctx, "Trung ương Hội", "VN")
 	if err != nil {
 		return nil, err
@@ -103,7 +114,14 @@ func buildRoll() (*rollFixture, error) {
 	fx.branches = r.Branches
 	if fresh {
 		fx.seedRate = float64(r.Members) / r.Elapsed.Seconds()
+		// the bulk path bypasses the counters: count the province once
+		start := time.Now()
+		if _, err := fx.rollups.Reconcile(ctx, fx.province); err != nil {
+			return nil, err
+		}
+		fx.countTime = time.Since(start)
 	}
+	fx.rollups.StartSettling() // as the server does: writes are counted behind them
 	ds, err := fx.units.Children(ctx, fx.province, page.Request{Limit: 100})
 	if err != nil {
 		return nil, err
@@ -147,7 +165,8 @@ func BenchmarkRoll(b *testing.B) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(9, 10))
 	if fx.seedRate > 0 {
-		b.Logf("seeded %d members at %.0f members/s", benchMembers(), fx.seedRate)
+		b.Logf("seeded %d members at %.0f members/s; counted the province from scratch in %s", benchMembers(), fx.seedRate, fx.countTime)
+		fmt.Printf("seeded %d members at %.0f members/s; counted the province from scratch in %s\n", benchMembers(), fx.seedRate, fx.countTime)
 	}
 	b.Run("branch first page by name", func(b *testing.B) {
 		latencies(b, func(int) {
@@ -183,10 +202,138 @@ func BenchmarkRoll(b *testing.B) {
 		today := time.Now()
 		latencies(b, func(i int) {
 			br := fx.branches[rng.IntN(len(fx.branches))]
-			in := demo.Person(rng, "34", civilToday(today), 2_000_000+i+int(today.UnixNano()%1_000_000)*1000)
+			in := demo.Person(rng, "34", civil.Today(today), 2_000_000+i+int(today.UnixNano()%1_000_000)*1000)
 			in.NationalID = "" // the demo serials would collide across runs of a kept database
 			if _, err := fx.members.Create(ctx, members.Actor{ID: "bench", Name: "bench"}, br, in); err != nil {
 				b.Fatal(err)
+			}
+		})
+	})
+}
+
+const benchSharedDataFile = "../../../../shared/data/vn-admin-units-2025-03.json"
+
+// aggregate computes a unit's live figures the plain way, by grouping its
+// members: what the counters save a rollup from doing.
+func (db *DB) aggregate(ctx context.Context, u *units.Unit) (rollups.Totals, error) {
+	var t rollups.Totals
+	lo := pathOf(u.Path())
+	rows, err := db.read.QueryContext(ctx, `SELECT status, gender, substr(birth_date, 1, 4), substr(joined_on, 1, 4), count(*)
+		FROM members WHERE path >= ? AND path < ? GROUP BY 1, 2, 3, 4`, lo, lo+"\x7f")
+	if err != nil {
+		return t, err
+	}
+	defer rows.Close()
+	year := time.Now().Year()
+	for rows.Next() {
+		var status, gender, birth, joined string
+		var n int
+		if err := rows.Scan(&status, &gender, &birth, &joined, &n); err != nil {
+			return t, err
+		}
+		t.Members += n
+		switch members.Status(status) {
+		case members.Left:
+			t.Left += n
+			continue
+		case members.Deceased:
+			t.Deceased += n
+			continue
+		}
+		t.ActiveMembers += n
+		if gender == string(members.Female) {
+			t.Female += n
+		} else if gender == string(members.Male) {
+			t.Male += n
+		}
+		if joined == fmt.Sprint(year) {
+			t.JoinedThisYear += n
+		}
+		var by int
+		fmt.Sscan(birth, &by)
+		switch age := year - by; {
+		case by == 0:
+			t.AgeBands.Unknown += n
+		case age < 30:
+			t.AgeBands.Under30 += n
+		case age < 45:
+			t.AgeBands.From30 += n
+		case age < 60:
+			t.AgeBands.From45 += n
+		case age < 75:
+			t.AgeBands.From60 += n
+		default:
+			t.AgeBands.From75 += n
+		}
+	}
+	return t, rows.Err()
+}
+
+// BenchmarkRollup compares, in one run, the rollup read from counters with
+// the same figures computed by grouping the members, for the province and
+// for a district; and times the half-year period report.
+func BenchmarkRollup(b *testing.B) {
+	fx := loadRoll(b)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(11, 12))
+	check := func(u *units.Unit) rollups.Totals {
+		r, err := fx.rollups.Rollup(ctx, u, civil.Date{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return r.Totals
+	}
+	for _, u := range []*units.Unit{fx.province, fx.districts[0]} {
+		got := check(u)
+		want, err := fx.db.aggregate(ctx, u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		got.Branches, got.Officers = 0, 0
+		if got != want {
+			b.Fatalf("counters and aggregation disagree for %s:\n%+v\n%+v", u.Name, got, want)
+		}
+	}
+	b.Run("province rollup", func(b *testing.B) {
+		latencies(b, func(int) {
+			if t := check(fx.province); t.ActiveMembers == 0 {
+				b.Fatal("empty")
+			}
+		})
+	})
+	b.Run("province aggregation", func(b *testing.B) {
+		latencies(b, func(int) {
+			if t, err := fx.db.aggregate(ctx, fx.province); err != nil || t.ActiveMembers == 0 {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("district rollup", func(b *testing.B) {
+		latencies(b, func(int) {
+			if t := check(fx.districts[rng.IntN(len(fx.districts))]); t.ActiveMembers == 0 {
+				b.Fatal("empty")
+			}
+		})
+	})
+	b.Run("district aggregation", func(b *testing.B) {
+		latencies(b, func(int) {
+			if t, err := fx.db.aggregate(ctx, fx.districts[rng.IntN(len(fx.districts))]); err != nil || t.ActiveMembers == 0 {
+				b.Fatal(err)
+			}
+		})
+	})
+	year := time.Now().Year() - 1
+	from, to := civil.Date{Year: year, Month: 1, Day: 1}, civil.Date{Year: year, Month: 6, Day: 30}
+	start := time.Now()
+	if _, err := fx.rollups.PeriodReport(ctx, fx.province, from, to); err != nil {
+		b.Fatal(err)
+	}
+	fmt.Printf("first half-year report of the province (snapshots counted): %s\n", time.Since(start).Round(time.Millisecond))
+	b.Run("province half-year report", func(b *testing.B) {
+		latencies(b, func(int) {
+			p, err := fx.rollups.PeriodReport(ctx, fx.province, from, to)
+			if err != nil || !p.Total.Balanced() {
+				b.Fatalf("%+v %v", p, err)
 			}
 		})
 	})

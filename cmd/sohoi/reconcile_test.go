@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/sohoi/sohoi/internal/app"
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/logging"
+	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// sohoi seed members counts what it loaded; sohoi reconcile finds a
+// counter damaged on purpose, repairs it and says so.
+func TestReconcileCommandRepairsDamage(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"SOHOI_DATA_DIR": dir, "SOHOI_ADMIN_PASSWORD": "admin-password-1"}
+	getenv := func(k string) string { return env[k] }
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"seed", "units", "--file", sharedData + "vn-admin-units-2025-03.json", "--province", "34"}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"seed", "members", "--province", "34", "--branches-per-commune", "2", "--count", "3000"}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "seeded members: 3000 in 484 branches") {
+		t.Fatalf("seed: %s", out.String())
+	}
+
+	// Damage one branch's live counter behind sohoi's back.
+	cfg := app.Defaults()
+	cfg.DataDir = dir
+	a, err := app.New(ctx, cfg, logging.New(io.Discard, "error"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _ := a.Units.Get(ctx, units.RootID)
+	prov, _ := a.Units.ChildByCode(ctx, root, "34")
+	before, err := a.Rollups.Rollup(ctx, prov, civil.Date{})
+	if err != nil || before.Totals.ActiveMembers != 3000 {
+		t.Fatalf("the seeded province counts %+v, %v", before, err)
+	}
+	district, _ := a.Units.Children(ctx, prov, page.Request{Limit: 1})
+	c, err := a.Store.GetCounter(ctx, district.Items[0].ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Tally.Active += 77
+	if err := a.Store.ReplaceCounter(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+
+	out.Reset()
+	if err := run(ctx, []string{"reconcile", "--unit", prov.ID}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	report := out.String()
+	if !strings.Contains(report, "repaired "+district.Items[0].Name) || !strings.Contains(report, "1 repaired") {
+		t.Fatalf("reconcile did not report the damage:\n%s", report)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"reconcile", "--unit", prov.ID}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "0 repaired") {
+		t.Fatalf("a second reconcile still repairs:\n%s", out.String())
+	}
+}

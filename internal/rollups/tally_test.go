@@ -1,0 +1,92 @@
+package rollups
+
+import (
+	"testing"
+
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/officers"
+)
+
+var d = civil.MustParse
+
+func TestBranchOn(t *testing.T) {
+	// one member's history in branch A: joined 2020-03-08, moved to B on
+	// 2024-01-15; another joined A in 2022 and left on 2025-03-01; a third
+	// came to A from B on 2023-05-05 and died on 2024-09-09.
+	everyone := []*members.Member{
+		{Gender: members.Male, BirthDate: d("1990-01-01"), JoinedOn: d("2020-03-08"), Stints: []members.Stint{
+			{BranchID: "A", From: d("2020-03-08"), To: d("2024-01-15"), StartedBy: members.Joined, EndedBy: members.Transferred},
+			{BranchID: "B", From: d("2024-01-15"), StartedBy: members.Transferred}}},
+		{Gender: members.Female, BirthDate: d("1960-01-01"), JoinedOn: d("2022-02-02"), Stints: []members.Stint{
+			{BranchID: "A", From: d("2022-02-02"), To: d("2025-03-01"), StartedBy: members.Joined, EndedBy: members.LeftEvent}}},
+		{Gender: members.Female, JoinedOn: d("2021-01-01"), Stints: []members.Stint{
+			{BranchID: "B", From: d("2021-01-01"), To: d("2023-05-05"), StartedBy: members.Joined, EndedBy: members.Transferred},
+			{BranchID: "A", From: d("2023-05-05"), To: d("2024-09-09"), StartedBy: members.Transferred, EndedBy: members.Died}}},
+	}
+	cases := []struct {
+		day                                   string
+		active, female, male, left, deceased  int
+		joined, transferredIn, transferredOut int
+	}{
+		{"2020-03-07", 0, 0, 0, 0, 0, 0, 0, 0},
+		{"2020-03-08", 1, 0, 1, 0, 0, 1, 0, 0}, // from the first day
+		{"2023-05-05", 3, 2, 1, 0, 0, 2, 1, 0},
+		{"2024-01-14", 3, 2, 1, 0, 0, 2, 1, 0},
+		{"2024-01-15", 2, 2, 0, 0, 0, 2, 1, 1}, // not on the day of the move
+		{"2024-09-09", 1, 1, 0, 0, 1, 2, 1, 1},
+		{"2025-03-01", 0, 0, 0, 1, 1, 2, 1, 1},
+	}
+	for _, c := range cases {
+		got := BranchOn("A", everyone, d(c.day))
+		want := Tally{Active: c.active, Female: c.female, Male: c.male, Left: c.left, Deceased: c.deceased,
+			Joined: c.joined, TransferredIn: c.transferredIn, TransferredOut: c.transferredOut, Branches: 1}
+		got.ByBirthYear, got.ByJoinYear = nil, nil
+		if !equal(got, &want) {
+			t.Errorf("%s: got %+v, want %+v", c.day, *got, want)
+		}
+		// every branch balances from its first day
+		if got.Joined+got.TransferredIn-got.Left-got.Deceased-got.TransferredOut != got.Active {
+			t.Errorf("%s does not balance: %+v", c.day, *got)
+		}
+	}
+}
+
+func TestTotals(t *testing.T) {
+	tally := &Tally{Active: 6, Female: 4, Male: 2, Left: 1, Deceased: 2, Branches: 3,
+		ByBirthYear: map[int]int{0: 1, 2000: 1, 1990: 1, 1970: 1, 1960: 1, 1940: 1},
+		ByJoinYear:  map[int]int{2025: 2, 2020: 4},
+	}
+	tally.AddTerms([]*officers.Officer{
+		{From: d("2021-06-01"), To: d("2026-05-31")},
+		{From: d("2021-06-01")},
+		{From: d("2016-06-01"), To: d("2021-05-31")},
+	})
+	got := tally.Totals(d("2025-06-30"))
+	want := Totals{Members: 9, ActiveMembers: 6, Female: 4, Male: 2, Left: 1, Deceased: 2, Branches: 3, Officers: 2,
+		JoinedThisYear: 2, AgeBands: AgeBands{Unknown: 1, Under30: 1, From30: 1, From45: 1, From60: 1, From75: 1}}
+	if got != want {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+	if n := tally.OfficersOn(d("2021-05-31")); n != 1 {
+		t.Fatalf("posts held on the last day of a term: %d", n)
+	}
+	if n := tally.OfficersOn(d("2016-05-31")); n != 0 {
+		t.Fatalf("posts before any term: %d", n)
+	}
+}
+
+func TestAddIsASum(t *testing.T) {
+	a := &Tally{Active: 1, ByBirthYear: map[int]int{1960: 1}, Terms: map[string]int{"2021-06-01|": 1}, Branches: 1}
+	b := &Tally{Active: 2, ByBirthYear: map[int]int{1960: 1, 1970: 1}, Branches: 1, TransferredOut: 1}
+	sum := &Tally{}
+	sum.Add(a)
+	sum.Add(b)
+	want := &Tally{Active: 3, ByBirthYear: map[int]int{1960: 2, 1970: 1}, Terms: map[string]int{"2021-06-01|": 1}, Branches: 2, TransferredOut: 1}
+	if !equal(sum, want) {
+		t.Fatalf("got %+v", sum)
+	}
+	if a.ByBirthYear[1960] != 1 {
+		t.Fatal("Add changed its argument")
+	}
+}

@@ -17,10 +17,10 @@ import (
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/demo"
-	"github.com/sohoi/sohoi/internal/officers"
-	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/units"
 )
 

@@ -7,6 +7,8 @@
 //	sohoi seed members --province 34 [--count N]
 //	                                  a demonstration roll of made-up members
 //	sohoi reconcile [--unit ID]       recount counters, repair and report drift
+//	sohoi close-month --day D [--unit ID]
+//	                                  keep a past month end's figures
 //	sohoi version
 package main
 
@@ -26,6 +28,7 @@ commands:
   seed units   load provinces, districts and communes from a dvhcvn JSON file
   seed members make a demonstration roll (made-up members) in a province
   reconcile    recount a subtree's counters from the facts and repair drift
+  close-month  keep a past month end's figures (the server keeps each month as it ends)
   version      print the version
 
 Configuration comes from SOHOI_* environment variables (see README.md).
@@ -52,6 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args[1:], getenv, stderr)
 	case "seed":
 		return seed(ctx, args[1:], getenv, stdout, stderr)
+	case "close-month":
+		return closeMonth(ctx, args[1:], getenv, stdout, stderr)
 	case "reconcile":
 		return reconcile(ctx, args[1:], getenv, stdout, stderr)
 	case "version":

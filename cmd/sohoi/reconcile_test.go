@@ -18,7 +18,7 @@ import (
 // counter damaged on purpose, repairs it and says so.
 func TestReconcileCommandRepairsDamage(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"SOHOI_DATA_DIR": dir, "SOHOI_ADMIN_PASSWORD": "admin-password-1"}
+	env := map[string]string{"SOHOI_DATA_DIR": dir, "SOHOI_ADMIN_PASSWORD": "admin-password-1", "SOHOI_CLOSE_MONTHS": "false"}
 	getenv := func(k string) string { return env[k] }
 	ctx := context.Background()
 	var out bytes.Buffer
@@ -70,5 +70,25 @@ func TestReconcileCommandRepairsDamage(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "0 repaired") {
 		t.Fatalf("a second reconcile still repairs:\n%s", out.String())
+	}
+}
+
+func TestCloseMonthCommand(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"SOHOI_DATA_DIR": dir, "SOHOI_ADMIN_PASSWORD": "admin-password-1", "SOHOI_CLOSE_MONTHS": "false"}
+	getenv := func(k string) string { return env[k] }
+	var out bytes.Buffer
+	ctx := context.Background()
+	if err := run(ctx, []string{"close-month", "--day", "2025-06-30"}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"close-month", "--day", "2025-06-30"}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "kept the figures of") || !strings.Contains(out.String(), "were kept already") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+	if err := run(ctx, []string{"close-month", "--day", "2025-06-29"}, getenv, &out, io.Discard); err == nil {
+		t.Fatal("accepted a day that is not a month end")
 	}
 }

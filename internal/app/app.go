@@ -104,7 +104,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	if err != nil {
 		return nil, err
 	}
-	a.stopSettling = a.Rollups.StartSettling()
+	a.stopSettling = a.Rollups.StartSettling(cfg.CloseMonths)
 	return a, nil
 }
 

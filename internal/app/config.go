@@ -24,6 +24,9 @@ type Config struct {
 	AccessTTL      time.Duration // SOHOI_ACCESS_TOKEN_TTL
 	RefreshTTL     time.Duration // SOHOI_REFRESH_TOKEN_TTL
 	RootName       string        // name given to the root unit on first start
+	// CloseMonths keeps each month's figures as it ends, in the background
+	// (SOHOI_CLOSE_MONTHS, default true; tests turn it off).
+	CloseMonths bool
 }
 
 // Defaults returns the configuration with every default filled in.
@@ -32,7 +35,7 @@ func Defaults() Config {
 		Addr: ":8080", DataDir: "./data", MongoDB: "sohoi", LogLevel: "info",
 		TokenIssuer: "sohoi", TokenAudience: "sohoi-api",
 		AccessTTL: 15 * time.Minute, RefreshTTL: 30 * 24 * time.Hour,
-		RootName: "Trung ương Hội",
+		RootName: "Trung ương Hội", CloseMonths: true,
 	}
 }
 
@@ -79,6 +82,15 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if err := dur("SOHOI_REFRESH_TOKEN_TTL", &c.RefreshTTL); err != nil {
 		return c, err
+	}
+	switch v := strings.TrimSpace(getenv("SOHOI_CLOSE_MONTHS")); v {
+	case "":
+	case "true", "1":
+		c.CloseMonths = true
+	case "false", "0":
+		c.CloseMonths = false
+	default:
+		return c, fmt.Errorf("SOHOI_CLOSE_MONTHS=%q must be true or false", v)
 	}
 	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < 10 {
 		return c, fmt.Errorf("SOHOI_ADMIN_PASSWORD must be at least 10 characters")

@@ -42,6 +42,7 @@ func newEnvOn(t *testing.T, wrapStore func(app.Store) app.Store, mutate ...func(
 	cfg := app.Defaults()
 	cfg.DataDir = t.TempDir()
 	cfg.AdminPassword = adminPassword
+	cfg.CloseMonths = false // a background job would make failure injection racy; see TestCloseMonth
 	for _, m := range mutate {
 		m(&cfg)
 	}

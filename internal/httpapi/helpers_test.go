@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -18,4 +19,13 @@ func mustUnit(t *testing.T, e *env, id string) *units.Unit {
 		t.Fatal(err)
 	}
 	return u
+}
+
+func civilDate(t *testing.T, s string) civil.Date {
+	t.Helper()
+	d, err := civil.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -241,6 +241,9 @@ func TestConcurrentCreatesAreCountedExactly(t *testing.T) {
 	if comm.Children[0].Totals.ActiveMembers+comm.Children[1].Totals.ActiveMembers != 60 {
 		t.Fatalf("branches %+v", comm.Children)
 	}
+	if err := r.e.app.Rollups.WaitSettled(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	rec, err := r.e.app.Rollups.Reconcile(context.Background(), mustUnit(t, r.e, "root"))
 	if err != nil || len(rec.Repairs) != 0 {
 		t.Fatalf("reconcile found drift after concurrent writes: %v %v", rec, err)
@@ -282,6 +285,9 @@ func TestAWriteThatFailsHalfWayIsCountedOnce(t *testing.T) {
 	if got := r.active(r.prov.ID, ""); got != 2 {
 		t.Fatalf("after a retry: %d active, want 2", got)
 	}
+	if err := e.app.Rollups.WaitSettled(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if rec, err := e.app.Rollups.Reconcile(context.Background(), mustUnit(t, e, "root")); err != nil || len(rec.Repairs) != 0 {
 		t.Fatalf("reconcile: %+v %v", rec, err)
 	}
@@ -296,6 +302,9 @@ func TestReconcileRepairsADamagedCounter(t *testing.T) {
 		t.Fatalf("before: %d", got)
 	}
 	ctx := context.Background()
+	if err := r.e.app.Rollups.WaitSettled(ctx); err != nil { // so that it cannot undo the damage below
+		t.Fatal(err)
+	}
 	c, err := r.e.app.Store.GetCounter(ctx, r.a.ID, "")
 	if err != nil {
 		t.Fatal(err)
@@ -327,5 +336,47 @@ func TestReconcileRepairsADamagedCounter(t *testing.T) {
 	r.add(r.e.admin, r.a, map[string]any{"fullName": "Người mới"})
 	if got := r.active(r.prov.ID, ""); got != 4 {
 		t.Fatalf("after a write: %d", got)
+	}
+}
+
+// Closing a month keeps its figures; a later back-dated change corrects
+// them; the server closes months by itself when configured to.
+func TestCloseMonth(t *testing.T) {
+	r := newRoll(t)
+	ms := r.history(t)
+	ctx := context.Background()
+	prov := mustUnit(t, r.e, r.prov.ID)
+	day := civilDate(t, "2024-06-30")
+	made, err := r.e.app.Rollups.CloseMonth(ctx, prov, day)
+	if err != nil || !made {
+		t.Fatalf("close: %v %v", made, err)
+	}
+	if c, err := r.e.app.Store.GetCounter(ctx, r.a.ID, "2024-06-30"); err != nil || c.Tally.Active != 1 {
+		t.Fatalf("the branch's kept tally: %+v %v", c, err)
+	}
+	if made, _ := r.e.app.Rollups.CloseMonth(ctx, prov, day); made {
+		t.Fatal("closing twice counted twice")
+	}
+	if _, err := r.e.app.Rollups.CloseMonth(ctx, prov, civilDate(t, "2024-06-29")); err == nil {
+		t.Fatal("closed a day that is not a month end")
+	}
+	if got := r.active(r.prov.ID, "2024-06-30"); got != 2 {
+		t.Fatalf("on the closed day: %d", got)
+	}
+	r.e.expect(r.e.do("POST", "/api/v1/members/"+ms["m2"].ID+"/leave", r.e.admin, map[string]any{"status": "left", "on": "2024-02-01"}), 200)
+	if got := r.active(r.prov.ID, "2024-06-30"); got != 1 {
+		t.Fatalf("the closed day after a back-dated leave: %d", got)
+	}
+
+	e := newEnv(t, func(c *appConfig) { c.CloseMonths = true })
+	today := time.Now()
+	last := civilDate(t, time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1).Format(time.DateOnly))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := e.app.Store.GetCounter(ctx, "root", last.String()); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not keep last month's figures")
+		}
 	}
 }

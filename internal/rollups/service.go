@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
@@ -31,7 +33,8 @@ type Service struct {
 	boards Boards
 	log    *slog.Logger
 	now    func() time.Time
-	queue  chan []Mark // marks for Run to settle; nil: settle at once
+	queue  chan []Mark // marks for the settler; nil: settle at once
+	queued atomic.Int64 // batches queued and not yet settled
 }
 
 // NewService wires the rollups.
@@ -82,9 +85,11 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 			}
 		}
 		if s.queue != nil {
+			s.queued.Add(1)
 			select {
 			case s.queue <- mine:
-			default: // Run is behind: the next read settles these
+			default: // the settler is behind: the next read settles these
+				s.queued.Add(-1)
 			}
 			return
 		}
@@ -100,15 +105,80 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 // for the recount of the units above it. Marks make this safe: a read
 // settles whatever has not been reached yet, and marks left by a stop or a
 // crash are settled by the next read. Call it before the service is used.
-func (s *Service) StartSettling() (stop func()) {
+//
+// With closeMonths it also keeps a snapshot of each month as it ends (see
+// CloseMonth), checked at start and every hour.
+func (s *Service) StartSettling(closeMonths bool) (stop func()) {
 	s.queue = make(chan []Mark, 4096)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
 	go func() {
-		defer close(done)
+		defer wg.Done()
 		s.run(ctx)
 	}()
-	return func() { cancel(); <-done }
+	if closeMonths {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.closeMonths(ctx)
+		}()
+	}
+	return func() { cancel(); wg.Wait() }
+}
+
+// WaitSettled waits until the settler has counted every write queued so
+// far (for tests and tools that must not race it).
+func (s *Service) WaitSettled(ctx context.Context) error {
+	for s.queued.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// closeMonths keeps the last month end's snapshot of the whole tree.
+func (s *Service) closeMonths(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		today := civil.Today(s.now())
+		last := civil.Date{Year: today.Year, Month: today.Month, Day: 1}.AddDays(-1)
+		if root, err := s.units.Get(ctx, units.RootID); err == nil {
+			start := time.Now()
+			if made, err := s.CloseMonth(ctx, root, last); err != nil && ctx.Err() == nil {
+				s.log.WarnContext(ctx, "closing the month failed; it will be tried again", "day", last.String(), "err", err)
+			} else if made {
+				s.log.InfoContext(ctx, "kept the month's figures", "day", last.String(), "took", time.Since(start).String())
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// CloseMonth keeps the tallies of u's subtree as of the month end d (if
+// they are not kept yet), so that rollups and period reports for that day
+// read stored figures from then on; later changes dated on or before d
+// correct them through marks. It reports whether it counted anything.
+func (s *Service) CloseMonth(ctx context.Context, u *units.Unit, d civil.Date) (bool, error) {
+	if !cached(d) || !d.Before(civil.Today(s.now())) {
+		return false, errs.E(errs.Validation, "%s is not the end of a past month", d)
+	}
+	if _, err := s.store.GetCounter(ctx, u.ID, d.String()); err == nil {
+		return false, nil
+	}
+	if err := s.store.AddSnapshotDay(ctx, d.String()); err != nil {
+		return false, err
+	}
+	_, err := s.tallyOf(ctx, u, d, false)
+	return err == nil, err
 }
 
 func (s *Service) run(ctx context.Context) {
@@ -119,11 +189,13 @@ func (s *Service) run(ctx context.Context) {
 			return
 		case batch = <-s.queue:
 		}
+		n := int64(1)
 	drain: // settle a burst of writes together: each unit above them once
 		for len(batch) < 10_000 {
 			select {
 			case more := <-s.queue:
 				batch = append(batch, more...)
+				n++
 			default:
 				break drain
 			}
@@ -131,6 +203,7 @@ func (s *Service) run(ctx context.Context) {
 		if err := s.settle(ctx, batch, live, civil.Date{}); err != nil && ctx.Err() == nil {
 			s.log.WarnContext(ctx, "counters left to settle on the next read", "err", err)
 		}
+		s.queued.Add(-n)
 	}
 }
 

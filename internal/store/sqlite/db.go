@@ -50,14 +50,15 @@ func OpenFile(ctx context.Context, path string) (*DB, error) {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(NORMAL)")
 		q.Add("_pragma", "foreign_keys(ON)")
-		q.Add("_pragma", "cache_size(-65536)")
 		for _, e := range extra {
 			q.Add("_pragma", e)
 		}
 		q.Set("_txlock", "immediate")
 		return "file:" + path + "?" + q.Encode()
 	}
-	w, err := sql.Open("sqlite", dsn())
+	// The writer's page cache holds a province's hot index pages (256 MiB);
+	// each reader keeps a smaller one (32 MiB) beside the OS's file cache.
+	w, err := sql.Open("sqlite", dsn("cache_size(-262144)"))
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +69,7 @@ func OpenFile(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("migrating %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", dsn("query_only(1)"))
+	r, err := sql.Open("sqlite", dsn("query_only(1)", "cache_size(-32768)"))
 	if err != nil {
 		w.Close()
 		return nil, err

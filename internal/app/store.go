@@ -3,26 +3,16 @@ package app
 import (
 	"context"
 
-	"github.com/sohoi/sohoi/internal/access"
-	"github.com/sohoi/sohoi/internal/members"
-	"github.com/sohoi/sohoi/internal/officers"
-	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/store"
 	"github.com/sohoi/sohoi/internal/store/mongo"
 	"github.com/sohoi/sohoi/internal/store/sqlite"
-	"github.com/sohoi/sohoi/internal/units"
 )
 
 // Store is every store interface the domain packages declare, plus the
 // lifecycle of the connection. Nothing past this file knows which adapter
 // it talks to.
 type Store interface {
-	units.Store
-	access.UserStore
-	access.RefreshStore
-	access.KeyStore
-	members.Store
-	officers.Store
-	rollups.Store
+	store.Store
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/page"
@@ -17,33 +18,11 @@ import (
 type Service struct {
 	store  Store
 	now    func() time.Time
-	counts Counts
-}
-
-// Counts keeps derived counters in step with the roll (internal/rollups):
-// Mark is called before a change is stored, with the paths of the branches
-// it touches and the day it took effect (zero for a correction), and the
-// function it returns after.
-type Counts interface {
-	Mark(ctx context.Context, paths [][]string, on civil.Date) (settle func(context.Context), err error)
+	counts counting.Counts
 }
 
 // SetCounts attaches the counters to keep current.
-func (s *Service) SetCounts(c Counts) { s.counts = c }
-
-// marked runs store between Mark and settle when counters are attached.
-func (s *Service) marked(ctx context.Context, paths [][]string, on civil.Date, store func() error) error {
-	if s.counts == nil {
-		return store()
-	}
-	settle, err := s.counts.Mark(ctx, paths, on)
-	if err != nil {
-		return err
-	}
-	err = store()
-	settle(ctx)
-	return err
-}
+func (s *Service) SetCounts(c counting.Counts) { s.counts = c }
 
 // NewService returns a Service; now is the clock.
 func NewService(store Store, now func() time.Time) *Service {
@@ -100,7 +79,7 @@ func (s *Service) Create(ctx context.Context, actor Actor, branch *units.Unit, i
 	if err != nil {
 		return nil, err
 	}
-	if err := s.marked(ctx, [][]string{m.Ancestors}, ev.On, func() error { return s.store.CreateMember(ctx, m, ev) }); err != nil {
+	if err := counting.Around(ctx, s.counts, [][]string{m.Ancestors}, ev.On, func() error { return s.store.CreateMember(ctx, m, ev) }); err != nil {
 		return nil, s.duplicate(ctx, err, m.NationalID)
 	}
 	return m, nil
@@ -159,7 +138,7 @@ func (s *Service) write(ctx context.Context, m *Member, ifVersion int, change fu
 		if next.BranchID != m.BranchID {
 			paths = append(paths, next.Ancestors)
 		}
-		err = s.marked(ctx, paths, ev.On, func() error { return s.store.UpdateMember(ctx, next, ev) })
+		err = counting.Around(ctx, s.counts, paths, ev.On, func() error { return s.store.UpdateMember(ctx, next, ev) })
 		if err == nil {
 			return next, nil
 		}

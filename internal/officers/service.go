@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/members"
@@ -19,17 +20,11 @@ import (
 type Service struct {
 	store  Store
 	now    func() time.Time
-	counts Counts
-}
-
-// Counts keeps derived counters in step with the posts (internal/rollups):
-// Mark before a board is stored, the returned settle after.
-type Counts interface {
-	Mark(ctx context.Context, paths [][]string, on civil.Date) (settle func(context.Context), err error)
+	counts counting.Counts
 }
 
 // SetCounts attaches the counters to keep current.
-func (s *Service) SetCounts(c Counts) { s.counts = c }
+func (s *Service) SetCounts(c counting.Counts) { s.counts = c }
 
 // NewService returns a Service; now is the clock.
 func NewService(store Store, now func() time.Time) *Service {
@@ -281,14 +276,5 @@ func (s *Service) Today() civil.Date { return civil.Today(s.now()) }
 // save stores a board between marking and settling the counters (posts
 // count on every day of their terms, so every kept day is marked).
 func (s *Service) save(ctx context.Context, b *Board) error {
-	if s.counts == nil {
-		return s.store.SaveBoard(ctx, b)
-	}
-	settle, err := s.counts.Mark(ctx, [][]string{b.UnitPath}, civil.Date{})
-	if err != nil {
-		return err
-	}
-	err = s.store.SaveBoard(ctx, b)
-	settle(ctx)
-	return err
+	return counting.Around(ctx, s.counts, [][]string{b.UnitPath}, civil.Date{}, func() error { return s.store.SaveBoard(ctx, b) })
 }

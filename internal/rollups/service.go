@@ -33,7 +33,7 @@ type Service struct {
 	boards Boards
 	log    *slog.Logger
 	now    func() time.Time
-	queue  chan []Mark // marks for the settler; nil: settle at once
+	queue  chan []Mark  // marks for the settler; nil: settle at once
 	queued atomic.Int64 // batches queued and not yet settled
 }
 

@@ -139,6 +139,25 @@ type AgeBands struct {
 	Unknown int `json:"unknown"`
 }
 
+// Add counts n people born in birthYear (0: not recorded) into their band
+// in year.
+func (b *AgeBands) Add(birthYear, year, n int) {
+	switch age := year - birthYear; {
+	case birthYear == 0:
+		b.Unknown += n
+	case age < 30:
+		b.Under30 += n
+	case age < 45:
+		b.From30 += n
+	case age < 60:
+		b.From45 += n
+	case age < 75:
+		b.From60 += n
+	default:
+		b.From75 += n
+	}
+}
+
 // Totals is the figure set of a rollup (API.md: units/{id}/rollup).
 type Totals struct {
 	Members        int      `json:"members"`
@@ -159,20 +178,7 @@ func (t *Tally) Totals(d civil.Date) Totals {
 	out := Totals{Members: t.Active + t.Left + t.Deceased, ActiveMembers: t.Active, Female: t.Female, Male: t.Male,
 		Left: t.Left, Deceased: t.Deceased, Branches: t.Branches, Officers: t.OfficersOn(d), JoinedThisYear: t.ByJoinYear[d.Year]}
 	for y, n := range t.ByBirthYear {
-		switch age := d.Year - y; {
-		case y == 0:
-			out.AgeBands.Unknown += n
-		case age < 30:
-			out.AgeBands.Under30 += n
-		case age < 45:
-			out.AgeBands.From30 += n
-		case age < 60:
-			out.AgeBands.From45 += n
-		case age < 75:
-			out.AgeBands.From60 += n
-		default:
-			out.AgeBands.From75 += n
-		}
+		out.AgeBands.Add(y, d.Year, n)
 	}
 	return out
 }

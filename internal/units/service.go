@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/page"
@@ -15,30 +16,16 @@ import (
 type Service struct {
 	store  Store
 	now    func() time.Time
-	counts Counts
+	counts counting.Counts
 }
 
-// Counts keeps derived counters in step with the tree (internal/rollups):
-// a new unit changes the branch counts of everything above it.
-type Counts interface {
-	Mark(ctx context.Context, paths [][]string, on civil.Date) (settle func(context.Context), err error)
-}
-
-// SetCounts attaches the counters to keep current.
-func (s *Service) SetCounts(c Counts) { s.counts = c }
+// SetCounts attaches the counters to keep current: a new unit changes the
+// branch counts of everything above it.
+func (s *Service) SetCounts(c counting.Counts) { s.counts = c }
 
 // settled runs store between marking paths and settling them.
 func (s *Service) settled(ctx context.Context, paths [][]string, store func() error) error {
-	if s.counts == nil || len(paths) == 0 {
-		return store()
-	}
-	settle, err := s.counts.Mark(ctx, paths, civil.Date{})
-	if err != nil {
-		return err
-	}
-	err = store()
-	settle(ctx)
-	return err
+	return counting.Around(ctx, s.counts, paths, civil.Date{}, store)
 }
 
 // NewService returns a Service; now is the clock (injectable for tests).

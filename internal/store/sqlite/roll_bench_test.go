@@ -251,20 +251,7 @@ func (db *DB) aggregate(ctx context.Context, u *units.Unit) (rollups.Totals, err
 		}
 		var by int
 		fmt.Sscan(birth, &by)
-		switch age := year - by; {
-		case by == 0:
-			t.AgeBands.Unknown += n
-		case age < 30:
-			t.AgeBands.Under30 += n
-		case age < 45:
-			t.AgeBands.From30 += n
-		case age < 60:
-			t.AgeBands.From45 += n
-		case age < 75:
-			t.AgeBands.From60 += n
-		default:
-			t.AgeBands.From75 += n
-		}
+		t.AgeBands.Add(by, year, n)
 	}
 	return t, rows.Err()
 }

@@ -9,23 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sohoi/sohoi/internal/access"
-	"github.com/sohoi/sohoi/internal/members"
-	"github.com/sohoi/sohoi/internal/officers"
-	"github.com/sohoi/sohoi/internal/rollups"
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/store"
 )
 
 // Store is everything the contract covers.
-type Store interface {
-	units.Store
-	access.UserStore
-	access.RefreshStore
-	access.KeyStore
-	members.Store
-	officers.Store
-	rollups.Store
-}
+type Store = store.Store
 
 // Opener returns a fresh, empty, migrated store for one test.
 type Opener func(t *testing.T) Store

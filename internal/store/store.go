@@ -1,0 +1,23 @@
+// Package store names what a store adapter is: every store interface the
+// domain packages declare. internal/store/sqlite and internal/store/mongo
+// implement it; internal/store/storetest checks that they do it alike.
+package store
+
+import (
+	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// Store is every store interface of the domain.
+type Store interface {
+	units.Store
+	access.UserStore
+	access.RefreshStore
+	access.KeyStore
+	members.Store
+	officers.Store
+	rollups.Store
+}

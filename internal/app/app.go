@@ -82,6 +82,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	a.Units.SetCounts(a.Rollups)
 	a.Members.SetCounts(a.Rollups)
 	a.Officers.SetCounts(a.Rollups)
+	a.Officers.SetNames(a.Members)
 	created, generated, err := a.Users.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("creating the first administrator: %w", err)

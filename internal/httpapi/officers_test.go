@@ -72,6 +72,13 @@ func TestOfficersTermsAndCurrentPosts(t *testing.T) {
 	}
 	r.e.expect(r.e.do("PATCH", "/api/v1/officers/"+next.ID, manager, map[string]any{"from": fmt.Sprintf("%d-12-01", year)}), 409, "conflict")
 	r.e.expect(r.e.do("PATCH", "/api/v1/officers/"+chair.ID, manager, map[string]any{"fullName": "Đổi"}), 400)
+	// a post held by a member shows the name as corrected on the roll
+	r.e.expect(r.e.do("PATCH", "/api/v1/members/"+an.ID, r.chairA, map[string]any{"fullName": "Nguyễn Văn Ân"}), 200)
+	var renamed officer
+	r.e.expect(r.e.do("GET", "/api/v1/officers/"+chair.ID, manager, nil), 200).decode(t, &renamed)
+	if renamed.FullName != "Nguyễn Văn Ân" {
+		t.Fatalf("the post still shows %q", renamed.FullName)
+	}
 
 	// scope: editors keep officers, viewers read, other provinces see nothing
 	r.e.expect(r.e.do("POST", path, r.viewerProv, map[string]any{"fullName": "X", "position": "committee", "from": "2021-06-01"}), 403)

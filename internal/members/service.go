@@ -56,6 +56,15 @@ func (s *Service) duplicate(ctx context.Context, err error, nationalID string) e
 	return d
 }
 
+// NameOf returns a member's current full name (for posts they hold).
+func (s *Service) NameOf(ctx context.Context, id string) (string, error) {
+	m, err := s.Get(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return m.FullName, nil
+}
+
 // Get returns a member.
 func (s *Service) Get(ctx context.Context, id string) (*Member, error) {
 	if !ids.Valid(id) {

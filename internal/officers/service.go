@@ -21,10 +21,33 @@ type Service struct {
 	store  Store
 	now    func() time.Time
 	counts counting.Counts
+	names  Names
 }
 
 // SetCounts attaches the counters to keep current.
 func (s *Service) SetCounts(c counting.Counts) { s.counts = c }
+
+// Names finds the current name of a member, so that a post held by a
+// member shows the name as it is on the roll today (corrections included).
+type Names interface {
+	NameOf(ctx context.Context, memberID string) (string, error)
+}
+
+// SetNames attaches the roll the names of members' posts are read from.
+func (s *Service) SetNames(n Names) { s.names = n }
+
+// fresh returns the post with its holder's current name.
+func (s *Service) fresh(ctx context.Context, o *Officer) *Officer {
+	if s.names == nil || o.MemberID == "" {
+		return o
+	}
+	if name, err := s.names.NameOf(ctx, o.MemberID); err == nil && name != o.FullName {
+		cp := *o
+		cp.FullName = name
+		return &cp
+	}
+	return o
+}
 
 // NewService returns a Service; now is the clock.
 func NewService(store Store, now func() time.Time) *Service {
@@ -143,7 +166,7 @@ func (s *Service) List(ctx context.Context, u *units.Unit, currentOnly bool) ([]
 	var out []*Officer
 	for _, p := range b.Posts {
 		if !currentOnly || p.HeldOn(today) {
-			out = append(out, p)
+			out = append(out, s.fresh(ctx, p))
 		}
 	}
 	sortPosts(out)
@@ -202,7 +225,7 @@ func (s *Service) Find(ctx context.Context, id string) (*Officer, *Board, error)
 	}
 	for _, p := range b.Posts {
 		if p.ID == id {
-			return p, b, nil
+			return s.fresh(ctx, p), b, nil
 		}
 	}
 	return nil, nil, notFound
@@ -250,7 +273,7 @@ func (s *Service) Update(ctx context.Context, b *Board, id string, p Patch, ifVe
 			return err
 		}
 		b.Posts[i] = &next
-		out = &next
+		out = s.fresh(ctx, &next)
 		return nil
 	})
 	return out, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
@@ -34,7 +35,7 @@ func sendTable(c *gin.Context, format, name string, rows [][]string) error {
 		ctype = "text/csv; charset=utf-8"
 		buf.WriteString("\ufeff")
 		w := csv.NewWriter(&buf)
-		if err := w.WriteAll(rows); err != nil {
+		if err := w.WriteAll(defuse(rows)); err != nil {
 			return err
 		}
 	case "xlsx":
@@ -64,4 +65,23 @@ func sendTable(c *gin.Context, format, name string, rows [][]string) error {
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, format))
 	c.Data(http.StatusOK, ctype, buf.Bytes())
 	return nil
+}
+
+// defuse keeps spreadsheet programs from running text as a formula: a
+// cell (a unit name typed by someone else) that begins with =, +, -, @ or
+// a control character gets a leading apostrophe, as Excel itself does.
+func defuse(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	for i, row := range rows {
+		out[i] = make([]string, len(row))
+		for j, v := range row {
+			if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+				if _, err := strconv.Atoi(v); err != nil { // numbers (-3) stay numbers
+					v = "'" + v
+				}
+			}
+			out[i][j] = v
+		}
+	}
+	return out
 }

@@ -24,6 +24,9 @@ func (s *server) rollup(c *gin.Context) error {
 	var f errs.Fields
 	q := c.Query("asOf")
 	asOf := dateField(&f, "asOf", &q)
+	if !asOf.IsZero() && asOf.Year < 1900 {
+		f.Add("asOf", "must not be before 1900")
+	}
 	if err := f.Err(); err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ package httpapi
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/gin-contrib/cors"
@@ -71,8 +70,7 @@ func New(d Deps) (*gin.Engine, error) {
 	}
 	r.NoRoute(s.h(func(c *gin.Context) error { return errs.E(errs.NotFound, "no such path: %s", c.Request.URL.Path) }))
 	r.NoMethod(s.h(func(c *gin.Context) error {
-		c.Status(http.StatusMethodNotAllowed)
-		return errs.E(errs.NotFound, "method %s is not allowed on %s", c.Request.Method, c.Request.URL.Path)
+		return errs.E(errs.MethodNotAllowed, "method %s is not allowed on %s", c.Request.Method, c.Request.URL.Path)
 	}))
 	s.routes(r, m)
 	return r, nil

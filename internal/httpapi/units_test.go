@@ -188,3 +188,8 @@ func TestBadRequestsChangeNothing(t *testing.T) {
 	}
 	e.expect(e.do("GET", "/api/v1/nowhere", e.admin, nil), http.StatusNotFound, "not_found")
 }
+
+func TestWrongMethodIs405(t *testing.T) {
+	e := newEnv(t)
+	e.expect(e.do("DELETE", "/api/v1/units/root", e.admin, nil), 405, "method_not_allowed")
+}

@@ -154,9 +154,17 @@ func (s *Service) write(ctx context.Context, m *Member, ifVersion int, change fu
 		if ifVersion != 0 || attempt == 2 || !errs.Is(err, errs.VersionMismatch) {
 			return nil, s.duplicate(ctx, err, next.NationalID)
 		}
-		if m, err = s.store.GetMember(ctx, m.ID); err != nil {
+		fresh, err := s.store.GetMember(ctx, m.ID)
+		if err != nil {
 			return nil, err
 		}
+		// The caller was authorised on the member as it was: if the race was
+		// lost to a transfer, the member may now lie outside its scope, so
+		// the change is not retried there.
+		if fresh.BranchID != m.BranchID {
+			return nil, errs.E(errs.VersionMismatch, "member %s was moved meanwhile; load it again", m.ID)
+		}
+		m = fresh
 	}
 }
 

@@ -54,6 +54,11 @@ func (s *Service) Reconcile(ctx context.Context, u *units.Unit) (*Reconciled, er
 		}
 		r.Snapshots++
 	}
+	// The kept days of the units above now rest on dropped tallies: mark
+	// them, so that their next read recounts them (and u's subtree).
+	if _, err := s.mark(ctx, [][]string{u.Path()}, civil.Date{}); err != nil {
+		return nil, err
+	}
 	if len(u.Ancestors) > 0 {
 		if err := s.settle(ctx, []Mark{{UnitID: u.ParentID, Path: u.Ancestors, Day: live}}, live, today); err != nil {
 			return nil, err
@@ -96,6 +101,9 @@ func (s *Service) reconcile(ctx context.Context, u *units.Unit, today civil.Date
 		r.Repairs = append(r.Repairs, Repair{Unit: u, Missing: true, Now: fresh.Totals(today)})
 	case err != nil:
 		return nil, err
+	case stored.Ticket > ticket:
+		// counted after this reconcile read its facts: at least as new
+		return &stored.Tally, nil
 	case !equal(&stored.Tally, fresh):
 		r.Repairs = append(r.Repairs, Repair{Unit: u, Was: stored.Tally.Totals(today), Now: fresh.Totals(today)})
 	default:

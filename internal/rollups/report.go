@@ -49,6 +49,8 @@ func (s *Service) CheckPeriod(from, to civil.Date) error {
 	var f errs.Fields
 	if from.IsZero() {
 		f.Add("from", "is required")
+	} else if from.Year < 1900 {
+		f.Add("from", "must not be before 1900")
 	}
 	if to.IsZero() {
 		f.Add("to", "is required")

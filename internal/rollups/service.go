@@ -57,27 +57,20 @@ func cached(d civil.Date) bool { return d.AddDays(1).Day == 1 }
 // function that settles the live tallies once the change is stored; stale
 // snapshots are recounted when next read.
 func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (func(context.Context), error) {
-	days, err := s.store.SnapshotDays(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var marks []Mark
-	for _, p := range paths {
-		if len(p) == 0 {
-			continue
-		}
-		marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: live})
-		for _, d := range days {
-			if on.IsZero() || d >= on.String() {
-				marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: d})
-			}
-		}
-	}
-	marks, err = s.store.MarkStale(ctx, marks)
-	if err != nil {
+	if _, err := s.mark(ctx, paths, on); err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) {
+		// A read may have settled (and cleared) the marks above between
+		// marking and storing, counting before the change was stored; and
+		// a day may have been kept meanwhile. Marking again now that the
+		// change is stored leaves a mark that only a count made after it
+		// can clear.
+		marks, err := s.mark(ctx, paths, on)
+		if err != nil {
+			s.log.WarnContext(ctx, "counters may miss a change until the next reconcile", "err", err)
+			return
+		}
 		var mine []Mark
 		for _, m := range marks {
 			if m.Day == live {
@@ -98,6 +91,28 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 			s.log.WarnContext(ctx, "counters left to settle on the next read", "err", err)
 		}
 	}, nil
+}
+
+// mark marks the live tally and every kept day from on (every kept day
+// when on is zero) of the units at the end of paths.
+func (s *Service) mark(ctx context.Context, paths [][]string, on civil.Date) ([]Mark, error) {
+	days, err := s.store.SnapshotDays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var marks []Mark
+	for _, p := range paths {
+		if len(p) == 0 {
+			continue
+		}
+		marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: live})
+		for _, d := range days {
+			if on.IsZero() || d >= on.String() {
+				marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: d})
+			}
+		}
+	}
+	return s.store.MarkStale(ctx, marks)
 }
 
 // StartSettling settles the live tallies behind writes, in the
@@ -168,7 +183,7 @@ func (s *Service) closeMonths(ctx context.Context) {
 // read stored figures from then on; later changes dated on or before d
 // correct them through marks. It reports whether it counted anything.
 func (s *Service) CloseMonth(ctx context.Context, u *units.Unit, d civil.Date) (bool, error) {
-	if !cached(d) || !d.Before(civil.Today(s.now())) {
+	if !cached(d) || !d.Before(civil.Today(s.now())) || d.Year < 1900 {
 		return false, errs.E(errs.Validation, "%s is not the end of a past month", d)
 	}
 	if _, err := s.store.GetCounter(ctx, u.ID, d.String()); err == nil {
@@ -177,7 +192,7 @@ func (s *Service) CloseMonth(ctx context.Context, u *units.Unit, d civil.Date) (
 	if err := s.store.AddSnapshotDay(ctx, d.String()); err != nil {
 		return false, err
 	}
-	_, err := s.tallyOf(ctx, u, d, false)
+	_, err := s.tallyOf(ctx, u, d, false, true)
 	return err == nil, err
 }
 
@@ -283,7 +298,7 @@ func (s *Service) compute(ctx context.Context, u *units.Unit, day string, d civi
 		if err != nil {
 			return nil, err
 		}
-		t = BranchOn(u.ID, everyone, d)
+		t = BranchOn(u.ID, civil.Today(u.CreatedAt), everyone, d)
 		if u.Status != units.Active {
 			t.Branches = 0
 		}
@@ -348,8 +363,11 @@ func (s *Service) eachChild(ctx context.Context, u *units.Unit, fn func(*units.U
 
 // tallyOf returns a unit's tally for a day: stored, after settling any
 // marks below it, or computed (and kept, for kept days).
-func (s *Service) tallyOf(ctx context.Context, u *units.Unit, d civil.Date, healed bool) (*Tally, error) {
+func (s *Service) tallyOf(ctx context.Context, u *units.Unit, d civil.Date, healed bool, forceKeep ...bool) (*Tally, error) {
 	day, keep := s.dayKey(d)
+	if len(forceKeep) > 0 && forceKeep[0] {
+		keep = true
+	}
 	if !keep {
 		return s.compute(ctx, u, day, d, false)
 	}
@@ -373,13 +391,19 @@ func (s *Service) tallyOf(ctx context.Context, u *units.Unit, d civil.Date, heal
 }
 
 // dayKey chooses the tally that answers for day d: the live one for today
-// (and later), a kept snapshot for a past month end, none otherwise.
+// (and later), a kept snapshot for a month end of the last keptYears years,
+// none otherwise (computed when asked: every kept day costs each later
+// change a mark, so asking cannot make the list grow without bound).
 func (s *Service) dayKey(d civil.Date) (string, bool) {
-	if !d.Before(civil.Today(s.now())) {
+	today := civil.Today(s.now())
+	if !d.Before(today) {
 		return live, true
 	}
-	return d.String(), cached(d)
+	return d.String(), cached(d) && d.Year > today.Year-keptYears
 }
+
+// keptYears is how far back month ends are kept when asked for.
+const keptYears = 10
 
 // Row is one unit's figures in a rollup.
 type Row struct {

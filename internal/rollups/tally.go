@@ -79,14 +79,20 @@ func (t *Tally) countActive(m *members.Member) {
 
 // BranchOn tallies a branch as it was at the end of day d, from the
 // periods (stints) its members spent in it: everyone who ever belonged to
-// the branch is given, with their stints.
-func BranchOn(branchID string, everyone []*members.Member, d civil.Date) *Tally {
-	t := &Tally{Branches: 1}
+// the branch is given, with their stints. The branch itself counts from the
+// day it was created, or from its first member's first day if that is
+// earlier (rolls entered today often begin years ago).
+func BranchOn(branchID string, created civil.Date, everyone []*members.Member, d civil.Date) *Tally {
+	t := &Tally{}
+	if !created.After(d) {
+		t.Branches = 1
+	}
 	for _, m := range everyone {
 		for _, s := range m.Stints {
 			if s.BranchID != branchID || s.From.After(d) {
 				continue
 			}
+			t.Branches = 1
 			if s.StartedBy == members.Joined {
 				t.Joined++
 			} else {

@@ -38,9 +38,9 @@ func TestBranchOn(t *testing.T) {
 		{"2025-03-01", 0, 0, 0, 1, 1, 2, 1, 1},
 	}
 	for _, c := range cases {
-		got := BranchOn("A", everyone, d(c.day))
+		got := BranchOn("A", d("2026-01-01"), everyone, d(c.day))
 		want := Tally{Active: c.active, Female: c.female, Male: c.male, Left: c.left, Deceased: c.deceased,
-			Joined: c.joined, TransferredIn: c.transferredIn, TransferredOut: c.transferredOut, Branches: 1}
+			Joined: c.joined, TransferredIn: c.transferredIn, TransferredOut: c.transferredOut, Branches: boolInt(c.day >= "2020-03-08")}
 		got.ByBirthYear, got.ByJoinYear = nil, nil
 		if !equal(got, &want) {
 			t.Errorf("%s: got %+v, want %+v", c.day, *got, want)
@@ -88,5 +88,22 @@ func TestAddIsASum(t *testing.T) {
 	}
 	if a.ByBirthYear[1960] != 1 {
 		t.Fatal("Add changed its argument")
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// A branch counts from its creation, or from its first member's first day.
+func TestBranchOnCountsTheBranchFromItsFirstDay(t *testing.T) {
+	if got := BranchOn("A", d("2025-01-01"), nil, d("2024-12-31")).Branches; got != 0 {
+		t.Fatalf("before creation: %d", got)
+	}
+	if got := BranchOn("A", d("2025-01-01"), nil, d("2025-01-01")).Branches; got != 1 {
+		t.Fatalf("on the day of creation: %d", got)
 	}
 }

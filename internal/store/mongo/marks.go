@@ -16,6 +16,10 @@ type markDoc struct {
 	Day    string   `bson:"day"`
 	Path   []string `bson:"path"`
 	Gen    int64    `bson:"gen"`
+	// Cleared is the generation last settled; the mark is stale while
+	// Cleared < Gen. Documents are never deleted, so generations only grow
+	// and a clear at an old generation can never remove a newer mark.
+	Cleared int64 `bson:"cleared"`
 }
 
 // MarkStale implements rollups.Store: one upsert per mark that bumps its
@@ -48,10 +52,11 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 	return out, nil
 }
 
-// ClearMark implements rollups.Store: a delete guarded by the generation,
+// ClearMark implements rollups.Store: settles the mark at its generation,
 // so a mark made again since stays.
 func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
-	_, err := db.coll(collMarks).DeleteOne(ctx, bson.D{{Key: "_id", Value: dayKey(m.UnitID, m.Day)}, {Key: "gen", Value: m.Gen}})
+	_, err := db.coll(collMarks).UpdateOne(ctx, bson.D{{Key: "_id", Value: dayKey(m.UnitID, m.Day)}, {Key: "gen", Value: m.Gen}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "cleared", Value: m.Gen}}}})
 	return err
 }
 
@@ -67,7 +72,9 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 	}
 	out := make([]rollups.Mark, 0, len(docs))
 	for _, d := range docs {
-		out = append(out, rollups.Mark{UnitID: d.UnitID, Path: d.Path, Day: d.Day, Gen: d.Gen})
+		if d.Cleared < d.Gen {
+			out = append(out, rollups.Mark{UnitID: d.UnitID, Path: d.Path, Day: d.Day, Gen: d.Gen})
+		}
 	}
 	return out, nil
 }

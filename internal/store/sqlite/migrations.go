@@ -162,6 +162,11 @@ CREATE TABLE stale_marks (
 CREATE INDEX stale_marks_path ON stale_marks(day, path);
 CREATE TABLE snapshot_days (day TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
 `},
+	{"0007_marks_keep_generations", `
+-- marks are settled in place instead of deleted, so that generations only
+-- grow: a clear at an old generation can never remove a newer mark
+ALTER TABLE stale_marks ADD COLUMN cleared INTEGER NOT NULL DEFAULT 0;
+`},
 }
 
 func (db *DB) migrate(ctx context.Context) error {

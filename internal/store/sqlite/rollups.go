@@ -160,7 +160,7 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 
 // ClearMark implements rollups.Store.
 func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND gen = ?`, m.UnitID, m.Day, m.Gen)
+	_, err := db.write.ExecContext(ctx, `UPDATE stale_marks SET cleared = gen WHERE unit_id = ? AND day = ? AND gen = ?`, m.UnitID, m.Day, m.Gen)
 	return err
 }
 
@@ -170,7 +170,7 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 	if err != nil || !ok {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT unit_id, day, path, gen FROM stale_marks WHERE day = ? AND path >= ? AND path < ?`, day, lo, hi)
+	rows, err := db.read.QueryContext(ctx, `SELECT unit_id, day, path, gen FROM stale_marks WHERE day = ? AND path >= ? AND path < ? AND cleared < gen`, day, lo, hi)
 	if err != nil {
 		return nil, err
 	}

@@ -104,6 +104,9 @@ func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) error {
 // ListChildren implements units.Store; the cursor is the last code.
 func (db *DB) ListChildren(ctx context.Context, parentID string, p page.Request) (page.Result[*units.Unit], error) {
 	var res page.Result[*units.Unit]
+	if p.Limit < 1 {
+		p.Limit = page.DefaultLimit
+	}
 	after, err := page.Decode(p.Cursor)
 	if err != nil {
 		return res, err

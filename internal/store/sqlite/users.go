@@ -144,6 +144,9 @@ func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request
 	if len(underUnits) == 0 {
 		return res, nil
 	}
+	if p.Limit < 1 {
+		p.Limit = page.DefaultLimit
+	}
 	after, err := page.Decode(p.Cursor)
 	if err != nil {
 		return res, err

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"slices"
 	"sort"
 	"testing"
@@ -66,9 +67,12 @@ func testCounters(t *testing.T, open Opener) {
 		return &rollups.Counter{UnitID: u, ParentID: parent, Path: path, Day: day, Ticket: ticket,
 			Tally: rollups.Tally{Active: active, ByBirthYear: map[int]int{1960: active}, Terms: map[string]int{"2021-06-01|": 1}}}
 	}
-	t1, _ := s.TakeTicket(ctx(), tr.a.ID, "")
-	t2, _ := s.TakeTicket(ctx(), tr.a.ID, "")
-	other, _ := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30")
+	t1, err1 := s.TakeTicket(ctx(), tr.a.ID, "")
+	t2, err2 := s.TakeTicket(ctx(), tr.a.ID, "")
+	other, err3 := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30")
+	if err := errors.Join(err1, err2, err3); err != nil {
+		t.Fatal(err)
+	}
 	if t1 < 1 || t2 <= t1 || other < 1 {
 		t.Fatalf("tickets %d %d %d", t1, t2, other)
 	}
@@ -190,5 +194,17 @@ func testStaleMarks(t *testing.T, open Opener) {
 	}
 	if got := under(tr.a.ID, ""); len(got) != 0 {
 		t.Fatal("the mark was not cleared")
+	}
+	// generations keep growing after a clear, so a settler still holding an
+	// old generation cannot clear a new mark
+	renewed, _ := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path(), Day: ""}})
+	if renewed[0].Gen <= again[0].Gen {
+		t.Fatalf("generation went back from %d to %d", again[0].Gen, renewed[0].Gen)
+	}
+	if err := s.ClearMark(ctx(), marks[0]); err != nil {
+		t.Fatal(err)
+	}
+	if got := under(tr.a.ID, ""); len(got) != 1 {
+		t.Fatal("an old generation cleared a new mark")
 	}
 }

@@ -65,14 +65,17 @@ func tooMany(wait time.Duration) error {
 func (a *Auth) Login(ctx context.Context, username, password, addr string) (*TokenPair, error) {
 	username = normalizeUsername(username)
 	userKey, addrKey := "u:"+username, "a:"+addr
-	if blocked, wait := a.byUser.Blocked(userKey); blocked {
+	if ok, wait := a.byUser.Take(userKey); !ok {
 		return nil, tooMany(wait)
 	}
-	if blocked, wait := a.byAddr.Blocked(addrKey); blocked {
+	if ok, wait := a.byAddr.Take(addrKey); !ok {
+		a.byUser.Undo(userKey)
 		return nil, tooMany(wait)
 	}
 	u, err := a.users.GetUserByUsername(ctx, username)
 	if err != nil && !errs.Is(err, errs.NotFound) {
+		a.byUser.Undo(userKey)
+		a.byAddr.Undo(addrKey)
 		return nil, err
 	}
 	hash := dummyHash
@@ -80,11 +83,10 @@ func (a *Auth) Login(ctx context.Context, username, password, addr string) (*Tok
 		hash = u.PasswordHash
 	}
 	if !CheckPassword(hash, password) || u == nil {
-		a.byUser.Fail(userKey)
-		a.byAddr.Fail(addrKey)
 		return nil, errs.E(errs.InvalidCredentials, "wrong username or password")
 	}
 	a.byUser.Reset(userKey)
+	a.byAddr.Undo(addrKey)
 	return a.issue(ctx, u.ID, ids.New())
 }
 
@@ -132,7 +134,24 @@ func (a *Auth) Refresh(ctx context.Context, secret string) (*TokenPair, error) {
 		}
 		return nil, err
 	}
-	return a.issue(ctx, rt.UserID, rt.FamilyID)
+	pair, err := a.issue(ctx, rt.UserID, rt.FamilyID)
+	if err != nil {
+		return nil, err
+	}
+	// A reuse of this login's token detected while the new one was being
+	// made revoked only the tokens that existed then: look again, now that
+	// the new one exists, so that it cannot outlive the revocation.
+	revoked, err := a.refresh.RefreshFamilyRevoked(ctx, rt.FamilyID)
+	if err != nil {
+		return nil, err
+	}
+	if revoked {
+		if err := a.refresh.RevokeRefreshFamily(ctx, rt.FamilyID); err != nil {
+			return nil, err
+		}
+		return nil, errs.E(errs.Unauthenticated, "this login has been revoked")
+	}
+	return pair, nil
 }
 
 // Logout ends the login the refresh token belongs to. An unknown token is

@@ -38,7 +38,7 @@ func TestFailureLimiter(t *testing.T) {
 		if b, _ := l.Blocked("k"); b {
 			t.Fatalf("blocked after %d failures", i)
 		}
-		l.Fail("k")
+		l.Take("k")
 	}
 	if b, wait := l.Blocked("k"); !b || wait != time.Minute {
 		t.Fatalf("after 3 failures: blocked=%v wait=%v", b, wait)
@@ -50,9 +50,28 @@ func TestFailureLimiter(t *testing.T) {
 	if b, _ := l.Blocked("k"); b {
 		t.Fatal("still blocked after the window")
 	}
-	l.Fail("k")
+	l.Take("k")
 	l.Reset("k")
 	if b, _ := l.Blocked("k"); b {
 		t.Fatal("blocked after reset")
+	}
+}
+
+// Attempts are counted before the password is checked, so concurrent
+// guesses cannot all slip in before the first failure is recorded.
+func TestLimiterCountsAttemptsFirst(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := NewFailureLimiter(3, time.Minute, func() time.Time { return now })
+	for i := 0; i < 3; i++ {
+		if ok, _ := l.Take("k"); !ok {
+			t.Fatalf("attempt %d refused", i+1)
+		}
+	}
+	if ok, wait := l.Take("k"); ok || wait != time.Minute {
+		t.Fatalf("fourth attempt: %v %v", ok, wait)
+	}
+	l.Undo("k")
+	if ok, _ := l.Take("k"); !ok {
+		t.Fatal("an attempt given back was not available again")
 	}
 }

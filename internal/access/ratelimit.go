@@ -5,10 +5,13 @@ import (
 	"time"
 )
 
-// FailureLimiter counts failed logins per key (a username, an address) in a
-// fixed window and blocks a key that reached the limit until its window
-// ends. It lives in one process: behind several instances each counts on
-// its own, which still bounds guessing to limit × instances per window.
+// FailureLimiter counts login attempts per key (a username, an address) in
+// a fixed window and blocks a key that reached the limit until its window
+// ends. An attempt is counted before the password is checked (Take), so
+// that concurrent guesses cannot all pass before the first failure is
+// recorded; a success gives it back (Undo) or clears the key (Reset). It
+// lives in one process: behind several instances each counts on its own,
+// which still bounds guessing to limit × instances per window.
 type FailureLimiter struct {
 	mu      sync.Mutex
 	limit   int
@@ -46,20 +49,34 @@ func (l *FailureLimiter) Blocked(key string) (bool, time.Duration) {
 	return e.count >= l.limit, left
 }
 
-// Fail records a failure for key.
-func (l *FailureLimiter) Fail(key string) {
+// Take counts an attempt for key unless the key is blocked, in which case
+// it reports how long to wait.
+func (l *FailureLimiter) Take(key string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
 	e, ok := l.entries[key]
-	if !ok || now.Sub(e.start) >= l.window {
-		if len(l.entries) >= maxLimiterKeys {
-			l.prune(now)
+	if ok && now.Sub(e.start) < l.window {
+		if e.count >= l.limit {
+			return false, e.start.Add(l.window).Sub(now)
 		}
-		l.entries[key] = &failures{count: 1, start: now}
-		return
+		e.count++
+		return true, 0
 	}
-	e.count++
+	if len(l.entries) >= maxLimiterKeys {
+		l.prune(now)
+	}
+	l.entries[key] = &failures{count: 1, start: now}
+	return true, 0
+}
+
+// Undo gives back an attempt that succeeded.
+func (l *FailureLimiter) Undo(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e, ok := l.entries[key]; ok && e.count > 0 {
+		e.count--
+	}
 }
 
 // Reset forgets key's failures (after a successful login).
@@ -75,9 +92,11 @@ func (l *FailureLimiter) prune(now time.Time) {
 			delete(l.entries, k)
 		}
 	}
-	if len(l.entries) >= maxLimiterKeys { // all fresh: drop arbitrary ones
-		for k := range l.entries {
-			delete(l.entries, k)
+	if len(l.entries) >= maxLimiterKeys { // all fresh: drop those not blocked
+		for k, e := range l.entries {
+			if e.count < l.limit {
+				delete(l.entries, k)
+			}
 			if len(l.entries) < maxLimiterKeys/2 {
 				break
 			}

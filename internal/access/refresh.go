@@ -31,6 +31,10 @@ type RefreshStore interface {
 	UseRefreshToken(ctx context.Context, id string) (t *RefreshToken, alreadyUsed bool, err error)
 	// RevokeRefreshFamily revokes every token of a login.
 	RevokeRefreshFamily(ctx context.Context, familyID string) error
+	// RefreshFamilyRevoked reports whether any token of a login is revoked.
+	RefreshFamilyRevoked(ctx context.Context, familyID string) (bool, error)
+	// RevokeUserRefreshTokens revokes every login of a user.
+	RevokeUserRefreshTokens(ctx context.Context, userID string) error
 }
 
 func newRefreshSecret() (secret, id string, err error) {

@@ -24,15 +24,16 @@ type UnitGetter interface {
 
 // Users manages accounts and grants within the caller's scope.
 type Users struct {
-	store UserStore
-	units UnitGetter
-	authz *Authorizer
-	now   func() time.Time
+	store   UserStore
+	refresh RefreshStore
+	units   UnitGetter
+	authz   *Authorizer
+	now     func() time.Time
 }
 
 // NewUsers wires the account service.
-func NewUsers(store UserStore, units UnitGetter, authz *Authorizer, now func() time.Time) *Users {
-	return &Users{store: store, units: units, authz: authz, now: now}
+func NewUsers(store UserStore, refresh RefreshStore, units UnitGetter, authz *Authorizer, now func() time.Time) *Users {
+	return &Users{store: store, refresh: refresh, units: units, authz: authz, now: now}
 }
 
 // GrantInput is a grant as a client asks for it.
@@ -314,6 +315,13 @@ func (s *Users) Update(ctx context.Context, c *Caller, id string, p UserPatch, i
 	next.UpdatedAt = s.now().UTC()
 	if err := s.store.UpdateUser(ctx, &next); err != nil {
 		return nil, err
+	}
+	if p.Password != nil {
+		// A new password ends every login made with the old one (a reset
+		// after a stolen password must lock the thief out).
+		if err := s.refresh.RevokeUserRefreshTokens(ctx, u.ID); err != nil {
+			return nil, err
+		}
 	}
 	return forCaller(c, &next), nil
 }

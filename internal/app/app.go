@@ -75,7 +75,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	a.Auth = access.NewAuth(access.AuthConfig{
 		RefreshTTL: cfg.RefreshTTL, MaxFailuresPerUser: 5, MaxFailuresPerAddr: 50, FailureWindow: 15 * time.Minute,
 	}, store, store, tokens, a.Now)
-	a.Users = access.NewUsers(store, a.Units, a.Authz, a.Now)
+	a.Users = access.NewUsers(store, store, a.Units, a.Authz, a.Now)
 	a.Members = members.NewService(store, a.Now)
 	a.Officers = officers.NewService(store, a.Now)
 	a.Rollups = rollups.NewService(store, a.Units, store, log, a.Now)

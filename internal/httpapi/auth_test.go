@@ -147,3 +147,16 @@ func TestRepeatedFailedLoginsAreLimited(t *testing.T) {
 	// Even the right password waits until the window passes.
 	e.expect(e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": adminPassword}), 429)
 }
+
+// A new password ends every login made with the old one.
+func TestPasswordChangeEndsLogins(t *testing.T) {
+	e := newEnv(t)
+	prov := e.mustUnit("root", "province", "34")
+	e.mustUser("chair", "editor", prov.ID)
+	pair := e.loginPair("chair", "password-chair")
+	var me struct{ ID string }
+	e.expect(e.do("GET", "/api/v1/me", pair.AccessToken, nil), 200).decode(t, &me)
+	e.expect(e.do("PATCH", "/api/v1/users/"+me.ID, pair.AccessToken, map[string]string{"password": "a-brand-new-password"}), 200)
+	e.expect(e.do("POST", "/api/v1/auth/refresh", "", map[string]string{"refreshToken": pair.RefreshToken}), 401, "unauthenticated")
+	e.loginPair("chair", "a-brand-new-password")
+}

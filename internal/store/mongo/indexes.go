@@ -57,6 +57,7 @@ var Indexes = []Index{
 
 	// RevokeRefreshFamily.
 	{Collection: collRefresh, Name: "refresh_family", Keys: bson.D{{Key: "familyId", Value: 1}}},
+	{Collection: collRefresh, Name: "refresh_family_revoked", Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "revoked", Value: 1}}},
 	// DeleteUser revokes the user's tokens.
 	{Collection: collRefresh, Name: "refresh_user", Keys: bson.D{{Key: "userId", Value: 1}}},
 

@@ -68,3 +68,20 @@ func (db *DB) RevokeRefreshFamily(ctx context.Context, familyID string) error {
 		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: true}}}})
 	return err
 }
+
+// RefreshFamilyRevoked implements access.RefreshStore, from
+// refresh_family_revoked.
+func (db *DB) RefreshFamilyRevoked(ctx context.Context, familyID string) (bool, error) {
+	err := db.coll(collRefresh).FindOne(ctx, bson.D{{Key: "familyId", Value: familyID}, {Key: "revoked", Value: true}}).Err()
+	if isNoDoc(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// RevokeUserRefreshTokens implements access.RefreshStore, from refresh_user.
+func (db *DB) RevokeUserRefreshTokens(ctx context.Context, userID string) error {
+	_, err := db.coll(collRefresh).UpdateMany(ctx, bson.D{{Key: "userId", Value: userID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: true}}}})
+	return err
+}

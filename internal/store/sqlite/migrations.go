@@ -167,6 +167,9 @@ CREATE TABLE snapshot_days (day TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
 -- grow: a clear at an old generation can never remove a newer mark
 ALTER TABLE stale_marks ADD COLUMN cleared INTEGER NOT NULL DEFAULT 0;
 `},
+	{"0008_refresh_tokens_by_user", `
+CREATE INDEX refresh_tokens_user ON refresh_tokens(user_id);
+`},
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -45,6 +45,20 @@ func (db *DB) RevokeRefreshFamily(ctx context.Context, familyID string) error {
 	return err
 }
 
+// RefreshFamilyRevoked implements access.RefreshStore.
+func (db *DB) RefreshFamilyRevoked(ctx context.Context, familyID string) (bool, error) {
+	var n int
+	// through the writer: a revocation a moment ago must be seen
+	err := db.write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = ? AND revoked = 1)`, familyID).Scan(&n)
+	return n == 1, err
+}
+
+// RevokeUserRefreshTokens implements access.RefreshStore.
+func (db *DB) RevokeUserRefreshTokens(ctx context.Context, userID string) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?`, userID)
+	return err
+}
+
 // CreateSigningKey implements access.KeyStore.
 func (db *DB) CreateSigningKey(ctx context.Context, k *access.SigningKey) error {
 	_, err := db.write.ExecContext(ctx, `INSERT INTO signing_keys(id, algorithm, private_key, created_at) VALUES (?,?,?,?)`,

@@ -43,6 +43,26 @@ func testRefreshTokens(t *testing.T, open Opener) {
 	if err != nil || got.Revoked {
 		t.Fatalf("other family must be untouched: %+v %v", got, err)
 	}
+	if r, err := s.RefreshFamilyRevoked(ctx(), "f1"); err != nil || !r {
+		t.Fatalf("family f1 revoked: %v %v", r, err)
+	}
+	if r, err := s.RefreshFamilyRevoked(ctx(), "f2"); err != nil || r {
+		t.Fatalf("family f2 revoked: %v %v", r, err)
+	}
+	// a password change ends every login of the user, and only theirs
+	other := &access.RefreshToken{ID: "t4", FamilyID: "f3", UserID: "u2", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
+	if err := s.CreateRefreshToken(ctx(), other); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RevokeUserRefreshTokens(ctx(), "u1"); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := s.RefreshFamilyRevoked(ctx(), "f2"); !r {
+		t.Fatal("the user's other login was not revoked")
+	}
+	if r, _ := s.RefreshFamilyRevoked(ctx(), "f3"); r {
+		t.Fatal("another user's login was revoked")
+	}
 }
 
 func testSigningKeys(t *testing.T, open Opener) {

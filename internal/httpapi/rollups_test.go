@@ -181,6 +181,7 @@ func TestPeriodReportBalances(t *testing.T) {
 	r.history(t)
 	// more movement in the period: a join, a death
 	d := r.add(r.e.admin, r.b, map[string]any{"fullName": "Hoàng Văn Sáu", "joinedOn": "2024-04-04"})
+	r.e.mustUnit(r.comm.ID, "branch", "NEW") // made today, empty: no branch in 2024, one more today
 	r.e.expect(r.e.do("POST", "/api/v1/members/"+d.ID+"/leave", r.e.admin, map[string]any{"status": "deceased", "on": "2024-09-09"}), 200)
 	for _, unit := range []unit{r.prov, r.comm, r.a, r.b} {
 		var rep struct {
@@ -200,9 +201,12 @@ func TestPeriodReportBalances(t *testing.T) {
 			}
 		}
 	}
+	if got := r.rollup(r.e.admin, r.prov.ID, "").Totals.Branches; got != 3 {
+		t.Errorf("branches today: %d", got)
+	}
 	res := r.e.expect(r.e.do("GET", "/api/v1/units/"+r.comm.ID+"/reports/period?from=2024-01-01&to=2024-12-31&format=csv", r.reporter, nil), 200)
 	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(res.body), "\ufeff")), "\n")
-	if len(lines) != 4 || !strings.HasPrefix(lines[0], "Đơn vị,Mã,Hội viên đầu kỳ") || !strings.HasPrefix(lines[3], "Tổng cộng") ||
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], "Đơn vị,Mã,Hội viên đầu kỳ") || !strings.HasPrefix(lines[4], "Tổng cộng") ||
 		!strings.Contains(res.header.Get("Content-Disposition"), ".csv") {
 		t.Fatalf("csv:\n%s", res.body)
 	}
@@ -212,7 +216,7 @@ func TestPeriodReportBalances(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, _ := f.GetRows(f.GetSheetName(0))
-	if len(rows) != 4 || rows[0][2] != "Hội viên đầu kỳ" || rows[3][8] != "2" {
+	if len(rows) != 5 || rows[0][2] != "Hội viên đầu kỳ" || rows[4][8] != "2" || rows[4][10] != "2" {
 		t.Fatalf("xlsx rows %v", rows)
 	}
 	for _, bad := range []string{"from=2024-12-31&to=2024-01-01", "from=2024-01-01", "to=2024-01-01", "from=2024-01-01&to=2999-01-01", "from=x&to=y",

@@ -90,7 +90,7 @@ var Indexes = []Index{
 	// their path (multikey), as ancestors serves members.
 	{Collection: collCounters, Name: "counters_path_day", Keys: bson.D{{Key: "path", Value: 1}, {Key: "day", Value: 1}}},
 	// MarksUnder: a day's stale marks in a subtree, the same way.
-	{Collection: collMarks, Name: "stale_marks_path_day", Keys: bson.D{{Key: "path", Value: 1}, {Key: "day", Value: 1}}},
+	{Collection: collMarks, Name: "stale_marks_pending", Keys: bson.D{{Key: "path", Value: 1}, {Key: "day", Value: 1}, {Key: "pending", Value: 1}}},
 	// snapshotDays needs none: _id is the day, read in _id order.
 }
 

@@ -20,6 +20,9 @@ type markDoc struct {
 	// Cleared < Gen. Documents are never deleted, so generations only grow
 	// and a clear at an old generation can never remove a newer mark.
 	Cleared int64 `bson:"cleared"`
+	// Pending is Cleared < Gen, stored so that reads find the pending marks
+	// by index among every mark ever made.
+	Pending bool `bson:"pending"`
 }
 
 // MarkStale implements rollups.Store: one upsert per mark that bumps its
@@ -39,7 +42,7 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 			return db.coll(collMarks).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: dayKey(m.UnitID, m.Day)}},
 				bson.D{
 					{Key: "$inc", Value: bson.D{{Key: "gen", Value: int64(1)}}},
-					{Key: "$set", Value: bson.D{{Key: "unitId", Value: m.UnitID}, {Key: "day", Value: m.Day}, {Key: "path", Value: nonNil(m.Path)}}},
+					{Key: "$set", Value: bson.D{{Key: "unitId", Value: m.UnitID}, {Key: "day", Value: m.Day}, {Key: "path", Value: nonNil(m.Path)}, {Key: "pending", Value: true}}},
 				},
 				afterUpsert()).Decode(&d)
 		})
@@ -56,13 +59,13 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 // so a mark made again since stays.
 func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
 	_, err := db.coll(collMarks).UpdateOne(ctx, bson.D{{Key: "_id", Value: dayKey(m.UnitID, m.Day)}, {Key: "gen", Value: m.Gen}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "cleared", Value: m.Gen}}}})
+		bson.D{{Key: "$set", Value: bson.D{{Key: "cleared", Value: m.Gen}, {Key: "pending", Value: false}}}})
 	return err
 }
 
-// MarksUnder implements rollups.Store from stale_marks_path_day.
+// MarksUnder implements rollups.Store from stale_marks_pending.
 func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mark, error) {
-	cur, err := db.coll(collMarks).Find(ctx, bson.D{{Key: "path", Value: unitID}, {Key: "day", Value: day}})
+	cur, err := db.coll(collMarks).Find(ctx, bson.D{{Key: "path", Value: unitID}, {Key: "day", Value: day}, {Key: "pending", Value: true}})
 	if err != nil {
 		return nil, err
 	}

@@ -170,6 +170,12 @@ ALTER TABLE stale_marks ADD COLUMN cleared INTEGER NOT NULL DEFAULT 0;
 	{"0008_refresh_tokens_by_user", `
 CREATE INDEX refresh_tokens_user ON refresh_tokens(user_id);
 `},
+	{"0009_pending_marks", `
+-- settled marks stay (for their generations) but must not slow reads:
+-- reads look only at the pending ones
+DROP INDEX stale_marks_path;
+CREATE INDEX stale_marks_pending ON stale_marks(day, path) WHERE cleared < gen;
+`},
 }
 
 func (db *DB) migrate(ctx context.Context) error {

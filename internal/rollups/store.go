@@ -52,7 +52,9 @@ type Store interface {
 	GetCounter(ctx context.Context, unitID, day string) (*Counter, error)
 	// ChildCounters returns the stored tallies of a unit's children.
 	ChildCounters(ctx context.Context, parentID, day string) ([]*Counter, error)
-	// DeleteCounters removes every tally of a day ("" too) in a subtree.
+	// DeleteCounters drops every tally of a day ("" too) in a subtree. The
+	// tickets stay, and every ticket handed out before is made old: a
+	// recount already under way cannot store its tally afterwards.
 	DeleteCounters(ctx context.Context, unitID, day string) error
 
 	// MarkStale records marks and returns them with their generations.

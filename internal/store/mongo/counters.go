@@ -136,7 +136,34 @@ func (db *DB) ChildCounters(ctx context.Context, parentID, day string) ([]*rollu
 // counter of the day whose path holds the unit. The ticket counters go
 // with them, as SQLite deletes the rows (bump restarts at 1 for the next
 // TakeTicket). Ticket-only documents have no path and stay.
+//
+// Without update pipelines (FerretDB v1 has none) "ticket = bump" is one
+// guarded update per counter: it applies only while bump is what was read,
+// and a counter whose bump moved meanwhile is read again.
 func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) error {
-	_, err := db.coll(collCounters).DeleteMany(ctx, bson.D{{Key: "path", Value: unitID}, {Key: "day", Value: day}})
-	return err
+	coll := db.coll(collCounters)
+	cur, err := coll.Find(ctx, bson.D{{Key: "path", Value: unitID}, {Key: "day", Value: day}})
+	if err != nil {
+		return err
+	}
+	var docs []counterDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return err
+	}
+	for _, d := range docs {
+		for attempt := 0; ; attempt++ {
+			res, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}, {Key: "bump", Value: d.Bump}},
+				bson.D{{Key: "$set", Value: bson.D{{Key: "ticket", Value: max(d.Bump, d.Ticket)}}}, {Key: "$unset", Value: bson.D{{Key: "tally", Value: ""}}}})
+			if err != nil {
+				return err
+			}
+			if res.MatchedCount == 1 || attempt == 10 {
+				break
+			}
+			if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: d.ID}}).Decode(&d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -137,7 +137,8 @@ func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) error {
 	if err != nil || !ok {
 		return err
 	}
-	_, err = db.write.ExecContext(ctx, `DELETE FROM counters WHERE day = ? AND path >= ? AND path < ?`, day, lo, hi)
+	_, err = db.write.ExecContext(ctx, `UPDATE counters SET tally = NULL, ticket = max(bump, ticket)
+		WHERE day = ? AND path >= ? AND path < ?`, day, lo, hi)
 	return err
 }
 

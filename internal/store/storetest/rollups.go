@@ -132,6 +132,17 @@ func testCounters(t *testing.T, open Opener) {
 	if _, err := s.GetCounter(ctx(), tr.c.ID, "2025-06-30"); err != nil {
 		t.Fatalf("another province's tally was dropped: %v", err)
 	}
+	// a recount that took its ticket before the drop cannot store after it
+	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "2025-06-30", other, 5)); ok {
+		t.Fatal("a ticket from before the drop stored a tally")
+	}
+	t5, err := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30")
+	if err != nil || t5 <= other {
+		t.Fatalf("ticket after the drop %d (before %d): %v", t5, other, err)
+	}
+	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "2025-06-30", t5, 6)); !ok {
+		t.Fatal("a ticket taken after the drop could not store")
+	}
 	// kept days
 	for _, d := range []string{"2025-12-31", "2025-06-30", "2025-12-31"} {
 		if err := s.AddSnapshotDay(ctx(), d); err != nil {

@@ -61,4 +61,43 @@ func TestServeOnMongoDB(t *testing.T) {
 			t.Fatalf("read of %s outside scope: %d, want 404", id, status)
 		}
 	}
+
+	// The roll and its figures on MongoDB too: a branch, members, a
+	// search, a transfer, the rollup.
+	status, branch := p.call("POST", "/api/v1/units", admin, map[string]string{"parentId": commune["id"].(string), "level": "branch", "name": "Chi hội thôn Đông", "code": "CH01"})
+	if status != 201 {
+		t.Fatalf("branch: %d %v", status, branch)
+	}
+	status, other := p.call("POST", "/api/v1/units", admin, map[string]string{"parentId": sibling["id"].(string), "level": "branch", "name": "Chi hội thôn Tây", "code": "CH01"})
+	if status != 201 {
+		t.Fatalf("other branch: %d", status)
+	}
+	var an map[string]any
+	for _, name := range []string{"Nguyễn Văn An", "Đỗ Đình Trọng"} {
+		status, m := p.call("POST", "/api/v1/units/"+branch["id"].(string)+"/members", editor, map[string]any{"fullName": name, "joinedOn": "2020-01-01"})
+		if status != 201 {
+			t.Fatalf("member: %d %v", status, m)
+		}
+		if an == nil {
+			an = m
+		}
+	}
+	if status, found := p.call("GET", "/api/v1/units/"+commune["id"].(string)+"/members?q=do+dinh", editor, nil); status != 200 || len(found["items"].([]any)) != 1 {
+		t.Fatalf("search: %d %v", status, found)
+	}
+	if status, _ := p.call("POST", "/api/v1/members/"+an["id"].(string)+"/transfer", admin, map[string]any{"toBranchId": other["id"].(string), "on": "2024-01-15"}); status != 200 {
+		t.Fatalf("transfer: %d", status)
+	}
+	status, roll := p.call("GET", "/api/v1/units/"+hungYen["id"].(string)+"/rollup", admin, nil)
+	if status != 200 || roll["totals"].(map[string]any)["activeMembers"].(float64) != 2 {
+		t.Fatalf("province rollup: %d %v", status, roll["totals"])
+	}
+	status, past := p.call("GET", "/api/v1/units/"+commune["id"].(string)+"/rollup?asOf=2023-12-31", admin, nil)
+	if status != 200 || past["totals"].(map[string]any)["activeMembers"].(float64) != 2 {
+		t.Fatalf("the commune before the transfer: %d %v", status, past["totals"])
+	}
+	status, now := p.call("GET", "/api/v1/units/"+commune["id"].(string)+"/rollup", editor, nil)
+	if status != 200 || now["totals"].(map[string]any)["activeMembers"].(float64) != 1 {
+		t.Fatalf("the commune after the transfer: %d %v", status, now["totals"])
+	}
 }

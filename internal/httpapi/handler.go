@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/page"
 )
 
 // handlerFunc is a gin handler that returns its error, so that each handler
@@ -108,4 +109,23 @@ func ifMatch(c *gin.Context) (int, error) {
 type list[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+// paged cuts a short list that is read whole (a member's history, a unit's
+// posts) into the pages of the list convention; the cursor is an offset.
+func paged[T any](all []T, p page.Request) ([]T, string) {
+	from := 0
+	if p.Cursor != "" {
+		key, _ := page.Decode(p.Cursor) // page.Parse checked it
+		from, _ = strconv.Atoi(key)
+	}
+	if from > len(all) {
+		from = len(all)
+	}
+	to := min(from+p.Limit, len(all))
+	next := ""
+	if to < len(all) {
+		next = page.Encode(strconv.Itoa(to))
+	}
+	return all[from:to], next
 }

@@ -246,15 +246,20 @@ type actorJSON struct {
 }
 
 func (s *server) memberHistory(c *gin.Context) error {
+	p, err := page.Parse(c.Query("limit"), c.Query("cursor"))
+	if err != nil {
+		return err
+	}
 	m, err := s.memberFor(c, access.Read)
 	if err != nil {
 		return err
 	}
-	evs, err := s.Members.History(c.Request.Context(), m)
+	all, err := s.Members.History(c.Request.Context(), m)
 	if err != nil {
 		return err
 	}
-	out := list[eventJSON]{Items: make([]eventJSON, len(evs))}
+	evs, next := paged(all, p)
+	out := list[eventJSON]{Items: make([]eventJSON, len(evs)), NextCursor: next}
 	for i, e := range evs {
 		out.Items[i] = eventJSON{Seq: e.Seq, Type: e.Type, On: e.On, At: e.At, Actor: actorJSON{e.ActorID, e.ActorName},
 			Changes: e.Changes, FromBranchID: e.FromBranchID, ToBranchID: e.ToBranchID, Reason: e.Reason}

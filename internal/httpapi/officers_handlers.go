@@ -11,6 +11,7 @@ import (
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/page"
 )
 
 type officerJSON struct {
@@ -44,15 +45,20 @@ func (s *server) listOfficers(c *gin.Context) error {
 	if current != "" && current != "true" && current != "false" {
 		return (errs.Fields{{Field: "current", Message: "must be true or false"}}).Err()
 	}
+	p, err := page.Parse(c.Query("limit"), c.Query("cursor"))
+	if err != nil {
+		return err
+	}
 	u, err := s.unitFor(c, c.Param("id"), access.ObjOfficer, access.Read)
 	if err != nil {
 		return err
 	}
-	posts, err := s.Officers.List(c.Request.Context(), u, current == "true")
+	all, err := s.Officers.List(c.Request.Context(), u, current == "true")
 	if err != nil {
 		return err
 	}
-	out := list[officerJSON]{Items: make([]officerJSON, len(posts))}
+	posts, next := paged(all, p)
+	out := list[officerJSON]{Items: make([]officerJSON, len(posts)), NextCursor: next}
 	for i, o := range posts {
 		out.Items[i] = s.toOfficerJSON(u.ID, o)
 	}

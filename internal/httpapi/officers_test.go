@@ -57,6 +57,16 @@ func TestOfficersTermsAndCurrentPosts(t *testing.T) {
 	if current.Items[0].ID != chair.ID || slices.ContainsFunc(current.Items, func(o officer) bool { return o.ID == past.ID }) {
 		t.Fatalf("current posts %+v", current.Items)
 	}
+	// the list pages like every list
+	var first, second struct {
+		Items      []officer
+		NextCursor string
+	}
+	r.e.expect(r.e.do("GET", path+"?limit=3", r.viewerProv, nil), 200).decode(t, &first)
+	r.e.expect(r.e.do("GET", path+"?limit=3&cursor="+first.NextCursor, r.viewerProv, nil), 200).decode(t, &second)
+	if len(first.Items) != 3 || first.NextCursor == "" || len(second.Items) != 1 || second.NextCursor != "" || second.Items[0].ID != all.Items[3].ID {
+		t.Fatalf("pages %+v / %+v", first, second)
+	}
 
 	// ending the chair's term lets a successor start the next day
 	var ended officer

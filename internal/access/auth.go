@@ -186,3 +186,9 @@ func (a *Auth) Authenticate(ctx context.Context, token string) (*Caller, error) 
 	}
 	return &Caller{User: u, Scope: NewScope(u.ID, u.Grants)}, nil
 }
+
+// PurgeExpired removes refresh tokens that can no longer be used, so that
+// the table does not grow with every login forever.
+func (a *Auth) PurgeExpired(ctx context.Context) (int, error) {
+	return a.refresh.DeleteExpiredRefreshTokens(ctx, a.now())
+}

@@ -35,6 +35,9 @@ type RefreshStore interface {
 	RefreshFamilyRevoked(ctx context.Context, familyID string) (bool, error)
 	// RevokeUserRefreshTokens revokes every login of a user.
 	RevokeUserRefreshTokens(ctx context.Context, userID string) error
+	// DeleteExpiredRefreshTokens removes tokens that expired before a time
+	// and says how many.
+	DeleteExpiredRefreshTokens(ctx context.Context, before time.Time) (int, error)
 }
 
 func newRefreshSecret() (secret, id string, err error) {

@@ -36,7 +36,7 @@ type App struct {
 	Handler  http.Handler
 	Now      func() time.Time
 
-	stopSettling func()
+	stops []func() // background work, stopped by Close
 }
 
 // New opens the store, makes sure the root unit, a signing key and the
@@ -105,14 +105,40 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	if err != nil {
 		return nil, err
 	}
-	a.stopSettling = a.Rollups.StartSettling(cfg.CloseMonths)
+	a.stops = append(a.stops, a.Rollups.StartSettling(cfg.CloseMonths), every(time.Hour, func(ctx context.Context) {
+		if n, err := a.Auth.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+			log.WarnContext(ctx, "purging expired refresh tokens failed", "err", err)
+		} else if n > 0 {
+			log.InfoContext(ctx, "purged expired refresh tokens", "count", n)
+		}
+	}))
 	return a, nil
 }
 
 // Close stops the background counting and releases the store.
 func (a *App) Close() error {
-	if a.stopSettling != nil {
-		a.stopSettling()
+	for _, stop := range a.stops {
+		stop()
 	}
 	return a.Store.Close()
+}
+
+// every runs fn now and then at each interval until the returned stop.
+func every(interval time.Duration, fn func(context.Context)) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			fn(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }

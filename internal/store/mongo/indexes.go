@@ -60,6 +60,7 @@ var Indexes = []Index{
 	{Collection: collRefresh, Name: "refresh_family_revoked", Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "revoked", Value: 1}}},
 	// DeleteUser revokes the user's tokens.
 	{Collection: collRefresh, Name: "refresh_user", Keys: bson.D{{Key: "userId", Value: 1}}},
+	{Collection: collRefresh, Name: "refresh_expiry", Keys: bson.D{{Key: "expiresAt", Value: 1}}},
 
 	// ListSigningKeys, oldest first.
 	{Collection: collKeys, Name: "signing_keys_created", Keys: bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}},

@@ -85,3 +85,13 @@ func (db *DB) RevokeUserRefreshTokens(ctx context.Context, userID string) error 
 		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: true}}}})
 	return err
 }
+
+// DeleteExpiredRefreshTokens implements access.RefreshStore, from
+// refresh_expiry.
+func (db *DB) DeleteExpiredRefreshTokens(ctx context.Context, before time.Time) (int, error) {
+	res, err := db.coll(collRefresh).DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: before}}}})
+	if err != nil {
+		return 0, err
+	}
+	return int(res.DeletedCount), nil
+}

@@ -176,6 +176,9 @@ CREATE INDEX refresh_tokens_user ON refresh_tokens(user_id);
 DROP INDEX stale_marks_path;
 CREATE INDEX stale_marks_pending ON stale_marks(day, path) WHERE cleared < gen;
 `},
+	{"0010_refresh_tokens_expiry", `
+CREATE INDEX refresh_tokens_expiry ON refresh_tokens(expires_at);
+`},
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
@@ -57,6 +58,16 @@ func (db *DB) RefreshFamilyRevoked(ctx context.Context, familyID string) (bool, 
 func (db *DB) RevokeUserRefreshTokens(ctx context.Context, userID string) error {
 	_, err := db.write.ExecContext(ctx, `UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?`, userID)
 	return err
+}
+
+// DeleteExpiredRefreshTokens implements access.RefreshStore.
+func (db *DB) DeleteExpiredRefreshTokens(ctx context.Context, before time.Time) (int, error) {
+	res, err := db.write.ExecContext(ctx, `DELETE FROM refresh_tokens WHERE expires_at < ?`, nanos(before))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // CreateSigningKey implements access.KeyStore.

@@ -63,6 +63,21 @@ func testRefreshTokens(t *testing.T, open Opener) {
 	if r, _ := s.RefreshFamilyRevoked(ctx(), "f3"); r {
 		t.Fatal("another user's login was revoked")
 	}
+	// expired tokens go, live ones stay
+	old := &access.RefreshToken{ID: "t5", FamilyID: "f4", UserID: "u2", CreatedAt: t0.Add(-48 * time.Hour), ExpiresAt: t0.Add(-24 * time.Hour)}
+	if err := s.CreateRefreshToken(ctx(), old); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.DeleteExpiredRefreshTokens(ctx(), t0)
+	if err != nil || n != 1 {
+		t.Fatalf("deleted %d: %v", n, err)
+	}
+	if _, _, err := s.UseRefreshToken(ctx(), "t5"); !errs.Is(err, errs.NotFound) {
+		t.Fatalf("an expired token stayed: %v", err)
+	}
+	if _, _, err := s.UseRefreshToken(ctx(), "t4"); err != nil {
+		t.Fatalf("a live token went: %v", err)
+	}
 }
 
 func testSigningKeys(t *testing.T, open Opener) {

@@ -1,11 +1,19 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/sohoi/sohoi/internal/app"
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 type member struct {
@@ -330,5 +338,50 @@ func TestMembersOutsideScope(t *testing.T) {
 	r.e.expect(r.e.do("POST", "/api/v1/units/"+r.a.ID+"/members", r.viewerProv, map[string]any{"fullName": "X"}), 403)
 	if l := r.list(r.viewerProv, r.prov.ID, "branchId="+r.a.ID); len(l.Items) != 1 {
 		t.Fatalf("branch filter: %v", names(l.Items))
+	}
+}
+
+// movingStore moves a member to another branch just before the first
+// update of it is stored, as a manager's transfer racing a chair's
+// correction would.
+type movingStore struct {
+	app.Store
+	to    *units.Unit
+	moved atomic.Bool
+}
+
+func (s *movingStore) UpdateMember(ctx context.Context, m *members.Member, ev *members.Event) error {
+	if s.to != nil && !s.moved.Swap(true) {
+		cur, err := s.Store.GetMember(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		next := *cur
+		next.BranchID, next.Ancestors, next.Version = s.to.ID, s.to.Path(), cur.Version+1
+		if err := s.Store.UpdateMember(ctx, &next, &members.Event{MemberID: m.ID, Seq: next.Version, Type: members.Transferred,
+			On: civil.Today(time.Now()), At: time.Now(), FromBranchID: cur.BranchID, ToBranchID: s.to.ID}); err != nil {
+			return err
+		}
+	}
+	return s.Store.UpdateMember(ctx, m, ev)
+}
+
+// A correction that loses a race to a transfer out of the caller's scope
+// is not retried there.
+func TestARetriedWriteStaysInScope(t *testing.T) {
+	var ms *movingStore
+	e := newEnvOn(t, func(s app.Store) app.Store { ms = &movingStore{Store: s}; return ms })
+	prov := e.mustUnit("root", "province", "34")
+	a := e.mustUnit(prov.ID, "branch", "A")
+	b := e.mustUnit(prov.ID, "branch", "B")
+	chairA := e.mustUser("chair.a", "editor", a.ID)
+	var m member
+	e.expect(e.do("POST", "/api/v1/units/"+a.ID+"/members", chairA, map[string]any{"fullName": "Nguyễn Văn An"}), 201).decode(t, &m)
+	ms.to = mustUnit(t, e, b.ID)
+	e.expect(e.do("PATCH", "/api/v1/members/"+m.ID, chairA, map[string]any{"phone": "0912345678"}), 412, "version_mismatch")
+	var got member
+	e.expect(e.do("GET", "/api/v1/members/"+m.ID, e.admin, nil), 200).decode(t, &got)
+	if got.BranchID != b.ID || got.Phone != "" {
+		t.Fatalf("the chair of A changed a member of B: %+v", got)
 	}
 }

@@ -201,6 +201,7 @@ func (s *Service) run(ctx context.Context) {
 		var batch []Mark
 		select {
 		case <-ctx.Done():
+			s.finish()
 			return
 		case batch = <-s.queue:
 		}
@@ -215,10 +216,35 @@ func (s *Service) run(ctx context.Context) {
 				break drain
 			}
 		}
-		if err := s.settle(ctx, batch, live, civil.Date{}); err != nil && ctx.Err() == nil {
-			s.log.WarnContext(ctx, "counters left to settle on the next read", "err", err)
+		// A batch under way is finished even if a stop comes meanwhile.
+		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		if err := s.settle(work, batch, live, civil.Date{}); err != nil {
+			s.log.WarnContext(work, "counters left to settle on the next read", "err", err)
 		}
+		cancel()
 		s.queued.Add(-n)
+	}
+}
+
+// finish settles what is still queued when the service stops (a server
+// shutting down, a tool that just loaded data), for at most half a
+// minute: what is left then stays marked for the next read.
+func (s *Service) finish() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var batch []Mark
+	for {
+		select {
+		case more := <-s.queue:
+			batch = append(batch, more...)
+			s.queued.Add(-1)
+			continue
+		default:
+		}
+		break
+	}
+	if err := s.settle(ctx, batch, live, civil.Date{}); err != nil {
+		s.log.WarnContext(ctx, "counters left to settle on the next read", "err", err)
 	}
 }
 

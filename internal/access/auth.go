@@ -87,7 +87,23 @@ func (a *Auth) Login(ctx context.Context, username, password, addr string) (*Tok
 	}
 	a.byUser.Reset(userKey)
 	a.byAddr.Undo(addrKey)
-	return a.issue(ctx, u.ID, ids.New())
+	family := ids.New()
+	pair, err := a.issue(ctx, u.ID, family)
+	if err != nil {
+		return nil, err
+	}
+	// A password changed while this one was being checked ends the logins
+	// of the old password, but this one did not exist yet: look again.
+	if now, err := a.users.GetUser(ctx, u.ID); err != nil || now.PasswordHash != u.PasswordHash {
+		if rerr := a.refresh.RevokeRefreshFamily(ctx, family); rerr != nil {
+			return nil, rerr
+		}
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			return nil, err
+		}
+		return nil, errs.E(errs.InvalidCredentials, "wrong username or password")
+	}
+	return pair, nil
 }
 
 func (a *Auth) issue(ctx context.Context, userID, family string) (*TokenPair, error) {
@@ -187,8 +203,10 @@ func (a *Auth) Authenticate(ctx context.Context, token string) (*Caller, error) 
 	return &Caller{User: u, Scope: NewScope(u.ID, u.Grants)}, nil
 }
 
-// PurgeExpired removes refresh tokens that can no longer be used, so that
-// the table does not grow with every login forever.
+// PurgeExpired removes refresh tokens that expired a whole token lifetime
+// ago, so that the table does not grow with every login forever. The grace
+// keeps a used token a login's thief might replay for as long as the
+// login's newest token can be alive, so that the replay still revokes it.
 func (a *Auth) PurgeExpired(ctx context.Context) (int, error) {
-	return a.refresh.DeleteExpiredRefreshTokens(ctx, a.now())
+	return a.refresh.DeleteExpiredRefreshTokens(ctx, a.now().Add(-a.cfg.RefreshTTL))
 }

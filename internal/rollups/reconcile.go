@@ -26,20 +26,25 @@ type Reconciled struct {
 }
 
 // Reconcile recounts the live tallies of u's subtree from the facts,
-// bottom up, replaces every one that differs (whatever ticket it carries),
-// and reports them. Kept snapshots below u are dropped and recounted on
-// their next read; the tallies above u are then settled.
+// bottom up, stores every one that differs and reports them. Kept
+// snapshots below u are dropped and recounted on their next read; the
+// tallies above u are then settled.
+//
+// It runs beside the server's own counting, so it stores through tickets
+// like any recount (a damaged tally with an absurd ticket is still
+// replaced: a new ticket is always above the stored one), and it clears
+// only the marks it saw before it began, which its recount covers.
 func (s *Service) Reconcile(ctx context.Context, u *units.Unit) (*Reconciled, error) {
 	r := &Reconciled{}
 	today := civil.Today(s.now())
-	if _, err := s.reconcile(ctx, u, today, r); err != nil {
-		return nil, err
-	}
-	marks, err := s.store.MarksUnder(ctx, u.ID, live)
+	seen, err := s.store.MarksUnder(ctx, u.ID, live)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range marks {
+	if _, err := s.reconcile(ctx, u, today, r); err != nil {
+		return nil, err
+	}
+	for _, m := range seen {
 		if err := s.store.ClearMark(ctx, m); err != nil {
 			return nil, err
 		}
@@ -67,50 +72,43 @@ func (s *Service) Reconcile(ctx context.Context, u *units.Unit) (*Reconciled, er
 	return r, nil
 }
 
+// reconcile repairs u's subtree, children first, then u: its ticket is
+// taken after its children are stored, so it sums what they are now.
 func (s *Service) reconcile(ctx context.Context, u *units.Unit, today civil.Date, r *Reconciled) (*Tally, error) {
-	ticket, err := s.store.TakeTicket(ctx, u.ID, live)
+	if u.Level != units.Branch {
+		if err := s.eachChild(ctx, u, func(c *units.Unit) error {
+			_, err := s.reconcile(ctx, c, today, r)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	stored, err := s.store.GetCounter(ctx, u.ID, live)
+	if err != nil && !errs.Is(err, errs.NotFound) {
+		return nil, err
+	}
+	ticket, err := s.store.TakeTicket(ctx, u.ID, live, u.Path())
 	if err != nil {
 		return nil, err
 	}
-	fresh := &Tally{}
-	if u.Level == units.Branch {
-		if fresh, err = s.compute(ctx, u, live, today, false); err != nil {
-			return nil, err
-		}
-	} else {
-		b, err := s.boards.GetBoard(ctx, u.ID)
-		if err != nil {
-			return nil, err
-		}
-		fresh.AddTerms(b.Posts)
-		err = s.eachChild(ctx, u, func(c *units.Unit) error {
-			ct, err := s.reconcile(ctx, c, today, r)
-			if err == nil {
-				fresh.Add(ct)
-			}
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
+	fresh, err := s.compute(ctx, u, live, today, true)
+	if err != nil {
+		return nil, err
 	}
 	r.Checked++
-	stored, err := s.store.GetCounter(ctx, u.ID, live)
 	switch {
-	case errs.Is(err, errs.NotFound):
+	case stored == nil:
 		r.Repairs = append(r.Repairs, Repair{Unit: u, Missing: true, Now: fresh.Totals(today)})
-	case err != nil:
-		return nil, err
-	case stored.Ticket > ticket:
-		// counted after this reconcile read its facts: at least as new
-		return &stored.Tally, nil
 	case !equal(&stored.Tally, fresh):
 		r.Repairs = append(r.Repairs, Repair{Unit: u, Was: stored.Tally.Totals(today), Now: fresh.Totals(today)})
-	default:
-		return fresh, nil
 	}
+	// Stored unless a recount that began after this one stored first: its
+	// tally is at least as new.
 	c := &Counter{UnitID: u.ID, ParentID: u.ParentID, Path: u.Path(), Day: live, Ticket: ticket, Tally: *fresh}
-	return fresh, s.store.ReplaceCounter(ctx, c)
+	if _, err := s.store.PutCounter(ctx, c); err != nil {
+		return nil, err
+	}
+	return fresh, nil
 }
 
 // equal compares tallies, treating empty and missing maps alike.

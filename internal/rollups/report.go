@@ -73,13 +73,6 @@ func (s *Service) PeriodReport(ctx context.Context, u *units.Unit, from, to civi
 		return nil, err
 	}
 	before := from.AddDays(-1)
-	for _, d := range []civil.Date{before, to} {
-		if day, keep := s.dayKey(d); keep && day != live {
-			if err := s.store.AddSnapshotDay(ctx, day); err != nil {
-				return nil, err
-			}
-		}
-	}
 	row := func(c *units.Unit, healed bool) (PeriodRow, error) {
 		start, err := s.tallyOf(ctx, c, before, healed)
 		if err != nil {

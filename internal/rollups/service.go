@@ -65,8 +65,13 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 		// marking and storing, counting before the change was stored; and
 		// a day may have been kept meanwhile. Marking again now that the
 		// change is stored leaves a mark that only a count made after it
-		// can clear.
+		// can clear. The change is stored: a caller that went away must not
+		// stop this.
+		ctx = context.WithoutCancel(ctx)
 		marks, err := s.mark(ctx, paths, on)
+		if err != nil {
+			marks, err = s.mark(ctx, paths, on)
+		}
 		if err != nil {
 			s.log.WarnContext(ctx, "counters may miss a change until the next reconcile", "err", err)
 			return
@@ -107,7 +112,7 @@ func (s *Service) mark(ctx context.Context, paths [][]string, on civil.Date) ([]
 		}
 		marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: live})
 		for _, d := range days {
-			if on.IsZero() || d >= on.String() {
+			if (on.IsZero() || d >= on.String()) && s.kept(d) {
 				marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: d})
 			}
 		}
@@ -183,16 +188,16 @@ func (s *Service) closeMonths(ctx context.Context) {
 // read stored figures from then on; later changes dated on or before d
 // correct them through marks. It reports whether it counted anything.
 func (s *Service) CloseMonth(ctx context.Context, u *units.Unit, d civil.Date) (bool, error) {
-	if !cached(d) || !d.Before(civil.Today(s.now())) || d.Year < 1900 {
-		return false, errs.E(errs.Validation, "%s is not the end of a past month", d)
-	}
-	if _, err := s.store.GetCounter(ctx, u.ID, d.String()); err == nil {
-		return false, nil
+	if _, keep := s.dayKey(d); !keep || !d.Before(civil.Today(s.now())) {
+		return false, errs.E(errs.Validation, "%s is not the end of a month of the last %d years", d, keptYears)
 	}
 	if err := s.store.AddSnapshotDay(ctx, d.String()); err != nil {
 		return false, err
 	}
-	_, err := s.tallyOf(ctx, u, d, false, true)
+	if _, err := s.store.GetCounter(ctx, u.ID, d.String()); err == nil {
+		return false, nil
+	}
+	_, err := s.tallyOf(ctx, u, d, false)
 	return err == nil, err
 }
 
@@ -296,7 +301,7 @@ func (s *Service) dayOf(day string) civil.Date {
 // recount computes a unit's tally for a day from its own facts and its
 // children's tallies, and stores it under a fresh ticket.
 func (s *Service) recount(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
-	ticket, err := s.store.TakeTicket(ctx, u.ID, day)
+	ticket, err := s.store.TakeTicket(ctx, u.ID, day, u.Path())
 	if err != nil {
 		return nil, err
 	}
@@ -389,13 +394,17 @@ func (s *Service) eachChild(ctx context.Context, u *units.Unit, fn func(*units.U
 
 // tallyOf returns a unit's tally for a day: stored, after settling any
 // marks below it, or computed (and kept, for kept days).
-func (s *Service) tallyOf(ctx context.Context, u *units.Unit, d civil.Date, healed bool, forceKeep ...bool) (*Tally, error) {
+func (s *Service) tallyOf(ctx context.Context, u *units.Unit, d civil.Date, healed bool) (*Tally, error) {
 	day, keep := s.dayKey(d)
-	if len(forceKeep) > 0 && forceKeep[0] {
-		keep = true
-	}
 	if !keep {
 		return s.compute(ctx, u, day, d, false)
+	}
+	if day != live {
+		// Registered before anything is counted, so that every change
+		// from now on marks it.
+		if err := s.store.AddSnapshotDay(ctx, day); err != nil {
+			return nil, err
+		}
 	}
 	if !healed {
 		marks, err := s.store.MarksUnder(ctx, u.ID, day)
@@ -428,8 +437,18 @@ func (s *Service) dayKey(d civil.Date) (string, bool) {
 	return d.String(), cached(d) && d.Year > today.Year-keptYears
 }
 
-// keptYears is how far back month ends are kept when asked for.
+// keptYears is how far back month ends are kept.
 const keptYears = 10
+
+// kept reports whether a day key names a day whose tallies are kept now.
+func (s *Service) kept(day string) bool {
+	d, err := civil.Parse(day)
+	if err != nil {
+		return false
+	}
+	_, keep := s.dayKey(d)
+	return keep
+}
 
 // Row is one unit's figures in a rollup.
 type Row struct {
@@ -450,11 +469,6 @@ func (s *Service) Rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rol
 	today := civil.Today(s.now())
 	if d.IsZero() || d.After(today) {
 		d = today
-	}
-	if day, keep := s.dayKey(d); keep && day != live {
-		if err := s.store.AddSnapshotDay(ctx, day); err != nil {
-			return nil, err
-		}
 	}
 	t, err := s.tallyOf(ctx, u, d, false)
 	if err != nil {

@@ -41,12 +41,15 @@ type Store interface {
 	// branch, with their stints.
 	BranchEveryone(ctx context.Context, branchID string) ([]*members.Member, error)
 
-	// TakeTicket returns a fresh ticket for recounting a unit's day.
-	TakeTicket(ctx context.Context, unitID, day string) (int64, error)
+	// TakeTicket returns a fresh ticket for recounting a unit's day; path
+	// (the unit's ancestors and itself) is recorded with it, so that a
+	// subtree's tickets can be found before any tally is stored.
+	TakeTicket(ctx context.Context, unitID, day string, path []string) (int64, error)
 	// PutCounter stores c unless a tally with a newer ticket is stored;
 	// it reports whether c was stored.
 	PutCounter(ctx context.Context, c *Counter) (bool, error)
-	// ReplaceCounter stores c whatever is stored (reconcile's repair).
+	// ReplaceCounter stores c whatever is stored (for repair tools and
+	// tests that damage a tally on purpose).
 	ReplaceCounter(ctx context.Context, c *Counter) error
 	// GetCounter returns a unit's tally for a day, or errs.NotFound.
 	GetCounter(ctx context.Context, unitID, day string) (*Counter, error)

@@ -53,7 +53,7 @@ func counterUpdate(c *rollups.Counter) bson.D {
 // TakeTicket implements rollups.Store: one upsert that increments bump and
 // returns it. The new document gets ticket 0, so that PutCounter's
 // {ticket: {$lt: t}} matches it (a missing field would not).
-func (db *DB) TakeTicket(ctx context.Context, unitID, day string) (int64, error) {
+func (db *DB) TakeTicket(ctx context.Context, unitID, day string, path []string) (int64, error) {
 	var d struct {
 		Bump int64 `bson:"bump"`
 	}
@@ -61,6 +61,7 @@ func (db *DB) TakeTicket(ctx context.Context, unitID, day string) (int64, error)
 		return db.coll(collCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: dayKey(unitID, day)}},
 			bson.D{
 				{Key: "$inc", Value: bson.D{{Key: "bump", Value: int64(1)}}},
+				{Key: "$set", Value: bson.D{{Key: "path", Value: nonNil(path)}}},
 				{Key: "$setOnInsert", Value: bson.D{{Key: "unitId", Value: unitID}, {Key: "day", Value: day}, {Key: "ticket", Value: int64(0)}}},
 			},
 			afterUpsert()).Decode(&d)
@@ -133,9 +134,9 @@ func (db *DB) ChildCounters(ctx context.Context, parentID, day string) ([]*rollu
 }
 
 // DeleteCounters implements rollups.Store from counters_path_day: every
-// counter of the day whose path holds the unit. The ticket counters go
-// with them, as SQLite deletes the rows (bump restarts at 1 for the next
-// TakeTicket). Ticket-only documents have no path and stay.
+// counter of the day whose path holds the unit (tickets record the path,
+// so those without a tally yet are found too) loses its tally, and its
+// ticket becomes its bump, so that no ticket handed out before can store.
 //
 // Without update pipelines (FerretDB v1 has none) "ticket = bump" is one
 // guarded update per counter: it applies only while bump is what was read,
@@ -157,8 +158,11 @@ func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) error {
 			if err != nil {
 				return err
 			}
-			if res.MatchedCount == 1 || attempt == 10 {
+			if res.MatchedCount == 1 {
 				break
+			}
+			if attempt == 10 {
+				return fmt.Errorf("counter %s kept changing while its tally was dropped", d.ID)
 			}
 			if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: d.ID}}).Decode(&d); err != nil {
 				return err

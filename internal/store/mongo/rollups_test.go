@@ -25,7 +25,7 @@ func TestCounterDocumentShape(t *testing.T) {
 		}
 		return doc
 	}
-	if _, err := db.TakeTicket(ctx, "u1", "2025-06-30"); err != nil {
+	if _, err := db.TakeTicket(ctx, "u1", "2025-06-30", []string{"root", "u1"}); err != nil {
 		t.Fatal(err)
 	}
 	d := get("u1|2025-06-30")
@@ -47,7 +47,7 @@ func TestCounterDocumentShape(t *testing.T) {
 	if n, _ := d.Lookup("bump").AsInt64OK(); n < 500 {
 		t.Errorf("bump %d is below the stored ticket 500", n)
 	}
-	if next, _ := db.TakeTicket(ctx, "u1", "2025-06-30"); next <= 500 {
+	if next, _ := db.TakeTicket(ctx, "u1", "2025-06-30", []string{"root", "u1"}); next <= 500 {
 		t.Errorf("ticket %d after a stored ticket 500", next)
 	}
 	// PutCounter with no ticket document stores nothing, as in SQLite.
@@ -89,7 +89,7 @@ func TestConcurrentTicketsAndMarks(t *testing.T) {
 	// A fresh _id each round, so that the racers also race to insert it.
 	for round := range 5 {
 		unit := string(rune('a' + round))
-		distinct("tickets", func() (int64, error) { return db.TakeTicket(ctx, unit, "") })
+		distinct("tickets", func() (int64, error) { return db.TakeTicket(ctx, unit, "", []string{"root", unit}) })
 		distinct("generations", func() (int64, error) {
 			ms, err := db.MarkStale(ctx, []rollups.Mark{{UnitID: unit, Path: []string{unit}}})
 			if err != nil {

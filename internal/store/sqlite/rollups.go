@@ -37,10 +37,11 @@ func (db *DB) BranchEveryone(ctx context.Context, branchID string) ([]*members.M
 }
 
 // TakeTicket implements rollups.Store.
-func (db *DB) TakeTicket(ctx context.Context, unitID, day string) (int64, error) {
+func (db *DB) TakeTicket(ctx context.Context, unitID, day string, path []string) (int64, error) {
 	var t int64
-	err := db.write.QueryRowContext(ctx, `INSERT INTO counters(unit_id, day, bump) VALUES (?, ?, 1)
-		ON CONFLICT(unit_id, day) DO UPDATE SET bump = max(bump, ticket) + 1 RETURNING bump`, unitID, day).Scan(&t)
+	err := db.write.QueryRowContext(ctx, `INSERT INTO counters(unit_id, day, path, bump) VALUES (?, ?, ?, 1)
+		ON CONFLICT(unit_id, day) DO UPDATE SET bump = max(bump, ticket) + 1, path = excluded.path RETURNING bump`,
+		unitID, day, pathOf(path)).Scan(&t)
 	return t, err
 }
 

@@ -67,9 +67,9 @@ func testCounters(t *testing.T, open Opener) {
 		return &rollups.Counter{UnitID: u, ParentID: parent, Path: path, Day: day, Ticket: ticket,
 			Tally: rollups.Tally{Active: active, ByBirthYear: map[int]int{1960: active}, Terms: map[string]int{"2021-06-01|": 1}}}
 	}
-	t1, err1 := s.TakeTicket(ctx(), tr.a.ID, "")
-	t2, err2 := s.TakeTicket(ctx(), tr.a.ID, "")
-	other, err3 := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30")
+	t1, err1 := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path())
+	t2, err2 := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path())
+	other, err3 := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30", tr.a.Path())
 	if err := errors.Join(err1, err2, err3); err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func testCounters(t *testing.T, open Opener) {
 		t.Fatalf("counter %+v %v", got, err)
 	}
 	// children of the commune, by day
-	tb, _ := s.TakeTicket(ctx(), tr.b.ID, "")
+	tb, _ := s.TakeTicket(ctx(), tr.b.ID, "", tr.b.Path())
 	s.PutCounter(ctx(), counter(tr.b.ID, tr.c12436.ID, tr.b.Path(), "", tb, 3))
 	s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "2025-06-30", other, 5))
 	kids, err := s.ChildCounters(ctx(), tr.c12436.ID, "")
@@ -106,19 +106,19 @@ func testCounters(t *testing.T, open Opener) {
 	if ok, _ := s.PutCounter(ctx(), damaged); !ok {
 		t.Fatal("setting up a damaged counter")
 	}
-	t3, _ := s.TakeTicket(ctx(), tr.a.ID, "")
+	t3, _ := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path())
 	if err := s.ReplaceCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "", t3, 8)); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.GetCounter(ctx(), tr.a.ID, ""); got.Tally.Active != 8 {
 		t.Fatalf("after replace %+v", got)
 	}
-	t4, _ := s.TakeTicket(ctx(), tr.a.ID, "")
+	t4, _ := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path())
 	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "", t4, 9)); !ok {
 		t.Fatal("a ticket taken after a repair must be newer than the repair")
 	}
 	// dropping a day's tallies in a subtree keeps other days and other subtrees
-	tc, _ := s.TakeTicket(ctx(), tr.c.ID, "2025-06-30")
+	tc, _ := s.TakeTicket(ctx(), tr.c.ID, "2025-06-30", tr.c.Path())
 	s.PutCounter(ctx(), counter(tr.c.ID, tr.p33.ID, tr.c.Path(), "2025-06-30", tc, 1))
 	if err := s.DeleteCounters(ctx(), tr.p34.ID, "2025-06-30"); err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func testCounters(t *testing.T, open Opener) {
 	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "2025-06-30", other, 5)); ok {
 		t.Fatal("a ticket from before the drop stored a tally")
 	}
-	t5, err := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30")
+	t5, err := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30", tr.a.Path())
 	if err != nil || t5 <= other {
 		t.Fatalf("ticket after the drop %d (before %d): %v", t5, other, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -44,12 +45,31 @@ type proc struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	addr string
-	logs *bytes.Buffer
+	logs *syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer that the child's output can be copied into
+// while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func startServer(t *testing.T, env ...string) *proc {
 	t.Helper()
-	p := &proc{t: t, addr: freeAddr(t), logs: &bytes.Buffer{}}
+	p := &proc{t: t, addr: freeAddr(t), logs: &syncBuffer{}}
 	p.cmd = exec.Command(os.Args[0], "serve")
 	p.cmd.Env = append(os.Environ(), append([]string{"SOHOI_TEST_AS_MAIN=1", "SOHOI_ADDR=" + p.addr}, env...)...)
 	p.cmd.Stderr = p.logs

@@ -30,7 +30,11 @@ func TestServeOnMongoDB(t *testing.T) {
 		t.Fatalf("seed: %s", out.String())
 	}
 
-	p := startServer(t, "SOHOI_MONGODB_URI="+uri, "SOHOI_MONGODB_DB=smoke", "SOHOI_DATA_DIR="+t.TempDir())
+	// FerretDB v1 does not apply a guarded update atomically, so nothing
+	// may count beside the requests here (on MongoDB it may): each write
+	// counts before it answers, and months are not closed in the background.
+	p := startServer(t, "SOHOI_MONGODB_URI="+uri, "SOHOI_MONGODB_DB=smoke", "SOHOI_DATA_DIR="+t.TempDir(),
+		"SOHOI_COUNT_IN_BACKGROUND=false", "SOHOI_CLOSE_MONTHS=false")
 	if !strings.Contains(p.logs.String(), `"store":"mongodb"`) {
 		t.Fatalf("the server did not use MongoDB:\n%s", p.logs)
 	}

@@ -105,7 +105,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	if err != nil {
 		return nil, err
 	}
-	a.stops = append(a.stops, a.Rollups.StartSettling(cfg.CloseMonths), every(time.Hour, func(ctx context.Context) {
+	a.stops = append(a.stops, a.Rollups.StartSettling(cfg.CountInBackground, cfg.CloseMonths), every(time.Hour, func(ctx context.Context) {
 		if n, err := a.Auth.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
 			log.WarnContext(ctx, "purging expired refresh tokens failed", "err", err)
 		} else if n > 0 {

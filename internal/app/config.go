@@ -27,6 +27,11 @@ type Config struct {
 	// CloseMonths keeps each month's figures as it ends, in the background
 	// (SOHOI_CLOSE_MONTHS, default true; tests turn it off).
 	CloseMonths bool
+	// CountInBackground settles counters behind writes instead of in the
+	// request (SOHOI_COUNT_IN_BACKGROUND, default true). Off, each write
+	// counts before it answers: slower, but nothing runs beside requests,
+	// which a test against a server without atomic updates needs.
+	CountInBackground bool
 }
 
 // Defaults returns the configuration with every default filled in.
@@ -35,7 +40,7 @@ func Defaults() Config {
 		Addr: ":8080", DataDir: "./data", MongoDB: "sohoi", LogLevel: "info",
 		TokenIssuer: "sohoi", TokenAudience: "sohoi-api",
 		AccessTTL: 15 * time.Minute, RefreshTTL: 30 * 24 * time.Hour,
-		RootName: "Trung ương Hội", CloseMonths: true,
+		RootName: "Trung ương Hội", CloseMonths: true, CountInBackground: true,
 	}
 }
 
@@ -83,14 +88,16 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if err := dur("SOHOI_REFRESH_TOKEN_TTL", &c.RefreshTTL); err != nil {
 		return c, err
 	}
-	switch v := strings.TrimSpace(getenv("SOHOI_CLOSE_MONTHS")); v {
-	case "":
-	case "true", "1":
-		c.CloseMonths = true
-	case "false", "0":
-		c.CloseMonths = false
-	default:
-		return c, fmt.Errorf("SOHOI_CLOSE_MONTHS=%q must be true or false", v)
+	for name, dst := range map[string]*bool{"SOHOI_CLOSE_MONTHS": &c.CloseMonths, "SOHOI_COUNT_IN_BACKGROUND": &c.CountInBackground} {
+		switch v := strings.TrimSpace(getenv(name)); v {
+		case "":
+		case "true", "1":
+			*dst = true
+		case "false", "0":
+			*dst = false
+		default:
+			return c, fmt.Errorf("%s=%q must be true or false", name, v)
+		}
 	}
 	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < 10 {
 		return c, fmt.Errorf("SOHOI_ADMIN_PASSWORD must be at least 10 characters")

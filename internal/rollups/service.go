@@ -128,15 +128,20 @@ func (s *Service) mark(ctx context.Context, paths [][]string, on civil.Date) ([]
 //
 // With closeMonths it also keeps a snapshot of each month as it ends (see
 // CloseMonth), checked at start and every hour.
-func (s *Service) StartSettling(closeMonths bool) (stop func()) {
-	s.queue = make(chan []Mark, 4096)
+//
+// Without background, writes settle their counts before they answer and
+// only the month closing (if asked for) runs beside them.
+func (s *Service) StartSettling(background, closeMonths bool) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		s.run(ctx)
-	}()
+	if background {
+		s.queue = make(chan []Mark, 4096)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.run(ctx)
+		}()
+	}
 	if closeMonths {
 		wg.Add(1)
 		go func() {

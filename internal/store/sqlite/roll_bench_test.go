@@ -121,7 +121,7 @@ func buildRoll() (*rollFixture, error) {
 		}
 		fx.countTime = time.Since(start)
 	}
-	fx.rollups.StartSettling(false) // as the server does: writes are counted behind them
+	fx.rollups.StartSettling(true, false) // as the server does: writes are counted behind them
 	ds, err := fx.units.Children(ctx, fx.province, page.Request{Limit: 100})
 	if err != nil {
 		return nil, err

@@ -35,24 +35,24 @@ func TestFailureLimiter(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l := NewFailureLimiter(3, time.Minute, func() time.Time { return now })
 	for i := 0; i < 3; i++ {
-		if b, _ := l.Blocked("k"); b {
-			t.Fatalf("blocked after %d failures", i)
+		if ok, _ := l.Take("k"); !ok {
+			t.Fatalf("refused after %d attempts", i)
 		}
-		l.Take("k")
 	}
-	if b, wait := l.Blocked("k"); !b || wait != time.Minute {
-		t.Fatalf("after 3 failures: blocked=%v wait=%v", b, wait)
+	if ok, wait := l.Take("k"); ok || wait != time.Minute {
+		t.Fatalf("after 3 attempts: ok=%v wait=%v", ok, wait)
 	}
-	if b, _ := l.Blocked("other"); b {
+	if ok, _ := l.Take("other"); !ok {
 		t.Fatal("another key is blocked")
 	}
 	now = now.Add(time.Minute)
-	if b, _ := l.Blocked("k"); b {
+	if ok, _ := l.Take("k"); !ok {
 		t.Fatal("still blocked after the window")
 	}
 	l.Take("k")
+	l.Take("k")
 	l.Reset("k")
-	if b, _ := l.Blocked("k"); b {
+	if ok, _ := l.Take("k"); !ok {
 		t.Fatal("blocked after reset")
 	}
 }

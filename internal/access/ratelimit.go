@@ -33,22 +33,6 @@ func NewFailureLimiter(limit int, window time.Duration, now func() time.Time) *F
 	return &FailureLimiter{limit: limit, window: window, now: now, entries: map[string]*failures{}}
 }
 
-// Blocked reports whether key is blocked and for how long.
-func (l *FailureLimiter) Blocked(key string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	e, ok := l.entries[key]
-	if !ok {
-		return false, 0
-	}
-	left := e.start.Add(l.window).Sub(l.now())
-	if left <= 0 {
-		delete(l.entries, key)
-		return false, 0
-	}
-	return e.count >= l.limit, left
-}
-
 // Take counts an attempt for key unless the key is blocked, in which case
 // it reports how long to wait.
 func (l *FailureLimiter) Take(key string) (bool, time.Duration) {

@@ -18,16 +18,6 @@ func NewScope(userID string, grants []Grant) *Scope {
 	return s
 }
 
-// UnitIDs are the units whose subtrees the scope covers: the filter a store
-// applies to a list so that nothing outside scope is ever read.
-func (s *Scope) UnitIDs() []string {
-	ids := make([]string, 0, len(s.byUnit))
-	for id := range s.byUnit {
-		ids = append(ids, id)
-	}
-	return ids
-}
-
 // rolesOn calls fn for every role the scope holds on a unit of path (the
 // target's ancestors then the target, root first), until fn returns true.
 func (s *Scope) rolesOn(path []string, fn func(Role) bool) bool {

@@ -73,26 +73,35 @@ func (s *Service) PeriodReport(ctx context.Context, u *units.Unit, from, to civi
 		return nil, err
 	}
 	before := from.AddDays(-1)
-	row := func(c *units.Unit, healed bool) (PeriodRow, error) {
-		start, err := s.tallyOf(ctx, c, before, healed)
-		if err != nil {
-			return PeriodRow{}, err
-		}
-		end, err := s.tallyOf(ctx, c, to, healed)
-		if err != nil {
-			return PeriodRow{}, err
-		}
-		return periodRow(c, start, end), nil
-	}
 	p := &Period{From: from, To: to}
-	var err error
-	if p.Total, err = row(u, false); err != nil {
+	start, err := s.tallyOf(ctx, u, before, false)
+	if err != nil {
+		return nil, err
+	}
+	end, err := s.tallyOf(ctx, u, to, false)
+	if err != nil {
+		return nil, err
+	}
+	p.Total = periodRow(u, start, end)
+	startOf, err := s.childTallies(ctx, u, before)
+	if err != nil {
+		return nil, err
+	}
+	endOf, err := s.childTallies(ctx, u, to)
+	if err != nil {
 		return nil, err
 	}
 	err = s.eachChild(ctx, u, func(c *units.Unit) error {
-		r, err := row(c, true)
-		p.Children = append(p.Children, r)
-		return err
+		start, err := startOf(c)
+		if err != nil {
+			return err
+		}
+		end, err := endOf(c)
+		if err != nil {
+			return err
+		}
+		p.Children = append(p.Children, periodRow(c, start, end))
+		return nil
 	})
 	return p, err
 }

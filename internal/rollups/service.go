@@ -480,8 +480,12 @@ func (s *Service) Rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rol
 		return nil, err
 	}
 	r := &Rollup{AsOf: d, Totals: t.Totals(d)}
+	child, err := s.childTallies(ctx, u, d)
+	if err != nil {
+		return nil, err
+	}
 	err = s.eachChild(ctx, u, func(c *units.Unit) error {
-		ct, err := s.tallyOf(ctx, c, d, true)
+		ct, err := child(c)
 		if err != nil {
 			return err
 		}
@@ -489,4 +493,27 @@ func (s *Service) Rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rol
 		return nil
 	})
 	return r, err
+}
+
+// childTallies returns how to read the tallies of u's children for day d,
+// once u's own tally has been read (so the marks below u are settled): a
+// kept day's stored tallies come in one query, and only a child without
+// one is counted.
+func (s *Service) childTallies(ctx context.Context, u *units.Unit, d civil.Date) (func(*units.Unit) (*Tally, error), error) {
+	stored := map[string]*Tally{}
+	if day, keep := s.dayKey(d); keep {
+		cs, err := s.store.ChildCounters(ctx, u.ID, day)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			stored[c.UnitID] = &c.Tally
+		}
+	}
+	return func(c *units.Unit) (*Tally, error) {
+		if t, ok := stored[c.ID]; ok {
+			return t, nil
+		}
+		return s.tallyOf(ctx, c, d, true)
+	}, nil
 }

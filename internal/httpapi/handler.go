@@ -111,6 +111,21 @@ type list[T any] struct {
 	NextCursor string `json:"nextCursor,omitempty"`
 }
 
+// each converts every item of xs for an answer; never nil, so that an
+// empty list is [] in JSON.
+func each[T, J any](xs []T, f func(T) J) []J {
+	out := make([]J, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// listOf is a page of xs converted for an answer.
+func listOf[T, J any](xs []T, next string, f func(T) J) list[J] {
+	return list[J]{Items: each(xs, f), NextCursor: next}
+}
+
 // paged cuts a short list that is read whole (a member's history, a unit's
 // posts) into the pages of the list convention; the cursor is an offset.
 func paged[T any](all []T, p page.Request) ([]T, string) {

@@ -259,12 +259,10 @@ func (s *server) memberHistory(c *gin.Context) error {
 		return err
 	}
 	evs, next := paged(all, p)
-	out := list[eventJSON]{Items: make([]eventJSON, len(evs)), NextCursor: next}
-	for i, e := range evs {
-		out.Items[i] = eventJSON{Seq: e.Seq, Type: e.Type, On: e.On, At: e.At, Actor: actorJSON{e.ActorID, e.ActorName},
+	return reply(c, http.StatusOK, listOf(evs, next, func(e *members.Event) eventJSON {
+		return eventJSON{Seq: e.Seq, Type: e.Type, On: e.On, At: e.At, Actor: actorJSON{e.ActorID, e.ActorName},
 			Changes: e.Changes, FromBranchID: e.FromBranchID, ToBranchID: e.ToBranchID, Reason: e.Reason}
-	}
-	return reply(c, http.StatusOK, out)
+	}))
 }
 
 // listMembers lists the roll of a unit's subtree in the official order,
@@ -311,9 +309,5 @@ func (s *server) listMembers(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := list[memberJSON]{Items: make([]memberJSON, len(res.Items)), NextCursor: res.Next}
-	for i, m := range res.Items {
-		out.Items[i] = toMemberJSON(m)
-	}
-	return reply(c, http.StatusOK, out)
+	return reply(c, http.StatusOK, listOf(res.Items, res.Next, toMemberJSON))
 }

@@ -58,11 +58,7 @@ func (s *server) listOfficers(c *gin.Context) error {
 		return err
 	}
 	posts, next := paged(all, p)
-	out := list[officerJSON]{Items: make([]officerJSON, len(posts)), NextCursor: next}
-	for i, o := range posts {
-		out.Items[i] = s.toOfficerJSON(u.ID, o)
-	}
-	return reply(c, http.StatusOK, out)
+	return reply(c, http.StatusOK, listOf(posts, next, func(o *officers.Officer) officerJSON { return s.toOfficerJSON(u.ID, o) }))
 }
 
 type officerBody struct {

@@ -38,10 +38,9 @@ func (s *server) rollup(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	children := make([]rollupChildJSON, len(r.Children))
-	for i, ch := range r.Children {
-		children[i] = rollupChildJSON{UnitID: ch.Unit.ID, Name: ch.Unit.Name, Level: ch.Unit.Level, Code: ch.Unit.Code, Totals: ch.Totals}
-	}
+	children := each(r.Children, func(ch rollups.Row) rollupChildJSON {
+		return rollupChildJSON{UnitID: ch.Unit.ID, Name: ch.Unit.Name, Level: ch.Unit.Level, Code: ch.Unit.Code, Totals: ch.Totals}
+	})
 	return reply(c, http.StatusOK, gin.H{"unitId": u.ID, "asOf": r.AsOf, "totals": r.Totals, "children": children})
 }
 
@@ -89,9 +88,6 @@ func (s *server) periodReport(c *gin.Context) error {
 	if format != "json" {
 		return sendTable(c, format, fmt.Sprintf("bao-cao-%s-%s-%s", u.Code, from, to), p.Table())
 	}
-	children := make([]periodRowJSON, len(p.Children))
-	for i, r := range p.Children {
-		children[i] = toPeriodRow(r)
-	}
+	children := each(p.Children, toPeriodRow)
 	return reply(c, http.StatusOK, gin.H{"unitId": u.ID, "from": p.From, "to": p.To, "total": toPeriodRow(p.Total), "children": children})
 }

@@ -130,9 +130,5 @@ func (s *server) listChildren(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := list[unitJSON]{Items: make([]unitJSON, len(res.Items)), NextCursor: res.Next}
-	for i, child := range res.Items {
-		out.Items[i] = toUnitJSON(child)
-	}
-	return reply(c, http.StatusOK, out)
+	return reply(c, http.StatusOK, listOf(res.Items, res.Next, toUnitJSON))
 }

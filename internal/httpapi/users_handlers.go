@@ -16,19 +16,11 @@ type grantJSON struct {
 }
 
 func grantsJSON(gs []access.Grant) []grantJSON {
-	out := make([]grantJSON, len(gs))
-	for i, g := range gs {
-		out[i] = grantJSON{Role: g.Role, UnitID: g.UnitID}
-	}
-	return out
+	return each(gs, func(g access.Grant) grantJSON { return grantJSON{Role: g.Role, UnitID: g.UnitID} })
 }
 
 func grantInputs(gs []grantJSON) []access.GrantInput {
-	out := make([]access.GrantInput, len(gs))
-	for i, g := range gs {
-		out[i] = access.GrantInput{Role: g.Role, UnitID: g.UnitID}
-	}
-	return out
+	return each(gs, func(g grantJSON) access.GrantInput { return access.GrantInput{Role: g.Role, UnitID: g.UnitID} })
 }
 
 type userJSON struct {
@@ -79,11 +71,7 @@ func (s *server) listUsers(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := list[userJSON]{Items: make([]userJSON, len(res.Items)), NextCursor: res.Next}
-	for i, u := range res.Items {
-		out.Items[i] = toUserJSON(u)
-	}
-	return reply(c, http.StatusOK, out)
+	return reply(c, http.StatusOK, listOf(res.Items, res.Next, toUserJSON))
 }
 
 func (s *server) getUser(c *gin.Context) error {

@@ -42,6 +42,9 @@ type Auth struct {
 
 // NewAuth wires the sign-in service.
 func NewAuth(cfg AuthConfig, users UserStore, refresh RefreshStore, tokens *Tokens, now func() time.Time) *Auth {
+	if cfg.Limits == (LoginLimits{}) { // unset: zero limits would refuse every login
+		cfg.Limits = DefaultLoginLimits()
+	}
 	return &Auth{
 		cfg: cfg, users: users, refresh: refresh, tokens: tokens, now: now,
 		failures: NewFailureCounter(cfg.Limits.FailureWindow, now),
@@ -80,9 +83,16 @@ func (a *Auth) Login(ctx context.Context, username, password, addr string) (*Tok
 	if err := a.sleep(ctx, max(lim.delayFor(byUser, lim.FreeFailuresPerUser), lim.delayFor(byAddr, lim.FreeFailuresPerAddr))); err != nil {
 		return nil, err
 	}
-	unlock, err := a.pairs.lock(ctx, pairKey)
+	// Attempts of one pair take turns, and every attempt waits for a free
+	// password check: both queue, for at most HashWait together.
+	qctx, cancel := context.WithTimeout(ctx, lim.HashWait)
+	defer cancel()
+	unlock, err := a.pairs.lock(qctx, pairKey)
 	if err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, busy()
 	}
 	defer unlock()
 	if n, until := a.failures.Count(pairKey); n >= lim.MaxFailuresPerPair {
@@ -96,9 +106,7 @@ func (a *Auth) Login(ctx context.Context, username, password, addr string) (*Tok
 	if u != nil {
 		hash = u.PasswordHash
 	}
-	hctx, cancel := context.WithTimeout(ctx, lim.HashWait)
-	ok, err := checkPasswordCtx(hctx, hash, password)
-	cancel()
+	ok, err := checkPasswordCtx(qctx, hash, password)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

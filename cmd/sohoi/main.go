@@ -29,6 +29,8 @@ commands:
   seed members make a demonstration roll (made-up members) in a province
   reconcile    recount a subtree's counters from the facts and repair drift
   close-month  keep a past month end's figures (the server keeps each month as it ends)
+  users reset-password USERNAME
+               give an account a new password (printed once) and end its logins
   version      print the version
 
 Configuration comes from SOHOI_* environment variables (see README.md).
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return closeMonth(ctx, args[1:], getenv, stdout, stderr)
 	case "reconcile":
 		return reconcile(ctx, args[1:], getenv, stdout, stderr)
+	case "users":
+		return users(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "sohoi", version)
 		return nil

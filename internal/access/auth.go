@@ -22,31 +22,34 @@ type TokenPair struct {
 }
 
 // AuthConfig sets how long refresh tokens live and how failed logins are
-// limited.
+// answered.
 type AuthConfig struct {
-	RefreshTTL         time.Duration
-	MaxFailuresPerUser int
-	MaxFailuresPerAddr int
-	FailureWindow      time.Duration
+	RefreshTTL time.Duration
+	Limits     LoginLimits
 }
 
 // Auth signs people in and turns access tokens into callers.
 type Auth struct {
-	cfg     AuthConfig
-	users   UserStore
-	refresh RefreshStore
-	tokens  *Tokens
-	byUser  *FailureLimiter
-	byAddr  *FailureLimiter
-	now     func() time.Time
+	cfg      AuthConfig
+	users    UserStore
+	refresh  RefreshStore
+	tokens   *Tokens
+	failures *FailureCounter // keys "u:username", "a:address", "p:username\x00address"
+	pairs    *keyedLocks
+	now      func() time.Time
+	sleep    func(context.Context, time.Duration) error
 }
 
 // NewAuth wires the sign-in service.
 func NewAuth(cfg AuthConfig, users UserStore, refresh RefreshStore, tokens *Tokens, now func() time.Time) *Auth {
+	if cfg.Limits == (LoginLimits{}) { // unset: zero limits would refuse every login
+		cfg.Limits = DefaultLoginLimits()
+	}
 	return &Auth{
 		cfg: cfg, users: users, refresh: refresh, tokens: tokens, now: now,
-		byUser: NewFailureLimiter(cfg.MaxFailuresPerUser, cfg.FailureWindow, now),
-		byAddr: NewFailureLimiter(cfg.MaxFailuresPerAddr, cfg.FailureWindow, now),
+		failures: NewFailureCounter(cfg.Limits.FailureWindow, now),
+		pairs:    newKeyedLocks(),
+		sleep:    sleepCtx,
 	}
 }
 
@@ -54,60 +57,94 @@ func NewAuth(cfg AuthConfig, users UserStore, refresh RefreshStore, tokens *Toke
 func (a *Auth) Tokens() *Tokens { return a.tokens }
 
 func tooMany(wait time.Duration) error {
-	e := errs.E(errs.TooManyRequests, "too many failed logins; try again later")
+	e := errs.E(errs.TooManyRequests, "too many failed logins for this username from this address; try again later")
 	e.RetryAfterSeconds = int(wait/time.Second) + 1
 	return e
 }
 
+func busy() error {
+	e := errs.E(errs.TooManyRequests, "too many logins at once; try again shortly")
+	e.RetryAfterSeconds = 1
+	return e
+}
+
+func invalidCredentials() error { return errs.E(errs.InvalidCredentials, "wrong username or password") }
+
 // Login checks a password and starts a login (a refresh-token family).
-// Repeated failures for a username or from an address answer
-// too_many_requests until the window passes.
+// Failures slow the next logins of the username and from the address down
+// and, for one (username, address) pair, end in too_many_requests until
+// the window passes; see LoginLimits.
 func (a *Auth) Login(ctx context.Context, username, password, addr string) (*TokenPair, error) {
 	username = normalizeUsername(username)
-	userKey, addrKey := "u:"+username, "a:"+addr
-	if ok, wait := a.byUser.Take(userKey); !ok {
-		return nil, tooMany(wait)
+	lim := a.cfg.Limits
+	userKey, addrKey, pairKey := "u:"+username, "a:"+addr, "p:"+username+"\x00"+addr
+	byUser, _ := a.failures.Count(userKey)
+	byAddr, _ := a.failures.Count(addrKey)
+	if err := a.sleep(ctx, max(lim.delayFor(byUser, lim.FreeFailuresPerUser), lim.delayFor(byAddr, lim.FreeFailuresPerAddr))); err != nil {
+		return nil, err
 	}
-	if ok, wait := a.byAddr.Take(addrKey); !ok {
-		a.byUser.Undo(userKey)
-		return nil, tooMany(wait)
+	// Attempts of one pair take turns, and every attempt waits for a free
+	// password check: both queue, for at most HashWait together.
+	qctx, cancel := context.WithTimeout(ctx, lim.HashWait)
+	defer cancel()
+	unlock, err := a.pairs.lock(qctx, pairKey)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, busy()
+	}
+	defer unlock()
+	if n, until := a.failures.Count(pairKey); n >= lim.MaxFailuresPerPair {
+		return nil, tooMany(until.Sub(a.now()))
 	}
 	u, err := a.users.GetUserByUsername(ctx, username)
 	if err != nil && !errs.Is(err, errs.NotFound) {
-		a.byUser.Undo(userKey)
-		a.byAddr.Undo(addrKey)
 		return nil, err
 	}
 	hash := dummyHash
 	if u != nil {
 		hash = u.PasswordHash
 	}
-	if !CheckPassword(hash, password) || u == nil {
-		return nil, errs.E(errs.InvalidCredentials, "wrong username or password")
+	ok, err := checkPasswordCtx(qctx, hash, password)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, busy()
 	}
-	a.byUser.Reset(userKey)
-	a.byAddr.Undo(addrKey)
+	if !ok || u == nil {
+		for _, k := range []string{userKey, addrKey, pairKey} {
+			a.failures.Add(k)
+		}
+		return nil, invalidCredentials()
+	}
+	a.failures.Reset(pairKey)
+	if u.Disabled {
+		return nil, errs.E(errs.Forbidden, "this account is disabled")
+	}
 	family := ids.New()
 	pair, err := a.issue(ctx, u.ID, family)
 	if err != nil {
 		return nil, err
 	}
-	// A password changed while this one was being checked ends the logins
-	// of the old password, but this one did not exist yet: look again.
-	if now, err := a.users.GetUser(ctx, u.ID); err != nil || now.PasswordHash != u.PasswordHash {
+	// A password changed (or the account disabled) while this one was being
+	// checked ends the logins that existed then, but this one did not exist
+	// yet: look again.
+	if now, err := a.users.GetUser(ctx, u.ID); err != nil || now.PasswordHash != u.PasswordHash || now.Disabled {
 		if rerr := a.refresh.RevokeRefreshFamily(ctx, family); rerr != nil {
 			return nil, rerr
 		}
 		if err != nil && !errs.Is(err, errs.NotFound) {
 			return nil, err
 		}
-		return nil, errs.E(errs.InvalidCredentials, "wrong username or password")
+		return nil, invalidCredentials()
 	}
 	return pair, nil
 }
 
 func (a *Auth) issue(ctx context.Context, userID, family string) (*TokenPair, error) {
-	access, err := a.tokens.Mint(userID)
+	access, err := a.tokens.Mint(userID, family)
 	if err != nil {
 		return nil, err
 	}
@@ -144,8 +181,8 @@ func (a *Auth) Refresh(ctx context.Context, secret string) (*TokenPair, error) {
 	case rt.Revoked || !a.now().Before(rt.ExpiresAt):
 		return nil, invalid
 	}
-	if _, err := a.users.GetUser(ctx, rt.UserID); err != nil {
-		if errs.Is(err, errs.NotFound) {
+	if u, err := a.users.GetUser(ctx, rt.UserID); err != nil || u.Disabled {
+		if err == nil || errs.Is(err, errs.NotFound) {
 			return nil, invalid
 		}
 		return nil, err
@@ -187,9 +224,12 @@ func (a *Auth) Logout(ctx context.Context, secret string) error {
 }
 
 // Authenticate verifies an access token and loads the caller with its
-// current grants, so that a revoked grant takes effect at once.
+// current grants, so that a revoked grant takes effect at once. The token's
+// login must still be going: logout, reuse of a refresh token, a password
+// change or reset, disabling and deleting the account end it, and with it
+// every access token it issued, without waiting for them to expire.
 func (a *Auth) Authenticate(ctx context.Context, token string) (*Caller, error) {
-	sub, err := a.tokens.Verify(token)
+	sub, login, err := a.tokens.Verify(token)
 	if err != nil {
 		return nil, err
 	}
@@ -199,6 +239,16 @@ func (a *Auth) Authenticate(ctx context.Context, token string) (*Caller, error) 
 	}
 	if err != nil {
 		return nil, err
+	}
+	if u.Disabled {
+		return nil, errs.E(errs.Unauthenticated, "the account is disabled")
+	}
+	revoked, err := a.refresh.RefreshFamilyRevoked(ctx, login)
+	if err != nil {
+		return nil, err
+	}
+	if revoked {
+		return nil, errs.E(errs.Unauthenticated, "this login has ended; sign in again")
 	}
 	return &Caller{User: u, Scope: NewScope(u.ID, u.Grants)}, nil
 }

@@ -2,7 +2,6 @@ package access
 
 import (
 	"testing"
-	"time"
 )
 
 func TestPasswordHash(t *testing.T) {
@@ -28,50 +27,5 @@ func TestPasswordHash(t *testing.T) {
 		if got := CheckPassword(c.hash, c.pw); got != c.want {
 			t.Errorf("CheckPassword(%q, %q) = %v", c.hash, c.pw, got)
 		}
-	}
-}
-
-func TestFailureLimiter(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	l := NewFailureLimiter(3, time.Minute, func() time.Time { return now })
-	for i := 0; i < 3; i++ {
-		if ok, _ := l.Take("k"); !ok {
-			t.Fatalf("refused after %d attempts", i)
-		}
-	}
-	if ok, wait := l.Take("k"); ok || wait != time.Minute {
-		t.Fatalf("after 3 attempts: ok=%v wait=%v", ok, wait)
-	}
-	if ok, _ := l.Take("other"); !ok {
-		t.Fatal("another key is blocked")
-	}
-	now = now.Add(time.Minute)
-	if ok, _ := l.Take("k"); !ok {
-		t.Fatal("still blocked after the window")
-	}
-	l.Take("k")
-	l.Take("k")
-	l.Reset("k")
-	if ok, _ := l.Take("k"); !ok {
-		t.Fatal("blocked after reset")
-	}
-}
-
-// Attempts are counted before the password is checked, so concurrent
-// guesses cannot all slip in before the first failure is recorded.
-func TestLimiterCountsAttemptsFirst(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	l := NewFailureLimiter(3, time.Minute, func() time.Time { return now })
-	for i := 0; i < 3; i++ {
-		if ok, _ := l.Take("k"); !ok {
-			t.Fatalf("attempt %d refused", i+1)
-		}
-	}
-	if ok, wait := l.Take("k"); ok || wait != time.Minute {
-		t.Fatalf("fourth attempt: %v %v", ok, wait)
-	}
-	l.Undo("k")
-	if ok, _ := l.Take("k"); !ok {
-		t.Fatal("an attempt given back was not available again")
 	}
 }

@@ -1,20 +1,65 @@
 package access
 
 import (
+	"context"
 	"sync"
 	"time"
 )
 
-// FailureLimiter counts login attempts per key (a username, an address) in
-// a fixed window and blocks a key that reached the limit until its window
-// ends. An attempt is counted before the password is checked (Take), so
-// that concurrent guesses cannot all pass before the first failure is
-// recorded; a success gives it back (Undo) or clears the key (Reset). It
-// lives in one process: behind several instances each counts on its own,
-// which still bounds guessing to limit × instances per window.
-type FailureLimiter struct {
+// LoginLimits say how failed logins are answered. Only a (username,
+// address) pair is ever refused: that pair's own guesses may block it. A
+// username's failures from everywhere, and an address's failures under
+// every username, only slow the next logins of that username or from that
+// address down, never refuse them, so that nobody else's failures can lock
+// a person out of an account whose password they know. The counts live in
+// one process: behind several instances each counts on its own, which
+// still bounds guessing to MaxFailuresPerPair × instances per window.
+type LoginLimits struct {
+	// MaxFailuresPerPair failed logins of one username from one address
+	// within FailureWindow answer 429 for that pair until the window ends.
+	MaxFailuresPerPair int
+	FailureWindow      time.Duration
+	// Beyond FreeFailuresPerUser failures for a username (or
+	// FreeFailuresPerAddr from an address) within the window, each login of
+	// that username (from that address) waits DelayStep, doubled for every
+	// further failure, at most MaxDelay, before its password is checked.
+	FreeFailuresPerUser int
+	FreeFailuresPerAddr int
+	DelayStep           time.Duration
+	MaxDelay            time.Duration
+	// HashWait bounds how long a login queues for a free password check
+	// (they are memory-heavy and run a few at a time) before 429.
+	HashWait time.Duration
+}
+
+// DefaultLoginLimits are the limits sohoi runs with.
+func DefaultLoginLimits() LoginLimits {
+	return LoginLimits{
+		MaxFailuresPerPair: 5, FailureWindow: 15 * time.Minute,
+		FreeFailuresPerUser: 3, FreeFailuresPerAddr: 10,
+		DelayStep: 250 * time.Millisecond, MaxDelay: 3 * time.Second,
+		HashWait: 10 * time.Second,
+	}
+}
+
+// delayFor is the wait before a login after failures failures, free of them
+// allowed without one.
+func (l LoginLimits) delayFor(failures, free int) time.Duration {
+	over := failures - free
+	if over <= 0 || l.DelayStep <= 0 {
+		return 0
+	}
+	d := l.DelayStep
+	for i := 1; i < over && d < l.MaxDelay; i++ {
+		d *= 2
+	}
+	return min(d, l.MaxDelay)
+}
+
+// FailureCounter counts failures per key in a fixed window that starts
+// with the key's first failure.
+type FailureCounter struct {
 	mu      sync.Mutex
-	limit   int
 	window  time.Duration
 	now     func() time.Time
 	entries map[string]*failures
@@ -25,65 +70,115 @@ type failures struct {
 	start time.Time
 }
 
-// maxLimiterKeys bounds memory under a flood of distinct usernames.
-const maxLimiterKeys = 100_000
+// maxCounterKeys bounds memory under a flood of distinct usernames.
+const maxCounterKeys = 100_000
 
-// NewFailureLimiter allows limit failures per key per window.
-func NewFailureLimiter(limit int, window time.Duration, now func() time.Time) *FailureLimiter {
-	return &FailureLimiter{limit: limit, window: window, now: now, entries: map[string]*failures{}}
+// NewFailureCounter counts failures per key per window.
+func NewFailureCounter(window time.Duration, now func() time.Time) *FailureCounter {
+	return &FailureCounter{window: window, now: now, entries: map[string]*failures{}}
 }
 
-// Take counts an attempt for key unless the key is blocked, in which case
-// it reports how long to wait.
-func (l *FailureLimiter) Take(key string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	e, ok := l.entries[key]
-	if ok && now.Sub(e.start) < l.window {
-		if e.count >= l.limit {
-			return false, e.start.Add(l.window).Sub(now)
-		}
+// Count returns key's failures in its current window and when that window
+// ends.
+func (c *FailureCounter) Count(key string) (int, time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || c.now().Sub(e.start) >= c.window {
+		return 0, time.Time{}
+	}
+	return e.count, e.start.Add(c.window)
+}
+
+// Add records a failure for key.
+func (c *FailureCounter) Add(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	if e, ok := c.entries[key]; ok && now.Sub(e.start) < c.window {
 		e.count++
-		return true, 0
+		return
 	}
-	if len(l.entries) >= maxLimiterKeys {
-		l.prune(now)
+	if len(c.entries) >= maxCounterKeys {
+		c.prune(now)
 	}
-	l.entries[key] = &failures{count: 1, start: now}
-	return true, 0
-}
-
-// Undo gives back an attempt that succeeded.
-func (l *FailureLimiter) Undo(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if e, ok := l.entries[key]; ok && e.count > 0 {
-		e.count--
-	}
+	c.entries[key] = &failures{count: 1, start: now}
 }
 
 // Reset forgets key's failures (after a successful login).
-func (l *FailureLimiter) Reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.entries, key)
+func (c *FailureCounter) Reset(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.entries, key)
 }
 
-func (l *FailureLimiter) prune(now time.Time) {
-	for k, e := range l.entries {
-		if now.Sub(e.start) >= l.window {
-			delete(l.entries, k)
+func (c *FailureCounter) prune(now time.Time) {
+	for k, e := range c.entries {
+		if now.Sub(e.start) >= c.window {
+			delete(c.entries, k)
 		}
 	}
-	if len(l.entries) >= maxLimiterKeys { // all fresh: drop those not blocked
-		for k, e := range l.entries {
-			if e.count < l.limit {
-				delete(l.entries, k)
-			}
-			if len(l.entries) < maxLimiterKeys/2 {
-				break
-			}
+	for k := range c.entries { // all fresh: forget some rather than grow
+		if len(c.entries) < maxCounterKeys/2 {
+			break
 		}
+		delete(c.entries, k)
+	}
+}
+
+// keyedLocks lets one holder per key at a time through. Attempts of one
+// (username, address) pair go one after another, so that concurrent
+// guesses cannot all be checked before the first failure is counted, while
+// concurrent correct logins simply queue instead of being refused.
+type keyedLocks struct {
+	mu    sync.Mutex
+	locks map[string]*keyLock
+}
+
+type keyLock struct {
+	ch   chan struct{}
+	refs int
+}
+
+func newKeyedLocks() *keyedLocks { return &keyedLocks{locks: map[string]*keyLock{}} }
+
+// lock waits for key until ctx ends; the map holds only keys in use.
+func (k *keyedLocks) lock(ctx context.Context, key string) (unlock func(), err error) {
+	k.mu.Lock()
+	l := k.locks[key]
+	if l == nil {
+		l = &keyLock{ch: make(chan struct{}, 1)}
+		k.locks[key] = l
+	}
+	l.refs++
+	k.mu.Unlock()
+	release := func() {
+		k.mu.Lock()
+		if l.refs--; l.refs == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
+	select {
+	case l.ch <- struct{}{}:
+		return func() { <-l.ch; release() }, nil
+	case <-ctx.Done():
+		release()
+		return nil, ctx.Err()
+	}
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }

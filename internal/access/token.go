@@ -36,28 +36,40 @@ func (t *Tokens) Keys() *KeySet { return t.keys }
 // TTL is how long an access token lives.
 func (t *Tokens) TTL() time.Duration { return t.cfg.TTL }
 
-// Mint signs an access token for userID.
-func (t *Tokens) Mint(userID string) (string, error) {
+// claims are an access token's: the registered ones plus the login (the
+// refresh-token family) the token belongs to. Authentication checks that
+// login on every request, so that ending it (logout, a password change,
+// reuse of a refresh token) ends its access tokens at once, whatever their
+// iat: iat has whole seconds only and cannot order a token against a
+// change made in the same second.
+type claims struct {
+	jwt.RegisteredClaims
+	LoginID string `json:"sid"`
+}
+
+// Mint signs an access token for userID within the login loginID.
+func (t *Tokens) Mint(userID, loginID string) (string, error) {
 	now := t.now()
-	claims := jwt.RegisteredClaims{
+	claims := claims{RegisteredClaims: jwt.RegisteredClaims{
 		Issuer:    t.cfg.Issuer,
 		Subject:   userID,
 		Audience:  jwt.ClaimStrings{t.cfg.Audience},
 		ExpiresAt: jwt.NewNumericDate(now.Add(t.cfg.TTL)),
 		IssuedAt:  jwt.NewNumericDate(now),
 		ID:        ids.New(),
-	}
+	}, LoginID: loginID}
 	tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, claims)
 	tok.Header["kid"] = t.keys.signKID
 	return tok.SignedString(t.keys.signKey)
 }
 
-// Verify checks an access token and returns its subject. The algorithm is
-// pinned to EdDSA (so "none" and HS256-with-the-public-key are refused),
-// the key is chosen by kid, and iss, aud and exp are required.
-func (t *Tokens) Verify(raw string) (string, error) {
-	var claims jwt.RegisteredClaims
-	_, err := jwt.ParseWithClaims(raw, &claims, func(tok *jwt.Token) (any, error) {
+// Verify checks an access token and returns its subject and login. The
+// algorithm is pinned to EdDSA (so "none" and HS256-with-the-public-key are
+// refused), the key is chosen by kid, and iss, aud, exp and the login are
+// required.
+func (t *Tokens) Verify(raw string) (userID, loginID string, err error) {
+	var claims claims
+	_, err = jwt.ParseWithClaims(raw, &claims, func(tok *jwt.Token) (any, error) {
 		kid, _ := tok.Header["kid"].(string)
 		k, ok := t.keys.public[kid]
 		if !ok {
@@ -73,8 +85,8 @@ func (t *Tokens) Verify(raw string) (string, error) {
 		jwt.WithLeeway(30*time.Second),
 		jwt.WithTimeFunc(t.now),
 	)
-	if err != nil || claims.Subject == "" {
-		return "", errs.E(errs.Unauthenticated, "the access token is not valid")
+	if err != nil || claims.Subject == "" || claims.LoginID == "" {
+		return "", "", errs.E(errs.Unauthenticated, "the access token is not valid")
 	}
-	return claims.Subject, nil
+	return claims.Subject, claims.LoginID, nil
 }

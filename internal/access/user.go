@@ -14,9 +14,11 @@ type User struct {
 	DisplayName  string
 	PasswordHash string
 	Grants       []Grant
-	Version      int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Disabled accounts cannot sign in, and their logins have ended.
+	Disabled  bool
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // UserStore keeps accounts and their grants.

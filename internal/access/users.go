@@ -54,7 +54,12 @@ type NewUser struct {
 type UserPatch struct {
 	DisplayName *string
 	Password    *string
-	Grants      *[]GrantInput
+	// CurrentPassword must accompany a change of one's own password, so
+	// that a borrowed session (an unlocked screen, a stolen access token)
+	// cannot take the account over.
+	CurrentPassword *string
+	Grants          *[]GrantInput
+	Disabled        *bool
 }
 
 func normalizeUsername(s string) string {
@@ -157,6 +162,12 @@ func (s *Users) create(ctx context.Context, username, password, display string, 
 	u := &User{ID: ids.New(), Username: username, DisplayName: display, PasswordHash: hash,
 		Grants: grants, Version: 1, CreatedAt: t, UpdatedAt: t}
 	if err := s.store.CreateUser(ctx, u); err != nil {
+		if errs.Is(err, errs.Conflict) {
+			// One answer wherever the other account is: nothing about a user
+			// outside the caller's scope (id, units) beyond the name being
+			// taken, which a unique username cannot hide.
+			return nil, errs.E(errs.Conflict, "the username %q is taken", username)
+		}
 		return nil, err
 	}
 	return u, nil
@@ -171,11 +182,9 @@ func (s *Users) EnsureAdmin(ctx context.Context, password string) (created bool,
 		return false, "", err
 	}
 	if password == "" {
-		b := make([]byte, 18)
-		if _, err := rand.Read(b); err != nil {
+		if password, err = randomPassword(); err != nil {
 			return false, "", err
 		}
-		password = base64.RawURLEncoding.EncodeToString(b)
 		generated = password
 	}
 	root, err := s.units.Get(ctx, units.RootID)
@@ -282,8 +291,11 @@ func (s *Users) Update(ctx context.Context, c *Caller, id string, p UserPatch, i
 	self := u.ID == c.User.ID
 	// People may change their own name and password; grants and other
 	// people's accounts need the right to manage every grant involved.
-	if (!self || p.Grants != nil) && !s.manageable(c, u) {
+	if (!self || p.Grants != nil || p.Disabled != nil) && !s.manageable(c, u) {
 		return nil, errs.E(errs.Forbidden, "you may not change this account")
+	}
+	if self && p.Disabled != nil && *p.Disabled {
+		return nil, errs.E(errs.Conflict, "you cannot disable your own account")
 	}
 	next := *u
 	var f errs.Fields
@@ -302,6 +314,17 @@ func (s *Users) Update(ctx context.Context, c *Caller, id string, p UserPatch, i
 	}
 	if p.Password != nil {
 		checkPassword(&f, *p.Password)
+		if self {
+			switch {
+			case p.CurrentPassword == nil || *p.CurrentPassword == "":
+				f.Add("currentPassword", "is required to change your own password")
+			case !CheckPassword(u.PasswordHash, *p.CurrentPassword):
+				f.Add("currentPassword", "is not your current password")
+			}
+		}
+	}
+	if p.Disabled != nil {
+		next.Disabled = *p.Disabled
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
@@ -316,14 +339,55 @@ func (s *Users) Update(ctx context.Context, c *Caller, id string, p UserPatch, i
 	if err := s.store.UpdateUser(ctx, &next); err != nil {
 		return nil, err
 	}
-	if p.Password != nil {
+	if p.Password != nil || next.Disabled {
 		// A new password ends every login made with the old one (a reset
-		// after a stolen password must lock the thief out).
+		// after a stolen password must lock the thief out), and their access
+		// tokens with them; so does disabling the account.
 		if err := s.refresh.RevokeUserRefreshTokens(ctx, u.ID); err != nil {
 			return nil, err
 		}
 	}
 	return forCaller(c, &next), nil
+}
+
+// ResetPassword gives the account username a new random password and ends
+// every login it has. It is for the server's operator (sohoi users
+// reset-password), who is trusted without a caller: whoever runs it can
+// read the database anyway. The password is returned to be shown once.
+func (s *Users) ResetPassword(ctx context.Context, username string) (string, error) {
+	u, err := s.store.GetUserByUsername(ctx, normalizeUsername(username))
+	if errs.Is(err, errs.NotFound) {
+		return "", errs.E(errs.NotFound, "no user %q", normalizeUsername(username))
+	}
+	if err != nil {
+		return "", err
+	}
+	password, err := randomPassword()
+	if err != nil {
+		return "", err
+	}
+	next := *u
+	if next.PasswordHash, err = HashPassword(password); err != nil {
+		return "", err
+	}
+	next.Version = u.Version + 1
+	next.UpdatedAt = s.now().UTC()
+	if err := s.store.UpdateUser(ctx, &next); err != nil {
+		return "", err
+	}
+	if err := s.refresh.RevokeUserRefreshTokens(ctx, u.ID); err != nil {
+		return "", err
+	}
+	return password, nil
+}
+
+// randomPassword is 144 random bits, URL-safe (24 characters).
+func randomPassword() (string, error) {
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 // Delete removes an account the caller may manage; nobody deletes itself,

@@ -72,9 +72,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 		return nil, fmt.Errorf("loading signing keys: %w", err)
 	}
 	tokens := access.NewTokens(access.TokenConfig{Issuer: cfg.TokenIssuer, Audience: cfg.TokenAudience, TTL: cfg.AccessTTL}, keys, a.Now)
-	a.Auth = access.NewAuth(access.AuthConfig{
-		RefreshTTL: cfg.RefreshTTL, MaxFailuresPerUser: 5, MaxFailuresPerAddr: 50, FailureWindow: 15 * time.Minute,
-	}, store, store, tokens, a.Now)
+	a.Auth = access.NewAuth(access.AuthConfig{RefreshTTL: cfg.RefreshTTL, Limits: cfg.LoginLimits}, store, store, tokens, a.Now)
 	a.Users = access.NewUsers(store, store, a.Units, a.Authz, a.Now)
 	a.Members = members.NewService(store, a.Now)
 	a.Officers = officers.NewService(store, a.Now)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sohoi/sohoi/internal/access"
 )
 
 // Config is sohoi's configuration; API.md ("Running") names the variables.
@@ -32,6 +34,9 @@ type Config struct {
 	// counts before it answers: slower, but nothing runs beside requests,
 	// which a test against a server without atomic updates needs.
 	CountInBackground bool
+	// LoginLimits answer failed logins (not from the environment; tests
+	// shorten the delays).
+	LoginLimits access.LoginLimits
 }
 
 // Defaults returns the configuration with every default filled in.
@@ -41,6 +46,7 @@ func Defaults() Config {
 		TokenIssuer: "sohoi", TokenAudience: "sohoi-api",
 		AccessTTL: 15 * time.Minute, RefreshTTL: 30 * 24 * time.Hour,
 		RootName: "Trung ương Hội", CloseMonths: true, CountInBackground: true,
+		LoginLimits: access.DefaultLoginLimits(),
 	}
 }
 

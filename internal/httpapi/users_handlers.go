@@ -28,6 +28,7 @@ type userJSON struct {
 	Username    string      `json:"username"`
 	DisplayName string      `json:"displayName"`
 	Grants      []grantJSON `json:"grants"`
+	Disabled    bool        `json:"disabled"`
 	Version     int         `json:"version"`
 	CreatedAt   time.Time   `json:"createdAt"`
 	UpdatedAt   time.Time   `json:"updatedAt"`
@@ -35,7 +36,7 @@ type userJSON struct {
 
 func toUserJSON(u *access.User) userJSON {
 	return userJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Grants: grantsJSON(u.Grants),
-		Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		Disabled: u.Disabled, Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 }
 
 func replyUser(c *gin.Context, status int, u *access.User) error {
@@ -84,9 +85,11 @@ func (s *server) getUser(c *gin.Context) error {
 
 func (s *server) patchUser(c *gin.Context) error {
 	var in struct {
-		DisplayName *string      `json:"displayName"`
-		Password    *string      `json:"password"`
-		Grants      *[]grantJSON `json:"grants"`
+		DisplayName     *string      `json:"displayName"`
+		Password        *string      `json:"password"`
+		CurrentPassword *string      `json:"currentPassword"`
+		Grants          *[]grantJSON `json:"grants"`
+		Disabled        *bool        `json:"disabled"`
 	}
 	if err := decode(c, &in); err != nil {
 		return err
@@ -95,7 +98,7 @@ func (s *server) patchUser(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := access.UserPatch{DisplayName: in.DisplayName, Password: in.Password}
+	p := access.UserPatch{DisplayName: in.DisplayName, Password: in.Password, CurrentPassword: in.CurrentPassword, Disabled: in.Disabled}
 	if in.Grants != nil {
 		g := grantInputs(*in.Grants)
 		p.Grants = &g

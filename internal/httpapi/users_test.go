@@ -96,13 +96,50 @@ func TestUserManagementStaysInScope(t *testing.T) {
 	})
 	t.Run("people change their own password; nobody deletes themselves", func(t *testing.T) {
 		tok := e.login("editor.336", "password-editor.336")
-		e.expect(e.do("PATCH", "/api/v1/users/"+editor.ID, tok, map[string]string{"password": "a-new-password"}), 200)
-		e.login("editor.336", "a-new-password")
+		e.expect(e.do("PATCH", "/api/v1/users/"+editor.ID, tok, map[string]string{
+			"password": "a-new-password", "currentPassword": "password-editor.336"}), 200)
+		fresh := e.login("editor.336", "a-new-password")
+		e.expect(e.do("GET", "/api/v1/me", fresh, nil), 200)
 		e.expect(e.do("DELETE", "/api/v1/users/"+editor.ID, mgr, nil), 204)
-		e.expect(e.do("GET", "/api/v1/me", tok, nil), 401, "unauthenticated")
+		e.expect(e.do("GET", "/api/v1/me", fresh, nil), 401, "unauthenticated")
 		var me user
 		e.expect(e.do("GET", "/api/v1/me", mgr, nil), 200).decode(t, &me)
 		e.expect(e.do("DELETE", "/api/v1/users/"+me.ID, mgr, nil), 409, "conflict")
+	})
+	// A username is unique across the whole database, so a manager must
+	// learn that one is taken; but a taken one outside the manager's scope
+	// must answer exactly like one inside it, naming neither the other
+	// account nor its units.
+	t.Run("a username taken outside the manager's scope is a plain conflict", func(t *testing.T) {
+		var other struct{ Items []user }
+		e.expect(e.do("GET", "/api/v1/users?limit=500", e.admin, nil), 200).decode(t, &other)
+		var outside user
+		for _, u := range other.Items {
+			if u.Username == "manager.33" {
+				outside = u
+			}
+		}
+		if outside.ID == "" {
+			t.Fatal("manager.33 not found")
+		}
+		var in, out struct {
+			Status int
+			Code   string
+			Detail string
+			Errors []any
+		}
+		inside := e.expect(e.do("POST", "/api/v1/users", mgr, grantBody("manager.34", "viewer", d1.ID)), 409, "conflict")
+		elsewhere := e.expect(e.do("POST", "/api/v1/users", mgr, grantBody("manager.33", "viewer", d1.ID)), 409, "conflict")
+		inside.decode(t, &in)
+		elsewhere.decode(t, &out)
+		if strings.ReplaceAll(in.Detail, "manager.34", "manager.33") != out.Detail || in.Status != out.Status || len(out.Errors) != 0 {
+			t.Fatalf("answers differ:\n%s\n%s", inside.body, elsewhere.body)
+		}
+		for _, secret := range []string{outside.ID, p2.ID, "Đơn vị 33"} {
+			if strings.Contains(string(elsewhere.body), secret) {
+				t.Fatalf("the conflict names %q: %s", secret, elsewhere.body)
+			}
+		}
 	})
 	t.Run("validation", func(t *testing.T) {
 		r := e.expect(e.do("POST", "/api/v1/users", mgr, map[string]any{"username": "X", "password": "short", "grants": []any{}}), 400, "validation_failed")

@@ -31,6 +31,7 @@ type userDoc struct {
 	// write, so the two never disagree.
 	GrantUnits []string  `bson:"grantUnits"`
 	Version    int       `bson:"version"`
+	Disabled   bool      `bson:"disabled"` // absent (older documents): false
 	CreatedAt  time.Time `bson:"createdAt"`
 	UpdatedAt  time.Time `bson:"updatedAt"`
 }
@@ -54,14 +55,14 @@ func toUserDoc(u *access.User) userDoc {
 	grants, unitIDs := grantDocs(u.Grants)
 	return userDoc{
 		ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, PasswordHash: u.PasswordHash,
-		Grants: grants, GrantUnits: unitIDs, Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
+		Grants: grants, GrantUnits: unitIDs, Version: u.Version, Disabled: u.Disabled, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
 	}
 }
 
 func (d *userDoc) user() *access.User {
 	u := &access.User{
 		ID: d.ID, Username: d.Username, DisplayName: d.DisplayName, PasswordHash: d.PasswordHash,
-		Version: d.Version, CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt),
+		Version: d.Version, Disabled: d.Disabled, CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt),
 	}
 	for _, g := range d.Grants {
 		u.Grants = append(u.Grants, access.Grant{Role: g.Role, UnitID: g.UnitID, UnitPath: g.UnitPath})
@@ -109,7 +110,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *access.User) error {
 		bson.D{{Key: "$set", Value: bson.D{
 			{Key: "displayName", Value: u.DisplayName}, {Key: "passwordHash", Value: u.PasswordHash},
 			{Key: "grants", Value: grants}, {Key: "grantUnits", Value: unitIDs},
-			{Key: "version", Value: u.Version}, {Key: "updatedAt", Value: u.UpdatedAt},
+			{Key: "version", Value: u.Version}, {Key: "updatedAt", Value: u.UpdatedAt}, {Key: "disabled", Value: u.Disabled},
 		}}})
 	if err != nil {
 		return err

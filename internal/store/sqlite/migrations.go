@@ -179,6 +179,12 @@ CREATE INDEX stale_marks_pending ON stale_marks(day, path) WHERE cleared < gen;
 	{"0010_refresh_tokens_expiry", `
 CREATE INDEX refresh_tokens_expiry ON refresh_tokens(expires_at);
 `},
+	{"0011_users_disabled_logins_checked", `
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+-- every authenticated request asks whether its login was revoked: one
+-- index seek, however many refreshes the login made
+CREATE INDEX refresh_tokens_family_revoked ON refresh_tokens(family_id, revoked);
+`},
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -49,8 +49,10 @@ func (db *DB) RevokeRefreshFamily(ctx context.Context, familyID string) error {
 // RefreshFamilyRevoked implements access.RefreshStore.
 func (db *DB) RefreshFamilyRevoked(ctx context.Context, familyID string) (bool, error) {
 	var n int
-	// through the writer: a revocation a moment ago must be seen
-	err := db.write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = ? AND revoked = 1)`, familyID).Scan(&n)
+	// Through a reader: every authenticated request asks, and must not
+	// queue behind writes. In WAL mode a statement outside a transaction
+	// reads the last committed state, so a revocation a moment ago is seen.
+	err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = ? AND revoked = 1)`, familyID).Scan(&n)
 	return n == 1, err
 }
 

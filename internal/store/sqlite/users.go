@@ -27,13 +27,13 @@ func encodeGrants(gs []access.Grant) (string, error) {
 	return string(b), err
 }
 
-const userCols = `id, username, display_name, password_hash, grants, version, created_at, updated_at`
+const userCols = `id, username, display_name, password_hash, grants, version, created_at, updated_at, disabled`
 
 func scanUser(row interface{ Scan(...any) error }) (*access.User, error) {
 	var u access.User
 	var grants string
 	var created, updated int64
-	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &grants, &u.Version, &created, &updated); err != nil {
+	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &grants, &u.Version, &created, &updated, &u.Disabled); err != nil {
 		return nil, err
 	}
 	var rows []grantRow
@@ -69,8 +69,8 @@ func (db *DB) CreateUser(ctx context.Context, u *access.User) error {
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users(`+userCols+`) VALUES (?,?,?,?,?,?,?,?)`,
-			u.ID, u.Username, u.DisplayName, u.PasswordHash, grants, u.Version, nanos(u.CreatedAt), nanos(u.UpdatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO users(`+userCols+`) VALUES (?,?,?,?,?,?,?,?,?)`,
+			u.ID, u.Username, u.DisplayName, u.PasswordHash, grants, u.Version, nanos(u.CreatedAt), nanos(u.UpdatedAt), u.Disabled)
 		if isUnique(err) {
 			return errs.E(errs.Conflict, "the username %q is taken", u.Username)
 		}
@@ -108,8 +108,8 @@ func (db *DB) UpdateUser(ctx context.Context, u *access.User) error {
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET display_name = ?, password_hash = ?, grants = ?, version = ?, updated_at = ?
-			WHERE id = ? AND version = ?`, u.DisplayName, u.PasswordHash, grants, u.Version, nanos(u.UpdatedAt), u.ID, u.Version-1)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET display_name = ?, password_hash = ?, grants = ?, version = ?, updated_at = ?, disabled = ?
+			WHERE id = ? AND version = ?`, u.DisplayName, u.PasswordHash, grants, u.Version, nanos(u.UpdatedAt), u.Disabled, u.ID, u.Version-1)
 		if err != nil {
 			return err
 		}

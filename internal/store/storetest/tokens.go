@@ -49,7 +49,19 @@ func testRefreshTokens(t *testing.T, open Opener) {
 	if r, err := s.RefreshFamilyRevoked(ctx(), "f2"); err != nil || r {
 		t.Fatalf("family f2 revoked: %v %v", r, err)
 	}
+	// authentication asks on every request: a revocation is seen at once,
+	// also when a token is added to the login after it (a refresh racing
+	// with a logout)
+	mk("t6", "f5")
+	if err := s.RevokeRefreshFamily(ctx(), "f5"); err != nil {
+		t.Fatal(err)
+	}
+	mk("t7", "f5")
+	if r, err := s.RefreshFamilyRevoked(ctx(), "f5"); err != nil || !r {
+		t.Fatalf("family f5 revoked before its newest token: %v %v", r, err)
+	}
 	// a password change ends every login of the user, and only theirs
+	// (t6 and t7 of u1 are in f5, revoked already)
 	other := &access.RefreshToken{ID: "t4", FamilyID: "f3", UserID: "u2", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
 	if err := s.CreateRefreshToken(ctx(), other); err != nil {
 		t.Fatal(err)

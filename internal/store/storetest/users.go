@@ -107,6 +107,32 @@ func testUsers(t *testing.T, open Opener) {
 			t.Fatalf("update missing: %v", err)
 		}
 	})
+	t.Run("disabled is kept, created and updated", func(t *testing.T) {
+		d := newUser("was.disabled", grant(access.Viewer, prov))
+		d.Disabled = true
+		mustUser(t, s, d)
+		if got, err := s.GetUserByUsername(ctx(), "was.disabled"); err != nil || !got.Disabled {
+			t.Fatalf("created disabled: %+v %v", got, err)
+		}
+		if got, _ := s.GetUser(ctx(), u.ID); got.Disabled {
+			t.Fatal("an account created enabled reads disabled")
+		}
+		next := *d
+		next.Disabled, next.Version = false, 2
+		if err := s.UpdateUser(ctx(), &next); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.GetUser(ctx(), d.ID); got.Disabled || got.Version != 2 {
+			t.Fatalf("re-enabled: %+v", got)
+		}
+		next.Disabled, next.Version = true, 3
+		if err := s.UpdateUser(ctx(), &next); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.GetUser(ctx(), d.ID); !got.Disabled {
+			t.Fatalf("disabled again: %+v", got)
+		}
+	})
 	t.Run("delete", func(t *testing.T) {
 		v := mustUser(t, s, newUser("to.delete", grant(access.Viewer, prov)))
 		if err := s.DeleteUser(ctx(), v.ID); err != nil {

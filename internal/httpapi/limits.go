@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -70,8 +71,14 @@ func (b *deadlineBody) Read(p []byte) (int, error) {
 		b.lifted = true
 		_ = b.rc.SetReadDeadline(time.Time{})
 	}
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		err = errSlowBody
+	}
 	return n, err
 }
+
+// errSlowBody says why a body stopped, instead of "read tcp …: i/o timeout".
+var errSlowBody = fmt.Errorf("the body did not arrive within %s of the request's headers", BodyReadTimeout)
 
 // limitHeaders answers 431 as problem+json when the request's headers
 // exceed MaxHeaderBytes (net/http's own 431 beyond HardMaxHeaderBytes is

@@ -14,10 +14,13 @@ func securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// noStore keeps personal data and exports out of every cache, shared or
-// private.
+// noStore keeps every answer under /api/v1 (personal data, exports, and
+// errors about them) out of every cache, shared or private; a handler
+// whose answer may be cached (the OpenAPI file) sets its own.
 func noStore(c *gin.Context) {
-	c.Header("Cache-Control", "no-store")
+	if strings.HasPrefix(c.Request.URL.Path, "/api/v1/") {
+		c.Header("Cache-Control", "no-store")
+	}
 	c.Next()
 }
 

@@ -62,7 +62,7 @@ func New(d Deps) (*gin.Engine, error) {
 	m := newMetrics(d.Metrics)
 	// Panics are recovered inside the access log and the metrics, so that
 	// a 500 from a panic is logged and counted like any other answer.
-	r.Use(securityHeaders, s.requestID, m.observe, s.accessLog, s.recoverPanics, s.limitHeaders, bodyDeadline, notModified)
+	r.Use(securityHeaders, noStore, s.requestID, m.observe, s.accessLog, s.recoverPanics, s.limitHeaders, bodyDeadline, notModified)
 	if len(d.CORSOrigins) > 0 {
 		r.Use(cors.New(cors.Config{
 			AllowOrigins: d.CORSOrigins,
@@ -108,9 +108,7 @@ func (s *server) routes(e *gin.Engine, m *metrics) {
 	r.GET(redocPath, s.h(s.redocBundle))
 	r.GET("/.well-known/jwks.json", s.h(s.jwks))
 
-	// Every answer under /api/v1 may carry personal data or an export:
-	// no cache keeps it (the OpenAPI file overrides this).
-	g := e.Group("/api/v1", noStore)
+	g := e.Group("/api/v1")
 	v1 := withHead{g}
 	v1.GET("/openapi.yaml", s.h(s.openapi))
 	g.POST("/auth/login", m.countLogin, s.h(s.login))

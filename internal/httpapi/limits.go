@@ -84,7 +84,7 @@ var errSlowBody = fmt.Errorf("the body did not arrive within %s of the request's
 // exceed MaxHeaderBytes (net/http's own 431 beyond HardMaxHeaderBytes is
 // plain text and cannot be changed).
 func (s *server) limitHeaders(c *gin.Context) {
-	n := len(c.Request.Method) + len(c.Request.RequestURI) + len(c.Request.Proto) + 4
+	n := len(c.Request.Method) + len(c.Request.RequestURI) + len(c.Request.Proto) + 4 + len(c.Request.Host) + 8
 	for k, vs := range c.Request.Header {
 		for _, v := range vs {
 			n += len(k) + len(v) + 4

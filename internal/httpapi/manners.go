@@ -24,8 +24,11 @@ func noStore(c *gin.Context) {
 	c.Next()
 }
 
+// redirectToDocs sends a browser opening the server's address to the
+// documentation (no body: the description declares none).
 func redirectToDocs(c *gin.Context) {
-	c.Redirect(http.StatusFound, "/docs")
+	c.Header("Location", "/docs")
+	c.Status(http.StatusFound)
 }
 
 // notModified answers 304 to a GET or HEAD whose If-None-Match names the

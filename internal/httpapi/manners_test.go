@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -132,8 +133,9 @@ func TestStartPageRedirectsToDocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != http.StatusFound || res.Header.Get("Location") != "/docs" {
-		t.Errorf("GET /: %d Location %q", res.StatusCode, res.Header.Get("Location"))
+	if res.StatusCode != http.StatusFound || res.Header.Get("Location") != "/docs" || len(body) != 0 {
+		t.Errorf("GET /: %d Location %q body %q", res.StatusCode, res.Header.Get("Location"), body)
 	}
 }

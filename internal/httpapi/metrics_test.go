@@ -156,6 +156,15 @@ func TestMemberChangesCounterLagAndJobsAreCounted(t *testing.T) {
 			t.Errorf("%s did not go up: %v → %v", name, metricValue(t, before, name), metricValue(t, after, name))
 		}
 	}
+	// The purge of expired refresh tokens runs once at start.
+	purged := `sohoi_background_job_runs_total{job="purge_refresh_tokens",outcome="ok"}`
+	for deadline := time.Now().Add(5 * time.Second); metricValue(t, after, purged) < 1 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		after = scrape(t, e)
+	}
+	if metricValue(t, after, purged) < 1 {
+		t.Errorf("%s was not counted", purged)
+	}
 	if got := metricValue(t, after, "sohoi_counter_pending_units"); got != 0 {
 		t.Errorf("sohoi_counter_pending_units = %v once every change is settled", got)
 	}

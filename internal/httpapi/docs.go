@@ -40,7 +40,7 @@ const docsPage = `<!DOCTYPE html>
 </head>
 <body>
 <noscript>This page needs JavaScript. The API description itself is <a href="/api/v1/openapi.yaml">/api/v1/openapi.yaml</a>.</noscript>
-<redoc spec-url="/api/v1/openapi.yaml" sort-props-alphabetically="false" path-in-middle-panel="true"></redoc>
+<redoc spec-url="/api/v1/openapi.yaml" path-in-middle-panel="true"></redoc>
 <script src="` + redocPath + `"></script>
 </body>
 </html>

@@ -6,11 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"time"
 
 	"github.com/sohoi/sohoi/internal/app"
+	"github.com/sohoi/sohoi/internal/httpapi"
 	"github.com/sohoi/sohoi/internal/logging"
 )
 
@@ -42,21 +42,30 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	defer a.Close()
 
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := httpapi.Listen(cfg.Addr, cfg.MaxConnections)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           a.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute, // imports upload large files
-		WriteTimeout:      5 * time.Minute, // exports stream large files
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-	}
-	errc := make(chan error, 1)
+	srv := httpapi.NewServer(a.Handler)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String())
+	log.Info("listening", "addr", ln.Addr().String(), "max_connections", cfg.MaxConnections)
+
+	// /metrics on a listener of its own, typically reachable only from
+	// the monitoring network.
+	var metricsSrv *http.Server
+	if cfg.MetricsAddr != "" {
+		mln, err := httpapi.Listen(cfg.MetricsAddr, 16)
+		if err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.Metrics)
+		metricsSrv = httpapi.NewServer(mux)
+		go func() { errc <- metricsSrv.Serve(mln) }()
+		log.Info("serving metrics", "addr", mln.Addr().String())
+	}
 
 	select {
 	case err := <-errc:
@@ -68,6 +77,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if metricsSrv != nil {
+		_ = metricsSrv.Shutdown(shutdownCtx)
+	}
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

@@ -34,7 +34,10 @@ type App struct {
 	Officers *officers.Service
 	Rollups  *rollups.Service
 	Handler  http.Handler
-	Now      func() time.Time
+	// Metrics serves /metrics; the main Handler serves it too unless
+	// Config.MetricsAddr puts it on a listener of its own.
+	Metrics http.Handler
+	Now     func() time.Time
 
 	stops []func() // background work, stopped by Close
 }
@@ -58,6 +61,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 // pass a store of their own, for instance one that fails on purpose).
 func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App, error) {
 	a := &App{Config: cfg, Log: log, Store: store, Now: time.Now}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	observed := newAppMetrics(reg)
 	a.Units = units.NewService(store, a.Now)
 	if _, err := a.Units.EnsureRoot(ctx, cfg.RootName, "VN"); err != nil {
 		return nil, fmt.Errorf("creating the root unit: %w", err)
@@ -74,9 +80,10 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	tokens := access.NewTokens(access.TokenConfig{Issuer: cfg.TokenIssuer, Audience: cfg.TokenAudience, TTL: cfg.AccessTTL}, keys, a.Now)
 	a.Auth = access.NewAuth(access.AuthConfig{RefreshTTL: cfg.RefreshTTL, Limits: cfg.LoginLimits}, store, store, tokens, a.Now)
 	a.Users = access.NewUsers(store, store, a.Units, a.Authz, a.Now)
-	a.Members = members.NewService(store, a.Now)
+	a.Members = members.NewService(memberStore{store, observed}, a.Now)
 	a.Officers = officers.NewService(store, a.Now)
-	a.Rollups = rollups.NewService(store, a.Units, store, log, a.Now)
+	a.Rollups = rollups.NewService(counterStore{store, observed}, a.Units, store, log, a.Now)
+	a.Rollups.ObserveJobs(observed.jobRan)
 	a.Units.SetCounts(a.Rollups)
 	a.Members.SetCounts(a.Rollups)
 	a.Officers.SetCounts(a.Rollups)
@@ -93,18 +100,23 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	case created:
 		log.Info("created the first administrator from SOHOI_ADMIN_PASSWORD", "username", "admin")
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Metrics = httpapi.MetricsHandler(reg)
 	a.Handler, err = httpapi.New(httpapi.Deps{
 		Log: log, Units: a.Units, Auth: a.Auth, Users: a.Users, Authz: a.Authz, Ping: store.Ping,
 		Members: a.Members, Officers: a.Officers, Rollups: a.Rollups,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, OpenAPI: api.OpenAPI, Metrics: reg,
+		MetricsElsewhere: cfg.MetricsAddr != "",
 	})
 	if err != nil {
 		return nil, err
 	}
 	a.stops = append(a.stops, a.Rollups.StartSettling(cfg.CountInBackground, cfg.CloseMonths), every(time.Hour, func(ctx context.Context) {
-		if n, err := a.Auth.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+		start := time.Now()
+		n, err := a.Auth.PurgeExpired(ctx)
+		if ctx.Err() == nil {
+			observed.jobRan(jobPurgeRefreshTokens, time.Since(start), err)
+		}
+		if err != nil && ctx.Err() == nil {
 			log.WarnContext(ctx, "purging expired refresh tokens failed", "err", err)
 		} else if n > 0 {
 			log.InfoContext(ctx, "purged expired refresh tokens", "count", n)

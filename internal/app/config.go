@@ -5,6 +5,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 // Config is sohoi's configuration; API.md ("Running") names the variables.
 type Config struct {
 	Addr           string        // SOHOI_ADDR
+	MetricsAddr    string        // SOHOI_METRICS_ADDR: /metrics on a listener of its own (empty: on Addr)
+	MaxConnections int           // SOHOI_MAX_CONNECTIONS: connections served at once on Addr
 	DataDir        string        // SOHOI_DATA_DIR: the embedded store's directory
 	MongoURI       string        // SOHOI_MONGODB_URI: MongoDB instead of the embedded store
 	MongoDB        string        // SOHOI_MONGODB_DB
@@ -42,7 +45,7 @@ type Config struct {
 // Defaults returns the configuration with every default filled in.
 func Defaults() Config {
 	return Config{
-		Addr: ":8080", DataDir: "./data", MongoDB: "sohoi", LogLevel: "info",
+		Addr: ":8080", MaxConnections: 1000, DataDir: "./data", MongoDB: "sohoi", LogLevel: "info",
 		TokenIssuer: "sohoi", TokenAudience: "sohoi-api",
 		AccessTTL: 15 * time.Minute, RefreshTTL: 30 * 24 * time.Hour,
 		RootName: "Trung ương Hội", CloseMonths: true, CountInBackground: true,
@@ -79,6 +82,14 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return nil
 	}
 	str("SOHOI_ADDR", &c.Addr)
+	str("SOHOI_METRICS_ADDR", &c.MetricsAddr)
+	if v := strings.TrimSpace(getenv("SOHOI_MAX_CONNECTIONS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("SOHOI_MAX_CONNECTIONS=%q is not a positive whole number", v)
+		}
+		c.MaxConnections = n
+	}
 	str("SOHOI_DATA_DIR", &c.DataDir)
 	str("SOHOI_MONGODB_URI", &c.MongoURI)
 	str("SOHOI_MONGODB_DB", &c.MongoDB)

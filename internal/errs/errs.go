@@ -24,6 +24,7 @@ const (
 	TooManyRequests     Code = "too_many_requests"
 	PayloadTooLarge     Code = "payload_too_large"
 	MethodNotAllowed    Code = "method_not_allowed"
+	HeaderTooLarge      Code = "header_too_large"
 	Internal            Code = "internal"
 )
 

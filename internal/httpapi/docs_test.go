@@ -1,105 +1,70 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/sohoi/sohoi/api"
-	"github.com/sohoi/sohoi/internal/httpapi"
 )
 
-func TestRenderDocs(t *testing.T) {
-	page, err := httpapi.RenderDocs(api.OpenAPI)
-	if err != nil {
-		t.Fatalf("RenderDocs(api.OpenAPI): %v", err)
+// /docs is Redoc reading the served description, with Redoc's bundle served
+// by the binary itself: nothing is loaded from elsewhere, and the page's CSP
+// lets the bundle run and nothing else.
+func TestDocsPage(t *testing.T) {
+	e := newEnv(t)
+	r := e.expect(e.do("GET", "/docs", "", nil), 200)
+	page := string(r.body)
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("Content-Type %q", ct)
 	}
-	html := string(page)
-
-	for _, tc := range []struct {
-		name string
-		want []string
-	}{
-		{"a complete HTML page", []string{"<!DOCTYPE html>", "<title>sohoi API", "</html>"}},
-		{"the description with the roles table", []string{`<span class="h">Roles and scope</span>`, "| <code>reporter</code> |"}},
-		{"a section per tag", []string{"<h2>system</h2>", "<h2>auth</h2>", "<h2>units</h2>", "<h2>users</h2>"}},
-		{"login, public, with its body and its 429", []string{
-			`id="login"`, "/api/v1/auth/login", "LoginRequest (application/json)", "<code>429</code>",
-		}},
-		{"a unit by id, behind a bearer token", []string{`id="getUnit"`, "/api/v1/units/{id}", "needs bearerAuth"}},
-		{"path-level and shared query parameters", []string{
-			`id="listUnitChildren"`, "<code>id</code> (path, required)", "<code>limit</code> (query)", "<code>integer</code>",
-		}},
-		{"responses resolved from components", []string{"Precondition Failed.", "Not Found. The object does not exist"}},
-		{"user operations", []string{`id="createUser"`, `id="deleteUser"`, "UserUpdate (application/json)"}},
-		{"system endpoints", []string{"/healthz", "/readyz", "/metrics", "/.well-known/jwks.json", "/api/v1/openapi.yaml"}},
-		{"code spans as code, their text escaped", []string{"weak <code>W/&#34;3&#34;</code>"}},
+	for _, want := range []string{
+		"<!DOCTYPE html>", "<title>sohoi API</title>",
+		`<redoc spec-url="/api/v1/openapi.yaml"`,
+		`<script src="/docs/redoc.standalone.js"></script>`,
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			for _, w := range tc.want {
-				if !strings.Contains(html, w) {
-					t.Errorf("page lacks %q", w)
-				}
-			}
-		})
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	// Every src/href is local: the page works with no internet.
+	for _, m := range regexp.MustCompile(`(?i)\b(?:src|href|spec-url)\s*=\s*"([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		if !strings.HasPrefix(m[1], "/") || strings.HasPrefix(m[1], "//") {
+			t.Errorf("page refers to %q, not a path of this server", m[1])
+		}
+	}
+	if regexp.MustCompile(`(?i)<script>`).MatchString(page) {
+		t.Error("page has an inline script, which its CSP forbids")
 	}
 
-	for _, tc := range []struct {
-		name string
-		bad  *regexp.Regexp
-	}{
-		{"no script at all", regexp.MustCompile(`(?i)<script`)},
-		{"no remote stylesheet", regexp.MustCompile(`(?i)<link[^>]+href\s*=\s*["']?(https?:)?//`)},
-		{"no remote resource of any kind", regexp.MustCompile(`(?i)\b(src|href)\s*=\s*["']?(https?:)?//`)},
-		{"no CSS import", regexp.MustCompile(`(?i)@import|url\(`)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if m := tc.bad.FindString(html); m != "" {
-				t.Errorf("page contains %q", m)
-			}
-		})
+	csp := r.header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
 	}
-}
+	if regexp.MustCompile(`script-src[^;]*(unsafe-inline|unsafe-eval|https?:|\*)`).MatchString(csp) {
+		t.Errorf("CSP %q lets scripts run from elsewhere than this server", csp)
+	}
 
-func TestRenderDocsEscapesSpecText(t *testing.T) {
-	page, err := httpapi.RenderDocs([]byte(`
-openapi: 3.1.0
-info: {title: "<b>t</b>", version: "1", description: "<script>alert(1)</script> and ` + "`<i>x</i>`" + `"}
-paths: {}
-`))
+	// The bundle is the committed file, served as JavaScript and revalidated
+	// by ETag.
+	want, err := os.ReadFile("redoc/redoc.standalone.js")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []string{"<script", "<b>", "<i>"} {
-		if strings.Contains(string(page), bad) {
-			t.Errorf("page contains unescaped %q", bad)
-		}
+	js := e.expect(e.do("GET", "/docs/redoc.standalone.js", "", nil), 200)
+	if !bytes.Equal(js.body, want) {
+		t.Errorf("bundle: %d bytes served, want the %d of redoc/redoc.standalone.js", len(js.body), len(want))
 	}
-	if want := "<code>&lt;i&gt;x&lt;/i&gt;</code>"; !strings.Contains(string(page), want) {
-		t.Errorf("page lacks %q", want)
+	if ct := js.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/javascript") {
+		t.Errorf("bundle Content-Type %q", ct)
 	}
-}
+	if !strings.Contains(string(js.body), `" ReDoc Version: ","2.`) {
+		t.Errorf("bundle is not Redoc 2: %.200s", js.body)
+	}
+	e.expect(e.do("GET", "/docs/redoc.standalone.js", "", nil, "If-None-Match", js.header.Get("ETag")), 304)
 
-func TestRenderDocsErrors(t *testing.T) {
-	for _, tc := range []struct {
-		name, spec, want string
-	}{
-		{"not YAML", "openapi: [3.1", "parse OpenAPI"},
-		{"a $ref to nothing", `
-openapi: 3.1.0
-info: {title: t, version: "1"}
-paths:
-  /x:
-    get:
-      responses:
-        '200': {$ref: '#/components/responses/Missing'}
-`, `unresolved $ref "#/components/responses/Missing"`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := httpapi.RenderDocs([]byte(tc.spec))
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("RenderDocs: err = %v, want one containing %q", err, tc.want)
-			}
-		})
-	}
+	// The description Redoc reads is served beside it.
+	e.expect(e.do("GET", "/api/v1/openapi.yaml", "", nil), 200)
 }

@@ -40,7 +40,8 @@ func (s *server) accessLog(c *gin.Context) {
 }
 
 // recoverPanics turns a panic into a logged 500 instead of a dropped
-// connection.
+// connection. It runs inside accessLog and the metrics (see New), so that
+// the 500 is written before they look and is logged and counted.
 func (s *server) recoverPanics(c *gin.Context) {
 	defer func() {
 		if v := recover(); v != nil {

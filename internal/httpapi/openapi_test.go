@@ -33,6 +33,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	param := regexp.MustCompile(`:([A-Za-z]+)`)
 	var served []string
 	for _, r := range e.engineRoutes() {
+		if r.Method == "HEAD" { // every GET answers HEAD too (TestHeadOnEveryGet)
+			continue
+		}
 		served = append(served, r.Method+" "+param.ReplaceAllString(r.Path, "{$1}"))
 	}
 	slices.Sort(documented)
@@ -58,7 +61,7 @@ func TestSystemEndpoints(t *testing.T) {
 		{"/readyz", "application/json", `"ok"`},
 		{"/metrics", "text/plain", "sohoi_http_requests_total"},
 		{"/api/v1/openapi.yaml", "application/yaml", "openapi: 3.1"},
-		{"/docs", "text/html", "/api/v1/units/{id}/children"},
+		{"/docs", "text/html", `<redoc spec-url="/api/v1/openapi.yaml"`},
 		{"/.well-known/jwks.json", "application/json", `"kty":"OKP"`},
 	}
 	for _, c := range cases {

@@ -26,6 +26,7 @@ var statusOf = map[errs.Code]int{
 	errs.VersionMismatch:     http.StatusPreconditionFailed,
 	errs.PayloadTooLarge:     http.StatusRequestEntityTooLarge,
 	errs.MethodNotAllowed:    http.StatusMethodNotAllowed,
+	errs.HeaderTooLarge:      http.StatusRequestHeaderFieldsTooLarge,
 	errs.TooManyRequests:     http.StatusTooManyRequests,
 	errs.Internal:            http.StatusInternalServerError,
 }

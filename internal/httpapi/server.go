@@ -5,6 +5,8 @@ package httpapi
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"time"
 
@@ -35,21 +37,21 @@ type Deps struct {
 	TrustedProxies []string
 	OpenAPI        []byte
 	Metrics        *prometheus.Registry
+	// MetricsElsewhere leaves /metrics off this handler: they are served
+	// on a listener of their own (SOHOI_METRICS_ADDR).
+	MetricsElsewhere bool
 }
 
 type server struct {
 	Deps
-	log  *slog.Logger
-	docs []byte
+	log         *slog.Logger
+	openapiETag string
 }
 
 // New builds the HTTP handler.
 func New(d Deps) (*gin.Engine, error) {
-	docs, err := RenderDocs(d.OpenAPI)
-	if err != nil {
-		return nil, err
-	}
-	s := &server{Deps: d, log: d.Log, docs: docs}
+	sum := sha256.Sum256(d.OpenAPI)
+	s := &server{Deps: d, log: d.Log, openapiETag: `"` + hex.EncodeToString(sum[:8]) + `"`}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
@@ -58,13 +60,22 @@ func New(d Deps) (*gin.Engine, error) {
 		return nil, err
 	}
 	m := newMetrics(d.Metrics)
-	r.Use(s.recoverPanics, s.requestID, m.observe, s.accessLog)
+	// Panics are recovered inside the access log and the metrics, so that
+	// a 500 from a panic is logged and counted like any other answer.
+	r.Use(securityHeaders, noStore, s.requestID, m.observe, s.accessLog, s.recoverPanics, s.limitHeaders, bodyDeadline, notModified)
 	if len(d.CORSOrigins) > 0 {
 		r.Use(cors.New(cors.Config{
-			AllowOrigins:  d.CORSOrigins,
-			AllowMethods:  []string{"GET", "POST", "PATCH", "DELETE", "OPTIONS"},
-			AllowHeaders:  []string{"Authorization", "Content-Type", "If-Match", "X-Request-Id"},
-			ExposeHeaders: []string{"ETag", "Location", "Retry-After", "X-Request-Id"},
+			AllowOrigins: d.CORSOrigins,
+			// Called only for an origin that is not allowed: the refusal is
+			// answered here as problem+json (cors would abort with a bare
+			// 403 after this returns false, which then changes nothing).
+			AllowOriginWithContextFunc: func(c *gin.Context, origin string) bool {
+				writeError(c, s.log, errs.E(errs.Forbidden, "the origin %q may not call this API", origin))
+				return false
+			},
+			AllowMethods:  []string{"GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"},
+			AllowHeaders:  []string{"Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-Id"},
+			ExposeHeaders: []string{"ETag", "Location", "Content-Disposition", "Retry-After", "X-Request-Id"},
 			MaxAge:        10 * time.Minute,
 		}))
 	}
@@ -76,20 +87,36 @@ func New(d Deps) (*gin.Engine, error) {
 	return r, nil
 }
 
-func (s *server) routes(r *gin.Engine, m *metrics) {
+// withHead registers every GET route for HEAD too: the same handlers
+// answer, and net/http drops the body.
+type withHead struct{ gin.IRoutes }
+
+func (g withHead) GET(path string, h ...gin.HandlerFunc) {
+	g.IRoutes.GET(path, h...)
+	g.IRoutes.HEAD(path, h...)
+}
+
+func (s *server) routes(e *gin.Engine, m *metrics) {
+	r := withHead{e}
+	r.GET("/", redirectToDocs)
 	r.GET("/healthz", s.h(s.healthz))
 	r.GET("/readyz", s.h(s.readyz))
-	r.GET("/metrics", m.handler())
+	if !s.MetricsElsewhere {
+		r.GET("/metrics", m.handler())
+	}
 	r.GET("/docs", s.h(s.docsPage))
+	r.GET(redocPath, s.h(s.redocBundle))
 	r.GET("/.well-known/jwks.json", s.h(s.jwks))
 
-	v1 := r.Group("/api/v1")
+	g := e.Group("/api/v1")
+	v1 := withHead{g}
 	v1.GET("/openapi.yaml", s.h(s.openapi))
-	v1.POST("/auth/login", s.h(s.login))
-	v1.POST("/auth/refresh", s.h(s.refresh))
-	v1.POST("/auth/logout", s.h(s.logout))
+	g.POST("/auth/login", m.countLogin, s.h(s.login))
+	g.POST("/auth/refresh", s.h(s.refresh))
+	g.POST("/auth/logout", s.h(s.logout))
 
-	a := v1.Group("", s.authenticate)
+	ag := g.Group("", s.authenticate)
+	a := withHead{ag}
 	a.GET("/me", s.h(s.me))
 
 	a.GET("/units/root", s.h(s.getRoot))

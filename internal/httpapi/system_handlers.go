@@ -29,13 +29,12 @@ func (s *server) readyz(c *gin.Context) error {
 	return reply(c, http.StatusOK, gin.H{"status": "ok"})
 }
 
+// openapi serves the description; it holds no personal data, so unlike
+// the rest of /api/v1 it may be cached, revalidated by its ETag.
 func (s *server) openapi(c *gin.Context) error {
+	c.Header("ETag", s.openapiETag)
+	c.Header("Cache-Control", "no-cache")
 	c.Data(http.StatusOK, "application/yaml", s.OpenAPI)
-	return nil
-}
-
-func (s *server) docsPage(c *gin.Context) error {
-	c.Data(http.StatusOK, "text/html; charset=utf-8", s.docs)
 	return nil
 }
 

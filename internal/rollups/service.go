@@ -35,6 +35,7 @@ type Service struct {
 	now    func() time.Time
 	queue  chan []Mark  // marks for the settler; nil: settle at once
 	queued atomic.Int64 // batches queued and not yet settled
+	jobs   JobObserver  // nil: no one listens
 }
 
 // NewService wires the rollups.
@@ -174,7 +175,9 @@ func (s *Service) closeMonths(ctx context.Context) {
 		last := civil.Date{Year: today.Year, Month: today.Month, Day: 1}.AddDays(-1)
 		if root, err := s.units.Get(ctx, units.RootID); err == nil {
 			start := time.Now()
-			if made, err := s.CloseMonth(ctx, root, last); err != nil && ctx.Err() == nil {
+			made, err := s.CloseMonth(ctx, root, last)
+			s.ran(JobCloseMonth, start, err)
+			if err != nil && ctx.Err() == nil {
 				s.log.WarnContext(ctx, "closing the month failed; it will be tried again", "day", last.String(), "err", err)
 			} else if made {
 				s.log.InfoContext(ctx, "kept the month's figures", "day", last.String(), "took", time.Since(start).String())
@@ -228,7 +231,10 @@ func (s *Service) run(ctx context.Context) {
 		}
 		// A batch under way is finished even if a stop comes meanwhile.
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		if err := s.settle(work, batch, live, civil.Date{}); err != nil {
+		start := time.Now()
+		err := s.settle(work, batch, live, civil.Date{})
+		s.ran(JobSettleCounters, start, err)
+		if err != nil {
 			s.log.WarnContext(work, "counters left to settle on the next read", "err", err)
 		}
 		cancel()

@@ -79,6 +79,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	a.Members = members.NewService(store, a.Now)
 	a.Officers = officers.NewService(store, a.Now)
 	a.Rollups = rollups.NewService(store, a.Units, store, log, a.Now)
+	a.Rollups.SetPastDayLimits(rollups.PastDayLimits{Workers: cfg.PastDayWorkers, Wait: cfg.PastDayWait})
 	a.Units.SetCounts(a.Rollups)
 	a.Members.SetCounts(a.Rollups)
 	a.Officers.SetCounts(a.Rollups)

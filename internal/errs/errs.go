@@ -25,6 +25,9 @@ const (
 	PayloadTooLarge     Code = "payload_too_large"
 	MethodNotAllowed    Code = "method_not_allowed"
 	Internal            Code = "internal"
+	// Busy: the server will not start more heavy work now (past-day
+	// figures); retry after RetryAfterSeconds.
+	Busy Code = "server_busy"
 )
 
 // FieldError names one invalid input field.
@@ -38,7 +41,7 @@ type Error struct {
 	Code   Code
 	Detail string
 	Fields []FieldError
-	// RetryAfterSeconds is set on TooManyRequests.
+	// RetryAfterSeconds is set on TooManyRequests and Busy.
 	RetryAfterSeconds int
 }
 

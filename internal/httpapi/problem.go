@@ -28,6 +28,7 @@ var statusOf = map[errs.Code]int{
 	errs.MethodNotAllowed:    http.StatusMethodNotAllowed,
 	errs.TooManyRequests:     http.StatusTooManyRequests,
 	errs.Internal:            http.StatusInternalServerError,
+	errs.Busy:                http.StatusServiceUnavailable,
 }
 
 // problem is an RFC 9457 problem document.

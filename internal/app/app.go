@@ -47,6 +47,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("opening the store: %w", err)
 	}
 	log.Info("store ready", "store", kind)
+	if f, ok := store.(interface{ FixedModes() []string }); ok {
+		for _, file := range f.FixedModes() {
+			log.Warn("made a database file readable by its owner only (0600)", "file", file)
+		}
+	}
 	a, err := Build(ctx, cfg, log, store)
 	if err != nil {
 		return nil, errors.Join(err, store.Close())

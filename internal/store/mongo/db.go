@@ -95,7 +95,6 @@ func (db *DB) Close() error {
 	return db.client.Disconnect(ctx)
 }
 
-
 func (db *DB) coll(name string) *driver.Collection { return db.db.Collection(name) }
 
 // utc returns a time read from BSON, which keeps milliseconds, in UTC like

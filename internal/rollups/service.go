@@ -36,11 +36,12 @@ type Service struct {
 	queue  chan []Mark  // marks for the settler; nil: settle at once
 	queued atomic.Int64 // batches queued and not yet settled
 	past   *pastDays    // bounds, shares and remembers past-day computations
+	owner  string       // this service as a lease holder (closing.go)
 }
 
 // NewService wires the rollups.
 func NewService(store Store, u Units, b Boards, log *slog.Logger, now func() time.Time) *Service {
-	return &Service{store: store, units: u, boards: b, log: log, now: now, past: newPastDays(PastDayLimits{})}
+	return &Service{store: store, units: u, boards: b, log: log, now: now, past: newPastDays(PastDayLimits{}), owner: newOwner()}
 }
 
 // live is the day key of the tally that follows every write.
@@ -166,20 +167,17 @@ func (s *Service) WaitSettled(ctx context.Context) error {
 	return nil
 }
 
-// closeMonths keeps the last month end's snapshot of the whole tree.
+// closeMonths keeps the last month end's snapshot of the whole tree, in
+// one instance at a time (CloseLastMonth).
 func (s *Service) closeMonths(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		today := civil.Today(s.now())
-		last := civil.Date{Year: today.Year, Month: today.Month, Day: 1}.AddDays(-1)
-		if root, err := s.units.Get(ctx, units.RootID); err == nil {
-			start := time.Now()
-			if made, err := s.CloseMonth(ctx, root, last); err != nil && ctx.Err() == nil {
-				s.log.WarnContext(ctx, "closing the month failed; it will be tried again", "day", last.String(), "err", err)
-			} else if made {
-				s.log.InfoContext(ctx, "kept the month's figures", "day", last.String(), "took", time.Since(start).String())
-			}
+		start := time.Now()
+		if made, err := s.CloseLastMonth(ctx); err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "closing the month failed; it will be tried again", "err", err)
+		} else if made {
+			s.log.InfoContext(ctx, "kept the month's figures", "took", time.Since(start).String())
 		}
 		select {
 		case <-ctx.Done():

@@ -29,6 +29,7 @@ type DB struct {
 	write      *sql.DB
 	read       *sql.DB
 	fixedModes []string // files whose mode Open made 0600
+	leases     leases   // see lease.go
 }
 
 // Open opens (creating if needed) the database in dir and runs pending

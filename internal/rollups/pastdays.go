@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -88,7 +89,11 @@ func newPastDays(l PastDayLimits) *pastDays {
 
 // SetPastDayLimits replaces the bounds on past-day computations. Call it
 // before the service is used.
-func (s *Service) SetPastDayLimits(l PastDayLimits) { s.past = newPastDays(l) }
+func (s *Service) SetPastDayLimits(l PastDayLimits) {
+	p := newPastDays(l)
+	p.onWork = s.past.onWork
+	s.past = p
+}
 
 // OnPastDayWork sets a function called as each past-day computation
 // starts, with the unit and the day (for tests and metrics: identical
@@ -224,6 +229,15 @@ func (p *pastDays) remember(k memoKey, t *dayTallies) {
 	if _, ok := p.memo[k]; ok {
 		return
 	}
+	// One version of a unit's day is worth keeping: the one last counted
+	// (an older one is never asked for again).
+	p.order = slices.DeleteFunc(p.order, func(o memoKey) bool {
+		if o.unitID == k.unitID && o.day == k.day {
+			delete(p.memo, o)
+			return true
+		}
+		return false
+	})
 	for len(p.order) >= memoSize {
 		delete(p.memo, p.order[0])
 		p.order = p.order[1:]

@@ -50,6 +50,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("opening the store: %w", err)
 	}
 	log.Info("store ready", "store", kind)
+	if f, ok := store.(interface{ FixedModes() []string }); ok {
+		for _, file := range f.FixedModes() {
+			log.Warn("made a database file readable by its owner only (0600)", "file", file)
+		}
+	}
 	a, err := Build(ctx, cfg, log, store)
 	if err != nil {
 		return nil, errors.Join(err, store.Close())
@@ -84,6 +89,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	a.Officers = officers.NewService(store, a.Now)
 	a.Rollups = rollups.NewService(counterStore{store, observed}, a.Units, store, log, a.Now)
 	a.Rollups.ObserveJobs(observed.jobRan)
+	a.Rollups.SetPastDayLimits(rollups.PastDayLimits{Workers: cfg.PastDayWorkers, Wait: cfg.PastDayWait})
 	a.Units.SetCounts(a.Rollups)
 	a.Members.SetCounts(a.Rollups)
 	a.Officers.SetCounts(a.Rollups)

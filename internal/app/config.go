@@ -40,6 +40,13 @@ type Config struct {
 	// LoginLimits answer failed logins (not from the environment; tests
 	// shorten the delays).
 	LoginLimits access.LoginLimits
+	// PastDayWorkers bounds how many past-day figures (rollups and period
+	// report ends not kept as snapshots) are computed at once
+	// (SOHOI_PAST_DAY_WORKERS; 0: half the CPUs, at least one).
+	PastDayWorkers int
+	// PastDayWait is the longest a request waits for a turn before it is
+	// answered 503 server_busy (SOHOI_PAST_DAY_WAIT; 0: 2 s).
+	PastDayWait time.Duration
 }
 
 // Defaults returns the configuration with every default filled in.
@@ -104,6 +111,16 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if err := dur("SOHOI_REFRESH_TOKEN_TTL", &c.RefreshTTL); err != nil {
 		return c, err
+	}
+	if err := dur("SOHOI_PAST_DAY_WAIT", &c.PastDayWait); err != nil {
+		return c, err
+	}
+	if v := strings.TrimSpace(getenv("SOHOI_PAST_DAY_WORKERS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("SOHOI_PAST_DAY_WORKERS=%q is not a positive number", v)
+		}
+		c.PastDayWorkers = n
 	}
 	for name, dst := range map[string]*bool{"SOHOI_CLOSE_MONTHS": &c.CloseMonths, "SOHOI_COUNT_IN_BACKGROUND": &c.CountInBackground} {
 		switch v := strings.TrimSpace(getenv(name)); v {

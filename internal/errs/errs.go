@@ -5,7 +5,6 @@
 package errs
 
 import (
-	"errors"
 	"fmt"
 )
 
@@ -26,6 +25,12 @@ const (
 	MethodNotAllowed    Code = "method_not_allowed"
 	HeaderTooLarge      Code = "header_too_large"
 	Internal            Code = "internal"
+	// Busy: the server will not start more heavy work now (past-day
+	// figures); retry after RetryAfterSeconds.
+	Busy Code = "server_busy"
+	// InsufficientStorage: the database cannot store the change (its disk
+	// is full); nothing was changed.
+	InsufficientStorage Code = "insufficient_storage"
 )
 
 // FieldError names one invalid input field.
@@ -39,7 +44,7 @@ type Error struct {
 	Code   Code
 	Detail string
 	Fields []FieldError
-	// RetryAfterSeconds is set on TooManyRequests.
+	// RetryAfterSeconds is set on TooManyRequests and Busy.
 	RetryAfterSeconds int
 }
 
@@ -55,13 +60,13 @@ func E(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Detail: fmt.Sprintf(format, args...)}
 }
 
-// CodeOf returns the code of the first *Error in err's chain, or Internal.
+// CodeOf returns the code of the first *Error in err's chain (or of a
+// driver error a classifier recognises), or Internal.
 func CodeOf(err error) Code {
 	if err == nil {
 		return ""
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e := As(err); e != nil {
 		return e.Code
 	}
 	return Internal

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/xuri/excelize/v2"
 
 	"github.com/sohoi/sohoi/internal/errs"
 )
@@ -25,45 +24,30 @@ func tableFormat(c *gin.Context, f *errs.Fields) string {
 }
 
 // sendTable answers a table as a CSV (UTF-8 with a byte-order mark, which
-// Excel needs to show Vietnamese) or XLSX file. Numeric cells are written as
-// numbers in XLSX so that sums work when pasted into a report.
-func sendTable(c *gin.Context, format, name string, rows [][]string) error {
-	var buf bytes.Buffer
+// Excel needs to show Vietnamese; the bare rows, for programs) or an XLSX
+// workbook laid out to hand in (see sheet.xlsx).
+func sendTable(c *gin.Context, format, name string, t sheet) error {
+	var body []byte
 	var ctype string
 	switch format {
 	case "csv":
 		ctype = "text/csv; charset=utf-8"
+		var buf bytes.Buffer
 		buf.WriteString("\ufeff")
 		w := csv.NewWriter(&buf)
-		if err := w.WriteAll(defuse(rows)); err != nil {
+		if err := w.WriteAll(defuse(t.Rows)); err != nil {
 			return err
 		}
+		body = buf.Bytes()
 	case "xlsx":
 		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		f := excelize.NewFile()
-		defer f.Close()
-		sheet := f.GetSheetName(0)
-		for i, row := range rows {
-			for j, v := range row {
-				cell, err := excelize.CoordinatesToCellName(j+1, i+1)
-				if err != nil {
-					return err
-				}
-				var val any = v
-				if n, err := strconv.Atoi(v); err == nil && i > 0 && j > 1 {
-					val = n
-				}
-				if err := f.SetCellValue(sheet, cell, val); err != nil {
-					return err
-				}
-			}
-		}
-		if err := f.Write(&buf); err != nil {
+		var err error
+		if body, err = t.xlsx(); err != nil {
 			return err
 		}
 	}
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, format))
-	c.Data(http.StatusOK, ctype, buf.Bytes())
+	c.Data(http.StatusOK, ctype, body)
 	return nil
 }
 

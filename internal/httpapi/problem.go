@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -29,6 +28,8 @@ var statusOf = map[errs.Code]int{
 	errs.HeaderTooLarge:      http.StatusRequestHeaderFieldsTooLarge,
 	errs.TooManyRequests:     http.StatusTooManyRequests,
 	errs.Internal:            http.StatusInternalServerError,
+	errs.Busy:                http.StatusServiceUnavailable,
+	errs.InsufficientStorage: http.StatusInsufficientStorage,
 }
 
 // problem is an RFC 9457 problem document.
@@ -45,10 +46,13 @@ type problem struct {
 // writeError answers err as problem+json. Unknown errors are logged with
 // their cause and answered with a generic detail.
 func writeError(c *gin.Context, log *slog.Logger, err error) {
-	var e *errs.Error
-	if !errors.As(err, &e) {
+	e := errs.As(err)
+	switch {
+	case e == nil:
 		log.ErrorContext(c.Request.Context(), "request failed", "err", err, "path", c.FullPath())
 		e = errs.E(errs.Internal, "an internal error occurred; it has been logged")
+	case e.Code == errs.InsufficientStorage: // the operator must free space
+		log.ErrorContext(c.Request.Context(), "the database cannot store changes", "err", err, "path", c.FullPath())
 	}
 	status, ok := statusOf[e.Code]
 	if !ok {

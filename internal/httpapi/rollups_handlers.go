@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/units"
@@ -86,8 +87,17 @@ func (s *server) periodReport(c *gin.Context) error {
 		return err
 	}
 	if format != "json" {
-		return sendTable(c, format, fmt.Sprintf("bao-cao-%s-%s-%s", u.Code, from, to), p.Table())
+		return sendTable(c, format, fmt.Sprintf("bao-cao-%s-%s-%s", u.Code, from, to), sheet{
+			Name: "Báo cáo", Title: periodTitle(u, from, to), Rows: p.Table(), TextCols: 2, TotalLast: true,
+		})
 	}
 	children := each(p.Children, toPeriodRow)
 	return reply(c, http.StatusOK, gin.H{"unitId": u.ID, "from": p.From, "to": p.To, "total": toPeriodRow(p.Total), "children": children})
+}
+
+// periodTitle names a period report the way the association heads one:
+// the unit, its code and the period, dates written day/month/year.
+func periodTitle(u *units.Unit, from, to civil.Date) string {
+	vn := func(d civil.Date) string { return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year) }
+	return fmt.Sprintf("Báo cáo biến động hội viên: %s (mã %s), từ ngày %s đến ngày %s", u.Name, u.Code, vn(from), vn(to))
 }

@@ -215,10 +215,7 @@ func TestPeriodReportBalances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, _ := f.GetRows(f.GetSheetName(0))
-	if len(rows) != 5 || rows[0][2] != "Hội viên đầu kỳ" || rows[4][8] != "2" || rows[4][10] != "2" {
-		t.Fatalf("xlsx rows %v", rows)
-	}
+	checkReportWorkbook(t, f)
 	for _, bad := range []string{"from=2024-12-31&to=2024-01-01", "from=2024-01-01", "to=2024-01-01", "from=2024-01-01&to=2999-01-01", "from=x&to=y",
 		"from=2024-01-01&to=2024-12-31&format=pdf"} {
 		r.e.expect(r.e.do("GET", "/api/v1/units/"+r.comm.ID+"/reports/period?"+bad, r.reporter, nil), 400, "validation_failed")
@@ -382,5 +379,55 @@ func TestCloseMonth(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("the server did not keep last month's figures")
 		}
+	}
+}
+
+// checkReportWorkbook checks the period report of TestPeriodReportBalances
+// (commune 3401, 2024) as a secretary would hand it in: a named sheet, a
+// title naming the unit and period, a bold header frozen above the rows,
+// counts as numbers with a thousands format, widths that fit the names.
+func checkReportWorkbook(t *testing.T, f *excelize.File) {
+	t.Helper()
+	if name := f.GetSheetName(0); name != "Báo cáo" {
+		t.Errorf("sheet %q, want Báo cáo", name)
+	}
+	rows, err := f.GetRows("Báo cáo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 6 || rows[1][2] != "Hội viên đầu kỳ" || rows[5][8] != "2" || rows[5][10] != "2" {
+		t.Fatalf("xlsx rows %v", rows)
+	}
+	if title := rows[0][0]; !strings.Contains(title, "Báo cáo biến động hội viên") || !strings.Contains(title, "01/01/2024") ||
+		!strings.Contains(title, "31/12/2024") || !strings.Contains(title, "(mã ") {
+		t.Errorf("title %q does not name the unit and period", title)
+	}
+	style := func(cell string) *excelize.Style {
+		id, err := f.GetCellStyle("Báo cáo", cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if s := style("C2"); s.Font == nil || !s.Font.Bold {
+		t.Errorf("header C2 is not bold: %+v", s.Font)
+	}
+	if s := style("I6"); s.NumFmt != 3 {
+		t.Errorf("count I6 has number format %d, want 3 (#,##0)", s.NumFmt)
+	}
+	// A number cell carries no type attribute (or "n"); text is a string.
+	if typ, err := f.GetCellType("Báo cáo", "I6"); err != nil || (typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset) {
+		t.Errorf("count I6 is of type %v (%v), want a number", typ, err)
+	}
+	panes, err := f.GetPanes("Báo cáo")
+	if err != nil || !panes.Freeze || panes.YSplit != 2 {
+		t.Errorf("panes %+v (%v): want frozen below the header (row 2)", panes, err)
+	}
+	if w, err := f.GetColWidth("Báo cáo", "A"); err != nil || w < 30 {
+		t.Errorf("column A is %v wide (%v): names do not fit", w, err)
 	}
 }

@@ -91,7 +91,7 @@ func (s *Service) reconcile(ctx context.Context, u *units.Unit, today civil.Date
 	if err != nil {
 		return nil, err
 	}
-	fresh, err := s.compute(ctx, u, live, today, true)
+	fresh, err := s.compute(ctx, u, live, today, true, nil)
 	if err != nil {
 		return nil, err
 	}

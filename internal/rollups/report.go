@@ -74,33 +74,17 @@ func (s *Service) PeriodReport(ctx context.Context, u *units.Unit, from, to civi
 	}
 	before := from.AddDays(-1)
 	p := &Period{From: from, To: to}
-	start, err := s.tallyOf(ctx, u, before, false)
+	start, err := s.dayTallies(ctx, u, before)
 	if err != nil {
 		return nil, err
 	}
-	end, err := s.tallyOf(ctx, u, to, false)
+	end, err := s.dayTallies(ctx, u, to)
 	if err != nil {
 		return nil, err
 	}
-	p.Total = periodRow(u, start, end)
-	startOf, err := s.childTallies(ctx, u, before)
-	if err != nil {
-		return nil, err
-	}
-	endOf, err := s.childTallies(ctx, u, to)
-	if err != nil {
-		return nil, err
-	}
+	p.Total = periodRow(u, start.own, end.own)
 	err = s.eachChild(ctx, u, func(c *units.Unit) error {
-		start, err := startOf(c)
-		if err != nil {
-			return err
-		}
-		end, err := endOf(c)
-		if err != nil {
-			return err
-		}
-		p.Children = append(p.Children, periodRow(c, start, end))
+		p.Children = append(p.Children, periodRow(c, start.child(c), end.child(c)))
 		return nil
 	})
 	return p, err

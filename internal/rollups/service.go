@@ -36,11 +36,13 @@ type Service struct {
 	queue  chan []Mark  // marks for the settler; nil: settle at once
 	queued atomic.Int64 // batches queued and not yet settled
 	jobs   JobObserver  // nil: no one listens
+	past   *pastDays    // bounds, shares and remembers past-day computations
+	owner  string       // this service as a lease holder (closing.go)
 }
 
 // NewService wires the rollups.
 func NewService(store Store, u Units, b Boards, log *slog.Logger, now func() time.Time) *Service {
-	return &Service{store: store, units: u, boards: b, log: log, now: now}
+	return &Service{store: store, units: u, boards: b, log: log, now: now, past: newPastDays(PastDayLimits{}), owner: newOwner()}
 }
 
 // live is the day key of the tally that follows every write.
@@ -166,22 +168,19 @@ func (s *Service) WaitSettled(ctx context.Context) error {
 	return nil
 }
 
-// closeMonths keeps the last month end's snapshot of the whole tree.
+// closeMonths keeps the last month end's snapshot of the whole tree, in
+// one instance at a time (CloseLastMonth).
 func (s *Service) closeMonths(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		today := civil.Today(s.now())
-		last := civil.Date{Year: today.Year, Month: today.Month, Day: 1}.AddDays(-1)
-		if root, err := s.units.Get(ctx, units.RootID); err == nil {
-			start := time.Now()
-			made, err := s.CloseMonth(ctx, root, last)
-			s.ran(JobCloseMonth, start, err)
-			if err != nil && ctx.Err() == nil {
-				s.log.WarnContext(ctx, "closing the month failed; it will be tried again", "day", last.String(), "err", err)
-			} else if made {
-				s.log.InfoContext(ctx, "kept the month's figures", "day", last.String(), "took", time.Since(start).String())
-			}
+		start := time.Now()
+		made, err := s.CloseLastMonth(ctx)
+		s.ran(JobCloseMonth, start, err)
+		if err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "closing the month failed; it will be tried again", "err", err)
+		} else if made {
+			s.log.InfoContext(ctx, "kept the month's figures", "took", time.Since(start).String())
 		}
 		select {
 		case <-ctx.Done():
@@ -316,7 +315,7 @@ func (s *Service) recount(ctx context.Context, u *units.Unit, day string, d civi
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.compute(ctx, u, day, d, true)
+	t, err := s.compute(ctx, u, day, d, true, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -327,8 +326,9 @@ func (s *Service) recount(ctx context.Context, u *units.Unit, day string, d civi
 // compute is a unit's tally for a day: a branch's from its roll (live) or
 // its members' periods (a past day); any unit's posts; and the sum of its
 // children's tallies, read when stored and computed when not. With keep,
-// computed children are stored too.
-func (s *Service) compute(ctx context.Context, u *units.Unit, day string, d civil.Date, keep bool) (*Tally, error) {
+// computed children are stored too. onChild, when set, sees each child's
+// tally (so that a rollup does not count the children twice).
+func (s *Service) compute(ctx context.Context, u *units.Unit, day string, d civil.Date, keep bool, onChild func(*units.Unit, *Tally)) (*Tally, error) {
 	if day == live {
 		d = s.dayOf(live)
 	}
@@ -366,6 +366,9 @@ func (s *Service) compute(ctx context.Context, u *units.Unit, day string, d civi
 	err = s.eachChild(ctx, u, func(c *units.Unit) error {
 		if sc, ok := stored[c.ID]; ok {
 			t.Add(&sc.Tally)
+			if onChild != nil {
+				onChild(c, &sc.Tally)
+			}
 			return nil
 		}
 		var ct *Tally
@@ -373,12 +376,15 @@ func (s *Service) compute(ctx context.Context, u *units.Unit, day string, d civi
 		if keep {
 			ct, err = s.recount(ctx, c, day, d)
 		} else {
-			ct, err = s.compute(ctx, c, day, d, false)
+			ct, err = s.compute(ctx, c, day, d, false, nil)
 		}
 		if err != nil {
 			return err
 		}
 		t.Add(ct)
+		if onChild != nil {
+			onChild(c, ct)
+		}
 		return nil
 	})
 	return t, err
@@ -408,7 +414,7 @@ func (s *Service) eachChild(ctx context.Context, u *units.Unit, fn func(*units.U
 func (s *Service) tallyOf(ctx context.Context, u *units.Unit, d civil.Date, healed bool) (*Tally, error) {
 	day, keep := s.dayKey(d)
 	if !keep {
-		return s.compute(ctx, u, day, d, false)
+		return s.compute(ctx, u, day, d, false, nil)
 	}
 	if day != live {
 		// Registered before anything is counted, so that every change
@@ -475,25 +481,27 @@ type Rollup struct {
 }
 
 // Rollup answers the figures of u's subtree and of each child's, as of
-// day d (zero: today).
+// day d (zero: today). A day after today is refused: its figures are not
+// known yet.
 func (s *Service) Rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rollup, error) {
 	today := civil.Today(s.now())
-	if d.IsZero() || d.After(today) {
+	if d.After(today) {
+		var f errs.Fields
+		f.Add("asOf", "must not be in the future")
+		return nil, f.Err()
+	}
+	if d.IsZero() {
 		d = today
 	}
-	t, err := s.tallyOf(ctx, u, d, false)
+	t, err := s.dayTallies(ctx, u, d)
 	if err != nil {
 		return nil, err
 	}
-	r := &Rollup{AsOf: d, Totals: t.Totals(d)}
-	child, err := s.childTallies(ctx, u, d)
-	if err != nil {
-		return nil, err
-	}
+	r := &Rollup{AsOf: d, Totals: t.own.Totals(d)}
 	err = s.eachChild(ctx, u, func(c *units.Unit) error {
-		ct, err := child(c)
-		if err != nil {
-			return err
+		ct, ok := t.children[c.ID]
+		if !ok { // a child created since the day was counted: nothing then
+			ct = &Tally{}
 		}
 		r.Children = append(r.Children, Row{Unit: c, Totals: ct.Totals(d)})
 		return nil

@@ -2,6 +2,7 @@ package rollups
 
 import (
 	"context"
+	"time"
 
 	"github.com/sohoi/sohoi/internal/members"
 )
@@ -71,4 +72,13 @@ type Store interface {
 	SnapshotDays(ctx context.Context) ([]string, error)
 	// AddSnapshotDay records that a day's tallies are kept.
 	AddSnapshotDay(ctx context.Context, day string) error
+
+	// AcquireLease makes owner the holder of the lease name until until,
+	// if no one holds it, owner already does (a renewal), or the holder's
+	// lease ended at or before now; it reports whether owner holds it.
+	// Of concurrent callers at most one gets a lease that is free.
+	AcquireLease(ctx context.Context, name, owner string, now, until time.Time) (bool, error)
+	// ReleaseLease ends owner's lease name (nothing if owner does not
+	// hold it).
+	ReleaseLease(ctx context.Context, name, owner string) error
 }

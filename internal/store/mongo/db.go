@@ -61,7 +61,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	}
 	db := &DB{client: o.Client}
 	if db.client == nil {
-		opts := options.Client().ApplyURI(o.URI)
+		opts := clientOptions(o.URI)
 		if o.Monitor != nil {
 			opts.SetMonitor(o.Monitor)
 		}
@@ -93,11 +93,6 @@ func (db *DB) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return db.client.Disconnect(ctx)
-}
-
-// Ping checks that the server answers.
-func (db *DB) Ping(ctx context.Context) error {
-	return db.client.Ping(ctx, nil)
 }
 
 func (db *DB) coll(name string) *driver.Collection { return db.db.Collection(name) }

@@ -25,8 +25,9 @@ const (
 // query against, so a query can only pass the tests if the index behind it
 // is created in production too.
 //
-// Only options both MongoDB and FerretDB v1 accept are available: no
-// partialFilterExpression, collation or TTL.
+// Only options both MongoDB and FerretDB v1 accept are available at
+// creation: no partialFilterExpression, collation or TTL. A TTL is applied
+// afterwards (see ttl.go), where the server has them.
 type Index struct {
 	Collection string
 	Name       string
@@ -37,6 +38,10 @@ type Index struct {
 	// documents missing the field, so a sparse unique index behaves the same
 	// on both: use it only on a field that is either absent or unique.
 	Sparse bool
+	// ExpireAfterSeconds, when set, makes the index (on one date field) a
+	// TTL index: MongoDB deletes a document that many seconds after its
+	// date. Set by a migration of its own after creation (ttl.go).
+	ExpireAfterSeconds *int32
 }
 
 // Indexes is every index the adapter needs, besides the implicit _id index
@@ -61,6 +66,9 @@ var Indexes = []Index{
 	// DeleteUser revokes the user's tokens.
 	{Collection: collRefresh, Name: "refresh_user", Keys: bson.D{{Key: "userId", Value: 1}}},
 	{Collection: collRefresh, Name: "refresh_expiry", Keys: bson.D{{Key: "expiresAt", Value: 1}}},
+	// MongoDB deletes a token at purgeAt: a whole token lifetime after it
+	// expired, the grace the purge keeps (see access.Auth.PurgeExpired).
+	{Collection: collRefresh, Name: "refresh_purge_ttl", Keys: bson.D{{Key: "purgeAt", Value: 1}}, ExpireAfterSeconds: new(int32(0))},
 
 	// ListSigningKeys, oldest first.
 	{Collection: collKeys, Name: "signing_keys_created", Keys: bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}},

@@ -26,11 +26,7 @@ func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.E
 	doc := memberDoc{ID: m.ID, State: toMemberState(m), History: []eventDoc{toEventDoc(ev)}}
 	_, err := db.coll(collMembers).InsertOne(ctx, doc)
 	if isDup(err) {
-		// The only unique keys are _id (fresh ids) and the active ID.
-		if m.ActiveNationalID() != "" {
-			return duplicateNationalID()
-		}
-		return errs.E(errs.Conflict, "member %s exists", m.ID)
+		return db.memberInsertConflict(ctx, m, doc, err)
 	}
 	return err
 }

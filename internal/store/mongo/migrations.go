@@ -38,7 +38,7 @@ func migrations() []migration {
 			},
 		})
 	}
-	return steps
+	return append(steps, ttlSteps()...)
 }
 
 // migrate runs the steps not yet recorded.

@@ -19,6 +19,9 @@ type refreshDoc struct {
 	ExpiresAt time.Time `bson:"expiresAt"`
 	Used      bool      `bson:"used"`
 	Revoked   bool      `bson:"revoked"`
+	// PurgeAt is when MongoDB deletes the token (TTL index
+	// refresh_purge_ttl): a lifetime after it expired, as the purge does.
+	PurgeAt time.Time `bson:"purgeAt"`
 }
 
 func (d *refreshDoc) token() *access.RefreshToken {
@@ -29,7 +32,8 @@ func (d *refreshDoc) token() *access.RefreshToken {
 // CreateRefreshToken implements access.RefreshStore.
 func (db *DB) CreateRefreshToken(ctx context.Context, t *access.RefreshToken) error {
 	_, err := db.coll(collRefresh).InsertOne(ctx, refreshDoc{ID: t.ID, FamilyID: t.FamilyID, UserID: t.UserID,
-		CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt, Used: t.Used, Revoked: t.Revoked})
+		CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt, Used: t.Used, Revoked: t.Revoked,
+		PurgeAt: t.ExpiresAt.Add(t.ExpiresAt.Sub(t.CreatedAt))})
 	if isDup(err) {
 		return errs.E(errs.Conflict, "refresh token exists")
 	}

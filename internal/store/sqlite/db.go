@@ -26,8 +26,10 @@ const FileName = "sohoi.db"
 // DB is the embedded store; it implements every store interface the domain
 // packages declare.
 type DB struct {
-	write *sql.DB
-	read  *sql.DB
+	write      *sql.DB
+	read       *sql.DB
+	fixedModes []string // files whose mode Open made 0600
+	leases     leases   // see lease.go
 }
 
 // Open opens (creating if needed) the database in dir and runs pending
@@ -41,6 +43,10 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 
 // OpenFile opens the database at path.
 func OpenFile(ctx context.Context, path string) (*DB, error) {
+	fixed, err := secureFiles(path)
+	if err != nil {
+		return nil, err
+	}
 	// WAL with synchronous=NORMAL survives a killed process (kill -9) with
 	// every committed transaction; only an OS crash or power loss may lose
 	// the last few. busy_timeout covers checkpoints and other processes.
@@ -64,10 +70,14 @@ func OpenFile(ctx context.Context, path string) (*DB, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	db := &DB{write: w}
+	db := &DB{write: w, fixedModes: fixed}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("migrating %s: %w", path, err)
+	}
+	if err := db.ensureProbeTable(ctx); err != nil {
+		w.Close()
+		return nil, err
 	}
 	r, err := sql.Open("sqlite", dsn("query_only(1)", "cache_size(-32768)"))
 	if err != nil {
@@ -83,12 +93,6 @@ func OpenFile(ctx context.Context, path string) (*DB, error) {
 // Close closes both pools.
 func (db *DB) Close() error {
 	return errors.Join(db.read.Close(), db.write.Close())
-}
-
-// Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error {
-	var one int
-	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
 // tx runs fn in a write transaction.

@@ -1,0 +1,103 @@
+package rollups
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// Several sohoi instances may share one MongoDB. Keeping a month end
+// counts the whole tree (seconds to minutes); done by every instance at
+// once it would cost each of them that and race their tickets. The
+// closing job therefore runs under a lease in the store: one instance
+// holds it, renews it while it works, and gives it up when done; an
+// instance that dies stops renewing, and another takes over when the
+// lease's term ends.
+
+const (
+	closeMonthLease = "close-month"
+	leaseTerm       = 2 * time.Minute
+	leaseRenewEvery = leaseTerm / 4
+)
+
+// newOwner names this process as a lease holder: host, process and a
+// random part, so that two services in one process differ too.
+func newOwner() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return host + "/" + strconv.Itoa(os.Getpid()) + "/" + hex.EncodeToString(b)
+}
+
+// CloseLastMonth keeps the last month end's figures of the whole tree if
+// no other instance is doing it (see closeMonthLease). It reports whether
+// it counted anything; false with no error also when another instance
+// holds the lease.
+func (s *Service) CloseLastMonth(ctx context.Context) (bool, error) {
+	today := civil.Today(s.now())
+	last := civil.Date{Year: today.Year, Month: today.Month, Day: 1}.AddDays(-1)
+	var made bool
+	held, err := s.underLease(ctx, closeMonthLease, func(ctx context.Context) error {
+		root, err := s.units.Get(ctx, units.RootID)
+		if err != nil {
+			return err
+		}
+		made, err = s.CloseMonth(ctx, root, last)
+		return err
+	})
+	if !held {
+		return false, err
+	}
+	return made, err
+}
+
+// underLease runs fn holding the lease name, renewing it while fn works;
+// fn's context ends if a renewal fails (another instance may then take
+// over, and fn must not go on as if it held it). It reports whether the
+// lease was held.
+func (s *Service) underLease(ctx context.Context, name string, fn func(context.Context) error) (bool, error) {
+	now := s.now()
+	held, err := s.store.AcquireLease(ctx, name, s.owner, now, now.Add(leaseTerm))
+	if err != nil || !held {
+		return false, err
+	}
+	work, cancel := context.WithCancel(ctx)
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		tick := time.NewTicker(leaseRenewEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-work.Done():
+				return
+			case <-tick.C:
+			}
+			now := s.now()
+			if ok, err := s.store.AcquireLease(work, name, s.owner, now, now.Add(leaseTerm)); !ok || err != nil {
+				if work.Err() == nil {
+					s.log.WarnContext(work, "lost the lease; stopping", "lease", name, "err", err)
+				}
+				cancel()
+				return
+			}
+		}
+	}()
+	err = fn(work)
+	cancel()
+	<-renewed
+	// Released even when the caller went away, so that another instance
+	// need not wait for the term to end.
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer rcancel()
+	if rerr := s.store.ReleaseLease(rctx, name, s.owner); rerr != nil {
+		s.log.WarnContext(rctx, "releasing the lease failed; it ends with its term", "lease", name, "err", rerr)
+	}
+	return true, err
+}

@@ -1,0 +1,247 @@
+package rollups
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// Past days that are not kept (any day but a recent month end, or a month
+// end asked for the first time) are counted from every member's periods
+// in the subtree: seconds for a province. pastDays keeps such work from
+// taking the machine away from everything else:
+//
+//   - at most Workers computations run at once; a request that cannot
+//     start one within Wait is refused with errs.Busy and Retry-After
+//     rather than queued behind minutes of work;
+//   - concurrent requests for the same unit and day share one computation
+//     (singleflight);
+//   - a computed day that is not kept as a snapshot is remembered in
+//     memory under the unit's live tally ticket: every write below the
+//     unit marks it and its settling stores a live tally under a fresh
+//     ticket, so a back-dated change makes the remembered answer
+//     unreachable, and the next request counts again.
+type pastDays struct {
+	sem     chan struct{}
+	wait    time.Duration
+	flights singleflight.Group
+
+	mu     sync.Mutex
+	memo   map[memoKey]*dayTallies
+	order  []memoKey // oldest first, for eviction
+	onWork func(unitID, day string)
+}
+
+// PastDayLimits bound the computations of past days (see pastDays).
+type PastDayLimits struct {
+	Workers int           // computations at once; 0: half the CPUs, at least 1
+	Wait    time.Duration // longest wait for a turn; 0: 2 s
+}
+
+// memoKey names a computed day of a unit's subtree at a version of its
+// facts (the live tally's ticket once the marks below it are settled).
+type memoKey struct {
+	unitID, day string
+	ticket      int64
+}
+
+// memoSize bounds the remembered days: each holds a unit's and its
+// children's tallies (a province's communes: about a megabyte).
+const memoSize = 32
+
+// busyRetryAfter is the wait suggested to a refused request: about one
+// computation of a province's past day.
+const busyRetryAfter = 5
+
+// dayTallies is a unit's tally for a day and each child's.
+type dayTallies struct {
+	own      *Tally
+	children map[string]*Tally
+}
+
+// child is a child's tally; a child created since the day was counted
+// had nothing then.
+func (t *dayTallies) child(c *units.Unit) *Tally {
+	if ct, ok := t.children[c.ID]; ok {
+		return ct
+	}
+	return &Tally{}
+}
+
+func newPastDays(l PastDayLimits) *pastDays {
+	if l.Workers <= 0 {
+		l.Workers = max(1, runtime.NumCPU()/2)
+	}
+	if l.Wait <= 0 {
+		l.Wait = 2 * time.Second
+	}
+	return &pastDays{sem: make(chan struct{}, l.Workers), wait: l.Wait, memo: map[memoKey]*dayTallies{}}
+}
+
+// SetPastDayLimits replaces the bounds on past-day computations. Call it
+// before the service is used.
+func (s *Service) SetPastDayLimits(l PastDayLimits) {
+	p := newPastDays(l)
+	p.onWork = s.past.onWork
+	s.past = p
+}
+
+// OnPastDayWork sets a function called as each past-day computation
+// starts, with the unit and the day (for tests and metrics: identical
+// concurrent requests must call it once). Call it before the service is
+// used.
+func (s *Service) OnPastDayWork(fn func(unitID, day string)) { s.past.onWork = fn }
+
+// dayTallies answers u's tally for day d and its children's. Today's, and
+// a kept day's already counted, are read from stored tallies; anything
+// else is a bounded, shared and remembered computation.
+func (s *Service) dayTallies(ctx context.Context, u *units.Unit, d civil.Date) (*dayTallies, error) {
+	day, keep := s.dayKey(d)
+	if keep {
+		if day == live {
+			return s.storedDay(ctx, u, d)
+		}
+		if _, err := s.store.GetCounter(ctx, u.ID, day); err == nil {
+			return s.storedDay(ctx, u, d)
+		} else if !errs.Is(err, errs.NotFound) {
+			return nil, err
+		}
+		// Counted once, then kept and corrected by marks.
+		return s.past.do(ctx, fmt.Sprintf("%s/%s", u.ID, day), u.ID, day, func(ctx context.Context) (*dayTallies, error) {
+			return s.storedDay(ctx, u, d)
+		})
+	}
+	ticket, err := s.liveTicket(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	k := memoKey{unitID: u.ID, day: day, ticket: ticket}
+	if t := s.past.recall(k); t != nil {
+		return t, nil
+	}
+	return s.past.do(ctx, fmt.Sprintf("%s/%s/%d", u.ID, day, ticket), u.ID, day, func(ctx context.Context) (*dayTallies, error) {
+		t, err := s.computeDay(ctx, u, day, d)
+		if err == nil {
+			s.past.remember(k, t)
+		}
+		return t, err
+	})
+}
+
+// liveTicket is the version of u's subtree's facts: the ticket of its live
+// tally once every mark below it is settled. Any write below u marks it,
+// and settling that mark stores the live tally under a newer ticket.
+func (s *Service) liveTicket(ctx context.Context, u *units.Unit) (int64, error) {
+	if _, err := s.tallyOf(ctx, u, civil.Today(s.now()), false); err != nil {
+		return 0, err
+	}
+	c, err := s.store.GetCounter(ctx, u.ID, live)
+	if err != nil {
+		return 0, err
+	}
+	return c.Ticket, nil
+}
+
+// storedDay reads a day of kept tallies (counting and keeping what is not
+// stored yet).
+func (s *Service) storedDay(ctx context.Context, u *units.Unit, d civil.Date) (*dayTallies, error) {
+	own, err := s.tallyOf(ctx, u, d, false)
+	if err != nil {
+		return nil, err
+	}
+	child, err := s.childTallies(ctx, u, d)
+	if err != nil {
+		return nil, err
+	}
+	t := &dayTallies{own: own, children: map[string]*Tally{}}
+	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+		ct, err := child(c)
+		t.children[c.ID] = ct
+		return err
+	})
+	return t, err
+}
+
+// computeDay counts a day that is not kept, each child once.
+func (s *Service) computeDay(ctx context.Context, u *units.Unit, day string, d civil.Date) (*dayTallies, error) {
+	t := &dayTallies{children: map[string]*Tally{}}
+	own, err := s.compute(ctx, u, day, d, false, func(c *units.Unit, ct *Tally) { t.children[c.ID] = ct })
+	t.own = own
+	return t, err
+}
+
+// do runs fn once for concurrent callers with the same key, when a turn
+// is free within the wait. The work is not cancelled when the caller that
+// started it goes away: others may be waiting for it, and it is
+// remembered for the next one.
+func (p *pastDays) do(ctx context.Context, key, unitID, day string, fn func(context.Context) (*dayTallies, error)) (*dayTallies, error) {
+	ch := p.flights.DoChan(key, func() (any, error) {
+		timer := time.NewTimer(p.wait)
+		defer timer.Stop()
+		select {
+		case p.sem <- struct{}{}:
+		case <-timer.C:
+			return nil, busy()
+		}
+		defer func() { <-p.sem }()
+		if p.onWork != nil {
+			p.onWork(unitID, day)
+		}
+		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
+		defer cancel()
+		return fn(work)
+	})
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*dayTallies), nil
+	}
+}
+
+func busy() error {
+	e := errs.E(errs.Busy, "figures for past days are being counted for other requests; try again shortly")
+	e.RetryAfterSeconds = busyRetryAfter
+	return e
+}
+
+func (p *pastDays) recall(k memoKey) *dayTallies {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.memo[k]
+}
+
+func (p *pastDays) remember(k memoKey, t *dayTallies) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.memo[k]; ok {
+		return
+	}
+	// One version of a unit's day is worth keeping: the one last counted
+	// (an older one is never asked for again).
+	p.order = slices.DeleteFunc(p.order, func(o memoKey) bool {
+		if o.unitID == k.unitID && o.day == k.day {
+			delete(p.memo, o)
+			return true
+		}
+		return false
+	})
+	for len(p.order) >= memoSize {
+		delete(p.memo, p.order[0])
+		p.order = p.order[1:]
+	}
+	p.memo[k] = t
+	p.order = append(p.order, k)
+}

@@ -1,0 +1,4 @@
+package mongo
+
+// MigrationCount is how many migrations a fresh database records.
+func MigrationCount() int { return len(migrations()) }

@@ -12,7 +12,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/sohoi/sohoi/internal/errs"
-	"github.com/sohoi/sohoi/internal/page"
 )
 
 // handlerFunc is a gin handler that returns its error, so that each handler
@@ -124,23 +123,4 @@ func each[T, J any](xs []T, f func(T) J) []J {
 // listOf is a page of xs converted for an answer.
 func listOf[T, J any](xs []T, next string, f func(T) J) list[J] {
 	return list[J]{Items: each(xs, f), NextCursor: next}
-}
-
-// paged cuts a short list that is read whole (a member's history, a unit's
-// posts) into the pages of the list convention; the cursor is an offset.
-func paged[T any](all []T, p page.Request) ([]T, string) {
-	from := 0
-	if p.Cursor != "" {
-		key, _ := page.Decode(p.Cursor) // page.Parse checked it
-		from, _ = strconv.Atoi(key)
-	}
-	if from > len(all) {
-		from = len(all)
-	}
-	to := min(from+p.Limit, len(all))
-	next := ""
-	if to < len(all) {
-		next = page.Encode(strconv.Itoa(to))
-	}
-	return all[from:to], next
 }

@@ -246,7 +246,7 @@ type actorJSON struct {
 }
 
 func (s *server) memberHistory(c *gin.Context) error {
-	p, err := page.Parse(c.Query("limit"), c.Query("cursor"))
+	p, err := page.Parse(c.Query("limit"), c.Query("cursor"), page.IsOffset)
 	if err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func (s *server) memberHistory(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	evs, next := paged(all, p)
+	evs, next := page.Slice(all, p)
 	return reply(c, http.StatusOK, listOf(evs, next, func(e *members.Event) eventJSON {
 		return eventJSON{Seq: e.Seq, Type: e.Type, On: e.On, At: e.At, Actor: actorJSON{e.ActorID, e.ActorName},
 			Changes: e.Changes, FromBranchID: e.FromBranchID, ToBranchID: e.ToBranchID, Reason: e.Reason}
@@ -268,7 +268,7 @@ func (s *server) memberHistory(c *gin.Context) error {
 // listMembers lists the roll of a unit's subtree in the official order,
 // optionally one branch of it, one status, or the names matching ?q=.
 func (s *server) listMembers(c *gin.Context) error {
-	p, err := page.Parse(c.Query("limit"), c.Query("cursor"))
+	p, err := page.Parse(c.Query("limit"), c.Query("cursor"), members.IsCursorKey)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func (s *server) listOfficers(c *gin.Context) error {
 	if current != "" && current != "true" && current != "false" {
 		return (errs.Fields{{Field: "current", Message: "must be true or false"}}).Err()
 	}
-	p, err := page.Parse(c.Query("limit"), c.Query("cursor"))
+	p, err := page.Parse(c.Query("limit"), c.Query("cursor"), page.IsOffset)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (s *server) listOfficers(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	posts, next := paged(all, p)
+	posts, next := page.Slice(all, p)
 	return reply(c, http.StatusOK, listOf(posts, next, func(o *officers.Officer) officerJSON { return s.toOfficerJSON(u.ID, o) }))
 }
 

@@ -118,7 +118,7 @@ func (s *server) patchUnit(c *gin.Context) error {
 }
 
 func (s *server) listChildren(c *gin.Context) error {
-	p, err := page.Parse(c.Query("limit"), c.Query("cursor"))
+	p, err := page.Parse(c.Query("limit"), c.Query("cursor"), units.IsCode)
 	if err != nil {
 		return err
 	}

@@ -135,6 +135,9 @@ func (s *Users) Create(ctx context.Context, c *Caller, in NewUser) (*User, error
 	checkUsername(&f, in.Username)
 	checkPassword(&f, in.Password)
 	display := cleanDisplayName(&f, in.DisplayName)
+	if display == "" {
+		f.Add("displayName", "is required")
+	}
 	grants, err := s.resolveGrants(ctx, c, in.Grants, &f)
 	if err != nil {
 		return nil, err

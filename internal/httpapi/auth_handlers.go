@@ -27,6 +27,9 @@ func (s *server) login(c *gin.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
+	if err := checkLoginBody(in.Username, in.Password); err != nil {
+		return err
+	}
 	p, err := s.Auth.Login(c.Request.Context(), in.Username, in.Password, c.ClientIP())
 	if err != nil {
 		return err

@@ -1,0 +1,28 @@
+package httpapi
+
+import (
+	"unicode/utf8"
+
+	"github.com/sohoi/sohoi/internal/errs"
+)
+
+// checkLoginBody applies LoginRequest of the description: both fields are
+// required and bounded. A body without a password is a malformed request
+// (400), not a wrong guess: it is neither checked nor counted against the
+// account.
+func checkLoginBody(username, password string) error {
+	var f errs.Fields
+	switch n := utf8.RuneCountInString(username); {
+	case n == 0:
+		f.Add("username", "is required")
+	case n > 64:
+		f.Add("username", "must be at most 64 characters")
+	}
+	switch n := utf8.RuneCountInString(password); {
+	case n == 0:
+		f.Add("password", "is required")
+	case n > 128:
+		f.Add("password", "must be at most 128 characters")
+	}
+	return f.Err()
+}

@@ -23,6 +23,7 @@ const (
 	InvalidCredentials  Code = "invalid_credentials"
 	TooManyRequests     Code = "too_many_requests"
 	PayloadTooLarge     Code = "payload_too_large"
+	UnsupportedMedia    Code = "unsupported_media_type"
 	MethodNotAllowed    Code = "method_not_allowed"
 	Internal            Code = "internal"
 )

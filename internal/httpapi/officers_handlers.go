@@ -62,12 +62,12 @@ func (s *server) listOfficers(c *gin.Context) error {
 }
 
 type officerBody struct {
-	MemberID  *string `json:"memberId"`
-	FullName  *string `json:"fullName"`
-	Position  *string `json:"position"`
-	TermLabel *string `json:"termLabel"`
-	From      *string `json:"from"`
-	To        *string `json:"to"`
+	MemberID  *string   `json:"memberId"`
+	FullName  *string   `json:"fullName"`
+	Position  *string   `json:"position"`
+	TermLabel *string   `json:"termLabel"`
+	From      dateInput `json:"from"`
+	To        dateInput `json:"to"`
 }
 
 func (s *server) createOfficer(c *gin.Context) error {
@@ -77,7 +77,7 @@ func (s *server) createOfficer(c *gin.Context) error {
 	}
 	var f errs.Fields
 	input := officers.Input{FullName: str(in.FullName), Position: officers.Position(str(in.Position)), TermLabel: str(in.TermLabel),
-		From: dateField(&f, "from", in.From), To: dateField(&f, "to", in.To)}
+		From: in.From.date(&f, "from"), To: in.To.date(&f, "to")}
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (s *server) patchOfficer(c *gin.Context) error {
 	if in.MemberID != nil {
 		f.Add("memberId", "cannot be changed; end this post and create another")
 	}
-	p := officers.Patch{FullName: in.FullName, TermLabel: in.TermLabel, From: datePatch(&f, "from", in.From), To: datePatch(&f, "to", in.To)}
+	p := officers.Patch{FullName: in.FullName, TermLabel: in.TermLabel, From: in.From.patch(&f, "from"), To: in.To.patch(&f, "to")}
 	if in.Position != nil {
 		pos := officers.Position(*in.Position)
 		p.Position = &pos

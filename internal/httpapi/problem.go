@@ -25,6 +25,7 @@ var statusOf = map[errs.Code]int{
 	errs.DuplicateNationalID: http.StatusConflict,
 	errs.VersionMismatch:     http.StatusPreconditionFailed,
 	errs.PayloadTooLarge:     http.StatusRequestEntityTooLarge,
+	errs.UnsupportedMedia:    http.StatusUnsupportedMediaType,
 	errs.MethodNotAllowed:    http.StatusMethodNotAllowed,
 	errs.TooManyRequests:     http.StatusTooManyRequests,
 	errs.Internal:            http.StatusInternalServerError,

@@ -86,11 +86,11 @@ func actorOf(c *gin.Context) members.Actor {
 // scope the member does not exist.
 func (s *server) memberFor(c *gin.Context, act access.Action) (*members.Member, error) {
 	m, err := s.Members.Get(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = s.Authz.Authorize(callerOf(c).Scope, m.Ancestors, access.ObjMember, act, "member")
 	}
-	if err := s.Authz.Authorize(callerOf(c).Scope, m.Ancestors, access.ObjMember, act, "member"); err != nil {
-		return nil, err
+	if err != nil {
+		return nil, sameNotFound(err, "member")
 	}
 	return m, nil
 }
@@ -227,23 +227,6 @@ func (s *server) leaveMember(c *gin.Context) error {
 	return replyMember(c, http.StatusOK, m)
 }
 
-type eventJSON struct {
-	Seq          int               `json:"seq"`
-	Type         members.EventType `json:"type"`
-	On           civil.Date        `json:"on"`
-	At           time.Time         `json:"at"`
-	Actor        actorJSON         `json:"actor"`
-	Changes      []members.Change  `json:"changes,omitempty"`
-	FromBranchID string            `json:"fromBranchId,omitempty"`
-	ToBranchID   string            `json:"toBranchId,omitempty"`
-	Reason       string            `json:"reason,omitempty"`
-}
-
-type actorJSON struct {
-	ID       string `json:"id"`
-	Username string `json:"username"`
-}
-
 func (s *server) memberHistory(c *gin.Context) error {
 	p, err := page.Parse(c.Query("limit"), c.Query("cursor"), page.IsOffset)
 	if err != nil {
@@ -258,10 +241,7 @@ func (s *server) memberHistory(c *gin.Context) error {
 		return err
 	}
 	evs, next := page.Slice(all, p)
-	return reply(c, http.StatusOK, listOf(evs, next, func(e *members.Event) eventJSON {
-		return eventJSON{Seq: e.Seq, Type: e.Type, On: e.On, At: e.At, Actor: actorJSON{e.ActorID, e.ActorName},
-			Changes: e.Changes, FromBranchID: e.FromBranchID, ToBranchID: e.ToBranchID, Reason: e.Reason}
-	}))
+	return reply(c, http.StatusOK, listOf(evs, next, s.historyView(c).event))
 }
 
 // listMembers lists the roll of a unit's subtree in the official order,

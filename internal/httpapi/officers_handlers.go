@@ -109,11 +109,11 @@ func (s *server) createOfficer(c *gin.Context) error {
 // officerFor finds a post and authorises act on its unit.
 func (s *server) officerFor(c *gin.Context, act access.Action) (*officers.Officer, *officers.Board, error) {
 	o, b, err := s.Officers.Find(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		return nil, nil, err
+	if err == nil {
+		err = s.Authz.Authorize(callerOf(c).Scope, b.UnitPath, access.ObjOfficer, act, "officer")
 	}
-	if err := s.Authz.Authorize(callerOf(c).Scope, b.UnitPath, access.ObjOfficer, act, "officer"); err != nil {
-		return nil, nil, err
+	if err != nil {
+		return nil, nil, sameNotFound(err, "officer")
 	}
 	return o, b, nil
 }

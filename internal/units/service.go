@@ -58,7 +58,7 @@ func (s *Service) EnsureRoot(ctx context.Context, name, code string) (*Unit, err
 // Get returns a unit by id.
 func (s *Service) Get(ctx context.Context, id string) (*Unit, error) {
 	if !ids.Valid(id) {
-		return nil, errs.E(errs.NotFound, "no unit %q", id)
+		return nil, errs.E(errs.NotFound, "unit not found")
 	}
 	return s.store.GetUnit(ctx, id)
 }

@@ -192,4 +192,22 @@ func TestRequiredFieldsAndNullDates(t *testing.T) {
 	if f := fieldsOf(t, res); len(f) != 1 || f[0] != "joinedOn" {
 		t.Fatalf("clearing joinedOn: fields %v", f)
 	}
+
+	// null for a text field is refused, not quietly taken as "left out"
+	// (the client meant to clear the phone; it would have stayed).
+	res = e.expect(e.do("PATCH", "/api/v1/members/"+m.ID, r.chairA, `{"phone":null,"address":"Thôn Đông"}`), 400, "validation_failed")
+	if f := fieldsOf(t, res); len(f) != 1 || f[0] != "phone" {
+		t.Fatalf("phone null: fields %v", f)
+	}
+	var now struct {
+		Phone   string `json:"phone"`
+		Address string `json:"address"`
+		Version int    `json:"version"`
+	}
+	e.expect(e.do("GET", "/api/v1/members/"+m.ID, r.chairA, nil), 200).decode(t, &now)
+	if now.Phone != "0912345678" || now.Address != "" {
+		t.Fatalf("a refused PATCH changed the member: %+v", now)
+	}
+	e.expect(e.do("PATCH", "/api/v1/units/"+r.a.ID, e.admin, `{"name":null}`), 400, "validation_failed")
+	e.expect(e.do("POST", "/api/v1/users", e.admin, `{"username":"x.y","password":"password-x-y","displayName":"X","grants":null}`), 400, "validation_failed")
 }

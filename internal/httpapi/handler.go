@@ -56,7 +56,7 @@ func decode(c *gin.Context, v any) error {
 		}
 	}
 	if err == nil {
-		return nil
+		return refuseNulls(raw, v)
 	}
 	if errs.Is(err, errs.UnsupportedMedia) {
 		return err

@@ -164,6 +164,12 @@ func TestRequiredFieldsAndNullDates(t *testing.T) {
 	}
 	e.expect(e.do("POST", "/api/v1/auth/login", "", map[string]any{"password": "x"}), 400, "validation_failed")
 	e.login("admin", adminPassword)
+	for _, path := range []string{"/api/v1/auth/refresh", "/api/v1/auth/logout"} {
+		res := e.expect(e.do("POST", path, "", map[string]any{}), 400, "validation_failed")
+		if f := fieldsOf(t, res); len(f) != 1 || f[0] != "refreshToken" {
+			t.Fatalf("%s without refreshToken: fields %v", path, f)
+		}
+	}
 
 	// birthDate: null on creation is no birth date; on PATCH it clears it;
 	// joinedOn cannot be cleared.

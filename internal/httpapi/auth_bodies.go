@@ -26,3 +26,13 @@ func checkLoginBody(username, password string) error {
 	}
 	return f.Err()
 }
+
+// checkRefreshBody applies RefreshRequest: refreshToken is required. A
+// body without one is malformed (400), not a bad token (401), and a logout
+// without one does not pretend to have logged anything out (204).
+func checkRefreshBody(token string) error {
+	if token == "" {
+		return (errs.Fields{{Field: "refreshToken", Message: "is required"}}).Err()
+	}
+	return nil
+}

@@ -199,6 +199,11 @@ func TestRequiredFieldsAndNullDates(t *testing.T) {
 		t.Fatalf("clearing joinedOn: fields %v", f)
 	}
 
+	res = e.expect(e.do("PATCH", "/api/v1/members/"+m.ID, r.chairA, `{"birthDate":19600519}`), 400, "validation_failed")
+	if f := fieldsOf(t, res); len(f) != 1 || f[0] != "birthDate" {
+		t.Fatalf("a number for birthDate: fields %v", f)
+	}
+
 	// null for a text field is refused, not quietly taken as "left out"
 	// (the client meant to clear the phone; it would have stayed).
 	res = e.expect(e.do("PATCH", "/api/v1/members/"+m.ID, r.chairA, `{"phone":null,"address":"Thôn Đông"}`), 400, "validation_failed")

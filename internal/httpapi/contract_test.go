@@ -58,6 +58,7 @@ func contractRouter(t reporter) routers.Router {
 		} {
 			openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 		}
+		closeObjects(doc)
 		// The server URL "/" is relative: match requests to any host.
 		doc.Servers = nil
 		contract.router, contract.err = gorillamux.NewRouter(doc)
@@ -66,6 +67,58 @@ func contractRouter(t reporter) routers.Router {
 		t.Fatalf("api/openapi.yaml: %v", contract.err)
 	}
 	return contract.router
+}
+
+// closeObjects makes every object schema of the description that does not
+// say otherwise refuse properties it does not list, for this check only:
+// JSON Schema allows unlisted properties by default, so an answer carrying
+// a field the description never mentions would pass unnoticed. (The
+// description itself stays open, as JSON Schema intends, so that clients
+// tolerate fields added later.)
+func closeObjects(doc *openapi3.T) {
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(ref *openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		if len(s.Properties) > 0 && s.AdditionalProperties.Has == nil && s.AdditionalProperties.Schema == nil {
+			no := false
+			s.AdditionalProperties.Has = &no
+		}
+		for _, p := range s.Properties {
+			walk(p)
+		}
+		walk(s.Items)
+		walk(s.AdditionalProperties.Schema)
+		for _, group := range []openapi3.SchemaRefs{s.AnyOf, s.OneOf, s.AllOf} {
+			for _, sub := range group {
+				walk(sub)
+			}
+		}
+	}
+	for _, sch := range doc.Components.Schemas {
+		walk(sch)
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, res := range op.Responses.Map() {
+				if res.Value == nil {
+					continue
+				}
+				for _, mt := range res.Value.Content {
+					walk(mt.Schema)
+				}
+			}
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					walk(mt.Schema)
+				}
+			}
+		}
+	}
 }
 
 // checkContract validates one exchange; reqBody and resBody are the bytes
@@ -96,7 +149,8 @@ func checkContract(t reporter, req *http.Request, reqBody []byte, res *http.Resp
 		}
 		return
 	}
-	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true, IncludeResponseStatus: true}
+	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true, IncludeResponseStatus: true,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.EnableFormatValidation()}}
 	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
 	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil && res.StatusCode < 400 {
 		t.Errorf("contract: %s %s was accepted (%d) but the description refuses the request: %v", req.Method, req.URL, res.StatusCode, err)
@@ -148,6 +202,12 @@ func TestContractCheckCatchesDrift(t *testing.T) {
 		{"a good exchange", "GET", "/api/v1/units/root", "", nil, false},
 		{"a unit without its code", "GET", "/api/v1/units/root", "", func(_ *http.Response, b []byte) []byte {
 			return []byte(strings.Replace(string(b), `"code"`, `"kode"`, 1))
+		}, true},
+		{"a unit with a field the description does not have", "GET", "/api/v1/units/root", "", func(_ *http.Response, b []byte) []byte {
+			return []byte(strings.Replace(string(b), `{`, `{"secret":1,`, 1))
+		}, true},
+		{"a timestamp that is not RFC 3339", "GET", "/api/v1/units/root", "", func(_ *http.Response, b []byte) []byte {
+			return []byte(strings.Replace(string(b), `"createdAt":"`, `"createdAt":"yesterday `, 1))
 		}, true},
 		{"a status the operation does not list", "GET", "/api/v1/units/root", "", func(res *http.Response, b []byte) []byte {
 			res.StatusCode = 418

@@ -143,10 +143,13 @@ function eventLine(e: MemberEvent): string {
   const seq: number = e.seq;
   const type: "joined" | "updated" | "transferred" | "left" | "died" = e.type;
   const on: string | null = e.on;
-  const who: [string, string, string] = [e.at, e.actor.id, e.actor.username];
+  // actor is null for a user outside the reader's scope; so is a branch id, flagged instead.
+  const actor: { id: string; username: string } | null = e.actor;
+  const who: [string, string, string] = [e.at, actor?.id ?? "-", actor?.username ?? "another user"];
+  const elsewhere: [true | undefined, true | undefined] = [e.fromBranchOutsideScope, e.toBranchOutsideScope];
   const fields: string[] = e.changes?.map((c) => `${c.field}: ${c.from} → ${c.to}`) ?? [];
   const branches: (string | undefined)[] = [e.fromBranchId, e.toBranchId, e.reason];
-  return `${seq} ${type} ${on ?? "-"} ${who.join(" ")} ${fields.join("; ")} ${branches.join(" ")}`;
+  return `${seq} ${type} ${on ?? "-"} ${who.join(" ")} ${fields.join("; ")} ${branches.join(" ")} ${elsewhere.join(" ")}`;
 }
 
 function term(o: Officer): string {

@@ -99,6 +99,9 @@ func (p *proc) call(method, path, token string, body any) (int, map[string]any) 
 		rd = bytes.NewReader(b)
 	}
 	req, _ := http.NewRequest(method, "http://"+p.addr+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -130,7 +133,7 @@ func TestKill9AndRestartKeepEverything(t *testing.T) {
 	if status != 201 {
 		t.Fatal(status, prov)
 	}
-	status, _ = p.call("POST", "/api/v1/users", admin, map[string]any{"username": "chair", "password": "chair-password",
+	status, _ = p.call("POST", "/api/v1/users", admin, map[string]any{"username": "chair", "password": "chair-password", "displayName": "Chủ tịch",
 		"grants": []map[string]string{{"role": "editor", "unitId": prov["id"].(string)}}})
 	if status != 201 {
 		t.Fatal(status)

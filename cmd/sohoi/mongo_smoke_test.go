@@ -52,7 +52,7 @@ func TestServeOnMongoDB(t *testing.T) {
 	}
 	commune := cs[0].(map[string]any)
 	sibling := cs[1].(map[string]any)
-	if status, _ := p.call("POST", "/api/v1/users", admin, map[string]any{"username": "xa.editor", "password": "xa-editor-password",
+	if status, _ := p.call("POST", "/api/v1/users", admin, map[string]any{"username": "xa.editor", "password": "xa-editor-password", "displayName": "Biên tập xã",
 		"grants": []map[string]string{{"role": "editor", "unitId": commune["id"].(string)}}}); status != 201 {
 		t.Fatalf("create user: %d", status)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/page"
 	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/vntext"
 )
 
 // UnitGetter finds units, to check and record where grants apply.
@@ -86,6 +87,7 @@ func checkPassword(f *errs.Fields, pw string) {
 }
 
 func cleanDisplayName(f *errs.Fields, s string) string {
+	vntext.Check(f.Add, "displayName", s)
 	s = strings.Join(strings.Fields(norm.NFC.String(s)), " ")
 	if utf8.RuneCountInString(s) > 200 {
 		f.Add("displayName", "must be at most 200 characters")
@@ -140,6 +142,9 @@ func (s *Users) Create(ctx context.Context, c *Caller, in NewUser) (*User, error
 	checkUsername(&f, in.Username)
 	checkPassword(&f, in.Password)
 	display := cleanDisplayName(&f, in.DisplayName)
+	if display == "" {
+		f.Add("displayName", "is required")
+	}
 	grants, err := s.resolveGrants(ctx, c, in.Grants, &f)
 	if err != nil {
 		return nil, err

@@ -22,6 +22,7 @@ const (
 	InvalidCredentials  Code = "invalid_credentials"
 	TooManyRequests     Code = "too_many_requests"
 	PayloadTooLarge     Code = "payload_too_large"
+	UnsupportedMedia    Code = "unsupported_media_type"
 	MethodNotAllowed    Code = "method_not_allowed"
 	HeaderTooLarge      Code = "header_too_large"
 	Internal            Code = "internal"

@@ -27,6 +27,9 @@ func (s *server) login(c *gin.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
+	if err := checkLoginBody(in.Username, in.Password); err != nil {
+		return err
+	}
 	p, err := s.Auth.Login(c.Request.Context(), in.Username, in.Password, c.ClientIP())
 	if err != nil {
 		return err
@@ -44,6 +47,9 @@ func (s *server) refresh(c *gin.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
+	if err := checkRefreshBody(in.RefreshToken); err != nil {
+		return err
+	}
 	p, err := s.Auth.Refresh(c.Request.Context(), in.RefreshToken)
 	if err != nil {
 		return err
@@ -55,6 +61,9 @@ func (s *server) refresh(c *gin.Context) error {
 func (s *server) logout(c *gin.Context) error {
 	var in refreshBody
 	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if err := checkRefreshBody(in.RefreshToken); err != nil {
 		return err
 	}
 	if err := s.Auth.Logout(c.Request.Context(), in.RefreshToken); err != nil {

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"encoding/json"
+
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 )
@@ -26,4 +28,34 @@ func datePatch(f *errs.Fields, field string, s *string) *civil.Date {
 	}
 	d := dateField(f, field, s)
 	return &d
+}
+
+// dateInput is an optional date of a body (DateInput in the description):
+// left out, null, "" or YYYY-MM-DD. null is "no date", as in every answer:
+// on creation the same as leaving the field out, on PATCH it clears the
+// date like "" (a *string could not tell null from left out).
+type dateInput struct {
+	sent bool
+	text string
+}
+
+func (d *dateInput) UnmarshalJSON(b []byte) error {
+	d.sent = true
+	if string(b) == "null" {
+		d.text = ""
+		return nil
+	}
+	return json.Unmarshal(b, &d.text)
+}
+
+// date is the date sent, or zero for none.
+func (d dateInput) date(f *errs.Fields, field string) civil.Date { return dateField(f, field, &d.text) }
+
+// patch is the date to set on PATCH: nil when the field was left out, zero
+// to clear it.
+func (d dateInput) patch(f *errs.Fields, field string) *civil.Date {
+	if !d.sent {
+		return nil
+	}
+	return datePatch(f, field, &d.text)
 }

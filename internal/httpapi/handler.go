@@ -1,18 +1,20 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/sohoi/sohoi/internal/errs"
-	"github.com/sohoi/sohoi/internal/page"
 )
 
 // handlerFunc is a gin handler that returns its error, so that each handler
@@ -31,20 +33,33 @@ func (s *server) h(fn handlerFunc) gin.HandlerFunc {
 // maxBodyBytes caps JSON request bodies.
 const maxBodyBytes = 1 << 20
 
-// decode reads a JSON body strictly: unknown fields, wrong types, trailing
-// data and bodies over maxBodyBytes are refused with a clear error.
+// decode reads a JSON body strictly: a body that is not application/json
+// (415), is not UTF-8, has unknown fields, wrong types or trailing data, or
+// is over maxBodyBytes is refused with a clear error.
 func decode(c *gin.Context, v any) error {
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	if err == nil && len(raw) > 0 {
+		err = checkJSONMediaType(c.GetHeader("Content-Type"))
+	}
+	if err == nil && !utf8.Valid(raw) {
+		// encoding/json would quietly turn the bad bytes into U+FFFD.
+		return (errs.Fields{{Field: "", Message: "the request body is not valid UTF-8"}}).Err()
+	}
 	if err == nil {
-		if _, extra := dec.Token(); extra != io.EOF {
-			err = errors.New("trailing data after the JSON object")
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(v)
+		if err == nil {
+			if _, extra := dec.Token(); extra != io.EOF {
+				err = errors.New("trailing data after the JSON object")
+			}
 		}
 	}
 	if err == nil {
-		return nil
+		return refuseNulls(raw, v)
+	}
+	if errs.Is(err, errs.UnsupportedMedia) {
+		return err
 	}
 	var tooBig *http.MaxBytesError
 	var typeErr *json.UnmarshalTypeError
@@ -126,21 +141,18 @@ func listOf[T, J any](xs []T, next string, f func(T) J) list[J] {
 	return list[J]{Items: each(xs, f), NextCursor: next}
 }
 
-// paged cuts a short list that is read whole (a member's history, a unit's
-// posts) into the pages of the list convention; the cursor is an offset.
-func paged[T any](all []T, p page.Request) ([]T, string) {
-	from := 0
-	if p.Cursor != "" {
-		key, _ := page.Decode(p.Cursor) // page.Parse checked it
-		from, _ = strconv.Atoi(key)
+// checkJSONMediaType accepts application/json, with at most a UTF-8
+// charset: other types (a form, text/plain, JSON in Latin-1) are 415.
+func checkJSONMediaType(header string) error {
+	mt, params, err := mime.ParseMediaType(header)
+	if err == nil && mt == "application/json" {
+		cs, ok := params["charset"]
+		if len(params) == 0 || len(params) == 1 && ok && strings.EqualFold(cs, "utf-8") {
+			return nil
+		}
 	}
-	if from > len(all) {
-		from = len(all)
+	if header == "" {
+		return errs.E(errs.UnsupportedMedia, "the request body must be sent with Content-Type application/json")
 	}
-	to := min(from+p.Limit, len(all))
-	next := ""
-	if to < len(all) {
-		next = page.Encode(strconv.Itoa(to))
-	}
-	return all[from:to], next
+	return errs.E(errs.UnsupportedMedia, "the request body must be application/json, not %q", header)
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -94,17 +93,21 @@ func (r *resp) code() string {
 // (sent as JSON); headers come in name, value pairs.
 func (e *env) do(method, path, token string, body any, headers ...string) *resp {
 	e.t.Helper()
-	var rd io.Reader
+	var raw []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		raw = []byte(b)
 	default:
 		buf, err := json.Marshal(b)
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		rd = bytes.NewReader(buf)
+		raw = buf
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, e.srv.URL+path, rd)
 	if err != nil {
@@ -125,6 +128,7 @@ func (e *env) do(method, path, token string, body any, headers ...string) *resp 
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	checkContract(e.t, req, raw, res, b)
 	return &resp{status: res.StatusCode, header: res.Header, body: b}
 }
 

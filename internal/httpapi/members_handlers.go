@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -50,14 +49,14 @@ func replyMember(c *gin.Context, status int, m *members.Member) error {
 
 // memberBody is a member as a client sends it.
 type memberBody struct {
-	FullName   *string `json:"fullName"`
-	Gender     *string `json:"gender"`
-	BirthDate  *string `json:"birthDate"`
-	NationalID *string `json:"nationalId"`
-	Phone      *string `json:"phone"`
-	Address    *string `json:"address"`
-	JoinedOn   *string `json:"joinedOn"`
-	MemberNo   *string `json:"memberNo"`
+	FullName   *string   `json:"fullName"`
+	Gender     *string   `json:"gender"`
+	BirthDate  dateInput `json:"birthDate"`
+	NationalID *string   `json:"nationalId"`
+	Phone      *string   `json:"phone"`
+	Address    *string   `json:"address"`
+	JoinedOn   dateInput `json:"joinedOn"`
+	MemberNo   *string   `json:"memberNo"`
 }
 
 func str(s *string) string {
@@ -70,7 +69,7 @@ func str(s *string) string {
 func (b memberBody) patch() (members.Patch, error) {
 	var f errs.Fields
 	p := members.Patch{FullName: b.FullName, NationalID: b.NationalID, Phone: b.Phone, Address: b.Address, MemberNo: b.MemberNo,
-		BirthDate: datePatch(&f, "birthDate", b.BirthDate), JoinedOn: datePatch(&f, "joinedOn", b.JoinedOn)}
+		BirthDate: b.BirthDate.patch(&f, "birthDate"), JoinedOn: b.JoinedOn.patch(&f, "joinedOn")}
 	if b.Gender != nil {
 		g := members.Gender(*b.Gender)
 		p.Gender = &g
@@ -87,11 +86,11 @@ func actorOf(c *gin.Context) members.Actor {
 // scope the member does not exist.
 func (s *server) memberFor(c *gin.Context, act access.Action) (*members.Member, error) {
 	m, err := s.Members.Get(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = s.Authz.Authorize(callerOf(c).Scope, m.Ancestors, access.ObjMember, act, "member")
 	}
-	if err := s.Authz.Authorize(callerOf(c).Scope, m.Ancestors, access.ObjMember, act, "member"); err != nil {
-		return nil, err
+	if err != nil {
+		return nil, sameNotFound(err, "member")
 	}
 	return m, nil
 }
@@ -120,7 +119,7 @@ func (s *server) createMember(c *gin.Context) error {
 	var f errs.Fields
 	input := members.Input{FullName: str(in.FullName), Gender: members.Gender(str(in.Gender)), NationalID: str(in.NationalID),
 		Phone: str(in.Phone), Address: str(in.Address), MemberNo: str(in.MemberNo),
-		BirthDate: dateField(&f, "birthDate", in.BirthDate), JoinedOn: dateField(&f, "joinedOn", in.JoinedOn)}
+		BirthDate: in.BirthDate.date(&f, "birthDate"), JoinedOn: in.JoinedOn.date(&f, "joinedOn")}
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -228,25 +227,8 @@ func (s *server) leaveMember(c *gin.Context) error {
 	return replyMember(c, http.StatusOK, m)
 }
 
-type eventJSON struct {
-	Seq          int               `json:"seq"`
-	Type         members.EventType `json:"type"`
-	On           civil.Date        `json:"on"`
-	At           time.Time         `json:"at"`
-	Actor        actorJSON         `json:"actor"`
-	Changes      []members.Change  `json:"changes,omitempty"`
-	FromBranchID string            `json:"fromBranchId,omitempty"`
-	ToBranchID   string            `json:"toBranchId,omitempty"`
-	Reason       string            `json:"reason,omitempty"`
-}
-
-type actorJSON struct {
-	ID       string `json:"id"`
-	Username string `json:"username"`
-}
-
 func (s *server) memberHistory(c *gin.Context) error {
-	p, err := page.Parse(c.Query("limit"), c.Query("cursor"))
+	p, err := page.Parse(c.Query("limit"), c.Query("cursor"), page.IsOffset)
 	if err != nil {
 		return err
 	}
@@ -258,17 +240,14 @@ func (s *server) memberHistory(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	evs, next := paged(all, p)
-	return reply(c, http.StatusOK, listOf(evs, next, func(e *members.Event) eventJSON {
-		return eventJSON{Seq: e.Seq, Type: e.Type, On: e.On, At: e.At, Actor: actorJSON{e.ActorID, e.ActorName},
-			Changes: e.Changes, FromBranchID: e.FromBranchID, ToBranchID: e.ToBranchID, Reason: e.Reason}
-	}))
+	evs, next := page.Slice(all, p)
+	return reply(c, http.StatusOK, listOf(evs, next, s.historyView(c).event))
 }
 
 // listMembers lists the roll of a unit's subtree in the official order,
 // optionally one branch of it, one status, or the names matching ?q=.
 func (s *server) listMembers(c *gin.Context) error {
-	p, err := page.Parse(c.Query("limit"), c.Query("cursor"))
+	p, err := page.Parse(c.Query("limit"), c.Query("cursor"), members.IsCursorKey)
 	if err != nil {
 		return err
 	}
@@ -277,14 +256,12 @@ func (s *server) listMembers(c *gin.Context) error {
 	if len(q.Words) > 8 {
 		f.Add("q", "may hold at most 8 words")
 	}
-	if st := c.Query("status"); st != "" {
-		for _, v := range strings.Split(st, ",") {
-			switch members.Status(v) {
-			case members.Active, members.Left, members.Deceased:
-				q.Statuses = append(q.Statuses, members.Status(v))
-			default:
-				f.Add("status", "must be active, left or deceased (comma-separated for several)")
-			}
+	for _, v := range queryList(c, "status") {
+		switch members.Status(v) {
+		case members.Active, members.Left, members.Deceased:
+			q.Statuses = append(q.Statuses, members.Status(v))
+		default:
+			f.Add("status", "must be active, left or deceased (several comma-separated or repeated)")
 		}
 	}
 	if sort := c.Query("sort"); sort != "" && sort != "name" {

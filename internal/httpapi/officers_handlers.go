@@ -45,7 +45,7 @@ func (s *server) listOfficers(c *gin.Context) error {
 	if current != "" && current != "true" && current != "false" {
 		return (errs.Fields{{Field: "current", Message: "must be true or false"}}).Err()
 	}
-	p, err := page.Parse(c.Query("limit"), c.Query("cursor"))
+	p, err := page.Parse(c.Query("limit"), c.Query("cursor"), page.IsOffset)
 	if err != nil {
 		return err
 	}
@@ -57,17 +57,17 @@ func (s *server) listOfficers(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	posts, next := paged(all, p)
+	posts, next := page.Slice(all, p)
 	return reply(c, http.StatusOK, listOf(posts, next, func(o *officers.Officer) officerJSON { return s.toOfficerJSON(u.ID, o) }))
 }
 
 type officerBody struct {
-	MemberID  *string `json:"memberId"`
-	FullName  *string `json:"fullName"`
-	Position  *string `json:"position"`
-	TermLabel *string `json:"termLabel"`
-	From      *string `json:"from"`
-	To        *string `json:"to"`
+	MemberID  *string   `json:"memberId"`
+	FullName  *string   `json:"fullName"`
+	Position  *string   `json:"position"`
+	TermLabel *string   `json:"termLabel"`
+	From      dateInput `json:"from"`
+	To        dateInput `json:"to"`
 }
 
 func (s *server) createOfficer(c *gin.Context) error {
@@ -77,7 +77,7 @@ func (s *server) createOfficer(c *gin.Context) error {
 	}
 	var f errs.Fields
 	input := officers.Input{FullName: str(in.FullName), Position: officers.Position(str(in.Position)), TermLabel: str(in.TermLabel),
-		From: dateField(&f, "from", in.From), To: dateField(&f, "to", in.To)}
+		From: in.From.date(&f, "from"), To: in.To.date(&f, "to")}
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -109,11 +109,11 @@ func (s *server) createOfficer(c *gin.Context) error {
 // officerFor finds a post and authorises act on its unit.
 func (s *server) officerFor(c *gin.Context, act access.Action) (*officers.Officer, *officers.Board, error) {
 	o, b, err := s.Officers.Find(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		return nil, nil, err
+	if err == nil {
+		err = s.Authz.Authorize(callerOf(c).Scope, b.UnitPath, access.ObjOfficer, act, "officer")
 	}
-	if err := s.Authz.Authorize(callerOf(c).Scope, b.UnitPath, access.ObjOfficer, act, "officer"); err != nil {
-		return nil, nil, err
+	if err != nil {
+		return nil, nil, sameNotFound(err, "officer")
 	}
 	return o, b, nil
 }
@@ -135,7 +135,7 @@ func (s *server) patchOfficer(c *gin.Context) error {
 	if in.MemberID != nil {
 		f.Add("memberId", "cannot be changed; end this post and create another")
 	}
-	p := officers.Patch{FullName: in.FullName, TermLabel: in.TermLabel, From: datePatch(&f, "from", in.From), To: datePatch(&f, "to", in.To)}
+	p := officers.Patch{FullName: in.FullName, TermLabel: in.TermLabel, From: in.From.patch(&f, "from"), To: in.To.patch(&f, "to")}
 	if in.Position != nil {
 		pos := officers.Position(*in.Position)
 		p.Position = &pos

@@ -24,6 +24,7 @@ var statusOf = map[errs.Code]int{
 	errs.DuplicateNationalID: http.StatusConflict,
 	errs.VersionMismatch:     http.StatusPreconditionFailed,
 	errs.PayloadTooLarge:     http.StatusRequestEntityTooLarge,
+	errs.UnsupportedMedia:    http.StatusUnsupportedMediaType,
 	errs.MethodNotAllowed:    http.StatusMethodNotAllowed,
 	errs.HeaderTooLarge:      http.StatusRequestHeaderFieldsTooLarge,
 	errs.TooManyRequests:     http.StatusTooManyRequests,

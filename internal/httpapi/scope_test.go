@@ -45,7 +45,7 @@ func TestScopeDecisionTable(t *testing.T) {
 		}, map[string]int{"manager": 201, "editor": 403, "viewer": 403, "reporter": 403}, 404},
 		{"create a viewer there", func(tk string, u unit) *resp {
 			n++
-			return e.do("POST", "/api/v1/users", tk, map[string]any{"username": fmt.Sprintf("u%d", n), "password": "long-enough-pw",
+			return e.do("POST", "/api/v1/users", tk, map[string]any{"username": fmt.Sprintf("u%d", n), "password": "long-enough-pw", "displayName": "Người xem",
 				"grants": []map[string]string{{"role": "viewer", "unitId": u.ID}}})
 		}, map[string]int{"manager": 201, "editor": 403, "viewer": 403, "reporter": 403}, 400},
 	}

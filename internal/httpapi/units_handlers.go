@@ -41,14 +41,14 @@ func replyUnit(c *gin.Context, status int, u *units.Unit) error {
 }
 
 // unitFor loads a unit and authorises act on it; outside the caller's
-// scope it is not found.
+// scope it is not found, in the very words of a unit that does not exist.
 func (s *server) unitFor(c *gin.Context, id string, obj access.Object, act access.Action) (*units.Unit, error) {
 	u, err := s.Units.Get(c.Request.Context(), id)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = s.Authz.Authorize(callerOf(c).Scope, u.Path(), obj, act, "unit")
 	}
-	if err := s.Authz.Authorize(callerOf(c).Scope, u.Path(), obj, act, "unit"); err != nil {
-		return nil, err
+	if err != nil {
+		return nil, sameNotFound(err, "unit")
 	}
 	return u, nil
 }
@@ -118,7 +118,7 @@ func (s *server) patchUnit(c *gin.Context) error {
 }
 
 func (s *server) listChildren(c *gin.Context) error {
-	p, err := page.Parse(c.Query("limit"), c.Query("cursor"))
+	p, err := page.Parse(c.Query("limit"), c.Query("cursor"), units.IsCode)
 	if err != nil {
 		return err
 	}

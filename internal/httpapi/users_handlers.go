@@ -64,7 +64,7 @@ func (s *server) createUser(c *gin.Context) error {
 }
 
 func (s *server) listUsers(c *gin.Context) error {
-	p, err := page.Parse(c.Query("limit"), c.Query("cursor"))
+	p, err := page.Parse(c.Query("limit"), c.Query("cursor"), access.IsUsername)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func TestUserManagementStaysInScope(t *testing.T) {
 	})
 	t.Run("an account shared with another province is visible but not the other grant, and not manageable", func(t *testing.T) {
 		var shared user
-		e.expect(e.do("POST", "/api/v1/users", e.admin, map[string]any{"username": "shared", "password": "password-shared",
+		e.expect(e.do("POST", "/api/v1/users", e.admin, map[string]any{"username": "shared", "password": "password-shared", "displayName": "Dùng chung",
 			"grants": []map[string]string{{"role": "viewer", "unitId": d1.ID}, {"role": "viewer", "unitId": p2.ID}}}), 201).decode(t, &shared)
 		var seen user
 		e.expect(e.do("GET", "/api/v1/users/"+shared.ID, mgr, nil), 200).decode(t, &seen)

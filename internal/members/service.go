@@ -261,6 +261,7 @@ func (s *Service) Leave(ctx context.Context, actor Actor, m *Member, status Stat
 		default:
 			f.Add("status", "must be left or deceased")
 		}
+		vntext.Check(f.Add, "reason", reason)
 		reason = vntext.Clean(reason)
 		checkLen(&f, "reason", reason, maxReason)
 		if err := f.Err(); err != nil {

@@ -60,6 +60,11 @@ func checkDate(f *errs.Fields, field string, d, today civil.Date) {
 // record, so that a stored member is always valid.
 func (in *Input) clean(today civil.Date) error {
 	var f errs.Fields
+	vntext.Check(f.Add, "fullName", in.FullName)
+	vntext.Check(f.Add, "address", in.Address)
+	vntext.Check(f.Add, "memberNo", in.MemberNo)
+	vntext.Check(f.Add, "nationalId", in.NationalID)
+	vntext.Check(f.Add, "phone", in.Phone)
 	in.FullName = vntext.Clean(in.FullName)
 	in.Address = vntext.Clean(in.Address)
 	in.MemberNo = vntext.Clean(in.MemberNo)

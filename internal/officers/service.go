@@ -77,6 +77,8 @@ type Patch struct {
 
 func (in *Input) clean() error {
 	var f errs.Fields
+	vntext.Check(f.Add, "fullName", in.FullName)
+	vntext.Check(f.Add, "termLabel", in.TermLabel)
 	in.FullName = vntext.Clean(in.FullName)
 	in.TermLabel = vntext.Clean(in.TermLabel)
 	if in.FullName == "" {

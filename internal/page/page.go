@@ -1,11 +1,12 @@
 // Package page holds the cursor pagination rules shared by every list of the
-// API: a limit (default 50, at most 500) and an opaque cursor that the store
+// API: a limit (default 50, at most 500) and an opaque cursor that the server
 // produced for the previous page.
 package page
 
 import (
 	"encoding/base64"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/sohoi/sohoi/internal/errs"
 )
@@ -21,8 +22,15 @@ type Request struct {
 	Cursor string // opaque; empty for the first page
 }
 
-// Parse validates the query values limit and cursor.
-func Parse(limit, cursor string) (Request, error) {
+// Key says whether a decoded cursor is a key the list that parses it could
+// have issued (a unit code, a username, an offset…). A cursor is checked
+// before any store or slice sees it, so that a forged one is a 400 and
+// never a panic or a query on nonsense.
+type Key func(key string) bool
+
+// Parse validates the query values limit and cursor; the cursor must decode
+// to a key that valid accepts.
+func Parse(limit, cursor string, valid Key) (Request, error) {
 	r := Request{Limit: DefaultLimit, Cursor: cursor}
 	if limit != "" {
 		n, err := strconv.Atoi(limit)
@@ -32,8 +40,9 @@ func Parse(limit, cursor string) (Request, error) {
 		r.Limit = n
 	}
 	if cursor != "" {
-		if _, err := Decode(cursor); err != nil {
-			return r, (&errs.Fields{{Field: "cursor", Message: "is not a cursor this server issued"}}).Err()
+		key, err := Decode(cursor)
+		if err != nil || key == "" || !utf8.ValidString(key) || !valid(key) {
+			return r, (&errs.Fields{{Field: "cursor", Message: "is not a cursor this list issued"}}).Err()
 		}
 	}
 	return r, nil

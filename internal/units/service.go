@@ -9,6 +9,7 @@ import (
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/vntext"
 )
 
 // Service applies the tree's rules on top of a Store. It does not decide
@@ -57,7 +58,7 @@ func (s *Service) EnsureRoot(ctx context.Context, name, code string) (*Unit, err
 // Get returns a unit by id.
 func (s *Service) Get(ctx context.Context, id string) (*Unit, error) {
 	if !ids.Valid(id) {
-		return nil, errs.E(errs.NotFound, "no unit %q", id)
+		return nil, errs.E(errs.NotFound, "unit not found")
 	}
 	return s.store.GetUnit(ctx, id)
 }
@@ -76,8 +77,9 @@ func (s *Service) Create(ctx context.Context, parent *Unit, in NewUnit) (*Unit, 
 }
 
 func (s *Service) create(ctx context.Context, parent *Unit, in NewUnit, count bool) (*Unit, error) {
-	in.Name = CleanName(in.Name)
 	var f errs.Fields
+	vntext.Check(f.Add, "name", in.Name)
+	in.Name = CleanName(in.Name)
 	checkName(&f, in.Name)
 	checkCode(&f, in.Code)
 	switch {
@@ -137,6 +139,7 @@ func (s *Service) update(ctx context.Context, u *Unit, p Patch) (*Unit, error) {
 	next := *u
 	var f errs.Fields
 	if p.Name != nil {
+		vntext.Check(f.Add, "name", *p.Name)
 		next.Name = CleanName(*p.Name)
 		checkName(&f, next.Name)
 	}

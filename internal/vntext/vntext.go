@@ -59,7 +59,9 @@ var collators = sync.Pool{New: func() any { return collate.New(language.Vietname
 
 // sortable64 is base64 with its alphabet in ASCII order, so that encoded
 // keys compare as the bytes they encode (a prefix still sorts first).
-var sortable64 = base64.NewEncoding("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz").WithPadding(base64.NoPadding)
+var sortable64 = base64.NewEncoding(sortableAlphabet).WithPadding(base64.NoPadding)
+
+const sortableAlphabet = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 
 // SortKey is the key of official lists: the given name (the last word)
 // first, then the family and middle names, compared in Vietnamese

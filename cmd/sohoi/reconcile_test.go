@@ -22,7 +22,7 @@ func TestReconcileCommandRepairsDamage(t *testing.T) {
 	getenv := func(k string) string { return env[k] }
 	ctx := context.Background()
 	var out bytes.Buffer
-	if err := run(ctx, []string{"seed", "units", "--file", sharedData + "vn-admin-units-2025-03.json", "--province", "34"}, getenv, &out, io.Discard); err != nil {
+	if err := run(ctx, []string{"seed", "units", "--tree", "2025-03", "--province", "34"}, getenv, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if err := run(ctx, []string{"seed", "members", "--province", "34", "--branches-per-commune", "2", "--count", "3000"}, getenv, &out, io.Discard); err != nil {

@@ -36,7 +36,7 @@ func newProgress(w io.Writer, job, what string, total int) progress {
 		)
 		return &barProgress{bar: bar}
 	}
-	return &lineProgress{w: w, job: job, what: what, total: total}
+	return &lineProgress{w: w, job: job, what: what, total: total, printed: -1}
 }
 
 // isTerminal reports whether w is a terminal.
@@ -58,6 +58,7 @@ type lineProgress struct {
 	job, what  string
 	total      int
 	done, said int // items done; the last step a line was written for
+	printed    int // the figure of the last line written
 }
 
 const lineEvery = 1000
@@ -78,6 +79,7 @@ func (p *lineProgress) Set(done int) {
 }
 
 func (p *lineProgress) line() {
+	p.printed = p.done
 	if p.total > 0 {
 		fmt.Fprintf(p.w, "%s: %d of %d %s (%d%%)\n", p.job, p.done, p.total, p.what, p.done*100/p.total)
 		return
@@ -87,11 +89,7 @@ func (p *lineProgress) line() {
 
 // Done writes the last figure unless the line for it is written already.
 func (p *lineProgress) Done() {
-	if p.total > 0 && p.step(p.done) == 10 && p.said == 10 {
-		return
+	if p.printed != p.done {
+		p.line()
 	}
-	if p.total <= 0 && p.done%lineEvery == 0 && p.done > 0 {
-		return
-	}
-	p.line()
 }

@@ -133,7 +133,9 @@ func TestVersionLine(t *testing.T) {
 		{"git checkout", bi("(devel)", "vcs.revision", "0123456789abcdef0123", "vcs.time", "2026-12-01T10:00:00Z", "vcs.modified", "false"), true,
 			"sohoi (devel) revision 0123456789ab of 2026-12-01T10:00:00Z built with go1.24.1"},
 		{"uncommitted changes", bi("(devel)", "vcs.revision", "0123456789ab", "vcs.modified", "true"), true,
-			"sohoi (devel) revision 0123456789ab+modified built with go1.24.1"},
+			"sohoi (devel) revision 0123456789ab with uncommitted changes built with go1.24.1"},
+		{"pseudo-version", bi("v0.0.0-20261203145501-473c65ae43e2", "vcs.revision", "473c65ae43e209135d132d1afa6c9bca44bfb48d", "vcs.time", "2026-12-03T14:55:01Z"), true,
+			"sohoi v0.0.0-20261203145501-473c65ae43e2 of 2026-12-03T14:55:01Z built with go1.24.1"},
 		{"no version", bi(""), true, "sohoi (unknown version) built with go1.24.1"},
 		{"no build info", nil, false, "sohoi (unknown version) (no build information)"},
 	}

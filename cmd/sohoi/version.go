@@ -32,10 +32,12 @@ func versionLine(bi *debug.BuildInfo, ok bool) string {
 		if len(rev) > 12 {
 			rev = rev[:12]
 		}
-		if settings["vcs.modified"] == "true" {
-			rev += "+modified"
+		switch {
+		case settings["vcs.modified"] == "true":
+			parts = append(parts, "revision "+rev+" with uncommitted changes")
+		case !strings.HasSuffix(v, "-"+rev): // a pseudo-version names it already
+			parts = append(parts, "revision "+rev)
 		}
-		parts = append(parts, "revision "+rev)
 	}
 	if t := settings["vcs.time"]; t != "" {
 		parts = append(parts, "of "+t)

@@ -137,6 +137,16 @@ func seedMembers(ctx context.Context, args []string, getenv func(string) string,
 			Counts: a.Rollups, Progress: p.Set,
 		})
 		p.Done()
+		if err != nil && roll != nil && roll.Members > 0 {
+			// Interrupted (or a batch failed): what is stored is kept
+			// and marked. Count it now unless stopped again (a second
+			// interrupt ends the process; the marks cover that too).
+			fmt.Fprintf(stderr, "stopped after %d members; counting them (interrupt again to leave that to the next read)\n", roll.Members)
+			if _, cerr := a.Rollups.Reconcile(context.WithoutCancel(ctx), top); cerr != nil {
+				return fmt.Errorf("%w; counting: %v", err, cerr)
+			}
+			return fmt.Errorf("stopped after %d members, which are kept and counted (run again to add more): %w", roll.Members, err)
+		}
 		if err != nil {
 			return err
 		}

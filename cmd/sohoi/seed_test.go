@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -62,38 +62,7 @@ func TestSeedMembersKilledAndRunAgain(t *testing.T) {
 	// Start a long seed and kill it once the progress lines say that
 	// members are stored (a tenth of them: two batches of 5,000).
 	const asked = 100_000
-	cmd := exec.Command(os.Args[0], "seed", "members", "--province", "12", "--branches-per-commune", "2", "--count", "100000")
-	cmd.Env = append(os.Environ(), "SOHOI_TEST_AS_MAIN=1", "SOHOI_DATA_DIR="+dir, "SOHOI_CLOSE_MONTHS=false", "SOHOI_ADMIN_PASSWORD=admin-password-1")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	progressed := make(chan string, 1)
-	var output syncBuffer
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			_, _ = output.Write([]byte(sc.Text() + "\n"))
-			if strings.HasPrefix(sc.Text(), "seeding members: ") {
-				progressed <- sc.Text()
-				return
-			}
-		}
-		close(progressed)
-	}()
-	select {
-	case line, ok := <-progressed:
-		if !ok || line != "seeding members: 10000 of 100000 members (10%)" {
-			_ = cmd.Process.Kill()
-			t.Fatalf("progress line %q; output:\n%s", line, output.String())
-		}
-	case <-time.After(2 * time.Minute):
-		_ = cmd.Process.Kill()
-		t.Fatal("no progress line")
-	}
+	cmd, _ := startSeed(t, dir)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -131,5 +100,56 @@ func TestSeedMembersKilledAndRunAgain(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), " 0 repaired") {
 		t.Fatalf("counters drifted after the second run:\n%s", out.String())
+	}
+}
+
+// startSeed starts "sohoi seed members" for 100,000 members in Lai Châu
+// (province 12, seeded already) and returns once its progress lines say a
+// tenth of them are stored; its stderr is copied to the buffer returned.
+func startSeed(t *testing.T, dir string) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "seed", "members", "--province", "12", "--branches-per-commune", "2", "--count", "100000")
+	cmd.Env = append(os.Environ(), "SOHOI_TEST_AS_MAIN=1", "SOHOI_DATA_DIR="+dir, "SOHOI_CLOSE_MONTHS=false", "SOHOI_ADMIN_PASSWORD=admin-password-1")
+	output := &syncBuffer{}
+	cmd.Stderr = output
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	const first = "\nseeding members: 10000 of 100000 members (10%)\n"
+	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(output.String(), first); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no progress line %q; output:\n%s", first, output.String())
+		}
+	}
+	return cmd, output
+}
+
+// An interrupt stops a seed cleanly: what is stored is kept and counted
+// before it exits (1), so reconcile finds nothing to repair even before
+// anything reads the rollups.
+func TestSeedMembersInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"SOHOI_DATA_DIR": dir, "SOHOI_ADMIN_PASSWORD": "admin-password-1", "SOHOI_CLOSE_MONTHS": "false"}
+	getenv := func(k string) string { return env[k] }
+	ctx := context.Background()
+	if err := run(ctx, []string{"seed", "units", "--province", "12"}, getenv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	cmd, output := startSeed(t, dir)
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(output.String(), "which are kept and counted") {
+		t.Fatalf("exit %v; output:\n%s", err, output.String())
+	}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"reconcile"}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), " 0 repaired") {
+		t.Fatalf("the interrupted seed left counters to repair:\n%s", out.String())
 	}
 }

@@ -64,7 +64,8 @@ type RollSpec struct {
 }
 
 // SeedRoll gives every commune below spec.Top its branches and spreads
-// believable members over them, in batches.
+// believable members over them, in batches. When it stops early, the Roll
+// it returns with the error counts the members stored.
 func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpec) (*Roll, error) {
 	r := rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x5eed))
 	roll := &Roll{}
@@ -149,11 +150,18 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpe
 		}
 	}()
 	for b := range batches {
-		if b.err != nil {
-			return nil, b.err
+		err := b.err
+		if err == nil {
+			err = marks.store(ctx, load, b.ms, b.evs)
 		}
-		if err := marks.store(ctx, load, b.ms, b.evs); err != nil {
-			return nil, err
+		if err != nil {
+			// Stopped (an interrupt, a failed batch): the batches stored
+			// so far still get their mark after.
+			if merr := marks.mark(context.WithoutCancel(ctx)); merr != nil {
+				err = fmt.Errorf("%w (and marking the counters: %v)", err, merr)
+			}
+			roll.Elapsed = time.Since(start)
+			return roll, err
 		}
 		roll.Members += len(b.ms)
 		if spec.Progress != nil {

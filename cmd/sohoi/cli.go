@@ -42,6 +42,7 @@ type command struct {
 	stdout  io.Writer
 	stderr  io.Writer
 	storeOn bool // it opens the store, so it takes the store flags
+	args    bool // it takes arguments after its flags (c.fs.Args())
 	cfg     app.Config
 }
 
@@ -82,7 +83,7 @@ func (c *command) parse(args []string) error {
 		fmt.Fprintf(c.stderr, "sohoi %s: %v\n", c.fs.Name(), err)
 		c.printHelp(c.stderr)
 		return usageError{err.Error()}
-	case c.fs.NArg() > 0:
+	case c.fs.NArg() > 0 && !c.args:
 		return c.fail("unexpected argument %q", c.fs.Arg(0))
 	}
 	return nil

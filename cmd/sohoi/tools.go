@@ -54,7 +54,8 @@ type tool struct {
 }
 
 func newTool(name string, stderr io.Writer) *tool {
-	c := newCommand(name, "usage: sohoi "+name+" [flags]", os.Stdout, stderr)
+	c := newCommand(name, "usage: sohoi "+name+" [flags] [arguments]", os.Stdout, stderr)
+	c.args = true // such commands read t.fs.Args() themselves
 	return &tool{command: c, fs: c.fs}
 }
 

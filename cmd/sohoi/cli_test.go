@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/sohoi/sohoi/internal/app"
 )
 
 // runMain runs the real command (this test binary as sohoi, see TestMain)
@@ -143,5 +147,26 @@ func TestVersionLine(t *testing.T) {
 		if got := versionLine(c.bi, c.ok); got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+// Commands written with newTool keep their arguments after the flags and
+// get the same help handling.
+func TestToolKeepsArguments(t *testing.T) {
+	dir := t.TempDir()
+	getenv := func(k string) string {
+		return map[string]string{"SOHOI_DATA_DIR": dir, "SOHOI_ADMIN_PASSWORD": "tool-admin-password", "SOHOI_CLOSE_MONTHS": "false"}[k]
+	}
+	tl := newTool("users reset-password", io.Discard)
+	var got []string
+	err := tl.run(context.Background(), []string{"--log-level", "error", "someone"}, getenv, nil, func(*app.App) error {
+		got = tl.fs.Args()
+		return nil
+	})
+	if err != nil || len(got) != 1 || got[0] != "someone" {
+		t.Fatalf("args %v, %v", got, err)
+	}
+	if err := newTool("users", io.Discard).run(context.Background(), []string{"-h"}, getenv, nil, nil); exitCode(err) != 0 {
+		t.Fatalf("help: %v", err)
 	}
 }

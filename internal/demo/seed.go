@@ -168,11 +168,9 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpe
 			spec.Progress(roll.Members)
 		}
 	}
-	if err := marks.mark(ctx); err != nil { // after the last batch
-		return nil, err
-	}
+	err := marks.mark(ctx) // after the last batch
 	roll.Elapsed = time.Since(start)
-	return roll, nil
+	return roll, err
 }
 
 // marker marks the branches a seed fills like any write: before a batch is

@@ -44,6 +44,7 @@ type command struct {
 	storeOn bool // it opens the store, so it takes the store flags
 	args    bool // it takes arguments after its flags (c.fs.Args())
 	cfg     app.Config
+	cfgErr  error // a bad SOHOI_* variable: reported after the help had its chance
 }
 
 // newCommand makes a command named name; usage is its synopsis and
@@ -56,13 +57,14 @@ func newCommand(name, usage string, stdout, stderr io.Writer) *command {
 }
 
 // withStore reads the configuration from the environment and adds the
-// flags that choose the store (and the log level), which override it.
+// flags that choose the store (and the log level), which override it. A
+// bad variable is reported by parse, unless help was asked for.
 func (c *command) withStore(getenv func(string) string) error {
 	cfg, err := app.FromEnv(getenv)
 	if err != nil {
-		return err
+		cfg = app.Defaults()
 	}
-	c.cfg, c.storeOn = cfg, true
+	c.cfg, c.cfgErr, c.storeOn = cfg, err, true
 	c.fs.StringVar(&c.cfg.DataDir, "data-dir", c.cfg.DataDir, "embedded store directory (SOHOI_DATA_DIR)")
 	c.fs.StringVar(&c.cfg.MongoURI, "mongodb-uri", c.cfg.MongoURI, "MongoDB URI; empty for the embedded store (SOHOI_MONGODB_URI)")
 	c.fs.StringVar(&c.cfg.MongoDB, "mongodb-db", c.cfg.MongoDB, "MongoDB database name (SOHOI_MONGODB_DB)")
@@ -86,7 +88,7 @@ func (c *command) parse(args []string) error {
 	case c.fs.NArg() > 0 && !c.args:
 		return c.fail("unexpected argument %q", c.fs.Arg(0))
 	}
-	return nil
+	return c.cfgErr
 }
 
 // fail prints the help on stderr and returns a usageError: for checks

@@ -41,6 +41,7 @@ func TestCommandLine(t *testing.T) {
 	storeFlags := []string{"-data-dir", "-mongodb-uri", "-mongodb-db", "-log-level"}
 	cases := []struct {
 		name       string
+		env        []string
 		args       []string
 		code       int
 		stdout     []string // must appear on stdout
@@ -74,12 +75,16 @@ func TestCommandLine(t *testing.T) {
 		{name: "unknown tree", args: []string{"seed", "units", "--tree", "2024-01"}, code: 2, stderr: []string{"2025-03, 2025-07"}, emptyStore: true},
 		{name: "tree and file", args: []string{"seed", "units", "--tree", "2025-03", "--file", "x.json"}, code: 2, stderr: []string{"cannot be used together"}, emptyStore: true},
 
+		{name: "help despite a bad variable", env: []string{"SOHOI_ACCESS_TOKEN_TTL=soon"}, args: []string{"reconcile", "-h"}, code: 0,
+			stdout: []string{"usage: sohoi reconcile"}, emptyStore: true},
+		{name: "bad variable", env: []string{"SOHOI_ACCESS_TOKEN_TTL=soon"}, args: []string{"reconcile"}, code: 1,
+			stderr: []string{"SOHOI_ACCESS_TOKEN_TTL"}, emptyStore: true},
 		{name: "failing work", args: []string{"seed", "members", "--province", "99"}, code: 1, stderr: []string{"sohoi: province 99", "run sohoi seed units first"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			code, stdout, stderr := runMain(t, []string{"SOHOI_DATA_DIR=" + dir, "SOHOI_ADMIN_PASSWORD=cli-admin-password"}, c.args...)
+			code, stdout, stderr := runMain(t, append([]string{"SOHOI_DATA_DIR=" + dir, "SOHOI_ADMIN_PASSWORD=cli-admin-password"}, c.env...), c.args...)
 			if code != c.code {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, c.code, stdout, stderr)
 			}

@@ -1,7 +1,7 @@
 // Command sohoi is the member register of a national mass association: one
 // binary with the API server and the command-line tools beside it.
 //
-//	sohoi serve                       run the API (see API.md, "Running")
+//	sohoi serve                       run the API (see README.md)
 //	sohoi seed units [--tree 2025-07 | --file F] [--province CODE]
 //	                                  load the official administrative tree
 //	sohoi seed members --province CODE [--count N]

@@ -131,8 +131,12 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpe
 		defer close(batches)
 		var b batchOf
 		for i := 0; i < total; i++ {
+			// Branches are filled one after another, each with its share:
+			// a batch then touches a few branches, and marking them costs
+			// little, where a round robin would mark every branch (times
+			// every kept day) for every batch.
 			serial := spec.FirstSerial + i
-			br := roll.Branches[serial%len(roll.Branches)]
+			br := roll.Branches[i*len(roll.Branches)/total]
 			m, ev, err := members.NewRecord(actor, br, Person(r, province, today, serial), now)
 			if err != nil {
 				batches <- batchOf{err: fmt.Errorf("member %d: %w", serial, err)}

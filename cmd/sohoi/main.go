@@ -1,19 +1,23 @@
 // Command sohoi is the member register of a national mass association: one
 // binary with the API server and the command-line tools beside it.
 //
-//	sohoi serve                       run the API (see API.md, "Running")
-//	sohoi seed units --file F [--province 34]
+//	sohoi serve                       run the API (see README.md)
+//	sohoi seed units [--tree 2025-07 | --file F] [--province CODE]
 //	                                  load the official administrative tree
-//	sohoi seed members --province 34 [--count N]
+//	sohoi seed members --province CODE [--count N]
 //	                                  a demonstration roll of made-up members
 //	sohoi reconcile [--unit ID]       recount counters, repair and report drift
 //	sohoi close-month --day D [--unit ID]
 //	                                  keep a past month end's figures
 //	sohoi version
+//
+// Every command prints its own flags with -h; the exit status is 0 when it
+// ran, 1 when its work failed and 2 for a command line it cannot run.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -25,7 +29,7 @@ const usage = `usage: sohoi <command> [flags]
 
 commands:
   serve        run the API server
-  seed units   load provinces, districts and communes from a dvhcvn JSON file
+  seed units   load the official administrative tree (carried in the binary)
   seed members make a demonstration roll (made-up members) in a province
   reconcile    recount a subtree's counters from the facts and repair drift
   close-month  keep a past month end's figures (the server keeps each month as it ends)
@@ -33,28 +37,42 @@ commands:
                give an account a new password (printed once) and end its logins
   version      print the version
 
-Configuration comes from SOHOI_* environment variables (see README.md).
-`
-
-var version = "dev"
+"sohoi <command> -h" prints a command's flags. Configuration comes from
+SOHOI_* environment variables (see README.md).`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	go func() {
+		// The first signal asks the command to stop cleanly; a second
+		// one ends the process at once.
+		<-ctx.Done()
+		stop()
+	}()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	code := exitCode(err)
+	if code == 1 {
 		fmt.Fprintln(os.Stderr, "sohoi:", err)
-		os.Exit(1)
 	}
+	os.Exit(code)
 }
 
+// run runs the command line args; a help asked for and printed is nil.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if err := dispatch(ctx, args, getenv, stdout, stderr); !errors.Is(err, errHelped) {
+		return err
+	}
+	return nil
+}
+
+func dispatch(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("no command given")
+		fmt.Fprintln(stderr, usage)
+		return usageErrorf("no command given")
 	}
 	switch args[0] {
 	case "serve":
-		return serve(ctx, args[1:], getenv, stderr)
+		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "seed":
 		return seed(ctx, args[1:], getenv, stdout, stderr)
 	case "close-month":
@@ -64,12 +82,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "users":
 		return users(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "sohoi", version)
-		return nil
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
+		return printVersion(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && args[0] == "help" { // sohoi help seed members
+			return dispatch(ctx, append(args[1:], "-h"), getenv, stdout, stderr)
+		}
+		fmt.Fprintln(stdout, usage)
+		return errHelped
 	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", args[0])
+	fmt.Fprintf(stderr, "sohoi: unknown command %q\n\n%s\n", args[0], usage)
+	return usageErrorf("unknown command %q", args[0])
 }

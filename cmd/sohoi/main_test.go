@@ -28,8 +28,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-const sharedData = "../../../shared/data/"
-
 func freeAddr(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -191,35 +189,42 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 }
 
+// With no flags, seed units loads the tree in force from the data carried
+// in the binary (34 provinces, 3,321 communes directly under them, no
+// districts); a second run changes nothing.
 func TestSeedUnitsWholeCountryIsIdempotent(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"SOHOI_DATA_DIR": dir, "SOHOI_ADMIN_PASSWORD": "seed-admin-password"}
+	env := map[string]string{"SOHOI_DATA_DIR": dir, "SOHOI_ADMIN_PASSWORD": "seed-admin-password", "SOHOI_CLOSE_MONTHS": "false"}
 	getenv := func(k string) string { return env[k] }
-	var out bytes.Buffer
-	args := []string{"seed", "units", "--file", sharedData + "vn-admin-units-2025-03.json"}
-	if err := run(context.Background(), args, getenv, &out, io.Discard); err != nil {
+	var out, progress bytes.Buffer
+	args := []string{"seed", "units"}
+	if err := run(context.Background(), args, getenv, &out, &progress); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "10806 created, 0 renamed, 0 unchanged") {
+	if !strings.Contains(out.String(), "3355 created, 0 renamed, 0 unchanged") {
 		t.Fatalf("first seed: %s", out.String())
+	}
+	// Not a terminal: plain progress lines, the last one at the total.
+	if !strings.Contains(progress.String(), "seeding units: 3355 of 3355 units (100%)\n") {
+		t.Fatalf("progress:\n%s", progress.String())
 	}
 	out.Reset()
 	if err := run(context.Background(), args, getenv, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "0 created, 0 renamed, 10806 unchanged") {
+	if !strings.Contains(out.String(), "0 created, 0 renamed, 3355 unchanged") {
 		t.Fatalf("second seed changed something: %s", out.String())
 	}
 
-	// Walk it over HTTP: 63 provinces, Thái Bình's 8 districts, one of
-	// its communes.
+	// Walk it over HTTP: 34 provinces, Hưng Yên (which took in Thái
+	// Bình) with its communes directly under it.
 	p := startServer(t, "SOHOI_DATA_DIR="+dir)
 	admin := p.login("admin", "seed-admin-password")
 	children := func(id string) []map[string]any {
 		var all []map[string]any
 		cursor := ""
 		for {
-			status, body := p.call("GET", "/api/v1/units/"+id+"/children?limit=20&cursor="+cursor, admin, nil)
+			status, body := p.call("GET", "/api/v1/units/"+id+"/children?limit=100&cursor="+cursor, admin, nil)
 			if status != 200 {
 				t.Fatalf("children of %s: %d %v", id, status, body)
 			}
@@ -234,24 +239,34 @@ func TestSeedUnitsWholeCountryIsIdempotent(t *testing.T) {
 		}
 	}
 	provinces := children("root")
-	if len(provinces) != 63 {
+	if len(provinces) != 34 {
 		t.Fatalf("%d provinces", len(provinces))
 	}
-	var thaiBinh map[string]any
+	var hungYen map[string]any
 	for _, pr := range provinces {
-		if pr["code"] == "34" {
-			thaiBinh = pr
+		if pr["code"] == "33" {
+			hungYen = pr
 		}
 	}
-	if thaiBinh == nil || thaiBinh["name"] != "Tỉnh Thái Bình" || thaiBinh["level"] != "province" {
-		t.Fatalf("Thái Bình: %v", thaiBinh)
+	if hungYen == nil || hungYen["name"] != "Tỉnh Hưng Yên" || hungYen["level"] != "province" {
+		t.Fatalf("Hưng Yên: %v", hungYen)
 	}
-	districts := children(thaiBinh["id"].(string))
-	if len(districts) != 8 || districts[0]["level"] != "district" {
-		t.Fatalf("districts: %v", districts)
+	communes := children(hungYen["id"].(string))
+	if len(communes) < 100 || communes[0]["level"] != "commune" || len(communes[0]["ancestors"].([]any)) != 2 {
+		t.Fatalf("%d communes: %v", len(communes), communes[0])
 	}
-	communes := children(districts[0]["id"].(string))
-	if len(communes) == 0 || communes[0]["level"] != "commune" || len(communes[0]["ancestors"].([]any)) != 3 {
-		t.Fatalf("communes: %v", communes)
+}
+
+// --tree 2025-03 loads the three-level tree from before the reform.
+func TestSeedUnitsBeforeReform(t *testing.T) {
+	env := map[string]string{"SOHOI_DATA_DIR": t.TempDir(), "SOHOI_ADMIN_PASSWORD": "seed-admin-password", "SOHOI_CLOSE_MONTHS": "false"}
+	var out bytes.Buffer
+	args := []string{"seed", "units", "--tree", "2025-03", "--province", "34"}
+	if err := run(context.Background(), args, func(k string) string { return env[k] }, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// Thái Bình, its 8 districts and 242 communes.
+	if !strings.Contains(out.String(), "251 created, 0 renamed, 0 unchanged") {
+		t.Fatalf("seed: %s", out.String())
 	}
 }

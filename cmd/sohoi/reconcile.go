@@ -4,24 +4,42 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/logging"
+	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/units"
 )
+
+const reconcileUsage = `usage: sohoi reconcile [--unit ID]
+
+Recounts the counters of a subtree from the members and posts, repairs
+those that drifted and says which. It may run beside the server.`
+
+const closeMonthUsage = `usage: sohoi close-month --day YYYY-MM-DD [--unit ID]
+
+Keeps a past month end's figures for a subtree, so that rollups and period
+reports for that day read stored figures. The server does this by itself
+for each month as it ends; this is for past months, for instance after
+importing old rolls.`
 
 // reconcile recounts the counters of a subtree from the members and posts,
 // repairs those that drifted and says which.
 func reconcile(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	t := newTool("reconcile", stderr)
-	unitID := t.fs.String("unit", units.RootID, "id of the unit whose subtree to recount")
-	return t.run(ctx, args, getenv, nil, func(a *app.App) error {
+	c := newCommand("reconcile", reconcileUsage, stdout, stderr)
+	unitID := c.fs.String("unit", units.RootID, "id of the unit whose subtree to recount")
+	return c.openApp(ctx, args, getenv, nil, func(a *app.App) error {
 		u, err := unit(ctx, a, *unitID)
 		if err != nil {
 			return err
 		}
-		r, err := a.Rollups.Reconcile(ctx, u)
+		p := newProgress(stderr, "reconciling", "units", -1)
+		r, err := watched(a, c, p).Reconcile(ctx, u)
+		p.Done()
 		if err != nil {
 			return err
 		}
@@ -34,28 +52,27 @@ func reconcile(ctx context.Context, args []string, getenv func(string) string, s
 	})
 }
 
-// closeMonth keeps a past month end's figures for a subtree, so that
-// rollups and period reports for that day read stored figures: the server
-// does this by itself for each month as it ends; this is for past months,
-// for instance after importing old rolls.
+// closeMonth keeps a past month end's figures for a subtree.
 func closeMonth(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	t := newTool("close-month", stderr)
-	unitID := t.fs.String("unit", units.RootID, "id of the unit whose subtree to count")
-	day := t.fs.String("day", "", "the month end, YYYY-MM-DD")
+	c := newCommand("close-month", closeMonthUsage, stdout, stderr)
+	unitID := c.fs.String("unit", units.RootID, "id of the unit whose subtree to count")
+	day := c.fs.String("day", "", "the month end, YYYY-MM-DD (required)")
 	var d civil.Date
 	check := func() (err error) {
 		if d, err = civil.Parse(*day); err != nil {
-			return fmt.Errorf("--day: %w", err)
+			return c.fail("--day: %v", err)
 		}
 		return nil
 	}
-	return t.run(ctx, args, getenv, check, func(a *app.App) error {
+	return c.openApp(ctx, args, getenv, check, func(a *app.App) error {
 		u, err := unit(ctx, a, *unitID)
 		if err != nil {
 			return err
 		}
 		start := time.Now()
-		made, err := a.Rollups.CloseMonth(ctx, u, d)
+		p := newProgress(stderr, "counting", "units", -1)
+		made, err := watched(a, c, p).CloseMonth(ctx, u, d)
+		p.Done()
 		switch {
 		case err != nil:
 			return err
@@ -66,4 +83,32 @@ func closeMonth(ctx context.Context, args []string, getenv func(string) string, 
 		}
 		return nil
 	})
+}
+
+// watched is a rollups service on a's store whose walks of the tree are
+// shown by p: the service has no progress of its own, but every unit it
+// counts is first listed among its parent's children.
+func watched(a *app.App, c *command, p progress) *rollups.Service {
+	return rollups.NewService(a.Store, &listedUnits{Service: a.Units, p: p, seen: map[string]bool{}}, a.Store,
+		logging.New(c.stderr, c.cfg.LogLevel), a.Now)
+}
+
+// listedUnits reads the tree through units.Service and tells p how many
+// distinct units it has listed.
+type listedUnits struct {
+	*units.Service
+	p    progress
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (l *listedUnits) Children(ctx context.Context, u *units.Unit, pr page.Request) (page.Result[*units.Unit], error) {
+	res, err := l.Service.Children(ctx, u, pr)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, c := range res.Items {
+		l.seen[c.ID] = true
+	}
+	l.p.Set(len(l.seen))
+	return res, err
 }

@@ -22,7 +22,7 @@ func TestReconcileCommandRepairsDamage(t *testing.T) {
 	getenv := func(k string) string { return env[k] }
 	ctx := context.Background()
 	var out bytes.Buffer
-	if err := run(ctx, []string{"seed", "units", "--file", sharedData + "vn-admin-units-2025-03.json", "--province", "34"}, getenv, &out, io.Discard); err != nil {
+	if err := run(ctx, []string{"seed", "units", "--tree", "2025-03", "--province", "34"}, getenv, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if err := run(ctx, []string{"seed", "members", "--province", "34", "--branches-per-commune", "2", "--count", "3000"}, getenv, &out, io.Discard); err != nil {
@@ -57,8 +57,14 @@ func TestReconcileCommandRepairsDamage(t *testing.T) {
 	a.Close()
 
 	out.Reset()
-	if err := run(ctx, []string{"reconcile", "--unit", prov.ID}, getenv, &out, io.Discard); err != nil {
+	var progress bytes.Buffer
+	if err := run(ctx, []string{"reconcile", "--unit", prov.ID}, getenv, &out, &progress); err != nil {
 		t.Fatal(err)
+	}
+	// Off a terminal, progress is a plain line: the province, its 8
+	// districts, 242 communes and 484 branches.
+	if !strings.HasSuffix(progress.String(), "reconciling: 735 units\n") {
+		t.Fatalf("progress:\n%s", progress.String())
 	}
 	report := out.String()
 	if !strings.Contains(report, "repaired "+district.Items[0].Name) || !strings.Contains(report, "1 repaired") {
@@ -77,10 +83,17 @@ func TestCloseMonthCommand(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"SOHOI_DATA_DIR": dir, "SOHOI_ADMIN_PASSWORD": "admin-password-1", "SOHOI_CLOSE_MONTHS": "false"}
 	getenv := func(k string) string { return env[k] }
-	var out bytes.Buffer
+	var out, progress bytes.Buffer
 	ctx := context.Background()
-	if err := run(ctx, []string{"close-month", "--day", "2025-06-30"}, getenv, &out, io.Discard); err != nil {
+	if err := run(ctx, []string{"seed", "units", "--province", "12"}, getenv, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"close-month", "--day", "2025-06-30"}, getenv, &out, &progress); err != nil {
+		t.Fatal(err)
+	}
+	// Lai Châu and its 38 communes, counted.
+	if !strings.HasSuffix(progress.String(), "counting: 39 units\n") {
+		t.Fatalf("progress:\n%s", progress.String())
 	}
 	if err := run(ctx, []string{"close-month", "--day", "2025-06-30"}, getenv, &out, io.Discard); err != nil {
 		t.Fatal(err)

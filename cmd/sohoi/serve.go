@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,27 +13,22 @@ import (
 	"github.com/sohoi/sohoi/internal/logging"
 )
 
-// config reads the environment, then lets flags override it.
-func config(fs *flag.FlagSet, args []string, getenv func(string) string) (app.Config, error) {
-	cfg, err := app.FromEnv(getenv)
-	if err != nil {
-		return cfg, err
-	}
-	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (SOHOI_ADDR)")
-	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "embedded store directory (SOHOI_DATA_DIR)")
-	fs.StringVar(&cfg.MongoURI, "mongodb-uri", cfg.MongoURI, "MongoDB URI; empty for the embedded store (SOHOI_MONGODB_URI)")
-	fs.StringVar(&cfg.MongoDB, "mongodb-db", cfg.MongoDB, "MongoDB database name (SOHOI_MONGODB_DB)")
-	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (SOHOI_LOG_LEVEL)")
-	return cfg, fs.Parse(args)
-}
+const serveUsage = `usage: sohoi serve [flags]
 
-func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg, err := config(fs, args, getenv)
-	if err != nil {
+Runs the API server until SIGINT or SIGTERM, then finishes the requests
+under way and stops. Configuration comes from SOHOI_* environment variables
+(README.md, "Configuration"); the flags below override them.`
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newCommand("serve", serveUsage, stdout, stderr)
+	if err := c.withStore(getenv); err != nil {
 		return err
 	}
+	c.fs.StringVar(&c.cfg.Addr, "addr", c.cfg.Addr, "listen address (SOHOI_ADDR)")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	cfg := c.cfg
 	log := logging.New(stderr, cfg.LogLevel)
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {

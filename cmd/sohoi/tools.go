@@ -5,29 +5,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/logging"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
-// tool is what the command-line tools share: their flags beside the
-// configuration, an App on the configured store, closed when they end.
-type tool struct {
-	fs     *flag.FlagSet
-	stderr io.Writer
-}
-
-func newTool(name string, stderr io.Writer) *tool {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return &tool{fs: fs, stderr: stderr}
-}
-
-// run parses args (with the configuration) and calls fn with an App.
-func (t *tool) run(ctx context.Context, args []string, getenv func(string) string, check func() error, fn func(a *app.App) error) error {
-	cfg, err := config(t.fs, args, getenv)
-	if err != nil {
+// openApp parses a command that works on the store (its own flags and the
+// store flags), runs check (nil: none) and calls fn with an App on the
+// configured store, closed when fn returns.
+func (c *command) openApp(ctx context.Context, args []string, getenv func(string) string, check func() error, fn func(a *app.App) error) error {
+	if err := c.withStore(getenv); err != nil {
+		return err
+	}
+	if err := c.parse(args); err != nil {
 		return err
 	}
 	if check != nil {
@@ -35,7 +27,7 @@ func (t *tool) run(ctx context.Context, args []string, getenv func(string) strin
 			return err
 		}
 	}
-	a, err := app.New(ctx, cfg, logging.New(t.stderr, cfg.LogLevel))
+	a, err := app.New(ctx, c.cfg, logging.New(c.stderr, c.cfg.LogLevel))
 	if err != nil {
 		return err
 	}
@@ -50,4 +42,23 @@ func unit(ctx context.Context, a *app.App, id string) (*units.Unit, error) {
 		return nil, fmt.Errorf("unit %s: %w", id, err)
 	}
 	return u, nil
+}
+
+// tool is the form of a store command from before each command had its
+// own help: newTool(name, stderr), flags on t.fs, then t.run. It is kept
+// so that such commands still build; new ones use newCommand and openApp,
+// which print their help on stdout.
+type tool struct {
+	*command
+	fs *flag.FlagSet
+}
+
+func newTool(name string, stderr io.Writer) *tool {
+	c := newCommand(name, "usage: sohoi "+name+" [flags] [arguments]", os.Stdout, stderr)
+	c.args = true // such commands read t.fs.Args() themselves
+	return &tool{command: c, fs: c.fs}
+}
+
+func (t *tool) run(ctx context.Context, args []string, getenv func(string) string, check func() error, fn func(a *app.App) error) error {
+	return t.openApp(ctx, args, getenv, check, fn)
 }

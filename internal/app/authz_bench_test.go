@@ -13,6 +13,7 @@ import (
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/store/sqlite"
 	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/units/vnadmin"
 	"github.com/sohoi/sohoi/policies"
 )
 
@@ -32,9 +33,8 @@ var (
 )
 
 const (
-	benchUsers          = 25_000
-	benchGrantsPerUser  = 4
-	benchSharedDataFile = "../../../shared/data/vn-admin-units-2025-03.json"
+	benchUsers         = 25_000
+	benchGrantsPerUser = 4
 )
 
 func loadAuthzFixture(b *testing.B) *authzFixture {
@@ -60,7 +60,7 @@ func buildAuthzFixture() (*authzFixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(benchSharedDataFile)
+	f, err := vnadmin.Open(vnadmin.Before2025Reform)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func buildAuthzFixture() (*authzFixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := svc.Seed(ctx, root, areas); err != nil {
+	if _, err := svc.Seed(ctx, root, areas, nil); err != nil {
 		return nil, err
 	}
 	fx := &authzFixture{db: db}

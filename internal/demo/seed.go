@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/page"
 	"github.com/sohoi/sohoi/internal/units"
@@ -38,12 +39,37 @@ type Roll struct {
 	Elapsed  time.Duration
 }
 
-// SeedRoll gives every commune below top branchesPerCommune branches
-// (codes CH01, CH02, …; existing ones are reused) and spreads total
-// believable members over them, in batches of batch.
-func SeedRoll(ctx context.Context, svc *units.Service, load Loader, top *units.Unit, branchesPerCommune, total, batch int, seed uint64, now time.Time) (*Roll, error) {
-	r := rand.New(rand.NewPCG(seed, seed^0x5eed))
+// RollSpec says what SeedRoll makes.
+type RollSpec struct {
+	Top                *units.Unit // a province (or any unit above communes)
+	BranchesPerCommune int         // branches CH01, CH02, … in each commune (existing ones are reused)
+	Members            int         // members to add
+	Batch              int         // members stored together
+	// FirstSerial is the serial of the first new member: serials make
+	// national IDs and member numbers, so a run that continues an earlier
+	// one starts after the members already there (see Person).
+	FirstSerial int
+	Seed        uint64 // of the random choices
+	Now         time.Time
+	// Counts, when set, is marked before and after each batch is stored,
+	// like any write (see counting.Counts), so that a run stopped at any
+	// point (even by kill -9) leaves marks on exactly the branches whose
+	// stored figures it made stale, and the next read recounts them. The
+	// marks are not settled batch by batch: that would recount every
+	// branch for every batch; the caller counts once at the end.
+	Counts counting.Counts
+	// Progress, when set, is told how many members are stored so far,
+	// after each batch.
+	Progress func(stored int)
+}
+
+// SeedRoll gives every commune below spec.Top its branches and spreads
+// believable members over them, in batches. When it stops early, the Roll
+// it returns with the error counts the members stored.
+func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpec) (*Roll, error) {
+	r := rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x5eed))
 	roll := &Roll{}
+	top, total, batch, now := spec.Top, spec.Members, max(spec.Batch, 1), spec.Now
 	province := ""
 	if top.Level == units.Province {
 		province = top.Code
@@ -51,7 +77,7 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, top *units.U
 	var walk func(u *units.Unit) error
 	walk = func(u *units.Unit) error {
 		if u.Level == units.Commune {
-			for i := 1; i <= branchesPerCommune; i++ {
+			for i := 1; i <= spec.BranchesPerCommune; i++ {
 				code := fmt.Sprintf("CH%02d", i)
 				b, err := svc.ChildByCode(ctx, u, code)
 				if err != nil {
@@ -98,16 +124,22 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, top *units.U
 		err error
 	}
 	batches := make(chan batchOf, 2)
+	marks := &marker{counts: spec.Counts, pending: map[string][]string{}}
 	genCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
 		defer close(batches)
 		var b batchOf
 		for i := 0; i < total; i++ {
-			br := roll.Branches[i%len(roll.Branches)]
-			m, ev, err := members.NewRecord(actor, br, Person(r, province, today, i), now)
+			// Branches are filled one after another, each with its share:
+			// a batch then touches a few branches, and marking them costs
+			// little, where a round robin would mark every branch (times
+			// every kept day) for every batch.
+			serial := spec.FirstSerial + i
+			br := roll.Branches[i*len(roll.Branches)/total]
+			m, ev, err := members.NewRecord(actor, br, Person(r, province, today, serial), now)
 			if err != nil {
-				batches <- batchOf{err: fmt.Errorf("member %d: %w", i, err)}
+				batches <- batchOf{err: fmt.Errorf("member %d: %w", serial, err)}
 				return
 			}
 			b.ms, b.evs = append(b.ms, m), append(b.evs, ev)
@@ -122,14 +154,75 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, top *units.U
 		}
 	}()
 	for b := range batches {
-		if b.err != nil {
-			return nil, b.err
+		err := b.err
+		if err == nil {
+			err = marks.store(ctx, load, b.ms, b.evs)
 		}
-		if err := load.LoadMembers(ctx, b.ms, b.evs); err != nil {
-			return nil, err
+		if err != nil {
+			// Stopped (an interrupt, a failed batch): the batches stored
+			// so far still get their mark after.
+			if merr := marks.mark(context.WithoutCancel(ctx)); merr != nil {
+				err = fmt.Errorf("%w (and marking the counters: %v)", err, merr)
+			}
+			roll.Elapsed = time.Since(start)
+			return roll, err
 		}
 		roll.Members += len(b.ms)
+		if spec.Progress != nil {
+			spec.Progress(roll.Members)
+		}
 	}
+	err := marks.mark(ctx) // after the last batch
 	roll.Elapsed = time.Since(start)
-	return roll, nil
+	return roll, err
+}
+
+// marker marks the branches a seed fills like any write: before a batch is
+// stored (for a stop while it is stored) and again after (for a count that
+// ran, and cleared the first mark, while it was being stored). The mark
+// after one batch and the mark before the next are one call: consecutive
+// batches fill mostly the same branches.
+type marker struct {
+	counts  counting.Counts
+	pending map[string][]string // branch → path, stored since the last mark
+	from    civil.Date          // the earliest join date seen: kept days from it on are marked
+}
+
+// store marks the branches of ms (and those of the batch before), then
+// stores ms.
+func (k *marker) store(ctx context.Context, load Loader, ms []*members.Member, evs []*members.Event) error {
+	if k.counts == nil {
+		return load.LoadMembers(ctx, ms, evs)
+	}
+	for _, m := range ms {
+		k.pending[m.BranchID] = m.Ancestors
+		if k.from.IsZero() || m.JoinedOn.Before(k.from) {
+			k.from = m.JoinedOn
+		}
+	}
+	if err := k.mark(ctx); err != nil {
+		return err
+	}
+	for _, m := range ms { // marked before, to be marked again after
+		k.pending[m.BranchID] = m.Ancestors
+	}
+	return load.LoadMembers(ctx, ms, evs)
+}
+
+// mark marks what is pending. The settle function is dropped on purpose:
+// the marks stay until the caller counts at the end, or until the next
+// read after a stop.
+func (k *marker) mark(ctx context.Context) error {
+	if k.counts == nil || len(k.pending) == 0 {
+		return nil
+	}
+	paths := make([][]string, 0, len(k.pending))
+	for _, p := range k.pending {
+		paths = append(paths, p)
+	}
+	if _, err := k.counts.Mark(ctx, paths, k.from); err != nil {
+		return err
+	}
+	clear(k.pending)
+	return nil
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // AdminArea is one unit of the official administrative tree as published by
-// the General Statistics Office (the files under shared/data): a province,
+// the General Statistics Office (the files embedded by internal/units/vnadmin): a province,
 // district or commune with its official code.
 type AdminArea struct {
 	Code     string
@@ -19,7 +19,7 @@ type AdminArea struct {
 	Children []AdminArea
 }
 
-// vnFile is the shape of shared/data/vn-admin-units-*.json: three levels
+// vnFile is the shape of the vn-admin-units-*.json files (see vnadmin): three levels
 // before the 2025 reform, two after it (no level3s).
 type vnFile struct {
 	Data []struct {
@@ -97,6 +97,15 @@ func ParseAdminAreas(r io.Reader, province string) ([]AdminArea, error) {
 	return out, nil
 }
 
+// CountAreas counts the areas of a tree, at every level.
+func CountAreas(areas []AdminArea) int {
+	n := len(areas)
+	for _, a := range areas {
+		n += CountAreas(a.Children)
+	}
+	return n
+}
+
 // SeedResult counts what Seed did.
 type SeedResult struct {
 	Created, Renamed, Unchanged int
@@ -107,9 +116,11 @@ type SeedResult struct {
 // the official name changed. Running it twice changes nothing.
 //
 // Counters are settled once at the end, for every unit that gained
-// children, rather than once per unit created.
-func (s *Service) Seed(ctx context.Context, parent *Unit, areas []AdminArea) (SeedResult, error) {
+// children, rather than once per unit created. progress, when not nil, is
+// told how many areas are done after each one.
+func (s *Service) Seed(ctx context.Context, parent *Unit, areas []AdminArea, progress func(done int)) (SeedResult, error) {
 	var res SeedResult
+	done := 0
 	grown := map[string][]string{}
 	var walk func(parent *Unit, areas []AdminArea) error
 	walk = func(parent *Unit, areas []AdminArea) error {
@@ -132,6 +143,9 @@ func (s *Service) Seed(ctx context.Context, parent *Unit, areas []AdminArea) (Se
 				res.Renamed++
 			default:
 				res.Unchanged++
+			}
+			if done++; progress != nil {
+				progress(done)
 			}
 			if err := walk(u, a.Children); err != nil {
 				return err

@@ -1,15 +1,16 @@
 package units
 
 import (
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/sohoi/sohoi/internal/units/vnadmin"
 )
 
 func TestParseAdminAreasBeforeReform(t *testing.T) {
-	f, err := os.Open("../../../shared/data/vn-admin-units-2025-03.json")
+	f, err := vnadmin.Open(vnadmin.Before2025Reform)
 	if err != nil {
-		t.Fatalf("shared data must be beside the project (../shared/data): %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	areas, err := ParseAdminAreas(f, "34")
@@ -31,16 +32,16 @@ func TestParseAdminAreasBeforeReform(t *testing.T) {
 			communes++
 		}
 	}
-	// shared/data/README.md: 8 districts and 242 communes before the reform
+	// vnadmin/README.md: 8 districts and 242 communes before the reform
 	if len(areas[0].Children) != 8 || communes != 242 {
 		t.Fatalf("%d districts, %d communes", len(areas[0].Children), communes)
 	}
 }
 
 func TestParseAdminAreasAfterReform(t *testing.T) {
-	f, err := os.Open("../../../shared/data/vn-admin-units-2025-07-merges.json")
+	f, err := vnadmin.Open(vnadmin.Current)
 	if err != nil {
-		t.Fatalf("shared data must be beside the project (../shared/data): %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	areas, err := ParseAdminAreas(f, "")

@@ -22,6 +22,7 @@ import (
 	"github.com/sohoi/sohoi/internal/page"
 	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/units/vnadmin"
 )
 
 // rollFixture is one province (Thái Bình: 8 districts, 242 communes, 12
@@ -87,7 +88,7 @@ func buildRoll() (*rollFixture, error) {
 		return nil, err
 	}
 	if fresh {
-		f, err := os.Open(benchSharedDataFile)
+		f, err := vnadmin.Open(vnadmin.Before2025Reform)
 		if err != nil {
 			return nil, err
 		}
@@ -96,7 +97,7 @@ func buildRoll() (*rollFixture, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := fx.units.Seed(ctx, root, areas); err != nil {
+		if _, err := fx.units.Seed(ctx, root, areas, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -107,7 +108,7 @@ func buildRoll() (*rollFixture, error) {
 	if fresh {
 		n = benchMembers()
 	}
-	r, err := demo.SeedRoll(ctx, fx.units, db, fx.province, 12, n, 5000, 1, time.Now())
+	r, err := demo.SeedRoll(ctx, fx.units, db, demo.RollSpec{Top: fx.province, BranchesPerCommune: 12, Members: n, Batch: 5000, Seed: 1, Now: time.Now()})
 	if err != nil {
 		return nil, err
 	}
@@ -210,8 +211,6 @@ func BenchmarkRoll(b *testing.B) {
 		})
 	})
 }
-
-const benchSharedDataFile = "../../../../shared/data/vn-admin-units-2025-03.json"
 
 // aggregate computes a unit's live figures the plain way, by grouping its
 // members: what the counters save a rollup from doing.

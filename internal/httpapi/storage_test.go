@@ -118,7 +118,7 @@ func TestAFullDiskIsReportedAndRecoveredWithoutARestart(t *testing.T) {
 	if !refused {
 		t.Fatal("no write was refused on a full disk")
 	}
-	r := e.expect(e.do("GET", "/readyz", "", nil), 503)
+	r := e.expect(e.do("GET", "/readyz", "", nil), 503, "insufficient_storage")
 	if r.header.Get("Content-Type") != "application/problem+json" {
 		t.Errorf("readyz: %s", r.header.Get("Content-Type"))
 	}

@@ -19,11 +19,17 @@ func (s *server) readyz(c *gin.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.Ping(ctx); err != nil {
-		s.log.WarnContext(ctx, "database not reachable", "err", err)
+		// Not ready either way (503), but an operator reading the answer
+		// should see a full disk for what it is.
+		code, detail := errs.Internal, "the database is not reachable"
+		if errs.Is(err, errs.InsufficientStorage) {
+			code, detail = errs.InsufficientStorage, "the database cannot store changes: its disk is full"
+		}
+		s.log.WarnContext(ctx, "not ready", "err", err, "code", code)
 		c.Header("Content-Type", "application/problem+json")
 		return reply(c, http.StatusServiceUnavailable, problem{
-			Type: "https://sohoi.vn/problems/unavailable", Title: "Service Unavailable",
-			Status: http.StatusServiceUnavailable, Detail: "the database is not reachable", Code: errs.Internal,
+			Type: "https://sohoi.vn/problems/" + string(code), Title: "Service Unavailable",
+			Status: http.StatusServiceUnavailable, Detail: detail, Code: code,
 		})
 	}
 	return reply(c, http.StatusOK, gin.H{"status": "ok"})

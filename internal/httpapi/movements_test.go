@@ -85,7 +85,14 @@ func TestPastDayFromMonthEndAndMovements(t *testing.T) {
 	if got := r.rollup(r.e.admin, r.prov.ID, "2024-07-15").Totals.Left; got != 1 {
 		t.Errorf("after a back-dated leave: %d left on 2024-07-15, want 1", got)
 	}
+	// A corrected birth date moves the member's period between age bands
+	// on every day, the kept month end's and the movements' alike.
+	r.e.expect(r.e.do("PATCH", "/api/v1/members/"+ms["m2"].ID, r.e.admin, map[string]any{"birthDate": "1950-01-01"}), 200)
+	settled()
+	if got := r.rollup(r.e.admin, r.b.ID, "2024-01-20").Totals.AgeBands; got["60to74"] != 1 || got["30to44"] != 1 {
+		t.Errorf("after a corrected birth date: age bands %v in branch B on 2024-01-20, want one 60to74 and one 30to44", got)
+	}
 	if n := work.Load() - before; n != 0 {
-		t.Errorf("%d past-day computations after the change, want 0", n)
+		t.Errorf("%d past-day computations after the changes, want 0", n)
 	}
 }

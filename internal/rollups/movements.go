@@ -19,12 +19,20 @@ import (
 // members, so the day costs a kept tally, one indexed read of a month
 // of movements and one read of the subtree's branches.
 
-// Moves are the members with a period that began or ended in a window.
+// Moves are the periods in a subtree's branches that began or ended in a
+// window, each once.
 type Moves struct {
-	Members []*members.Member // each once, with all their periods
-	// Paths are the paths (root first, ending with the branch) of the
-	// branches of the periods in the window below the unit asked for.
-	Paths map[string][]string
+	Periods []MovedPeriod
+}
+
+// MovedPeriod is one member's period in a branch, with what a tally counts of
+// the member.
+type MovedPeriod struct {
+	Path      []string // the branch's path, root first, ending with the branch
+	Gender    members.Gender
+	BirthYear int // 0: not recorded
+	JoinYear  int
+	Stint     members.Stint
 }
 
 // BranchStart is a branch of a subtree and the first day of its earliest
@@ -39,13 +47,15 @@ type BranchStart struct {
 // movements. A store without it answers them by counting the members'
 // periods (pastdays.go).
 type MovementStore interface {
-	// MovedBetween returns the members with a period in a branch below
-	// unitID (or unitID itself) that began or ended on a day in
-	// (after, upTo].
+	// MovedBetween returns the periods in branches below unitID (or
+	// unitID itself) that began or ended on a day in (after, upTo].
 	MovedBetween(ctx context.Context, unitID, after, upTo string) (*Moves, error)
-	// BranchStarts returns every branch below unitID (or unitID itself),
-	// with the first day of its earliest period.
-	BranchStarts(ctx context.Context, unitID string) ([]BranchStart, error)
+	// BranchStarts returns the branches below unitID (or unitID itself)
+	// that may have begun in (after, upTo]: whose first period began then,
+	// or created then (give or take a day: the time zone is the caller's
+	// to apply), each with the first day of its earliest period. Others
+	// may come too; none that began then is missing.
+	BranchStarts(ctx context.Context, unitID, after, upTo string) ([]BranchStart, error)
 }
 
 // UseMovements answers past days from ms (for a store that NewService
@@ -89,7 +99,7 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 	if err != nil {
 		return nil, false, err
 	}
-	starts, err := ms.BranchStarts(ctx, u.ID)
+	starts, err := ms.BranchStarts(ctx, u.ID, e.String(), d.String())
 	if err != nil {
 		return nil, false, err
 	}
@@ -111,29 +121,21 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 		}
 		return own, nil
 	}
-	for _, m := range moves.Members {
-		for _, st := range m.Stints {
-			path, below := moves.Paths[st.BranchID]
-			if !below || !movedIn(st, e, d) {
-				continue
-			}
-			own, child := at(path)
-			for _, x := range []*Tally{own, child} {
-				if x != nil {
-					x.addPeriod(m, st, d, 1)
-					x.addPeriod(m, st, e, -1)
-				}
+	for _, p := range moves.Periods {
+		if !movedIn(p.Stint, e, d) {
+			continue
+		}
+		own, child := at(p.Path)
+		for _, x := range []*Tally{own, child} {
+			if x != nil {
+				x.addPeriod(p, d, 1)
+				x.addPeriod(p, e, -1)
 			}
 		}
 	}
-	// Branches are counted afresh from their first days (the kept tally's
-	// count is replaced, not corrected).
-	t.own.Branches = 0
-	for _, c := range t.children {
-		c.Branches = 0
-	}
+	// A branch counts from its first day on: those that began in between.
 	for _, b := range starts {
-		if !branchCounts(b, d) {
+		if !branchCounts(b, d) || branchCounts(b, e) {
 			continue
 		}
 		own, child := at(b.Unit.Path())
@@ -173,10 +175,11 @@ func branchCounts(b BranchStart, d civil.Date) bool {
 	return b.FirstPeriod != "" && b.FirstPeriod <= d.String()
 }
 
-// addPeriod adds (sign 1) or removes (sign -1) what one period of m
-// counts in a branch's tally as of d, exactly as BranchOn counts it
-// (Branches aside).
-func (t *Tally) addPeriod(m *members.Member, st members.Stint, d civil.Date, sign int) {
+// addPeriod adds (sign 1) or removes (sign -1) what one period counts in
+// a branch's tally as of d, exactly as BranchOn counts it (Branches
+// aside).
+func (t *Tally) addPeriod(p MovedPeriod, d civil.Date, sign int) {
+	st := p.Stint
 	if st.From.After(d) {
 		return
 	}
@@ -187,14 +190,14 @@ func (t *Tally) addPeriod(m *members.Member, st members.Stint, d civil.Date, sig
 	}
 	if st.To.IsZero() || st.To.After(d) {
 		t.Active += sign
-		switch m.Gender {
+		switch p.Gender {
 		case members.Female:
 			t.Female += sign
 		case members.Male:
 			t.Male += sign
 		}
-		t.ByBirthYear = addMap(t.ByBirthYear, map[int]int{m.BirthDate.Year: sign})
-		t.ByJoinYear = addMap(t.ByJoinYear, map[int]int{m.JoinedOn.Year: sign})
+		t.ByBirthYear = addMap(t.ByBirthYear, map[int]int{p.BirthYear: sign})
+		t.ByJoinYear = addMap(t.ByJoinYear, map[int]int{p.JoinYear: sign})
 		return
 	}
 	switch st.EndedBy {

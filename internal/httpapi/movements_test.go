@@ -26,7 +26,7 @@ func TestPastDayFromMonthEndAndMovements(t *testing.T) {
 	r.e.app.Rollups.OnPastDayWork(func(string, string) { work.Add(1) })
 	// Days on and around every movement of the history (transfers on
 	// 2024-01-15 and 2024-06-01, a leave on 2025-03-01), and plain ones.
-	days := []string{"2020-03-08", "2024-01-14", "2024-01-15", "2024-01-20", "2024-06-01", "2024-06-15", "2024-07-15", "2025-03-01", "2025-03-10"}
+	days := []string{"2020-03-08", "2024-01-14", "2024-02-20", "2024-01-15", "2024-01-20", "2024-06-01", "2024-06-15", "2024-07-15", "2025-03-01", "2025-03-10"}
 	units := []string{r.prov.ID, r.comm.ID, r.a.ID, r.b.ID}
 	var added string // a branch created below, after the days asked for
 	answer := func(unitID, day string) string {
@@ -49,11 +49,14 @@ func TestPastDayFromMonthEndAndMovements(t *testing.T) {
 	if work.Load() == 0 {
 		t.Fatal("no past day was counted from periods: the comparison below proves nothing")
 	}
-	// Keep the month ends before those days (kept when first asked for).
+	// Keep the month ends around those days (kept when first asked for):
+	// a day is answered from the nearer one, going forward or back.
 	for _, d := range days {
-		e := civil.Date{Year: civil.MustParse(d).Year, Month: civil.MustParse(d).Month, Day: 1}.AddDays(-1)
-		for _, u := range units {
-			r.rollup(r.e.admin, u, e.String())
+		first := civil.Date{Year: civil.MustParse(d).Year, Month: civil.MustParse(d).Month, Day: 1}
+		for _, e := range []civil.Date{first.AddDays(-1), civil.Date{Year: first.AddDays(40).Year, Month: first.AddDays(40).Month, Day: 1}.AddDays(-1)} {
+			for _, u := range units {
+				r.rollup(r.e.admin, u, e.String())
+			}
 		}
 	}
 	// A new branch is a new version of the facts below the province: a
@@ -72,12 +75,13 @@ func TestPastDayFromMonthEndAndMovements(t *testing.T) {
 		t.Errorf("%d past-day computations for days next to kept month ends, want 0", n)
 	}
 	// A back-dated leave corrects the kept month end and the movements.
-	r.e.expect(r.e.do("POST", "/api/v1/members/"+ms["m2"].ID+"/leave", r.e.admin, map[string]any{"status": "left", "on": "2024-02-01"}), 200)
+	r.e.expect(r.e.do("POST", "/api/v1/members/"+ms["m2"].ID+"/leave", r.e.admin, map[string]any{"status": "left", "on": "2024-02-25"}), 200)
 	settled()
 	for _, c := range []struct {
 		unit, day string
 		active    int
-	}{{r.prov.ID, "2024-01-20", 3}, {r.prov.ID, "2024-07-15", 1}, {r.b.ID, "2024-01-20", 2}, {r.b.ID, "2024-06-15", 0}, {r.prov.ID, "2025-03-10", 0}} {
+	}{{r.prov.ID, "2024-01-20", 3}, {r.prov.ID, "2024-07-15", 1}, {r.b.ID, "2024-01-20", 2}, {r.b.ID, "2024-06-15", 0}, {r.prov.ID, "2025-03-10", 0},
+		{r.b.ID, "2024-02-20", 2}, {r.b.ID, "2024-02-27", 1}} { // the last two: back from 2024-02-29 across the leave
 		if got := r.active(c.unit, c.day); got != c.active {
 			t.Errorf("after a back-dated leave: %d active in %s on %s, want %d", got, c.unit, c.day, c.active)
 		}

@@ -76,13 +76,9 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 	if ms == nil {
 		return nil, false, nil
 	}
-	e := monthEndBefore(d)
-	day, keep := s.dayKey(e)
-	if !keep || day == live {
-		return nil, false, nil
-	}
-	if _, err := s.store.GetCounter(ctx, u.ID, day); err != nil {
-		return nil, false, nil // not kept yet (or unreadable): the slow way decides
+	e, found := s.nearestKeptMonthEnd(ctx, u, d)
+	if !found {
+		return nil, false, nil // the slow way decides
 	}
 	base, err := s.storedDay(ctx, u, e)
 	if err != nil {
@@ -95,11 +91,15 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 	if err != nil {
 		return nil, false, err
 	}
-	moves, err := ms.MovedBetween(ctx, u.ID, e.String(), d.String())
+	lo, hi := e, d // movements between the month end and the day, either way
+	if d.Before(e) {
+		lo, hi = d, e
+	}
+	moves, err := ms.MovedBetween(ctx, u.ID, lo.String(), hi.String())
 	if err != nil {
 		return nil, false, err
 	}
-	starts, err := ms.BranchStarts(ctx, u.ID, e.String(), d.String())
+	starts, err := ms.BranchStarts(ctx, u.ID, lo.String(), hi.String())
 	if err != nil {
 		return nil, false, err
 	}
@@ -122,7 +122,7 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 		return own, nil
 	}
 	for _, p := range moves.Periods {
-		if !movedIn(p.Stint, e, d) {
+		if !movedIn(p.Stint, lo, hi) {
 			continue
 		}
 		own, child := at(p.Path)
@@ -135,13 +135,19 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 	}
 	// A branch counts from its first day on: those that began in between.
 	for _, b := range starts {
-		if !branchCounts(b, d) || branchCounts(b, e) {
+		n := 0
+		switch atD, atE := branchCounts(b, d), branchCounts(b, e); {
+		case atD && !atE:
+			n = 1
+		case atE && !atD:
+			n = -1
+		default:
 			continue
 		}
 		own, child := at(b.Unit.Path())
-		own.Branches++
+		own.Branches += n
 		if child != nil {
-			child.Branches++
+			child.Branches += n
 		}
 	}
 	t.own.Terms = now.own.Terms
@@ -155,6 +161,37 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 		c.prune()
 	}
 	return t, true, nil
+}
+
+// nearestKeptMonthEnd is the kept month end nearest to d whose tally of u
+// is stored: the one before d, or the one that ends d's month when that
+// is nearer and already past (a day late in a month is its month end
+// minus a few days of movements).
+func (s *Service) nearestKeptMonthEnd(ctx context.Context, u *units.Unit, d civil.Date) (civil.Date, bool) {
+	before := monthEndBefore(d)
+	after := monthEndBefore(civil.Date{Year: d.Year, Month: d.Month, Day: 1}.AddDays(40))
+	candidates := []civil.Date{before, after}
+	if daysBetween(d, after) < daysBetween(before, d) {
+		candidates = []civil.Date{after, before}
+	}
+	for _, e := range candidates {
+		day, keep := s.dayKey(e)
+		if !keep || day == live {
+			continue
+		}
+		if _, err := s.store.GetCounter(ctx, u.ID, day); err == nil {
+			return e, true
+		}
+	}
+	return civil.Date{}, false
+}
+
+func daysBetween(a, b civil.Date) int {
+	n := 0
+	for x := a; x.Before(b); x = x.AddDays(1) {
+		n++
+	}
+	return n
 }
 
 // movedIn reports whether a period began or ended in (e, d].

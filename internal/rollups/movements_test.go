@@ -48,23 +48,29 @@ func TestMonthEndPlusMovementsIsTheDay(t *testing.T) {
 	}
 	for range 200 {
 		day := start.AddDays(rng.IntN(3300))
-		e := monthEndBefore(day)
-		got := BranchOn("A", civil.MustParse("2099-01-01"), everyone, e)
-		for _, m := range everyone {
-			for _, st := range m.Stints {
-				if st.BranchID != "A" || !movedIn(st, e, day) {
-					continue
-				}
-				p := MovedPeriod{Path: []string{"A"}, Gender: m.Gender, BirthYear: m.BirthDate.Year, JoinYear: m.JoinedOn.Year, Stint: st}
-				got.addPeriod(p, day, 1)
-				got.addPeriod(p, e, -1)
+		after := monthEndBefore(civil.Date{Year: day.Year, Month: day.Month, Day: 1}.AddDays(40))
+		for _, e := range []civil.Date{monthEndBefore(day), after} { // from the month end before, and back from the one after
+			lo, hi := e, day
+			if day.Before(e) {
+				lo, hi = day, e
 			}
-		}
-		got.prune()
-		want := BranchOn("A", civil.MustParse("2099-01-01"), everyone, day)
-		got.Branches, want.Branches = 0, 0
-		if fmt.Sprint(*got) != fmt.Sprint(*want) {
-			t.Fatalf("%s from %s plus movements:\n%+v\nwant\n%+v", day, e, *got, *want)
+			got := BranchOn("A", civil.MustParse("2099-01-01"), everyone, e)
+			for _, m := range everyone {
+				for _, st := range m.Stints {
+					if st.BranchID != "A" || !movedIn(st, lo, hi) {
+						continue
+					}
+					p := MovedPeriod{Path: []string{"A"}, Gender: m.Gender, BirthYear: m.BirthDate.Year, JoinYear: m.JoinedOn.Year, Stint: st}
+					got.addPeriod(p, day, 1)
+					got.addPeriod(p, e, -1)
+				}
+			}
+			got.prune()
+			want := BranchOn("A", civil.MustParse("2099-01-01"), everyone, day)
+			got.Branches, want.Branches = 0, 0
+			if fmt.Sprint(*got) != fmt.Sprint(*want) {
+				t.Fatalf("%s from %s plus movements:\n%+v\nwant\n%+v", day, e, *got, *want)
+			}
 		}
 	}
 }

@@ -147,8 +147,8 @@ func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) ([]r
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+unitCols+`, coalesce((SELECT min(day) FROM member_moves f WHERE f.branch_id = units.id), '')
 		FROM units WHERE id IN (
-			SELECT mv.branch_id FROM member_moves mv WHERE mv.day > ? AND mv.day <= ?
-				AND NOT EXISTS (SELECT 1 FROM member_moves p WHERE p.branch_id = mv.branch_id AND p.day <= ?)
+			SELECT b FROM (SELECT DISTINCT mv.branch_id AS b FROM member_moves mv WHERE mv.day > ? AND mv.day <= ? AND mv.day = mv.from_day)
+				WHERE NOT EXISTS (SELECT 1 FROM member_moves p WHERE p.branch_id = b AND p.day <= ?)
 			UNION SELECT id FROM units WHERE path >= ? AND path < ? AND created_at >= ? AND created_at < ?)
 		AND path >= ? AND path < ? AND level = ?`,
 		after, upTo, after, lo, hi, nanos(a), nanos(z.AddDate(0, 0, 2)), lo, hi, units.Branch)

@@ -16,7 +16,7 @@ import (
 // BenchmarkPastDay times, in one run beside the plain aggregation of the
 // province, its rollup as of arbitrary days of the last ten years (none
 // a month end) and period reports between two such days: each is the
-// kept month end before the day plus the movements since
+// kept month end nearest to the day plus or minus the movements between
 // (internal/rollups/movements.go). The month ends are kept first, as the
 // server and `sohoi close-month` keep them; the first answers are checked
 // against the same days counted from every member's periods.
@@ -33,13 +33,24 @@ func BenchmarkPastDay(b *testing.B) {
 		}
 	}
 	start := time.Now()
+	kept := 0
 	for _, d := range days {
-		e := civil.Date{Year: d.Year, Month: d.Month, Day: 1}.AddDays(-1)
-		if _, err := fx.rollups.CloseMonth(ctx, fx.province, e); err != nil {
-			b.Fatal(err)
+		first := civil.Date{Year: d.Year, Month: d.Month, Day: 1}
+		next := first.AddDays(40)
+		for _, e := range []civil.Date{first.AddDays(-1), civil.Date{Year: next.Year, Month: next.Month, Day: 1}.AddDays(-1)} {
+			if !e.Before(today) {
+				continue
+			}
+			made, err := fx.rollups.CloseMonth(ctx, fx.province, e)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if made {
+				kept++
+			}
 		}
 	}
-	fmt.Printf("kept the %d month ends before the days asked for: %s\n", len(days), time.Since(start).Round(time.Millisecond))
+	fmt.Printf("kept %d month ends around the days asked for: %s\n", kept, time.Since(start).Round(time.Millisecond))
 	// The same service without movements counts every period (the store
 	// is seen through a wrapper that offers only rollups.Store).
 	slow := rollups.NewService(struct{ rollups.Store }{fx.db}, fx.units, fx.db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)

@@ -88,6 +88,9 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	a.Members = members.NewService(memberStore{store, observed}, a.Now)
 	a.Officers = officers.NewService(store, a.Now)
 	a.Rollups = rollups.NewService(counterStore{store, observed}, a.Units, store, log, a.Now)
+	if ms, ok := store.(rollups.MovementStore); ok { // issue 15.3: past days from movements
+		a.Rollups.UseMovements(ms)
+	}
 	a.Rollups.ObserveJobs(observed.jobRan)
 	a.Rollups.SetPastDayLimits(rollups.PastDayLimits{Workers: cfg.PastDayWorkers, Wait: cfg.PastDayWait})
 	a.Units.SetCounts(a.Rollups)

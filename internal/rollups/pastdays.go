@@ -120,6 +120,10 @@ func (s *Service) dayTallies(ctx context.Context, u *units.Unit, d civil.Date) (
 			return s.storedDay(ctx, u, d)
 		})
 	}
+	// issue 15.3: a kept month end plus a month of movements (movements.go).
+	if t, ok, err := s.fromMovements(ctx, u, d); ok || err != nil {
+		return t, err
+	}
 	ticket, err := s.liveTicket(ctx, u)
 	if err != nil {
 		return nil, err

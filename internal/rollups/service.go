@@ -38,11 +38,15 @@ type Service struct {
 	jobs   JobObserver  // nil: no one listens
 	past   *pastDays    // bounds, shares and remembers past-day computations
 	owner  string       // this service as a lease holder (closing.go)
+
+	moves MovementStore // nil: past days are counted from periods (movements.go)
 }
 
 // NewService wires the rollups.
 func NewService(store Store, u Units, b Boards, log *slog.Logger, now func() time.Time) *Service {
-	return &Service{store: store, units: u, boards: b, log: log, now: now, past: newPastDays(PastDayLimits{}), owner: newOwner()}
+	s := &Service{store: store, units: u, boards: b, log: log, now: now, past: newPastDays(PastDayLimits{}), owner: newOwner()}
+	s.moves, _ = store.(MovementStore)
+	return s
 }
 
 // live is the day key of the tally that follows every write.

@@ -87,6 +87,12 @@ var Indexes = []Index{
 	// BranchEveryone: everyone with a period in a branch (multikey over
 	// stints), transferred-out members included.
 	{Collection: collMembers, Name: "members_stints_branch", Keys: bson.D{{Key: "stints.branchId", Value: 1}}},
+	// Movements (movements.go, issue 15.3): periods by their first and by
+	// their last day (multikey over stints), and a subtree's branches
+	// created in a window.
+	{Collection: collMembers, Name: "members_stints_from", Keys: bson.D{{Key: "stints.from", Value: 1}}},
+	{Collection: collMembers, Name: "members_stints_to", Keys: bson.D{{Key: "stints.to", Value: 1}}},
+	{Collection: collUnits, Name: "units_ancestors_level_created", Keys: bson.D{{Key: "ancestors", Value: 1}, {Key: "level", Value: 1}, {Key: "createdAt", Value: 1}}},
 
 	// BoardOfOfficer: the board holding a post (multikey over posts). Not
 	// unique: MongoDB indexes a board with no posts as null, and a second

@@ -185,6 +185,7 @@ ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
 -- index seek, however many refreshes the login made
 CREATE INDEX refresh_tokens_family_revoked ON refresh_tokens(family_id, revoked);
 `},
+	{"0012_member_moves", memberMovesMigration}, // issue 15.3: movements.go
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -212,8 +212,10 @@ func today() string {
 // drive runs the workload on conns workers until the duration is over or
 // maxRequests have been sent, and returns the merged statistics.
 func (w *workload) drive(ctx context.Context, conns int, duration time.Duration, maxRequests int64, seed uint64) (map[string]*opStats, time.Duration) {
-	ctx, cancel := context.WithTimeout(ctx, duration)
-	defer cancel()
+	// Workers stop starting requests at the deadline but let the ones under
+	// way answer: cutting them off would leave the server logging
+	// cancelled requests and the run's slowest answers unrecorded.
+	deadline := time.Now().Add(duration)
 	var sent atomic.Int64
 	results := make([]map[string]*opStats, conns)
 	var wg sync.WaitGroup
@@ -224,11 +226,11 @@ func (w *workload) drive(ctx context.Context, conns int, duration time.Duration,
 			defer wg.Done()
 			r := rand.New(rand.NewPCG(seed, uint64(i)))
 			mine := map[string]*opStats{}
-			for ctx.Err() == nil && sent.Add(1) <= maxRequests {
+			for ctx.Err() == nil && time.Now().Before(deadline) && sent.Add(1) <= maxRequests {
 				t0 := time.Now()
 				name, err := w.run(ctx, w.choose(r), r)
 				if ctx.Err() != nil {
-					break // cut off by the end of the run: not an answer
+					break // interrupted (Ctrl-C): not an answer
 				}
 				if mine[name] == nil {
 					mine[name] = &opStats{}

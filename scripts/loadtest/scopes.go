@@ -114,22 +114,25 @@ func (w *writer) remember(m createdMember) {
 	w.mu.Unlock()
 }
 
-// pick returns one member this writer created (ok false when none yet).
-func (w *writer) pick(r *rand.Rand) (int, createdMember, bool) {
+// take removes one member this writer created from its list, so that no
+// other worker changes it meanwhile (two changes of one member at once
+// answer 412, which is the server being right, not a failure to measure);
+// give puts it back. ok is false when there is none free.
+func (w *writer) take(r *rand.Rand) (createdMember, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if len(w.created) == 0 {
-		return 0, createdMember{}, false
+	n := len(w.created)
+	if n == 0 {
+		return createdMember{}, false
 	}
-	i := r.IntN(len(w.created))
-	return i, w.created[i], true
+	i := r.IntN(n)
+	m := w.created[i]
+	w.created[i] = w.created[n-1]
+	w.created = w.created[:n-1]
+	return m, true
 }
 
-func (w *writer) moved(i int, to string) {
-	w.mu.Lock()
-	w.created[i].branch = to
-	w.mu.Unlock()
-}
+func (w *writer) give(m createdMember) { w.remember(m) }
 
 // userPlan says how many users of each kind to make.
 type userPlan struct {

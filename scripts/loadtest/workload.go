@@ -134,10 +134,11 @@ func (w *workload) run(ctx context.Context, op string, r *rand.Rand) (string, er
 		return op, w.create(ctx, u.writers[r.IntN(len(u.writers))], r)
 	case opUpdate:
 		wr := u.writers[r.IntN(len(u.writers))]
-		_, m, ok := wr.pick(r)
+		m, ok := wr.take(r)
 		if !ok {
 			return opCreate, w.create(ctx, wr, r)
 		}
+		defer wr.give(m)
 		body := map[string]string{"phone": fmt.Sprintf("09%08d", r.IntN(100_000_000))}
 		_, err := wr.do(ctx, http.MethodPatch, "/api/v1/members/"+m.id, body, nil)
 		return op, err
@@ -146,7 +147,7 @@ func (w *workload) run(ctx context.Context, op string, r *rand.Rand) (string, er
 		if wr == nil {
 			return opCreate, w.create(ctx, u.writers[r.IntN(len(u.writers))], r)
 		}
-		i, m, ok := wr.pick(r)
+		m, ok := wr.take(r)
 		if !ok {
 			return opCreate, w.create(ctx, wr, r)
 		}
@@ -157,8 +158,9 @@ func (w *workload) run(ctx context.Context, op string, r *rand.Rand) (string, er
 		body := map[string]string{"toBranchId": to, "on": today()}
 		_, err := wr.do(ctx, http.MethodPost, "/api/v1/members/"+m.id+"/transfer", body, nil)
 		if err == nil {
-			wr.moved(i, to)
+			m.branch = to
 		}
+		wr.give(m)
 		return op, err
 	}
 	return op, fmt.Errorf("unknown operation %q", op)

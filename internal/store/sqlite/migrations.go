@@ -186,6 +186,22 @@ ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX refresh_tokens_family_revoked ON refresh_tokens(family_id, revoked);
 `},
 	{"0012_member_moves", memberMovesMigration}, // issue 15.3: movements.go
+	{"0013_member_order", `
+-- The sort key of each member row, narrow: a name search orders its
+-- full-text matches by it without reading every match's wide row (see
+-- ListMembers). Triggers keep it in step with every write to members.
+CREATE TABLE member_order (rid INTEGER PRIMARY KEY, sort_key TEXT NOT NULL) STRICT;
+INSERT INTO member_order(rid, sort_key) SELECT rowid, sort_key FROM members;
+CREATE TRIGGER member_order_insert AFTER INSERT ON members BEGIN
+	INSERT INTO member_order(rid, sort_key) VALUES (new.rowid, new.sort_key);
+END;
+CREATE TRIGGER member_order_update AFTER UPDATE OF sort_key ON members BEGIN
+	UPDATE member_order SET sort_key = new.sort_key WHERE rid = new.rowid;
+END;
+CREATE TRIGGER member_order_delete AFTER DELETE ON members BEGIN
+	DELETE FROM member_order WHERE rid = old.rowid;
+END;
+`},
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("BranchEveryone", func(t *testing.T) { testBranchEveryone(t, open) })
 	t.Run("Counters", func(t *testing.T) { testCounters(t, open) })
 	t.Run("StaleMarks", func(t *testing.T) { testStaleMarks(t, open) })
+	t.Run("ManyMarksAtOnce", func(t *testing.T) { testManyMarksAtOnce(t, open) })
 	t.Run("Leases", func(t *testing.T) { testLeases(t, open) })
 }
 

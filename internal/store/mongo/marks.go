@@ -97,7 +97,9 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 // SnapshotDays implements rollups.Store: _id is the day, so the _id index
 // gives the order.
 func (db *DB) SnapshotDays(ctx context.Context) ([]string, error) {
-	cur, err := db.coll(collSnapDays).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	// One batch: every change reads this list, and a getMore after the
+	// first 101 days (the default first batch) would be a round trip more.
+	cur, err := db.coll(collSnapDays).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(10_000))
 	if err != nil {
 		return nil, err
 	}

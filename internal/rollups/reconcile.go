@@ -91,7 +91,7 @@ func (s *Service) reconcile(ctx context.Context, u *units.Unit, today civil.Date
 	if err != nil {
 		return nil, err
 	}
-	fresh, err := s.compute(ctx, u, live, today, true, nil)
+	fresh, err := s.computeOverStored(ctx, u, live, today)
 	if err != nil {
 		return nil, err
 	}

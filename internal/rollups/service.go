@@ -204,7 +204,7 @@ func (s *Service) CloseMonth(ctx context.Context, u *units.Unit, d civil.Date) (
 	if _, err := s.store.GetCounter(ctx, u.ID, d.String()); err == nil {
 		return false, nil
 	}
-	_, err := s.tallyOf(ctx, u, d, false)
+	_, err := s.tallyOf(ctx, u, d)
 	return err == nil, err
 }
 
@@ -315,7 +315,7 @@ func (s *Service) recount(ctx context.Context, u *units.Unit, day string, d civi
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.compute(ctx, u, day, d, true, nil)
+	t, err := s.computeOverStored(ctx, u, day, d)
 	if err != nil {
 		return nil, err
 	}
@@ -323,19 +323,11 @@ func (s *Service) recount(ctx context.Context, u *units.Unit, day string, d civi
 	return t, err
 }
 
-// compute is a unit's tally for a day: a branch's from its roll (live) or
-// its members' periods (a past day); any unit's posts; and the sum of its
-// children's tallies, read when stored and computed when not. With keep,
-// computed children are stored too. onChild, when set, sees each child's
-// tally (so that a rollup does not count the children twice).
-func (s *Service) compute(ctx context.Context, u *units.Unit, day string, d civil.Date, keep bool, onChild func(*units.Unit, *Tally)) (*Tally, error) {
-	if day == live {
-		d = s.dayOf(live)
-	}
+// ownTally is what a unit holds by itself on a day: a branch's roll (its
+// members' periods up to d) and any unit's posts; nothing of its children.
+func (s *Service) ownTally(ctx context.Context, u *units.Unit, d civil.Date) (*Tally, error) {
 	t := &Tally{}
 	if u.Level == units.Branch {
-		// The live tally is the tally as of today: every recorded change
-		// took effect on or before today.
 		everyone, err := s.store.BranchEveryone(ctx, u.ID)
 		if err != nil {
 			return nil, err
@@ -350,34 +342,62 @@ func (s *Service) compute(ctx context.Context, u *units.Unit, day string, d civi
 		return nil, err
 	}
 	t.AddTerms(b.Posts)
-	if u.Level == units.Branch {
-		return t, nil
+	return t, nil
+}
+
+// dateOf is the date a day's tally is counted as of: today for the live
+// tally (every recorded change took effect on or before today).
+func (s *Service) dateOf(day string, d civil.Date) civil.Date {
+	if day == live {
+		return s.dayOf(live)
 	}
-	stored := map[string]*Counter{}
-	if keep {
-		cs, err := s.store.ChildCounters(ctx, u.ID, day)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs {
-			stored[c.UnitID] = c
-		}
+	return d
+}
+
+// computeOverStored is a unit's tally for a kept day (or the live one):
+// its own facts plus its children's stored tallies, a child without one
+// being recounted (and stored) first.
+func (s *Service) computeOverStored(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
+	d = s.dateOf(day, d)
+	t, err := s.ownTally(ctx, u, d)
+	if err != nil || u.Level == units.Branch {
+		return t, err
+	}
+	cs, err := s.store.ChildCounters(ctx, u.ID, day)
+	if err != nil {
+		return nil, err
+	}
+	stored := make(map[string]*Counter, len(cs))
+	for _, c := range cs {
+		stored[c.UnitID] = c
 	}
 	err = s.eachChild(ctx, u, func(c *units.Unit) error {
 		if sc, ok := stored[c.ID]; ok {
 			t.Add(&sc.Tally)
-			if onChild != nil {
-				onChild(c, &sc.Tally)
-			}
 			return nil
 		}
-		var ct *Tally
-		var err error
-		if keep {
-			ct, err = s.recount(ctx, c, day, d)
-		} else {
-			ct, err = s.compute(ctx, c, day, d, false, nil)
+		ct, err := s.recount(ctx, c, day, d)
+		if err != nil {
+			return err
 		}
+		t.Add(ct)
+		return nil
+	})
+	return t, err
+}
+
+// computeFromFacts is a unit's tally for a day that is not kept: counted
+// from the facts of its whole subtree, storing nothing. onChild, when set,
+// sees each child's tally (so that a rollup does not count the children
+// twice).
+func (s *Service) computeFromFacts(ctx context.Context, u *units.Unit, day string, d civil.Date, onChild func(*units.Unit, *Tally)) (*Tally, error) {
+	d = s.dateOf(day, d)
+	t, err := s.ownTally(ctx, u, d)
+	if err != nil || u.Level == units.Branch {
+		return t, err
+	}
+	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+		ct, err := s.computeFromFacts(ctx, c, day, d, nil)
 		if err != nil {
 			return err
 		}
@@ -411,10 +431,10 @@ func (s *Service) eachChild(ctx context.Context, u *units.Unit, fn func(*units.U
 
 // tallyOf returns a unit's tally for a day: stored, after settling any
 // marks below it, or computed (and kept, for kept days).
-func (s *Service) tallyOf(ctx context.Context, u *units.Unit, d civil.Date, healed bool) (*Tally, error) {
+func (s *Service) tallyOf(ctx context.Context, u *units.Unit, d civil.Date) (*Tally, error) {
 	day, keep := s.dayKey(d)
 	if !keep {
-		return s.compute(ctx, u, day, d, false, nil)
+		return s.computeFromFacts(ctx, u, day, d, nil)
 	}
 	if day != live {
 		// Registered before anything is counted, so that every change
@@ -423,15 +443,20 @@ func (s *Service) tallyOf(ctx context.Context, u *units.Unit, d civil.Date, heal
 			return nil, err
 		}
 	}
-	if !healed {
-		marks, err := s.store.MarksUnder(ctx, u.ID, day)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.settle(ctx, marks, day, d); err != nil {
-			return nil, err
-		}
+	marks, err := s.store.MarksUnder(ctx, u.ID, day)
+	if err != nil {
+		return nil, err
 	}
+	if err := s.settle(ctx, marks, day, d); err != nil {
+		return nil, err
+	}
+	return s.storedTallyOf(ctx, u, day, d)
+}
+
+// storedTallyOf is tallyOf for a unit whose marks are settled already
+// (below a unit just read): the stored tally of a kept day, recounted
+// when there is none.
+func (s *Service) storedTallyOf(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
 	c, err := s.store.GetCounter(ctx, u.ID, day)
 	if err == nil {
 		return &c.Tally, nil
@@ -528,6 +553,10 @@ func (s *Service) childTallies(ctx context.Context, u *units.Unit, d civil.Date)
 		if t, ok := stored[c.ID]; ok {
 			return t, nil
 		}
-		return s.tallyOf(ctx, c, d, true)
+		day, keep := s.dayKey(d)
+		if !keep {
+			return s.computeFromFacts(ctx, c, day, d, nil)
+		}
+		return s.storedTallyOf(ctx, c, day, d)
 	}, nil
 }

@@ -1,7 +1,3 @@
-// Package rollups is what the provincial and district offices read: the
-// members, growth, branches and officers of a unit's subtree, today or on
-// any past date, and period reports that balance. Rollups never scan
-// members: they read per-unit counters that every write keeps current.
 package rollups
 
 import (

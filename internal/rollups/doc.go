@@ -9,11 +9,15 @@
 //     tree, the figures derived from it for a day). No store, no clock.
 //   - store.go: what the protocol needs from a database (Counter, Mark,
 //     Store); internal/store/storetest checks it on both stores.
-//   - service.go: the counting protocol (marking, settling, recounting,
-//     reading a unit's tally for a day) and the rollup built on it.
-//   - pastdays.go: days whose tallies are not kept, computed bounded and
-//     shared; closing.go: keeping month ends; reconcile.go: repair.
-//   - report.go: period reports.
+//   - The counting protocol: service.go (the Service, which days are
+//     kept), mark.go (a change marks what it touches), settle.go (the
+//     settler: recount what marks name, children first, then clear),
+//     tallies.go (a unit's tally for a day: recounted over stored
+//     children, or computed from facts), closing.go (keeping month ends),
+//     reconcile.go (repair).
+//   - The reports: rollup.go (a unit's figures and its children's),
+//     pastdays.go (days not kept, computed bounded and shared),
+//     report.go (period reports).
 //
 // # The counting protocol
 //

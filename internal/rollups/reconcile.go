@@ -119,8 +119,10 @@ func equal(a, b *Tally) bool {
 				*m = nil
 			}
 		}
-		if len(t.Terms) == 0 {
-			t.Terms = nil
+		for _, m := range []*map[string]int{&t.PostsFrom, &t.PostsTo, &t.Terms} {
+			if len(*m) == 0 {
+				*m = nil
+			}
 		}
 		return t
 	}

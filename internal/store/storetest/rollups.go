@@ -66,7 +66,8 @@ func testCounters(t *testing.T, open Opener) {
 	tr := mustTree(t, s)
 	counter := func(u string, parent string, path []string, day string, ticket int64, active int) *rollups.Counter {
 		return &rollups.Counter{UnitID: u, ParentID: parent, Path: path, Day: day, Ticket: ticket,
-			Tally: rollups.Tally{Active: active, ByBirthYear: map[int]int{1960: active}, Terms: map[string]int{"2021-06-01|": 1}}}
+			Tally: rollups.Tally{Active: active, ByBirthYear: map[int]int{1960: active}, Terms: map[string]int{"2021-06-01|": 1},
+				PostsFrom: map[string]int{"2021-06-01": 2}, PostsTo: map[string]int{"2026-05-31": 1}}}
 	}
 	t1, err1 := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path())
 	t2, err2 := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path())
@@ -88,7 +89,8 @@ func testCounters(t *testing.T, open Opener) {
 	}
 	got, err := s.GetCounter(ctx(), tr.a.ID, "")
 	if err != nil || got.Tally.Active != 7 || got.Ticket != t2 || got.ParentID != tr.c12436.ID || !slices.Equal(got.Path, tr.a.Path()) ||
-		got.Tally.ByBirthYear[1960] != 7 || got.Tally.Terms["2021-06-01|"] != 1 {
+		got.Tally.ByBirthYear[1960] != 7 || got.Tally.Terms["2021-06-01|"] != 1 ||
+		got.Tally.PostsFrom["2021-06-01"] != 2 || got.Tally.PostsTo["2026-05-31"] != 1 {
 		t.Fatalf("counter %+v %v", got, err)
 	}
 	// children of the commune, by day

@@ -35,6 +35,11 @@ type markDoc struct {
 // would. Without a transaction a failure part-way leaves some marks
 // recorded: a mark only costs a recount, and running the call again marks
 // them once more, which is as safe.
+//
+// FerretDB v1 (the tests' server, not a place to run sohoi) stalls on one
+// such bulkWrite that updates a hundred existing marks (80 take 0.3 s, 100
+// did not finish in 30 s; seen 2026-12-03, cause not known), so the tests
+// keep fewer kept days than ten years'. A real MongoDB is not known to.
 func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Mark, error) {
 	if len(marks) == 0 {
 		return nil, nil

@@ -24,10 +24,9 @@ import (
 type counted struct{}
 
 // keptMonths is how many month ends are kept, all after the changes'
-// dates. Five years: with ten (120), FerretDB v1 stalls on the second
-// bulkWrite of a hundred upserts of existing marks while the settler
-// reads (seen 2026-12-03, not yet understood; a real MongoDB is not
-// affected as far as known).
+// dates. Five years, not ten: FerretDB v1 stalls on a bulkWrite that
+// updates a hundred existing marks (see DB.MarkStale), which the second
+// marking of a change dated ten years back would be.
 var keptMonths = 60
 
 // roundTrips counts the commands sent under a context tagged counted.

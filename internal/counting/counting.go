@@ -1,13 +1,41 @@
 // Package counting is the hook by which a change keeps derived counters
 // current (internal/rollups provides it): the units, members and officers
-// services mark what a change touches before they store it, and settle it
-// after.
+// services say which counted facts a change touches, mark the units it
+// touches before they store it, and settle them after. A change that
+// touches no counted fact (a phone number, an address, a spelling fix)
+// marks and recounts nothing.
 package counting
 
 import (
 	"context"
 
 	"github.com/sohoi/sohoi/internal/civil"
+)
+
+// Facts is a set of the facts counters are computed from.
+type Facts uint8
+
+// The counted facts. Anything else about a member, a post or a unit (names,
+// phones, addresses, national IDs, member numbers) counts nowhere.
+const (
+	// Branch is where a member belongs, or that a unit exists.
+	Branch Facts = 1 << iota
+	// Status is whether a member is active, left or deceased.
+	Status
+	// Gender is a member's gender.
+	Gender
+	// BirthYear is the year a member was born (age bands count by year).
+	BirthYear
+	// Dates are the days a member's periods began and ended (joined, left,
+	// transferred), which the flows and the join-year histogram count.
+	Dates
+	// Posts are the terms of officers' posts.
+	Posts
+
+	// None touches nothing counted.
+	None Facts = 0
+	// Member is every fact of a member: a new record.
+	Member = Branch | Status | Gender | BirthYear | Dates
 )
 
 // Counts keeps derived counters in step with changes. Mark is called before
@@ -18,10 +46,10 @@ type Counts interface {
 	Mark(ctx context.Context, paths [][]string, on civil.Date) (settle func(context.Context), err error)
 }
 
-// Around runs store between marking paths and settling them; with no
-// counts attached it just stores.
-func Around(ctx context.Context, c Counts, paths [][]string, on civil.Date, store func() error) error {
-	if c == nil || len(paths) == 0 {
+// Around runs store between marking paths and settling them. A change that
+// touches no counted fact, or that has no counts attached, is just stored.
+func Around(ctx context.Context, c Counts, paths [][]string, on civil.Date, touched Facts, store func() error) error {
+	if c == nil || len(paths) == 0 || touched == None {
 		return store()
 	}
 	settle, err := c.Mark(ctx, paths, on)

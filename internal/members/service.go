@@ -88,7 +88,7 @@ func (s *Service) Create(ctx context.Context, actor Actor, branch *units.Unit, i
 	if err != nil {
 		return nil, err
 	}
-	if err := counting.Around(ctx, s.counts, [][]string{m.Ancestors}, ev.On, func() error { return s.store.CreateMember(ctx, m, ev) }); err != nil {
+	if err := counting.Around(ctx, s.counts, [][]string{m.Ancestors}, ev.On, counting.Member, func() error { return s.store.CreateMember(ctx, m, ev) }); err != nil {
 		return nil, s.duplicate(ctx, err, m.NationalID)
 	}
 	return m, nil
@@ -147,7 +147,7 @@ func (s *Service) write(ctx context.Context, m *Member, ifVersion int, change fu
 		if next.BranchID != m.BranchID {
 			paths = append(paths, next.Ancestors)
 		}
-		err = counting.Around(ctx, s.counts, paths, ev.On, func() error { return s.store.UpdateMember(ctx, next, ev) })
+		err = counting.Around(ctx, s.counts, paths, ev.On, Touched(ev), func() error { return s.store.UpdateMember(ctx, next, ev) })
 		if err == nil {
 			return next, nil
 		}

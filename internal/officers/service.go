@@ -133,11 +133,16 @@ func (s *Service) change(ctx context.Context, unitID string, path []string, fn f
 			return nil, err
 		}
 		b.UnitPath = path
+		before := terms(b.Posts)
 		if err := fn(b); err != nil {
 			return nil, err
 		}
 		b.Version++
-		err = s.save(ctx, b)
+		touched := counting.None
+		if !slices.Equal(before, terms(b.Posts)) {
+			touched = counting.Posts
+		}
+		err = s.save(ctx, b, touched)
 		if err == nil || attempt == 4 || !errs.Is(err, errs.VersionMismatch) {
 			return b, err
 		}
@@ -299,7 +304,19 @@ func (s *Service) Delete(ctx context.Context, b *Board, id string) error {
 func (s *Service) Today() civil.Date { return civil.Today(s.now()) }
 
 // save stores a board between marking and settling the counters (posts
-// count on every day of their terms, so every kept day is marked).
-func (s *Service) save(ctx context.Context, b *Board) error {
-	return counting.Around(ctx, s.counts, [][]string{b.UnitPath}, civil.Date{}, func() error { return s.store.SaveBoard(ctx, b) })
+// count on every day of their terms, so every kept day is marked) when
+// the change touches the terms of its posts.
+func (s *Service) save(ctx context.Context, b *Board, touched counting.Facts) error {
+	return counting.Around(ctx, s.counts, [][]string{b.UnitPath}, civil.Date{}, touched, func() error { return s.store.SaveBoard(ctx, b) })
+}
+
+// terms are what counters count of a board's posts: their terms, sorted
+// (a name or a title changes no figure).
+func terms(posts []*Officer) []string {
+	out := make([]string, len(posts))
+	for i, p := range posts {
+		out[i] = p.From.String() + "|" + p.To.String()
+	}
+	slices.Sort(out)
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -100,4 +101,44 @@ func (s *Service) underLease(ctx context.Context, name string, fn func(context.C
 		s.log.WarnContext(rctx, "releasing the lease failed; it ends with its term", "lease", name, "err", rerr)
 	}
 	return true, err
+}
+
+// closeMonths keeps the last month end's snapshot of the whole tree, in
+// one instance at a time (CloseLastMonth).
+func (s *Service) closeMonths(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		start := time.Now()
+		made, err := s.CloseLastMonth(ctx)
+		s.ran(JobCloseMonth, start, err)
+		if err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "closing the month failed; it will be tried again", "err", err)
+		} else if made {
+			s.log.InfoContext(ctx, "kept the month's figures", "took", time.Since(start).String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// CloseMonth keeps the tallies of u's subtree as of the month end d (if
+// they are not kept yet), so that rollups and period reports for that day
+// read stored figures from then on; later changes dated on or before d
+// correct them through marks. It reports whether it counted anything.
+func (s *Service) CloseMonth(ctx context.Context, u *units.Unit, d civil.Date) (bool, error) {
+	if _, keep := s.dayKey(d); !keep || !d.Before(civil.Today(s.now())) {
+		return false, errs.E(errs.Validation, "%s is not the end of a month of the last %d years", d, keptYears)
+	}
+	if err := s.store.AddSnapshotDay(ctx, d.String()); err != nil {
+		return false, err
+	}
+	if _, err := s.store.GetCounter(ctx, u.ID, d.String()); err == nil {
+		return false, nil
+	}
+	_, err := s.tallyOf(ctx, u, d)
+	return err == nil, err
 }

@@ -145,7 +145,7 @@ func (s *Service) dayTallies(ctx context.Context, u *units.Unit, d civil.Date) (
 // tally once every mark below it is settled. Any write below u marks it,
 // and settling that mark stores the live tally under a newer ticket.
 func (s *Service) liveTicket(ctx context.Context, u *units.Unit) (int64, error) {
-	if _, err := s.tallyOf(ctx, u, civil.Today(s.now()), false); err != nil {
+	if _, err := s.tallyOf(ctx, u, civil.Today(s.now())); err != nil {
 		return 0, err
 	}
 	c, err := s.store.GetCounter(ctx, u.ID, live)
@@ -158,7 +158,7 @@ func (s *Service) liveTicket(ctx context.Context, u *units.Unit) (int64, error) 
 // storedDay reads a day of kept tallies (counting and keeping what is not
 // stored yet).
 func (s *Service) storedDay(ctx context.Context, u *units.Unit, d civil.Date) (*dayTallies, error) {
-	own, err := s.tallyOf(ctx, u, d, false)
+	own, err := s.tallyOf(ctx, u, d)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (s *Service) storedDay(ctx context.Context, u *units.Unit, d civil.Date) (*
 // computeDay counts a day that is not kept, each child once.
 func (s *Service) computeDay(ctx context.Context, u *units.Unit, day string, d civil.Date) (*dayTallies, error) {
 	t := &dayTallies{children: map[string]*Tally{}}
-	own, err := s.compute(ctx, u, day, d, false, func(c *units.Unit, ct *Tally) { t.children[c.ID] = ct })
+	own, err := s.computeFromFacts(ctx, u, day, d, func(c *units.Unit, ct *Tally) { t.children[c.ID] = ct })
 	t.own = own
 	return t, err
 }

@@ -91,7 +91,7 @@ func (s *Service) reconcile(ctx context.Context, u *units.Unit, today civil.Date
 	if err != nil {
 		return nil, err
 	}
-	fresh, err := s.compute(ctx, u, live, today, true, nil)
+	fresh, err := s.computeOverStored(ctx, u, live, today)
 	if err != nil {
 		return nil, err
 	}
@@ -119,8 +119,10 @@ func equal(a, b *Tally) bool {
 				*m = nil
 			}
 		}
-		if len(t.Terms) == 0 {
-			t.Terms = nil
+		for _, m := range []*map[string]int{&t.PostsFrom, &t.PostsTo, &t.Terms} {
+			if len(*m) == 0 {
+				*m = nil
+			}
 		}
 		return t
 	}

@@ -1,7 +1,3 @@
-// Package rollups is what the provincial and district offices read: the
-// members, growth, branches and officers of a unit's subtree, today or on
-// any past date, and period reports that balance. Rollups never scan
-// members: they read per-unit counters that every write keeps current.
 package rollups
 
 import (
@@ -31,8 +27,16 @@ type Tally struct {
 	TransferredIn  int `json:"transferredIn"`
 	TransferredOut int `json:"transferredOut"`
 	Branches       int `json:"branches"`
-	// Terms counts posts by their term "from|to" (to empty: open), so that
-	// the posts held on any day can be counted from a stored tally.
+	// PostsFrom counts posts by the first day of their term, PostsTo the
+	// ended ones by its last day, so that the posts held on any day (begun
+	// on or before it, not ended before it) can be counted from a stored
+	// tally. A tally has at most one key per day a term began or ended: it
+	// grows with the days of history, not with the posts (a key per term
+	// was 2.7 MB at 100,000 terms, rewritten on every recount of the root).
+	PostsFrom map[string]int `json:"postsFrom,omitempty"`
+	PostsTo   map[string]int `json:"postsTo,omitempty"`
+	// Terms is the former form, a key per term "from|to" (to empty: open):
+	// still counted in tallies stored before, never written by a recount.
 	Terms map[string]int `json:"terms,omitempty"`
 }
 
@@ -49,6 +53,8 @@ func (t *Tally) Add(o *Tally) {
 	t.Branches += o.Branches
 	t.ByBirthYear = addMap(t.ByBirthYear, o.ByBirthYear)
 	t.ByJoinYear = addMap(t.ByJoinYear, o.ByJoinYear)
+	t.PostsFrom = addMap(t.PostsFrom, o.PostsFrom)
+	t.PostsTo = addMap(t.PostsTo, o.PostsTo)
 	t.Terms = addMap(t.Terms, o.Terms)
 }
 
@@ -118,16 +124,31 @@ func BranchOn(branchID string, created civil.Date, everyone []*members.Member, d
 // AddTerms counts a unit's posts into t.
 func (t *Tally) AddTerms(posts []*officers.Officer) {
 	for _, p := range posts {
-		t.Terms = addMap(t.Terms, map[string]int{p.From.String() + "|" + p.To.String(): 1})
+		t.PostsFrom = addMap(t.PostsFrom, map[string]int{p.From.String(): 1})
+		if !p.To.IsZero() {
+			t.PostsTo = addMap(t.PostsTo, map[string]int{p.To.String(): 1})
+		}
 	}
 }
 
-// OfficersOn counts the posts held on day d.
+// OfficersOn counts the posts held on day d: begun on or before d and not
+// ended before it.
 func (t *Tally) OfficersOn(d civil.Date) int {
+	day := d.String()
 	n := 0
+	for k, v := range t.PostsFrom {
+		if k <= day {
+			n += v
+		}
+	}
+	for k, v := range t.PostsTo {
+		if k < day {
+			n -= v
+		}
+	}
 	for k, v := range t.Terms {
 		from, to, _ := strings.Cut(k, "|")
-		if from <= d.String() && (to == "" || to >= d.String()) {
+		if from <= day && (to == "" || to >= day) {
 			n += v
 		}
 	}

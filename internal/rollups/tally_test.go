@@ -107,3 +107,44 @@ func TestBranchOnCountsTheBranchFromItsFirstDay(t *testing.T) {
 		t.Fatalf("on the day of creation: %d", got)
 	}
 }
+
+// A tally's posts grow with the days terms began or ended, not with the
+// posts, and count the same as a key per term did (which tallies stored
+// before still hold).
+func TestPostsAreBoundedByDays(t *testing.T) {
+	start := d("2020-01-01")
+	var posts []*officers.Officer
+	legacy := &Tally{}
+	for i := range 20_000 {
+		p := &officers.Officer{From: start.AddDays(i % 97)}
+		if i%3 != 0 {
+			p.To = p.From.AddDays(1 + i%89)
+		}
+		posts = append(posts, p)
+		legacy.Terms = addMap(legacy.Terms, map[string]int{p.From.String() + "|" + p.To.String(): 1})
+	}
+	tally := &Tally{}
+	tally.AddTerms(posts)
+	if keys := len(tally.PostsFrom) + len(tally.PostsTo); keys > 2*200 {
+		t.Fatalf("%d keys for 20,000 posts over 200 days", keys)
+	}
+	if len(legacy.Terms) < 1000 {
+		t.Fatalf("the former form had only %d keys: the case does not show the bound", len(legacy.Terms))
+	}
+	half := &Tally{}
+	half.AddTerms(posts[:10_000])
+	mixed := &Tally{Terms: map[string]int{}}
+	for _, p := range posts[10_000:] {
+		mixed.Terms[p.From.String()+"|"+p.To.String()]++
+	}
+	mixed.Add(half) // a parent summing a child recounted since and one stored before
+	for day := start.AddDays(-1); day.Before(start.AddDays(200)); day = day.AddDays(1) {
+		want := legacy.OfficersOn(day)
+		if got := tally.OfficersOn(day); got != want {
+			t.Fatalf("%s: %d posts held, a key per term says %d", day, got, want)
+		}
+		if got := mixed.OfficersOn(day); got != want {
+			t.Fatalf("%s: %d posts held in a mixed tally, want %d", day, got, want)
+		}
+	}
+}

@@ -27,7 +27,7 @@ func (s *Service) SetCounts(c counting.Counts) { s.counts = c }
 // settled runs store between marking paths and settling them: a unit
 // counts from the day it is made, so only tallies from today are touched.
 func (s *Service) settled(ctx context.Context, paths [][]string, store func() error) error {
-	return counting.Around(ctx, s.counts, paths, civil.Today(s.now()), store)
+	return counting.Around(ctx, s.counts, paths, civil.Today(s.now()), counting.Branch, store)
 }
 
 // NewService returns a Service; now is the clock (injectable for tests).

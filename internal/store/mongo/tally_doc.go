@@ -23,7 +23,9 @@ type tallyDoc struct {
 	TransferredIn  int            `bson:"transferredIn"`
 	TransferredOut int            `bson:"transferredOut"`
 	Branches       int            `bson:"branches"`
-	Terms          map[string]int `bson:"terms,omitempty"`
+	PostsFrom      map[string]int `bson:"postsFrom,omitempty"`
+	PostsTo        map[string]int `bson:"postsTo,omitempty"`
+	Terms          map[string]int `bson:"terms,omitempty"` // the former form (rollups.Tally.Terms)
 }
 
 func toTallyDoc(t *rollups.Tally) *tallyDoc {
@@ -31,7 +33,7 @@ func toTallyDoc(t *rollups.Tally) *tallyDoc {
 		Active: t.Active, Female: t.Female, Male: t.Male, Left: t.Left, Deceased: t.Deceased,
 		ByBirthYear: yearKeys(t.ByBirthYear), ByJoinYear: yearKeys(t.ByJoinYear),
 		Joined: t.Joined, TransferredIn: t.TransferredIn, TransferredOut: t.TransferredOut,
-		Branches: t.Branches, Terms: t.Terms,
+		Branches: t.Branches, PostsFrom: t.PostsFrom, PostsTo: t.PostsTo, Terms: t.Terms,
 	}
 }
 
@@ -48,7 +50,7 @@ func (d *tallyDoc) tally() (rollups.Tally, error) {
 		Active: d.Active, Female: d.Female, Male: d.Male, Left: d.Left, Deceased: d.Deceased,
 		ByBirthYear: birth, ByJoinYear: join,
 		Joined: d.Joined, TransferredIn: d.TransferredIn, TransferredOut: d.TransferredOut,
-		Branches: d.Branches, Terms: d.Terms,
+		Branches: d.Branches, PostsFrom: d.PostsFrom, PostsTo: d.PostsTo, Terms: d.Terms,
 	}, nil
 }
 

@@ -16,7 +16,8 @@ func TestTallyDocRoundTrip(t *testing.T) {
 	in := rollups.Tally{Active: 1, Female: 2, Male: 3, Left: 4, Deceased: 5,
 		ByBirthYear: map[int]int{0: 1, 1960: 6}, ByJoinYear: map[int]int{2021: 7},
 		Joined: 8, TransferredIn: 9, TransferredOut: 10, Branches: 11,
-		Terms: map[string]int{"2021-06-01|": 12, "2016-06-01|2021-05-31": 1}}
+		Terms:     map[string]int{"2021-06-01|": 12, "2016-06-01|2021-05-31": 1},
+		PostsFrom: map[string]int{"2021-06-01": 13}, PostsTo: map[string]int{"2026-05-31": 14}}
 	v := reflect.ValueOf(in)
 	for i := 0; i < v.NumField(); i++ {
 		if v.Field(i).IsZero() {

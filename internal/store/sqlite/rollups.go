@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
@@ -143,22 +145,60 @@ func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) error {
 	return err
 }
 
-// MarkStale implements rollups.Store.
+// MarkStale implements rollups.Store: one multi-row upsert per
+// markRows marks (one statement for any single change), each row
+// returning its new generation.
 func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Mark, error) {
-	out := make([]rollups.Mark, len(marks))
+	if len(marks) == 0 {
+		return nil, nil
+	}
+	gens := make(map[[2]string]int64, len(marks))
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		for i, m := range marks {
-			out[i] = m
-			if err := tx.QueryRowContext(ctx, `INSERT INTO stale_marks(unit_id, day, path, gen) VALUES (?, ?, ?, 1)
-				ON CONFLICT(unit_id, day) DO UPDATE SET gen = gen + 1, path = excluded.path RETURNING gen`,
-				m.UnitID, m.Day, pathOf(m.Path)).Scan(&out[i].Gen); err != nil {
+		for chunk := range slices.Chunk(marks, markRows) {
+			args := make([]any, 0, 3*len(chunk))
+			for _, m := range chunk {
+				args = append(args, m.UnitID, m.Day, pathOf(m.Path))
+			}
+			rows, err := tx.QueryContext(ctx, `INSERT INTO stale_marks(unit_id, day, path, gen) VALUES `+
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, 1), ", len(chunk)), ", ")+`
+				ON CONFLICT(unit_id, day) DO UPDATE SET gen = gen + 1, path = excluded.path RETURNING unit_id, day, gen`, args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var k [2]string
+				var gen int64
+				if err := rows.Scan(&k[0], &k[1], &gen); err != nil {
+					rows.Close()
+					return err
+				}
+				gens[k] = max(gens[k], gen)
+			}
+			if err := rows.Err(); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := rows.Close(); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	out := make([]rollups.Mark, len(marks))
+	for i, m := range marks {
+		out[i] = m
+		out[i].Gen = gens[[2]string{m.UnitID, m.Day}]
+	}
+	return out, nil
 }
+
+// markRows bounds one marking statement's rows (three variables each,
+// far below SQLite's limit of 32,766; a change marks at most the live
+// tally and 120 kept month ends of two branches, one statement).
+const markRows = 1000
 
 // ClearMark implements rollups.Store.
 func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"testing"
@@ -65,7 +66,8 @@ func testCounters(t *testing.T, open Opener) {
 	tr := mustTree(t, s)
 	counter := func(u string, parent string, path []string, day string, ticket int64, active int) *rollups.Counter {
 		return &rollups.Counter{UnitID: u, ParentID: parent, Path: path, Day: day, Ticket: ticket,
-			Tally: rollups.Tally{Active: active, ByBirthYear: map[int]int{1960: active}, Terms: map[string]int{"2021-06-01|": 1}}}
+			Tally: rollups.Tally{Active: active, ByBirthYear: map[int]int{1960: active}, Terms: map[string]int{"2021-06-01|": 1},
+				PostsFrom: map[string]int{"2021-06-01": 2}, PostsTo: map[string]int{"2026-05-31": 1}}}
 	}
 	t1, err1 := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path())
 	t2, err2 := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path())
@@ -87,7 +89,8 @@ func testCounters(t *testing.T, open Opener) {
 	}
 	got, err := s.GetCounter(ctx(), tr.a.ID, "")
 	if err != nil || got.Tally.Active != 7 || got.Ticket != t2 || got.ParentID != tr.c12436.ID || !slices.Equal(got.Path, tr.a.Path()) ||
-		got.Tally.ByBirthYear[1960] != 7 || got.Tally.Terms["2021-06-01|"] != 1 {
+		got.Tally.ByBirthYear[1960] != 7 || got.Tally.Terms["2021-06-01|"] != 1 ||
+		got.Tally.PostsFrom["2021-06-01"] != 2 || got.Tally.PostsTo["2026-05-31"] != 1 {
 		t.Fatalf("counter %+v %v", got, err)
 	}
 	// children of the commune, by day
@@ -217,5 +220,42 @@ func testStaleMarks(t *testing.T, open Opener) {
 	}
 	if got := under(tr.a.ID, ""); len(got) != 1 {
 		t.Fatal("an old generation cleared a new mark")
+	}
+}
+
+// testManyMarksAtOnce marks a unit on many days, one of them twice, in one
+// call (a change dated years back, every kept month end): every mark is
+// recorded with a generation it can be cleared at.
+func testManyMarksAtOnce(t *testing.T, open Opener) {
+	s := open(t)
+	tr := mustTree(t, s)
+	var in []rollups.Mark
+	for i := range 130 { // ten years of month ends and more
+		in = append(in, rollups.Mark{UnitID: tr.a.ID, Path: tr.a.Path(), Day: fmt.Sprintf("day-%04d", i)})
+	}
+	in = append(in, rollups.Mark{UnitID: tr.a.ID, Path: tr.a.Path(), Day: "day-0007"})
+	out, err := s.MarkStale(ctx(), in)
+	if err != nil || len(out) != len(in) {
+		t.Fatalf("marked %d of %d: %v", len(out), len(in), err)
+	}
+	if out[7].Gen != out[len(out)-1].Gen {
+		t.Fatalf("a day marked twice in one call has two generations: %d and %d", out[7].Gen, out[len(out)-1].Gen)
+	}
+	for i, m := range out {
+		if m.Gen == 0 || m.Day != in[i].Day {
+			t.Fatalf("mark %d came back as %+v", i, m)
+		}
+		if i%13 != 7 { // a sample of the days: a query each
+			continue
+		}
+		if ms, err := s.MarksUnder(ctx(), tr.p34.ID, m.Day); err != nil || len(ms) != 1 || ms[0].Gen != m.Gen {
+			t.Fatalf("pending on %s: %+v %v", m.Day, ms, err)
+		}
+		if err := s.ClearMark(ctx(), m); err != nil {
+			t.Fatal(err)
+		}
+		if ms, _ := s.MarksUnder(ctx(), tr.p34.ID, m.Day); len(ms) != 0 {
+			t.Fatalf("%s still pending after its clear", m.Day)
+		}
 	}
 }

@@ -34,7 +34,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("BranchEveryone", func(t *testing.T) { testBranchEveryone(t, open) })
 	t.Run("Counters", func(t *testing.T) { testCounters(t, open) })
 	t.Run("StaleMarks", func(t *testing.T) { testStaleMarks(t, open) })
-	t.Run("Movements", func(t *testing.T) { testMovements(t, open) }) // issue 15.3
+	t.Run("ManyMarksAtOnce", func(t *testing.T) { testManyMarksAtOnce(t, open) })
+	t.Run("Movements", func(t *testing.T) { testMovements(t, open) })
 	t.Run("Leases", func(t *testing.T) { testLeases(t, open) })
 }
 

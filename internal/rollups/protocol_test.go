@@ -1,0 +1,399 @@
+package rollups
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// This file tests the counting protocol on its own: a pure in-memory
+// Store (not a database: the stores are tested by the contract suite),
+// and a process that dies at a chosen step. Whatever step it dies at, the
+// next process's first read ends with counters equal to a recount.
+
+var errCrashed = errors.New("the process died")
+
+// memStore is the protocol's Store in memory, with the facts (members by
+// branch) beside it, and a step counter that fails every call from the
+// crash step on, as a process that died would make no more calls.
+type memStore struct {
+	mu      sync.Mutex
+	members map[string]*members.Member
+	tickets map[string]int64 // unitID/day: last ticket handed out
+	bump    map[string]int64 // unitID/day: tickets at or below are old (DeleteCounters)
+	counter map[string]*Counter
+	marks   map[string]*Mark // unitID/day, with Cleared below
+	cleared map[string]int64
+	days    []string
+	steps   int
+	crashAt int // 0: never
+}
+
+func newMemStore() *memStore {
+	return &memStore{members: map[string]*members.Member{}, tickets: map[string]int64{}, bump: map[string]int64{},
+		counter: map[string]*Counter{}, marks: map[string]*Mark{}, cleared: map[string]int64{}}
+}
+
+func key(unitID, day string) string { return unitID + "/" + day }
+
+// step counts a call and fails it once the process has died.
+func (s *memStore) step() error {
+	s.steps++
+	if s.crashAt > 0 && s.steps >= s.crashAt {
+		return errCrashed
+	}
+	return nil
+}
+
+func (s *memStore) storeMember(m *members.Member) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.step(); err != nil {
+		return err
+	}
+	c := *m
+	c.Stints = slices.Clone(m.Stints)
+	s.members[m.ID] = &c
+	return nil
+}
+
+func (s *memStore) BranchEveryone(_ context.Context, branchID string) ([]*members.Member, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.step(); err != nil {
+		return nil, err
+	}
+	var out []*members.Member
+	for _, m := range s.members {
+		if slices.ContainsFunc(m.Stints, func(st members.Stint) bool { return st.BranchID == branchID }) {
+			c := *m
+			c.Stints = slices.Clone(m.Stints)
+			out = append(out, &c)
+		}
+	}
+	return out, nil
+}
+
+func (s *memStore) TakeTicket(_ context.Context, unitID, day string, _ []string) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.step(); err != nil {
+		return 0, err
+	}
+	k := key(unitID, day)
+	s.tickets[k] = max(s.tickets[k], s.bump[k]) + 1
+	return s.tickets[k], nil
+}
+
+func (s *memStore) PutCounter(_ context.Context, c *Counter) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.step(); err != nil {
+		return false, err
+	}
+	k := key(c.UnitID, c.Day)
+	if c.Ticket <= s.bump[k] {
+		return false, nil
+	}
+	if old, ok := s.counter[k]; ok && old.Ticket > c.Ticket {
+		return false, nil
+	}
+	cc := *c
+	s.counter[k] = &cc
+	return true, nil
+}
+
+func (s *memStore) ReplaceCounter(_ context.Context, c *Counter) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cc := *c
+	s.counter[key(c.UnitID, c.Day)] = &cc
+	return s.step()
+}
+
+func (s *memStore) GetCounter(_ context.Context, unitID, day string) (*Counter, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.step(); err != nil {
+		return nil, err
+	}
+	c, ok := s.counter[key(unitID, day)]
+	if !ok {
+		return nil, errs.E(errs.NotFound, "no tally")
+	}
+	cc := *c
+	return &cc, nil
+}
+
+func (s *memStore) ChildCounters(_ context.Context, parentID, day string) ([]*Counter, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.step(); err != nil {
+		return nil, err
+	}
+	var out []*Counter
+	for _, c := range s.counter {
+		if c.ParentID == parentID && c.Day == day {
+			cc := *c
+			out = append(out, &cc)
+		}
+	}
+	return out, nil
+}
+
+func (s *memStore) DeleteCounters(_ context.Context, unitID, day string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.step(); err != nil {
+		return err
+	}
+	for k, c := range s.counter {
+		if c.Day == day && slices.Contains(c.Path, unitID) {
+			delete(s.counter, k)
+			s.bump[k] = max(s.bump[k], s.tickets[k])
+		}
+	}
+	return nil
+}
+
+func (s *memStore) MarkStale(_ context.Context, marks []Mark) ([]Mark, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.step(); err != nil {
+		return nil, err
+	}
+	out := slices.Clone(marks)
+	for i, m := range marks {
+		k := key(m.UnitID, m.Day)
+		gen := int64(1)
+		if old, ok := s.marks[k]; ok {
+			gen = old.Gen + 1
+		}
+		mm := m
+		mm.Gen = gen
+		s.marks[k] = &mm
+		out[i].Gen = gen
+	}
+	for i, m := range out { // one unit marked twice in a call: the last generation
+		out[i].Gen = s.marks[key(m.UnitID, m.Day)].Gen
+	}
+	return out, nil
+}
+
+func (s *memStore) ClearMark(_ context.Context, m Mark) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.step(); err != nil {
+		return err
+	}
+	k := key(m.UnitID, m.Day)
+	if cur, ok := s.marks[k]; ok && cur.Gen == m.Gen {
+		s.cleared[k] = m.Gen
+	}
+	return nil
+}
+
+func (s *memStore) MarksUnder(_ context.Context, unitID, day string) ([]Mark, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.step(); err != nil {
+		return nil, err
+	}
+	var out []Mark
+	for k, m := range s.marks {
+		if m.Day == day && slices.Contains(m.Path, unitID) && s.cleared[k] != m.Gen {
+			out = append(out, *m)
+		}
+	}
+	return out, nil
+}
+
+func (s *memStore) SnapshotDays(context.Context) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.step(); err != nil {
+		return nil, err
+	}
+	return slices.Clone(s.days), nil
+}
+
+func (s *memStore) AddSnapshotDay(_ context.Context, day string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.step(); err != nil {
+		return err
+	}
+	if !slices.Contains(s.days, day) {
+		s.days = append(s.days, day)
+		slices.Sort(s.days)
+	}
+	return nil
+}
+
+func (s *memStore) AcquireLease(context.Context, string, string, time.Time, time.Time) (bool, error) {
+	return true, nil
+}
+
+func (s *memStore) ReleaseLease(context.Context, string, string) error { return nil }
+
+// memTree is a fixed tree: root, province, commune, branches A and B.
+type memTree map[string]*units.Unit
+
+func (t memTree) Get(_ context.Context, id string) (*units.Unit, error) {
+	if u, ok := t[id]; ok {
+		return u, nil
+	}
+	return nil, errs.E(errs.NotFound, "unit not found")
+}
+
+func (t memTree) Children(_ context.Context, u *units.Unit, _ page.Request) (page.Result[*units.Unit], error) {
+	var out []*units.Unit
+	for _, c := range t {
+		if c.ParentID == u.ID {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b *units.Unit) int { return strings.Compare(a.ID, b.ID) })
+	return page.Result[*units.Unit]{Items: out}, nil
+}
+
+type noBoards struct{}
+
+func (noBoards) GetBoard(_ context.Context, unitID string) (*officers.Board, error) {
+	return &officers.Board{UnitID: unitID}, nil
+}
+
+func newMemTree() memTree {
+	created := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
+	t := memTree{}
+	add := func(id, parent string, level units.Level) {
+		u := &units.Unit{ID: id, ParentID: parent, Level: level, Status: units.Active, CreatedAt: created}
+		if p, ok := t[parent]; ok {
+			u.Ancestors = p.Path()
+		}
+		t[id] = u
+	}
+	add("root", "", units.Central)
+	add("prov", "root", units.Province)
+	add("comm", "prov", units.Commune)
+	add("a", "comm", units.Branch)
+	add("b", "comm", units.Branch)
+	return t
+}
+
+var protocolNow = func() time.Time { return time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC) }
+
+// write is one member change as the members service makes it: mark,
+// store, settle (counting.Around).
+func write(ctx context.Context, s *Service, st *memStore, m *members.Member, paths [][]string, on civil.Date) error {
+	settle, err := s.Mark(ctx, paths, on)
+	if err != nil {
+		return err
+	}
+	err = st.storeMember(m)
+	settle(ctx)
+	return err
+}
+
+// history is a create dated before a kept month end, a read, a transfer,
+// a read: every kind of protocol step, in the order a server makes them.
+func history(ctx context.Context, s *Service, st *memStore, tree memTree) error {
+	m := &members.Member{ID: "m1", Gender: members.Female, BirthDate: civil.Date{Year: 1960, Month: 1, Day: 1},
+		JoinedOn: civil.Date{Year: 2024, Month: 3, Day: 8}, Status: members.Active, BranchID: "a", Ancestors: tree["a"].Path(),
+		Stints: []members.Stint{{BranchID: "a", From: civil.Date{Year: 2024, Month: 3, Day: 8}, StartedBy: members.Joined}}}
+	if err := write(ctx, s, st, m, [][]string{tree["a"].Path()}, m.JoinedOn); err != nil {
+		return err
+	}
+	if _, err := s.Rollup(ctx, tree["root"], civil.Date{}); err != nil {
+		return err
+	}
+	on := civil.Date{Year: 2025, Month: 6, Day: 2}
+	moved := *m
+	moved.Stints = []members.Stint{{BranchID: "a", From: m.JoinedOn, StartedBy: members.Joined, To: on, EndedBy: members.Transferred},
+		{BranchID: "b", From: on, StartedBy: members.Transferred}}
+	moved.BranchID, moved.Ancestors = "b", tree["b"].Path()
+	if err := write(ctx, s, st, &moved, [][]string{tree["a"].Path(), tree["b"].Path()}, on); err != nil {
+		return err
+	}
+	_, err := s.Rollup(ctx, tree["root"], civil.Date{Year: 2025, Month: 12, Day: 31})
+	return err
+}
+
+func TestACrashAtEveryStepEndsCountedExactly(t *testing.T) {
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	kept := []civil.Date{{Year: 2024, Month: 12, Day: 31}, {Year: 2025, Month: 6, Day: 30}, {Year: 2025, Month: 12, Day: 31}}
+
+	// A run without a crash says how many steps there are.
+	clean := newMemStore()
+	tree := newMemTree()
+	svc := NewService(clean, tree, noBoards{}, log, protocolNow)
+	for _, d := range kept {
+		if _, err := svc.Rollup(ctx, tree["root"], d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := clean.steps
+	if err := history(ctx, svc, clean, tree); err != nil {
+		t.Fatal(err)
+	}
+	total := clean.steps - first
+	if total < 20 {
+		t.Fatalf("only %d steps: the history does not exercise the protocol", total)
+	}
+	for crash := 1; crash <= total; crash++ {
+		t.Run(fmt.Sprint("crash at step ", crash), func(t *testing.T) {
+			st := newMemStore()
+			tree := newMemTree()
+			svc := NewService(st, tree, noBoards{}, log, protocolNow)
+			for _, d := range kept { // the kept days are counted before
+				if _, err := svc.Rollup(ctx, tree["root"], d); err != nil {
+					t.Fatal(err)
+				}
+			}
+			st.crashAt = st.steps + crash
+			// A crash inside the settling after a store is only logged (the
+			// write succeeded); either way the process dies here.
+			_ = history(ctx, svc, st, tree)
+			// The next process: no crash, and its first reads settle
+			// whatever the marks name.
+			st.crashAt = 0
+			next := NewService(st, tree, noBoards{}, log, protocolNow)
+			for _, d := range append([]civil.Date{{}}, kept...) {
+				got, err := next.Rollup(ctx, tree["root"], d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				day := d
+				if day.IsZero() {
+					day = civil.Today(protocolNow())
+				}
+				want, err := next.computeFromFacts(ctx, tree["root"], "recount", day, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Totals != want.Totals(day) {
+					t.Fatalf("on %s after a crash at step %d: read %+v, a recount %+v", day, crash, got.Totals, want.Totals(day))
+				}
+			}
+			rec, err := next.Reconcile(ctx, tree["root"])
+			if err != nil || len(rec.Repairs) != 0 {
+				t.Fatalf("reconcile after a crash at step %d: %v %v", crash, rec.Repairs, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,78 @@
+package rollups
+
+import (
+	"context"
+
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// Row is one unit's figures in a rollup.
+type Row struct {
+	Unit   *units.Unit
+	Totals Totals
+}
+
+// Rollup is a unit's totals and each child's, as of a day.
+type Rollup struct {
+	AsOf     civil.Date
+	Totals   Totals
+	Children []Row
+}
+
+// Rollup answers the figures of u's subtree and of each child's, as of
+// day d (zero: today). A day after today is refused: its figures are not
+// known yet.
+func (s *Service) Rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rollup, error) {
+	today := civil.Today(s.now())
+	if d.After(today) {
+		var f errs.Fields
+		f.Add("asOf", "must not be in the future")
+		return nil, f.Err()
+	}
+	if d.IsZero() {
+		d = today
+	}
+	t, err := s.dayTallies(ctx, u, d)
+	if err != nil {
+		return nil, err
+	}
+	r := &Rollup{AsOf: d, Totals: t.own.Totals(d)}
+	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+		ct, ok := t.children[c.ID]
+		if !ok { // a child created since the day was counted: nothing then
+			ct = &Tally{}
+		}
+		r.Children = append(r.Children, Row{Unit: c, Totals: ct.Totals(d)})
+		return nil
+	})
+	return r, err
+}
+
+// childTallies returns how to read the tallies of u's children for day d,
+// once u's own tally has been read (so the marks below u are settled): a
+// kept day's stored tallies come in one query, and only a child without
+// one is counted.
+func (s *Service) childTallies(ctx context.Context, u *units.Unit, d civil.Date) (func(*units.Unit) (*Tally, error), error) {
+	stored := map[string]*Tally{}
+	if day, keep := s.dayKey(d); keep {
+		cs, err := s.store.ChildCounters(ctx, u.ID, day)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			stored[c.UnitID] = &c.Tally
+		}
+	}
+	return func(c *units.Unit) (*Tally, error) {
+		if t, ok := stored[c.ID]; ok {
+			return t, nil
+		}
+		day, keep := s.dayKey(d)
+		if !keep {
+			return s.computeFromFacts(ctx, c, day, d, nil)
+		}
+		return s.storedTallyOf(ctx, c, day, d)
+	}, nil
+}

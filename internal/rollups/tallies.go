@@ -1,0 +1,177 @@
+package rollups
+
+import (
+	"context"
+
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// dayOf is the date a day key stands for (today for the live tally).
+func (s *Service) dayOf(day string) civil.Date {
+	if day == live {
+		return civil.Today(s.now())
+	}
+	return civil.MustParse(day)
+}
+
+// recount computes a unit's tally for a day from its own facts and its
+// children's tallies, and stores it under a fresh ticket.
+func (s *Service) recount(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
+	ticket, err := s.store.TakeTicket(ctx, u.ID, day, u.Path())
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.computeOverStored(ctx, u, day, d)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.store.PutCounter(ctx, &Counter{UnitID: u.ID, ParentID: u.ParentID, Path: u.Path(), Day: day, Ticket: ticket, Tally: *t})
+	return t, err
+}
+
+// ownTally is what a unit holds by itself on a day: a branch's roll (its
+// members' periods up to d) and any unit's posts; nothing of its children.
+func (s *Service) ownTally(ctx context.Context, u *units.Unit, d civil.Date) (*Tally, error) {
+	t := &Tally{}
+	if u.Level == units.Branch {
+		everyone, err := s.store.BranchEveryone(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		t = BranchOn(u.ID, civil.Today(u.CreatedAt), everyone, d)
+		if u.Status != units.Active {
+			t.Branches = 0
+		}
+	}
+	b, err := s.boards.GetBoard(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	t.AddTerms(b.Posts)
+	return t, nil
+}
+
+// dateOf is the date a day's tally is counted as of: today for the live
+// tally (every recorded change took effect on or before today).
+func (s *Service) dateOf(day string, d civil.Date) civil.Date {
+	if day == live {
+		return s.dayOf(live)
+	}
+	return d
+}
+
+// computeOverStored is a unit's tally for a kept day (or the live one):
+// its own facts plus its children's stored tallies, a child without one
+// being recounted (and stored) first.
+func (s *Service) computeOverStored(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
+	d = s.dateOf(day, d)
+	t, err := s.ownTally(ctx, u, d)
+	if err != nil || u.Level == units.Branch {
+		return t, err
+	}
+	cs, err := s.store.ChildCounters(ctx, u.ID, day)
+	if err != nil {
+		return nil, err
+	}
+	stored := make(map[string]*Counter, len(cs))
+	for _, c := range cs {
+		stored[c.UnitID] = c
+	}
+	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+		if sc, ok := stored[c.ID]; ok {
+			t.Add(&sc.Tally)
+			return nil
+		}
+		ct, err := s.recount(ctx, c, day, d)
+		if err != nil {
+			return err
+		}
+		t.Add(ct)
+		return nil
+	})
+	return t, err
+}
+
+// computeFromFacts is a unit's tally for a day that is not kept: counted
+// from the facts of its whole subtree, storing nothing. onChild, when set,
+// sees each child's tally (so that a rollup does not count the children
+// twice).
+func (s *Service) computeFromFacts(ctx context.Context, u *units.Unit, day string, d civil.Date, onChild func(*units.Unit, *Tally)) (*Tally, error) {
+	d = s.dateOf(day, d)
+	t, err := s.ownTally(ctx, u, d)
+	if err != nil || u.Level == units.Branch {
+		return t, err
+	}
+	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+		ct, err := s.computeFromFacts(ctx, c, day, d, nil)
+		if err != nil {
+			return err
+		}
+		t.Add(ct)
+		if onChild != nil {
+			onChild(c, ct)
+		}
+		return nil
+	})
+	return t, err
+}
+
+func (s *Service) eachChild(ctx context.Context, u *units.Unit, fn func(*units.Unit) error) error {
+	p := page.Request{Limit: page.MaxLimit}
+	for {
+		res, err := s.units.Children(ctx, u, p)
+		if err != nil {
+			return err
+		}
+		for _, c := range res.Items {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		if res.Next == "" {
+			return nil
+		}
+		p.Cursor = res.Next
+	}
+}
+
+// tallyOf returns a unit's tally for a day: stored, after settling any
+// marks below it, or computed (and kept, for kept days).
+func (s *Service) tallyOf(ctx context.Context, u *units.Unit, d civil.Date) (*Tally, error) {
+	day, keep := s.dayKey(d)
+	if !keep {
+		return s.computeFromFacts(ctx, u, day, d, nil)
+	}
+	if day != live {
+		// Registered before anything is counted, so that every change
+		// from now on marks it.
+		if err := s.store.AddSnapshotDay(ctx, day); err != nil {
+			return nil, err
+		}
+	}
+	marks, err := s.store.MarksUnder(ctx, u.ID, day)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.settle(ctx, marks, day, d); err != nil {
+		return nil, err
+	}
+	return s.storedTallyOf(ctx, u, day, d)
+}
+
+// storedTallyOf is tallyOf for a unit whose marks are settled already
+// (below a unit just read): the stored tally of a kept day, recounted
+// when there is none.
+func (s *Service) storedTallyOf(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
+	c, err := s.store.GetCounter(ctx, u.ID, day)
+	if err == nil {
+		return &c.Tally, nil
+	}
+	if !errs.Is(err, errs.NotFound) {
+		return nil, err
+	}
+	return s.recount(ctx, u, day, d)
+}

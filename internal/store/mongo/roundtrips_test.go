@@ -1,0 +1,168 @@
+package mongo_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/event"
+
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/rollups"
+	store "github.com/sohoi/sohoi/internal/store/mongo"
+	"github.com/sohoi/sohoi/internal/units"
+)
+
+// counted tags the context of the one change whose commands are counted,
+// so that the background settler's commands, made under its own context,
+// are not.
+type counted struct{}
+
+// keptMonths is how many month ends are kept, all after the changes'
+// dates. Five years, not ten: FerretDB v1 stalls on a bulkWrite that
+// updates a hundred existing marks (see DB.MarkStale), which the second
+// marking of a change dated ten years back would be.
+var keptMonths = 60
+
+// roundTrips counts the commands sent under a context tagged counted.
+type roundTrips struct {
+	mu    sync.Mutex
+	names []string
+}
+
+func (r *roundTrips) monitor() *event.CommandMonitor {
+	return &event.CommandMonitor{Started: func(ctx context.Context, e *event.CommandStartedEvent) {
+		if ctx.Value(counted{}) == nil {
+			return
+		}
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.names = append(r.names, e.CommandName)
+	}}
+}
+
+// during runs change under a counted context and returns the commands it
+// sent.
+func (r *roundTrips) during(change func(ctx context.Context) error) ([]string, error) {
+	r.mu.Lock()
+	r.names = nil
+	r.mu.Unlock()
+	err := change(context.WithValue(context.Background(), counted{}, true))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.names, err
+}
+
+// TestRoundTripsOfOneMemberChange counts what one member change costs on
+// MongoDB with years of month ends kept: a create or a transfer a
+// handful of round trips whatever the number of kept days, a phone
+// correction its own update and no mark.
+func TestRoundTripsOfOneMemberChange(t *testing.T) {
+	var rt roundTrips
+	db, err := store.Open(testCtx(t), store.Options{URI: ferretURI, Database: newDBName(), Monitor: rt.monitor()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ctx := testCtx(t)
+	now := func() time.Time { return time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC) }
+	us := units.NewService(db, now)
+	rs := rollups.NewService(db, us, db, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
+	us.SetCounts(rs)
+	ms := members.NewService(db, now)
+	ms.SetCounts(rs)
+	stop := rs.StartSettling(true, false)
+	t.Cleanup(stop)
+
+	root, err := us.EnsureRoot(ctx, "Trung ương", "VN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(parent *units.Unit, level units.Level, code string) *units.Unit {
+		u, err := us.Create(ctx, parent, units.NewUnit{Level: level, Name: "Đơn vị " + code, Code: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	prov := mk(root, units.Province, "34")
+	comm := mk(prov, units.Commune, "12436")
+	a, b := mk(comm, units.Branch, "A"), mk(comm, units.Branch, "B")
+	// Ten years of month ends kept, and counted, as a server that has run
+	// that long has them.
+	for m := range keptMonths {
+		d := civil.Date{Year: 2016 + (m+5)/12, Month: time.Month((m+5)%12 + 1), Day: 1}.AddDays(-1)
+		if err := db.AddSnapshotDay(ctx, d.String()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := rs.Rollup(ctx, root, civil.Date{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.WaitSettled(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	actor := members.Actor{ID: "u1", Name: "Cán bộ"}
+	var m *members.Member
+	cmds, err := rt.during(func(ctx context.Context) (err error) {
+		m, err = ms.Create(ctx, actor, a, members.Input{FullName: "Nguyễn Thị An", Gender: members.Female,
+			JoinedOn: civil.Date{Year: 2017, Month: 3, Day: 8}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("a create: %v", cmds)
+	if len(cmds) > 6 {
+		t.Errorf("a create dated nine years back: %d round trips, want at most 6: %v", len(cmds), cmds)
+	}
+	cmds, err = rt.during(func(ctx context.Context) (err error) {
+		m, err = ms.Transfer(ctx, actor, m, b, civil.Date{Year: 2018, Month: 1, Day: 2})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("a transfer: %v", cmds)
+	if len(cmds) > 6 {
+		t.Errorf("a transfer dated eight years back: %d round trips, want at most 6: %v", len(cmds), cmds)
+	}
+	phone := "0912345678"
+	cmds, err = rt.during(func(ctx context.Context) (err error) {
+		m, err = ms.Update(ctx, actor, m, members.Patch{Phone: &phone}, 0)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("a phone correction: %v", cmds)
+	if len(cmds) > 2 {
+		t.Errorf("a phone correction: %d round trips, want at most 2: %v", len(cmds), cmds)
+	}
+	for _, c := range cmds {
+		if c == "findAndModify" || c == "bulkWrite" || (c == "update" && len(cmds) > 1) {
+			t.Errorf("a phone correction marked counters: %v", cmds)
+		}
+	}
+	// And the figures are right: the transfer is counted on every kept day
+	// since, and the settler finishes.
+	if err := rs.WaitSettled(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, day := range []civil.Date{{Year: 2018, Month: 6, Day: 30}, {}} {
+		r, err := rs.Rollup(ctx, comm, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := fmt.Sprint(r.Children[0].Totals.ActiveMembers, r.Children[1].Totals.ActiveMembers)
+		if got != "0 1" {
+			t.Errorf("branches A and B on %s: %s active, want 0 1", day, got)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package access
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -35,7 +36,10 @@ type Auth struct {
 	refresh  RefreshStore
 	tokens   *Tokens
 	failures *FailureCounter // keys "u:username", "a:address", "p:username\x00address"
-	pairs    *keyedLocks
+	pairs    *keyedLocks     // one attempt of a pair at a time
+	addrs    *keyedLocks     // a few attempts of an address at a time
+	turns    *usernameQueue  // a failing username's attempts one delay apart
+	known    *knownPairs     // pairs that logged in: they skip turns
 	now      func() time.Time
 	sleep    func(context.Context, time.Duration) error
 }
@@ -45,10 +49,19 @@ func NewAuth(cfg AuthConfig, users UserStore, refresh RefreshStore, tokens *Toke
 	if cfg.Limits == (LoginLimits{}) { // unset: zero limits would refuse every login
 		cfg.Limits = DefaultLoginLimits()
 	}
+	if def := DefaultLoginLimits(); cfg.Limits.PerAddrAtOnce == 0 || cfg.Limits.KnownFor == 0 {
+		// Added later than the others: configurations that set the rest
+		// get these as they are by default.
+		cfg.Limits.PerAddrAtOnce = cmp.Or(cfg.Limits.PerAddrAtOnce, def.PerAddrAtOnce)
+		cfg.Limits.KnownFor = cmp.Or(cfg.Limits.KnownFor, def.KnownFor)
+	}
 	return &Auth{
 		cfg: cfg, users: users, refresh: refresh, tokens: tokens, now: now,
 		failures: NewFailureCounter(cfg.Limits.FailureWindow, now),
-		pairs:    newKeyedLocks(),
+		pairs:    newKeyedLocks(1),
+		addrs:    newKeyedLocks(cfg.Limits.PerAddrAtOnce),
+		turns:    newUsernameQueue(),
+		known:    newKnownPairs(cfg.Limits.KnownFor),
 		sleep:    sleepCtx,
 	}
 }
@@ -68,6 +81,12 @@ func busy() error {
 	return e
 }
 
+func busyUsername(wait time.Duration) error {
+	e := errs.E(errs.TooManyRequests, "this username is being tried from many places; try again later")
+	e.RetryAfterSeconds = int(wait/time.Second) + 1
+	return e
+}
+
 func invalidCredentials() error { return errs.E(errs.InvalidCredentials, "wrong username or password") }
 
 // Login checks a password and starts a login (a refresh-token family).
@@ -77,24 +96,41 @@ func invalidCredentials() error { return errs.E(errs.InvalidCredentials, "wrong 
 func (a *Auth) Login(ctx context.Context, username, password, addr string) (*TokenPair, error) {
 	username = normalizeUsername(username)
 	lim := a.cfg.Limits
+	addr = addressKey(addr)
 	userKey, addrKey, pairKey := "u:"+username, "a:"+addr, "p:"+username+"\x00"+addr
 	byUser, _ := a.failures.Count(userKey)
 	byAddr, _ := a.failures.Count(addrKey)
-	if err := a.sleep(ctx, max(lim.delayFor(byUser, lim.FreeFailuresPerUser), lim.delayFor(byAddr, lim.FreeFailuresPerAddr))); err != nil {
+	wait := lim.delayFor(byAddr, lim.FreeFailuresPerAddr)
+	// A username that failed too often is tried one delay apart, whatever
+	// the address, unless this pair has logged in before.
+	if d := lim.delayFor(byUser, lim.FreeFailuresPerUser); d > 0 && !a.known.known(pairKey, a.now()) {
+		turn := a.turns.turn(userKey, a.now(), d)
+		if turn > lim.HashWait {
+			return nil, busyUsername(turn)
+		}
+		wait = max(wait, turn)
+	}
+	if err := a.sleep(ctx, wait); err != nil {
 		return nil, err
 	}
-	// Attempts of one pair take turns, and every attempt waits for a free
-	// password check: both queue, for at most HashWait together.
+	// Attempts of one pair take turns, attempts of one address go a few at
+	// a time, and every attempt waits for a free password check: all
+	// queue, for at most HashWait together.
 	qctx, cancel := context.WithTimeout(ctx, lim.HashWait)
 	defer cancel()
-	unlock, err := a.pairs.lock(qctx, pairKey)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+	for _, l := range []struct {
+		locks *keyedLocks
+		key   string
+	}{{a.pairs, pairKey}, {a.addrs, addrKey}} {
+		unlock, err := l.locks.lock(qctx, l.key)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, busy()
 		}
-		return nil, busy()
+		defer unlock()
 	}
-	defer unlock()
 	if n, until := a.failures.Count(pairKey); n >= lim.MaxFailuresPerPair {
 		return nil, tooMany(until.Sub(a.now()))
 	}
@@ -120,6 +156,7 @@ func (a *Auth) Login(ctx context.Context, username, password, addr string) (*Tok
 		return nil, invalidCredentials()
 	}
 	a.failures.Reset(pairKey)
+	a.known.add(pairKey, a.now())
 	if u.Disabled {
 		return nil, errs.E(errs.Forbidden, "this account is disabled")
 	}

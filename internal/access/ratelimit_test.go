@@ -60,7 +60,7 @@ func TestFailureCounterWindow(t *testing.T) {
 // One holder per key at a time, other keys unaffected, and the map holds
 // only keys in use.
 func TestKeyedLocksSerialise(t *testing.T) {
-	k := newKeyedLocks()
+	k := newKeyedLocks(1)
 	var inside, most atomic.Int32
 	var wg sync.WaitGroup
 	for range 20 {

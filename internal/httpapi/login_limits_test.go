@@ -101,3 +101,48 @@ func TestFailuresForAUsernameOnlySlowItDown(t *testing.T) {
 	}
 	e.expect(e.loginFrom("198.51.100.7", "admin", adminPassword), 200)
 }
+
+// An IPv6 client controls a whole /64: guesses from many of its addresses
+// count as guesses from one, and another prefix is someone else.
+func TestAnIPv6PrefixCountsAsOneAddress(t *testing.T) {
+	e := newEnv(t, behindProxy)
+	for i := range access.DefaultLoginLimits().MaxFailuresPerPair {
+		e.expect(e.loginFrom(fmt.Sprintf("2001:db8:0:7::%x", i+1), "admin", "wrong-password"), 401, "invalid_credentials")
+	}
+	e.expect(e.loginFrom("2001:db8:0:7:ffff::1", "admin", adminPassword), 429, "too_many_requests")
+	e.expect(e.loginFrom("2001:db8:0:8::1", "admin", adminPassword), 200)
+}
+
+// Once a username has failed too often, its attempts from anywhere go one
+// delay apart (guessing from many addresses at once gains nothing), while
+// a place it signed in from before is not made to wait its turn.
+func TestAFailingUsernameIsTriedOneDelayApartExceptFromKnownPlaces(t *testing.T) {
+	lim := access.DefaultLoginLimits()
+	lim.FreeFailuresPerUser, lim.DelayStep, lim.MaxDelay = 1, 150*time.Millisecond, 150*time.Millisecond
+	e := newEnv(t, behindProxy, func(c *appConfig) { c.LoginLimits = lim })
+	const office = "198.51.100.7"
+	e.expect(e.loginFrom(office, "admin", adminPassword), 200) // a known place
+	for i := range 2 {
+		e.expect(e.loginFrom(fmt.Sprintf("203.0.113.%d", i), "admin", "wrong-password"), 401, "invalid_credentials")
+	}
+	const guesses = 6
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range guesses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.loginFrom(fmt.Sprintf("203.0.114.%d", i), "admin", "wrong-password")
+		}()
+	}
+	time.Sleep(20 * time.Millisecond)
+	known := time.Now()
+	e.expect(e.loginFrom(office, "admin", adminPassword), 200)
+	if took := time.Since(known); took >= time.Duration(guesses-1)*lim.DelayStep {
+		t.Errorf("the known place waited %v behind the guesses", took)
+	}
+	wg.Wait()
+	if took := time.Since(start); took < time.Duration(guesses-1)*lim.DelayStep {
+		t.Errorf("%d simultaneous guesses from %d addresses took %v: not one delay apart", guesses, guesses, took)
+	}
+}

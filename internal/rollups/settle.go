@@ -140,6 +140,9 @@ func (s *Service) settle(ctx context.Context, marks []Mark, day string, d civil.
 		}
 	}
 	for _, m := range marks {
+		if !m.Stored { // the change may not be stored yet: recounted for, not cleared
+			continue
+		}
 		if err := s.store.ClearMark(ctx, m); err != nil {
 			return err
 		}

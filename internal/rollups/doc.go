@@ -51,7 +51,8 @@
 //     until reconcile clears it (a known cost, not an error; reconcile
 //     clears every mark it saw before it began).
 //  5. Settling recounts every unit on the marked paths, children before
-//     parents and each once, then clears the stored marks. A read of a
+//     parents and each once, then clears the stored marks (the settler
+//     collects the marks of a short window, settleWindow, first). A read of a
 //     unit first settles the marks below it (tallyOf), so what it answers
 //     includes every change whose marks it found.
 //  6. Nothing needs a multi-document transaction: each step is one

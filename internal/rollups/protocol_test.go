@@ -409,3 +409,43 @@ func TestACrashAtEveryStepEndsCountedExactly(t *testing.T) {
 		})
 	}
 }
+
+// TestChangesInOneWindowCostOneRecountAbove writes five members into a
+// branch 20 ms apart, each settled behind the write: the settler
+// collects them over its window and recounts the province once, not five
+// times.
+func TestChangesInOneWindowCostOneRecountAbove(t *testing.T) {
+	ctx := context.Background()
+	st, tree := newMemStore(), newMemTree()
+	s := NewService(st, tree, noBoards{}, slog.New(slog.NewTextHandler(io.Discard, nil)), protocolNow)
+	stop := s.StartSettling(true, false)
+	defer stop()
+	joined := civil.Date{Year: 2026, Month: 5, Day: 1}
+	for i := range 5 {
+		m := &members.Member{ID: fmt.Sprint("m", i), Gender: members.Male, BirthDate: civil.Date{Year: 1970, Month: 1, Day: 1},
+			JoinedOn: joined, Status: members.Active, BranchID: "a", Ancestors: tree["a"].Path(),
+			Stints: []members.Stint{{BranchID: "a", From: joined, StartedBy: members.Joined}}}
+		settle, err := s.Mark(ctx, [][]string{tree["a"].Path()}, joined)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.storeMember(m); err != nil {
+			t.Fatal(err)
+		}
+		settle(ctx)
+		time.Sleep(20 * time.Millisecond) // writes apart, as users make them, all within one window
+	}
+	if err := s.WaitSettled(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.mu.Lock()
+	recounts := st.tickets[key("prov", live)]
+	st.mu.Unlock()
+	if recounts != 1 {
+		t.Fatalf("the province was recounted %d times for five changes in one window", recounts)
+	}
+	got, err := s.Rollup(ctx, tree["prov"], civil.Date{})
+	if err != nil || got.Totals.Members != 5 {
+		t.Fatalf("province after the window: %+v %v", got, err)
+	}
+}

@@ -39,14 +39,21 @@
 //     effect, of the units whose facts it changes, in one call
 //     (Store.MarkStale: one round trip). So a crash after the change is
 //     stored leaves a mark naming every tally that may have missed it.
-//  4. A change marks again after it is stored, and only the marks of
-//     that second marking are settled for it. A mark is cleared only at
-//     the generation it was settled for (Store.ClearMark): a recount that
-//     read the facts before the change was stored can clear only the
-//     first generation, never the second.
+//  4. Marks are per change (Mark.Change). A change marks again after it
+//     is stored (Mark.Stored), and only a stored mark may be cleared: by
+//     a recount that read it before it began (a read, the settler working
+//     for any change, reconcile), at the generation it read
+//     (Store.ClearMark). A mark made before the store is recounted for by
+//     every recount that finds it and cleared by none, so a recount that
+//     read the facts before the change was stored, or a crash between the
+//     store and the second marking, can never leave the change unmarked.
+//     A mark left by such a crash costs a recount of its path on each read
+//     until reconcile clears it (a known cost, not an error; reconcile
+//     clears every mark it saw before it began).
 //  5. Settling recounts every unit on the marked paths, children before
-//     parents and each once, then clears the marks. A read of a unit
-//     first settles the marks below it (tallyOf), so what it answers
+//     parents and each once, then clears the stored marks (the settler
+//     collects the marks of a short window, settleWindow, first). A read of a
+//     unit first settles the marks below it (tallyOf), so what it answers
 //     includes every change whose marks it found.
 //  6. Nothing needs a multi-document transaction: each step is one
 //     single-document (or one idempotent multi-row) write that is safe to

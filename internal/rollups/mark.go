@@ -2,31 +2,31 @@ package rollups
 
 import (
 	"context"
+	"crypto/rand"
 
 	"github.com/sohoi/sohoi/internal/civil"
 )
 
 // Mark is called before a change to units at the end of paths (branches,
 // or units whose posts change) is stored, with the day the change took
-// effect (zero for corrections, which may change any past day). It marks
-// the live tally and every kept snapshot from that day on, and returns the
+// effect (zero for corrections, which may change any past day). It marks,
+// for this change alone (Mark.Change), the live tally and every kept snapshot from that day on, and returns the
 // function that settles the live tallies once the change is stored; stale
 // snapshots are recounted when next read.
 func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (func(context.Context), error) {
-	if _, err := s.mark(ctx, paths, on); err != nil {
+	change := newChange()
+	if _, err := s.mark(ctx, paths, on, change, false); err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) {
-		// A read may have settled (and cleared) the marks above between
-		// marking and storing, counting before the change was stored; and
-		// a day may have been kept meanwhile. Marking again now that the
-		// change is stored leaves a mark that only a count made after it
-		// can clear. The change is stored: a caller that went away must not
-		// stop this.
+		// The first marks (not stored) are recounted for by any read but
+		// cleared by none; marking again as stored lets a recount made
+		// after it clear them (and marks a day kept meanwhile). The change
+		// is stored: a caller that went away must not stop this.
 		ctx = context.WithoutCancel(ctx)
-		marks, err := s.mark(ctx, paths, on)
+		marks, err := s.mark(ctx, paths, on, change, true)
 		if err != nil {
-			marks, err = s.mark(ctx, paths, on)
+			marks, err = s.mark(ctx, paths, on, change, true)
 		}
 		if err != nil {
 			s.log.WarnContext(ctx, "counters may miss a change until the next reconcile", "err", err)
@@ -56,7 +56,7 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 
 // mark marks the live tally and every kept day from on (every kept day
 // when on is zero) of the units at the end of paths.
-func (s *Service) mark(ctx context.Context, paths [][]string, on civil.Date) ([]Mark, error) {
+func (s *Service) mark(ctx context.Context, paths [][]string, on civil.Date, change string, stored bool) ([]Mark, error) {
 	days, err := s.store.SnapshotDays(ctx)
 	if err != nil {
 		return nil, err
@@ -66,12 +66,15 @@ func (s *Service) mark(ctx context.Context, paths [][]string, on civil.Date) ([]
 		if len(p) == 0 {
 			continue
 		}
-		marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: live})
+		marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: live, Change: change, Stored: stored})
 		for _, d := range days {
 			if (on.IsZero() || d >= on.String()) && s.kept(d) {
-				marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: d})
+				marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: d, Change: change, Stored: stored})
 			}
 		}
 	}
 	return s.store.MarkStale(ctx, marks)
 }
+
+// newChange names one change's marks.
+func newChange() string { return rand.Text() }

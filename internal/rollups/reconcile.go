@@ -33,7 +33,10 @@ type Reconciled struct {
 // It runs beside the server's own counting, so it stores through tickets
 // like any recount (a damaged tally with an absurd ticket is still
 // replaced: a new ticket is always above the stored one), and it clears
-// only the marks it saw before it began, which its recount covers.
+// only the marks it saw before it began, which its recount covers. It
+// clears unstored marks too (a repair must end the recounts a crash left
+// behind): a change in flight while it runs that then dies between its
+// store and its second marking is missed until the next reconcile.
 func (s *Service) Reconcile(ctx context.Context, u *units.Unit) (*Reconciled, error) {
 	r := &Reconciled{}
 	today := civil.Today(s.now())
@@ -61,7 +64,7 @@ func (s *Service) Reconcile(ctx context.Context, u *units.Unit) (*Reconciled, er
 	}
 	// The kept days of the units above now rest on dropped tallies: mark
 	// them, so that their next read recounts them (and u's subtree).
-	if _, err := s.mark(ctx, [][]string{u.Path()}, civil.Date{}); err != nil {
+	if _, err := s.mark(ctx, [][]string{u.Path()}, civil.Date{}, newChange(), true); err != nil {
 		return nil, err
 	}
 	if len(u.Ancestors) > 0 {

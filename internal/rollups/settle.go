@@ -55,6 +55,11 @@ func (s *Service) WaitSettled(ctx context.Context) error {
 	return nil
 }
 
+// settleWindow is how long the settler collects marks before it settles
+// them: figures above a branch lag a write by about this much more, and a
+// burst of writes below a unit costs one recount of it, not one each.
+const settleWindow = 150 * time.Millisecond
+
 func (s *Service) run(ctx context.Context) {
 	for {
 		var batch []Mark
@@ -65,16 +70,22 @@ func (s *Service) run(ctx context.Context) {
 		case batch = <-s.queue:
 		}
 		n := int64(1)
-	drain: // settle a burst of writes together: each unit above them once
+		// Collect the writes of a short window and settle them together:
+		// many changes below a unit in the window cost one recount of it.
+		window := time.NewTimer(settleWindow)
+	collect:
 		for len(batch) < 10_000 {
 			select {
 			case more := <-s.queue:
 				batch = append(batch, more...)
 				n++
-			default:
-				break drain
+			case <-window.C:
+				break collect
+			case <-ctx.Done():
+				break collect
 			}
 		}
+		window.Stop()
 		// A batch under way is finished even if a stop comes meanwhile.
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		start := time.Now()
@@ -140,6 +151,9 @@ func (s *Service) settle(ctx context.Context, marks []Mark, day string, d civil.
 		}
 	}
 	for _, m := range marks {
+		if !m.Stored { // the change may not be stored yet: recounted for, not cleared
+			continue
+		}
 		if err := s.store.ClearMark(ctx, m); err != nil {
 			return err
 		}

@@ -34,6 +34,14 @@ type Mark struct {
 	Path   []string
 	Day    string
 	Gen    int64 // bumped by every marking; a mark is cleared only at its generation
+	// Change is the change the mark was made for: marks are kept per
+	// change, so that settling one change never clears another's.
+	Change string
+	// Stored says the change is stored (the marking after the store): only
+	// then may a recount that read the mark clear it. A mark made before
+	// the store is recounted for by every read but cleared by none, so a
+	// crash between the store and the second marking still leaves it.
+	Stored bool
 }
 
 // Store keeps counters, marks and the facts they are counted from.

@@ -23,8 +23,23 @@ type markDoc struct {
 	// generation can never remove a newer mark.
 	Cleared int64 `bson:"cleared"`
 	// Pending is Cleared < Gen, stored so that reads find the pending marks
-	// by index among every mark ever made.
+	// by index among every mark ever made (marks made before marks were
+	// per change; a mark per change is deleted when cleared).
 	Pending bool `bson:"pending"`
+	// Change is the change the mark was made for ("" before marks were
+	// per change); Unstored says the change is not stored yet (absent on
+	// older marks, which were all made after their change was stored).
+	Change   string `bson:"change,omitempty"`
+	Unstored bool   `bson:"unstored,omitempty"`
+}
+
+// markKey is a mark's _id: one per unit, day and change (a mark made
+// before marks were per change has change "" and keeps its _id).
+func markKey(m rollups.Mark) string {
+	if m.Change == "" {
+		return dayKey(m.UnitID, m.Day)
+	}
+	return dayKey(m.UnitID, m.Day) + "#" + m.Change
 }
 
 // MarkStale implements rollups.Store: one bulkWrite of upserts, whatever
@@ -49,9 +64,10 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 	for i, m := range marks {
 		out[i] = m
 		out[i].Gen = newGen()
-		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: dayKey(m.UnitID, m.Day)}}).SetUpsert(true).
+		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: markKey(m)}}).SetUpsert(true).
 			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "unitId", Value: m.UnitID}, {Key: "day", Value: m.Day},
-				{Key: "path", Value: nonNil(m.Path)}, {Key: "gen", Value: out[i].Gen}, {Key: "pending", Value: true}}}})
+				{Key: "path", Value: nonNil(m.Path)}, {Key: "gen", Value: out[i].Gen}, {Key: "pending", Value: true},
+				{Key: "change", Value: m.Change}, {Key: "unstored", Value: !m.Stored}}}})
 	}
 	err := retryUpsert(func() error {
 		_, err := db.coll(collMarks).BulkWrite(ctx, models)
@@ -64,18 +80,25 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 	// generation written last, and is cleared at it.
 	last := map[string]int64{}
 	for _, m := range out {
-		last[dayKey(m.UnitID, m.Day)] = m.Gen
+		last[markKey(m)] = m.Gen
 	}
 	for i, m := range out {
-		out[i].Gen = last[dayKey(m.UnitID, m.Day)]
+		out[i].Gen = last[markKey(m)]
 	}
 	return out, nil
 }
 
 // ClearMark implements rollups.Store: settles the mark at its generation,
-// so a mark made again since (at another generation) stays.
+// so a mark made again since (at another generation) stays. A change's
+// mark is deleted (one document per change must not pile up); a mark
+// from before marks were per change is settled in place, as it was.
 func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
-	_, err := db.coll(collMarks).UpdateOne(ctx, bson.D{{Key: "_id", Value: dayKey(m.UnitID, m.Day)}, {Key: "gen", Value: m.Gen}},
+	filter := bson.D{{Key: "_id", Value: markKey(m)}, {Key: "gen", Value: m.Gen}}
+	if m.Change != "" {
+		_, err := db.coll(collMarks).DeleteOne(ctx, filter)
+		return err
+	}
+	_, err := db.coll(collMarks).UpdateOne(ctx, filter,
 		bson.D{{Key: "$set", Value: bson.D{{Key: "cleared", Value: m.Gen}, {Key: "pending", Value: false}}}})
 	return err
 }
@@ -93,7 +116,7 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 	out := make([]rollups.Mark, 0, len(docs))
 	for _, d := range docs {
 		if d.Cleared != d.Gen {
-			out = append(out, rollups.Mark{UnitID: d.UnitID, Path: d.Path, Day: d.Day, Gen: d.Gen})
+			out = append(out, rollups.Mark{UnitID: d.UnitID, Path: d.Path, Day: d.Day, Gen: d.Gen, Change: d.Change, Stored: !d.Unstored})
 		}
 	}
 	return out, nil

@@ -202,6 +202,26 @@ CREATE TRIGGER member_order_delete AFTER DELETE ON members BEGIN
 	DELETE FROM member_order WHERE rid = old.rowid;
 END;
 `},
+	{"0014_marks_per_change", `
+-- issue 15: a mark per change, so that settling one change never clears
+-- another's; stored says the change is stored (only then may a recount
+-- clear it). Settled marks are deleted: each row has one change's
+-- generations only. Marks from before are kept as stored.
+CREATE TABLE stale_marks_by_change (
+	unit_id   TEXT NOT NULL,
+	day       TEXT NOT NULL,
+	change_id TEXT NOT NULL,
+	path      TEXT NOT NULL,
+	gen       INTEGER NOT NULL,
+	stored    INTEGER NOT NULL,
+	PRIMARY KEY (unit_id, day, change_id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO stale_marks_by_change(unit_id, day, change_id, path, gen, stored)
+	SELECT unit_id, day, '', path, gen, 1 FROM stale_marks WHERE cleared < gen;
+DROP TABLE stale_marks;
+ALTER TABLE stale_marks_by_change RENAME TO stale_marks;
+CREATE INDEX stale_marks_day_path ON stale_marks(day, path);
+`},
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -152,23 +152,24 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 	if len(marks) == 0 {
 		return nil, nil
 	}
-	gens := make(map[[2]string]int64, len(marks))
+	gens := make(map[[3]string]int64, len(marks))
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		for chunk := range slices.Chunk(marks, markRows) {
-			args := make([]any, 0, 3*len(chunk))
+			args := make([]any, 0, 5*len(chunk))
 			for _, m := range chunk {
-				args = append(args, m.UnitID, m.Day, pathOf(m.Path))
+				args = append(args, m.UnitID, m.Day, m.Change, pathOf(m.Path), m.Stored)
 			}
-			rows, err := tx.QueryContext(ctx, `INSERT INTO stale_marks(unit_id, day, path, gen) VALUES `+
-				strings.TrimSuffix(strings.Repeat("(?, ?, ?, 1), ", len(chunk)), ", ")+`
-				ON CONFLICT(unit_id, day) DO UPDATE SET gen = gen + 1, path = excluded.path RETURNING unit_id, day, gen`, args...)
+			rows, err := tx.QueryContext(ctx, `INSERT INTO stale_marks(unit_id, day, change_id, path, stored, gen) VALUES `+
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, 1), ", len(chunk)), ", ")+`
+				ON CONFLICT(unit_id, day, change_id) DO UPDATE SET gen = gen + 1, path = excluded.path, stored = excluded.stored
+				RETURNING unit_id, day, change_id, gen`, args...)
 			if err != nil {
 				return err
 			}
 			for rows.Next() {
-				var k [2]string
+				var k [3]string
 				var gen int64
-				if err := rows.Scan(&k[0], &k[1], &gen); err != nil {
+				if err := rows.Scan(&k[0], &k[1], &k[2], &gen); err != nil {
 					rows.Close()
 					return err
 				}
@@ -190,19 +191,19 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 	out := make([]rollups.Mark, len(marks))
 	for i, m := range marks {
 		out[i] = m
-		out[i].Gen = gens[[2]string{m.UnitID, m.Day}]
+		out[i].Gen = gens[[3]string{m.UnitID, m.Day, m.Change}]
 	}
 	return out, nil
 }
 
-// markRows bounds one marking statement's rows (three variables each,
+// markRows bounds one marking statement's rows (five variables each,
 // far below SQLite's limit of 32,766; a change marks at most the live
 // tally and 120 kept month ends of two branches, one statement).
 const markRows = 1000
 
 // ClearMark implements rollups.Store.
 func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE stale_marks SET cleared = gen WHERE unit_id = ? AND day = ? AND gen = ?`, m.UnitID, m.Day, m.Gen)
+	_, err := db.write.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND change_id = ? AND gen = ?`, m.UnitID, m.Day, m.Change, m.Gen)
 	return err
 }
 
@@ -212,7 +213,7 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 	if err != nil || !ok {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT unit_id, day, path, gen FROM stale_marks WHERE day = ? AND path >= ? AND path < ? AND cleared < gen`, day, lo, hi)
+	rows, err := db.read.QueryContext(ctx, `SELECT unit_id, day, change_id, path, gen, stored FROM stale_marks WHERE day = ? AND path >= ? AND path < ?`, day, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +222,7 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 	for rows.Next() {
 		var m rollups.Mark
 		var path string
-		if err := rows.Scan(&m.UnitID, &m.Day, &path, &m.Gen); err != nil {
+		if err := rows.Scan(&m.UnitID, &m.Day, &m.Change, &path, &m.Gen, &m.Stored); err != nil {
 			return nil, err
 		}
 		m.Path = splitPath(path)

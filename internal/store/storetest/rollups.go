@@ -209,17 +209,31 @@ func testStaleMarks(t *testing.T, open Opener) {
 	if got := under(tr.a.ID, ""); len(got) != 0 {
 		t.Fatal("the mark was not cleared")
 	}
-	// generations keep growing after a clear, so a settler still holding an
-	// old generation cannot clear a new mark
-	renewed, _ := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path(), Day: ""}})
-	if renewed[0].Gen <= again[0].Gen {
-		t.Fatalf("generation went back from %d to %d", again[0].Gen, renewed[0].Gen)
-	}
-	if err := s.ClearMark(ctx(), marks[0]); err != nil {
+	// marks are per change: clearing one change's mark leaves another's
+	// on the same unit and day, and a mark says whether its change is
+	// stored
+	mine, err := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path(), Day: "", Change: "c1", Stored: true}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got := under(tr.a.ID, ""); len(got) != 1 {
-		t.Fatal("an old generation cleared a new mark")
+	if _, err := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path(), Day: "", Change: "c2"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ClearMark(ctx(), mine[0]); err != nil {
+		t.Fatal(err)
+	}
+	left, err := s.MarksUnder(ctx(), tr.a.ID, "")
+	if err != nil || len(left) != 1 || left[0].Change != "c2" || left[0].Stored {
+		t.Fatalf("after clearing change c1's mark: %+v %v", left, err)
+	}
+	// marking again (after the change is stored) bumps that change's
+	// generation, so a clear at the first one leaves the mark
+	stored, _ := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path(), Day: "", Change: "c2", Stored: true}})
+	if err := s.ClearMark(ctx(), left[0]); err != nil {
+		t.Fatal(err)
+	}
+	if ms, _ := s.MarksUnder(ctx(), tr.a.ID, ""); len(ms) != 1 || !ms[0].Stored || ms[0].Gen != stored[0].Gen {
+		t.Fatalf("an old generation cleared a new mark: %+v", ms)
 	}
 }
 

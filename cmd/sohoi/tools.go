@@ -27,6 +27,9 @@ func (c *command) openApp(ctx context.Context, args []string, getenv func(string
 			return err
 		}
 	}
+	// A tool does its own work only: keeping the whole country's month
+	// ends is the server's job (under its lease), not every seed's.
+	c.cfg.CloseMonths = false
 	a, err := app.New(ctx, c.cfg, logging.New(c.stderr, c.cfg.LogLevel))
 	if err != nil {
 		return err

@@ -158,7 +158,9 @@ func (a *Auth) Login(ctx context.Context, username, password, addr string) (*Tok
 	a.failures.Reset(pairKey)
 	a.known.add(pairKey, a.now())
 	if u.Disabled {
-		return nil, errs.E(errs.Forbidden, "this account is disabled")
+		// The same answer as a wrong password: a guesser must not learn
+		// that the password of a disabled account is right.
+		return nil, invalidCredentials()
 	}
 	family := ids.New()
 	pair, err := a.issue(ctx, u.ID, family)
@@ -295,5 +297,7 @@ func (a *Auth) Authenticate(ctx context.Context, token string) (*Caller, error) 
 // keeps a used token a login's thief might replay for as long as the
 // login's newest token can be alive, so that the replay still revokes it.
 func (a *Auth) PurgeExpired(ctx context.Context) (int, error) {
-	return a.refresh.DeleteExpiredRefreshTokens(ctx, a.now().Add(-a.cfg.RefreshTTL))
+	// A revoked login is known by its tokens' rows: keep them at least as
+	// long as an access token of that login can live.
+	return a.refresh.DeleteExpiredRefreshTokens(ctx, a.now().Add(-max(a.cfg.RefreshTTL, a.tokens.TTL())))
 }

@@ -257,7 +257,7 @@ func TestDeletedOrDisabledAccountsTokensStop(t *testing.T) {
 	}
 	e.expect(e.do("GET", "/api/v1/me", pair.AccessToken, nil), 401, "unauthenticated")
 	e.expect(e.do("POST", "/api/v1/auth/refresh", "", map[string]string{"refreshToken": pair.RefreshToken}), 401, "unauthenticated")
-	e.expect(e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "paused", "password": "password-paused"}), 403, "forbidden")
+	e.expect(e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "paused", "password": "password-paused"}), 401, "invalid_credentials")
 	e.expect(e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "paused", "password": "wrong-password"}), 401, "invalid_credentials")
 
 	e.expect(e.do("PATCH", "/api/v1/users/"+id, e.admin, map[string]any{"disabled": false}), 200).decode(t, &u)

@@ -117,7 +117,13 @@ func TestCORSRefusalIsProblemJSONAndExposesHeaders(t *testing.T) {
 			t.Errorf("%s: an unknown origin was allowed", method)
 		}
 	}
-	r := e.expect(e.do("GET", "/api/v1/units/root", e.admin, nil, "Origin", "https://hoi.example.vn"), 200)
+	// A refusal by the limits is readable by an allowed origin's app.
+	r := e.expect(e.do("GET", "/api/v1/units/root", e.admin, nil, "Origin", "https://hoi.example.vn",
+		"X-Padding", strings.Repeat("a", 70<<10)), 431, "header_too_large")
+	if r.header.Get("Access-Control-Allow-Origin") != "https://hoi.example.vn" {
+		t.Errorf("a 431 to an allowed origin lacks Access-Control-Allow-Origin")
+	}
+	r = e.expect(e.do("GET", "/api/v1/units/root", e.admin, nil, "Origin", "https://hoi.example.vn"), 200)
 	exposed := strings.ToLower(r.header.Get("Access-Control-Expose-Headers"))
 	for _, h := range []string{"etag", "location", "content-disposition", "retry-after", "x-request-id"} {
 		if !strings.Contains(exposed, h) {

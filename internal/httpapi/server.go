@@ -59,10 +59,17 @@ func New(d Deps) (*gin.Engine, error) {
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
 		return nil, err
 	}
+	// Behind a trusted proxy the client is what X-Forwarded-For says; gin
+	// would also believe X-Real-IP, which a proxy that does not set it lets
+	// the client choose (and the login limits key on the address).
+	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
 	m := newMetrics(d.Metrics)
 	// Panics are recovered inside the access log and the metrics, so that
 	// a 500 from a panic is logged and counted like any other answer.
-	r.Use(securityHeaders, noStore, s.requestID, m.observe, s.accessLog, s.recoverPanics, s.limitHeaders, bodyDeadline, notModified)
+	r.Use(securityHeaders, noStore, s.requestID, m.observe, s.accessLog, s.recoverPanics)
+	// CORS comes before the limits, so that a browser app can read their
+	// refusals (a 431 without Access-Control-Allow-Origin is a network
+	// error to it).
 	if len(d.CORSOrigins) > 0 {
 		r.Use(cors.New(cors.Config{
 			AllowOrigins: d.CORSOrigins,
@@ -79,6 +86,7 @@ func New(d Deps) (*gin.Engine, error) {
 			MaxAge:        10 * time.Minute,
 		}))
 	}
+	r.Use(s.limitHeaders, bodyDeadline, notModified)
 	r.NoRoute(s.h(func(c *gin.Context) error { return errs.E(errs.NotFound, "no such path: %s", c.Request.URL.Path) }))
 	r.NoMethod(s.h(func(c *gin.Context) error {
 		return errs.E(errs.MethodNotAllowed, "method %s is not allowed on %s", c.Request.Method, c.Request.URL.Path)

@@ -30,11 +30,22 @@ type Users struct {
 	units   UnitGetter
 	authz   *Authorizer
 	now     func() time.Time
+	// wrongCurrent counts wrong current passwords per account: a stolen
+	// access token must not become a way to guess the password.
+	wrongCurrent *FailureCounter
 }
+
+// Wrong current passwords allowed per account and window before a
+// password change answers 429.
+const (
+	maxWrongCurrentPasswords = 5
+	wrongCurrentWindow       = 15 * time.Minute
+)
 
 // NewUsers wires the account service.
 func NewUsers(store UserStore, refresh RefreshStore, units UnitGetter, authz *Authorizer, now func() time.Time) *Users {
-	return &Users{store: store, refresh: refresh, units: units, authz: authz, now: now}
+	return &Users{store: store, refresh: refresh, units: units, authz: authz, now: now,
+		wrongCurrent: NewFailureCounter(wrongCurrentWindow, now)}
 }
 
 // GrantInput is a grant as a client asks for it.
@@ -320,10 +331,16 @@ func (s *Users) Update(ctx context.Context, c *Caller, id string, p UserPatch, i
 	if p.Password != nil {
 		checkPassword(&f, *p.Password)
 		if self {
+			if n, until := s.wrongCurrent.Count(u.ID); n >= maxWrongCurrentPasswords {
+				e := errs.E(errs.TooManyRequests, "too many wrong current passwords; try again later")
+				e.RetryAfterSeconds = int(until.Sub(s.now())/time.Second) + 1
+				return nil, e
+			}
 			switch {
 			case p.CurrentPassword == nil || *p.CurrentPassword == "":
 				f.Add("currentPassword", "is required to change your own password")
 			case !CheckPassword(u.PasswordHash, *p.CurrentPassword):
+				s.wrongCurrent.Add(u.ID)
 				f.Add("currentPassword", "is not your current password")
 			}
 		}

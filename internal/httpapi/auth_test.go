@@ -203,6 +203,15 @@ func TestOwnPasswordChangeNeedsTheCurrentOne(t *testing.T) {
 			e.expect(e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "chair", "password": "a-brand-new-password"}), 401)
 		})
 	}
+	// Guessing the current password with a stolen access token is limited:
+	// after five wrong ones, even the right one waits.
+	for range 4 { // one more was made above
+		e.expect(e.patchPassword(id, tok, "a-brand-new-password", "not-the-password"), 400, "validation_failed")
+	}
+	r := e.expect(e.patchPassword(id, tok, "a-brand-new-password", "password-chair"), 429, "too_many_requests")
+	if r.header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
 	// the administrator too, for its own account
 	adminID := e.meID(e.admin)
 	e.expect(e.patchPassword(adminID, e.admin, "a-brand-new-password", ""), 400, "validation_failed")

@@ -2,7 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Ready is a reachable database is not enough: with its disk full, reads
@@ -25,7 +29,26 @@ func (db *DB) Ping(ctx context.Context) error {
 	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return err
 	}
-	_, err := db.write.ExecContext(ctx, `INSERT INTO readiness_probe(id, at) VALUES (1, ?)
+	// The writer is one connection: a long batch (a seed, an import) keeps
+	// the probe waiting. A writer that is busy is working, not broken, so
+	// only a write that fails says not ready — waiting for a turn does not.
+	wctx, cancel := context.WithTimeout(ctx, probeWait)
+	defer cancel()
+	_, err := db.write.ExecContext(wctx, `INSERT INTO readiness_probe(id, at) VALUES (1, ?)
 		ON CONFLICT(id) DO UPDATE SET at = excluded.at`, time.Now().UnixNano())
+	if ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || isBusy(err)) {
+		return nil
+	}
 	return err
+}
+
+// probeWait is how long the probe waits for the writer before it takes a
+// busy writer for a working one.
+const probeWait = 500 * time.Millisecond
+
+// isBusy reports SQLITE_BUSY or SQLITE_LOCKED: another writer (a tool in
+// another process) holds the lock.
+func isBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && (e.Code()&0xff == sqlite3.SQLITE_BUSY || e.Code()&0xff == sqlite3.SQLITE_LOCKED)
 }

@@ -25,6 +25,9 @@ const (
 	closeMonthLease = "close-month"
 	leaseTerm       = 2 * time.Minute
 	leaseRenewEvery = leaseTerm / 4
+	// leaseMargin is how long before the term ends work stops when no
+	// renewal got through: room for clocks that differ between instances.
+	leaseMargin = leaseTerm / 4
 )
 
 // newOwner names this process as a lease holder: host, process and a
@@ -69,6 +72,12 @@ func (s *Service) underLease(ctx context.Context, name string, fn func(context.C
 		return false, err
 	}
 	work, cancel := context.WithCancel(ctx)
+	// The lease is ours until its term ends, not until a renewal fails: a
+	// renewal that hangs (a stalled database) must not let fn go on after
+	// another instance may have taken over. fn stops a margin before the
+	// term ends unless a renewal pushed the end further.
+	expire := time.AfterFunc(leaseTerm-leaseMargin, cancel)
+	defer expire.Stop()
 	renewed := make(chan struct{})
 	go func() {
 		defer close(renewed)
@@ -81,7 +90,13 @@ func (s *Service) underLease(ctx context.Context, name string, fn func(context.C
 			case <-tick.C:
 			}
 			now := s.now()
-			if ok, err := s.store.AcquireLease(work, name, s.owner, now, now.Add(leaseTerm)); !ok || err != nil {
+			rctx, rcancel := context.WithTimeout(work, leaseRenewEvery)
+			ok, err := s.store.AcquireLease(rctx, name, s.owner, now, now.Add(leaseTerm))
+			rcancel()
+			if ok && err == nil {
+				expire.Reset(leaseTerm - leaseMargin)
+			}
+			if !ok || err != nil {
 				if work.Err() == nil {
 					s.log.WarnContext(work, "lost the lease; stopping", "lease", name, "err", err)
 				}

@@ -36,7 +36,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer a.Close()
 
-	ln, err := httpapi.Listen(cfg.Addr, cfg.MaxConnections)
+	ln, err := httpapi.Listen(cfg.Addr, cfg.MaxConnections, cfg.TrustedProxies)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// the monitoring network.
 	var metricsSrv *http.Server
 	if cfg.MetricsAddr != "" {
-		mln, err := httpapi.Listen(cfg.MetricsAddr, 16)
+		mln, err := httpapi.Listen(cfg.MetricsAddr, 16, nil)
 		if err != nil {
 			_ = srv.Close()
 			return fmt.Errorf("metrics listener: %w", err)

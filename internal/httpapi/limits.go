@@ -31,8 +31,9 @@ const (
 	BodyReadTimeout = 10 * time.Second
 	// WriteTimeout bounds one answer, exports included.
 	WriteTimeout = 5 * time.Minute
-	// IdleTimeout closes keep-alive connections left unused.
-	IdleTimeout = 2 * time.Minute
+	// IdleTimeout closes keep-alive connections left unused: soon, so that
+	// idle connections do not hold places under the connection caps.
+	IdleTimeout = time.Minute
 )
 
 // bodyDeadline lets a client take at most BodyReadTimeout to send its body:
@@ -110,13 +111,20 @@ func NewServer(h http.Handler) *http.Server {
 
 // Listen listens on addr, accepting at most maxConns connections at once
 // (none: no cap): past the cap, new connections wait in the kernel's
-// backlog instead of taking memory and file descriptors.
-func Listen(addr string, maxConns int) (net.Listener, error) {
+// backlog instead of taking memory and file descriptors. One client
+// address (an IPv6 /64 counts as one) holds at most a quarter of them, so
+// that one client cannot take every place (and /healthz's with them);
+// its connections past that are closed at once. Addresses of trusted
+// proxies (IPs or CIDRs), which carry many clients, are not capped.
+func Listen(addr string, maxConns int, trustedProxies []string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
 	if maxConns > 0 {
+		if perClient := maxConns / 4; perClient > 0 {
+			ln = newPerClientListener(ln, perClient, trustedProxies)
+		}
 		ln = netutil.LimitListener(ln, maxConns)
 	}
 	return ln, nil

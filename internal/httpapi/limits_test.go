@@ -22,7 +22,10 @@ func TestSlowClientsAreCutOffWhileHealthzAnswers(t *testing.T) {
 		t.Skip("takes about 12 s")
 	}
 	e := newEnv(t)
-	ln, err := httpapi.Listen("127.0.0.1:0", 1000)
+	// Every client here is 127.0.0.1: exempt it from the per-client cap
+	// (TestOneClientHoldsAtMostAQuarterOfTheConnections), which this test
+	// is not about.
+	ln, err := httpapi.Listen("127.0.0.1:0", 1000, []string{"127.0.0.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,5 +117,59 @@ func TestSlowClientsAreCutOffWhileHealthzAnswers(t *testing.T) {
 	}
 	if !told {
 		t.Error("no slow-body client got an answer saying why it was cut off")
+	}
+}
+
+// One client address holds at most a quarter of the connection places; its
+// connections beyond are closed at once, and a place it gives back can be
+// taken again. A trusted proxy, which carries many clients, is not capped.
+func TestOneClientHoldsAtMostAQuarterOfTheConnections(t *testing.T) {
+	e := newEnv(t)
+	serve := func(trusted []string) string {
+		ln, err := httpapi.Listen("127.0.0.1:0", 8, trusted) // 2 per client
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httpapi.NewServer(e.app.Handler)
+		go func() { _ = srv.Serve(ln) }()
+		t.Cleanup(func() { _ = srv.Close() })
+		return ln.Addr().String()
+	}
+	// healthz asks on conn and reports whether an answer came.
+	healthz := func(conn net.Conn) bool {
+		_ = conn.SetDeadline(time.Now().Add(2 * time.Second))
+		if _, err := conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
+			return false
+		}
+		buf := make([]byte, 12)
+		n, _ := io.ReadFull(conn, buf)
+		return n == 12 && string(buf) == "HTTP/1.1 200"
+	}
+	dial := func(addr string) net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	capped := serve(nil)
+	a, b := dial(capped), dial(capped)
+	if !healthz(a) || !healthz(b) {
+		t.Fatal("the first two connections were not served")
+	}
+	if healthz(dial(capped)) {
+		t.Fatal("a third connection from the same client was served")
+	}
+	a.Close()
+	time.Sleep(50 * time.Millisecond)
+	if !healthz(dial(capped)) {
+		t.Fatal("a place given back could not be taken again")
+	}
+	proxied := serve([]string{"127.0.0.0/8"})
+	for i := range 3 {
+		if !healthz(dial(proxied)) {
+			t.Fatalf("connection %d from a trusted proxy was not served", i+1)
+		}
 	}
 }

@@ -358,16 +358,12 @@ func (s *Users) Update(ctx context.Context, c *Caller, id string, p UserPatch, i
 	}
 	next.Version = u.Version + 1
 	next.UpdatedAt = s.now().UTC()
-	if err := s.store.UpdateUser(ctx, &next); err != nil {
+	// A new password ends every login made with the old one (a reset after
+	// a stolen password must lock the thief out), and their access tokens
+	// with them; so does disabling the account.
+	endsLogins := p.Password != nil || next.Disabled
+	if err := s.storeEndingLogins(ctx, &next, endsLogins); err != nil {
 		return nil, err
-	}
-	if p.Password != nil || next.Disabled {
-		// A new password ends every login made with the old one (a reset
-		// after a stolen password must lock the thief out), and their access
-		// tokens with them; so does disabling the account.
-		if err := s.refresh.RevokeUserRefreshTokens(ctx, u.ID); err != nil {
-			return nil, err
-		}
 	}
 	return forCaller(c, &next), nil
 }
@@ -394,13 +390,32 @@ func (s *Users) ResetPassword(ctx context.Context, username string) (string, err
 	}
 	next.Version = u.Version + 1
 	next.UpdatedAt = s.now().UTC()
-	if err := s.store.UpdateUser(ctx, &next); err != nil {
-		return "", err
-	}
-	if err := s.refresh.RevokeUserRefreshTokens(ctx, u.ID); err != nil {
+	if err := s.storeEndingLogins(ctx, &next, true); err != nil {
 		return "", err
 	}
 	return password, nil
+}
+
+// storeEndingLogins stores u and, when endLogins, ends every login of the
+// account. The logins are ended before the change is stored as well as
+// after, so that no crash or failure between the two writes (there is no
+// transaction across them on MongoDB) leaves a login of the old password
+// alive: a failure before the store leaves the user signed out with the
+// password unchanged, which is safe; the ending after catches a login
+// made in between.
+func (s *Users) storeEndingLogins(ctx context.Context, u *User, endLogins bool) error {
+	if endLogins {
+		if err := s.refresh.RevokeUserRefreshTokens(ctx, u.ID); err != nil {
+			return err
+		}
+	}
+	if err := s.store.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	if endLogins {
+		return s.refresh.RevokeUserRefreshTokens(ctx, u.ID)
+	}
+	return nil
 }
 
 // randomPassword is 144 random bits, URL-safe (24 characters).

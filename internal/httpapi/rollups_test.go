@@ -32,6 +32,7 @@ type totals struct {
 type rollupBody struct {
 	UnitID   string `json:"unitId"`
 	AsOf     string `json:"asOf"`
+	Pending  bool   `json:"pending"`
 	Totals   totals `json:"totals"`
 	Children []struct {
 		UnitID string `json:"unitId"`
@@ -40,7 +41,19 @@ type rollupBody struct {
 	} `json:"children"`
 }
 
+// rollup reads a unit's rollup once the settler has counted every write
+// made so far: reads never settle, so a test that wants settled figures
+// waits for the settler (see readNow for a read that does not).
 func (r *roll) rollup(token, unitID, asOf string) rollupBody {
+	r.e.t.Helper()
+	if err := r.e.app.Rollups.WaitSettled(context.Background()); err != nil {
+		r.e.t.Fatal(err)
+	}
+	return r.readNow(token, unitID, asOf)
+}
+
+// readNow reads a unit's rollup as it is now, settled or not.
+func (r *roll) readNow(token, unitID, asOf string) rollupBody {
 	r.e.t.Helper()
 	var b rollupBody
 	path := "/api/v1/units/" + unitID + "/rollup"

@@ -5,22 +5,26 @@ import (
 	"crypto/rand"
 
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/errs"
 )
 
 // Mark is called before a change to units at the end of paths (branches,
 // or units whose posts change) is stored, with the day the change took
 // effect (zero for corrections, which may change any past day). It marks,
-// for this change alone (Mark.Change), the live tally and every kept snapshot from that day on, and returns the
-// function that settles the live tallies once the change is stored; stale
-// snapshots are recounted when next read.
+// for this change alone (Mark.Change), the live tally and every kept
+// snapshot from that day on, and returns the function to call once the
+// change is stored: it recounts the units the change is in (a branch's
+// roll, a unit's posts: only those, so that their figures are exact when
+// the write answers) and hands every marked tally above them to the
+// settler (or, without one, settles them at once).
 func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (func(context.Context), error) {
 	change := newChange()
 	if _, err := s.mark(ctx, paths, on, change, false); err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) {
-		// The first marks (not stored) are recounted for by any read but
-		// cleared by none; marking again as stored lets a recount made
+		// The first marks (not stored) are recounted for by any recount
+		// but cleared by none; marking again as stored lets a recount made
 		// after it clear them (and marks a day kept meanwhile). The change
 		// is stored: a caller that went away must not stop this.
 		ctx = context.WithoutCancel(ctx)
@@ -32,26 +36,45 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 			s.log.WarnContext(ctx, "counters may miss a change until the next reconcile", "err", err)
 			return
 		}
-		var mine []Mark
-		for _, m := range marks {
-			if m.Day == live {
-				mine = append(mine, m)
-			}
-		}
-		if s.queue != nil {
-			s.queued.Add(1)
-			select {
-			case s.queue <- mine:
-			default: // the settler is behind: the next read settles these
-				s.queued.Add(-1)
+		if s.queue == nil {
+			if err := s.settleAll(ctx, marks); err != nil {
+				// The marks stay: the settler's next sweep settles them.
+				s.log.WarnContext(ctx, "counters left to settle by the next sweep", "err", err)
 			}
 			return
 		}
-		if err := s.settle(ctx, mine, live, civil.Date{}); err != nil {
-			// The marks stay: the next read of a unit above settles them.
-			s.log.WarnContext(ctx, "counters left to settle on the next read", "err", err)
+		s.recountChanged(ctx, paths)
+		s.queued.Add(1)
+		select {
+		case s.queue <- marks:
+		default: // the settler is behind: its next sweep settles these
+			s.queued.Add(-1)
 		}
 	}, nil
+}
+
+// recountChanged recounts the live tallies of the units at the end of
+// paths (the ones a change is in), and nothing above them: their figures
+// are then exact when the write answers. Their marks stay for the settler,
+// which recounts the units above and clears them. A failure only leaves
+// the branch to the settler too.
+func (s *Service) recountChanged(ctx context.Context, paths [][]string) {
+	today := civil.Today(s.now())
+	seen := map[string]bool{}
+	for _, p := range paths {
+		if len(p) == 0 || seen[p[len(p)-1]] {
+			continue
+		}
+		id := p[len(p)-1]
+		seen[id] = true
+		u, err := s.units.Get(ctx, id)
+		if err == nil {
+			_, err = s.recount(ctx, u, live, today)
+		}
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			s.log.WarnContext(ctx, "a changed unit's counters are left to the settler", "unit", id, "err", err)
+		}
+	}
 }
 
 // mark marks the live tally and every kept day from on (every kept day

@@ -25,16 +25,17 @@ type Boards interface {
 
 // Service keeps counters current and answers rollups and reports.
 type Service struct {
-	store  Store
-	units  Units
-	boards Boards
-	log    *slog.Logger
-	now    func() time.Time
-	queue  chan []Mark  // marks for the settler; nil: settle at once
-	queued atomic.Int64 // batches queued and not yet settled
-	jobs   JobObserver  // nil: no one listens
-	past   *pastDays    // bounds, shares and remembers past-day computations
-	owner  string       // this service as a lease holder (closing.go)
+	store   Store
+	units   Units
+	boards  Boards
+	log     *slog.Logger
+	now     func() time.Time
+	queue   chan []Mark  // marks for the settler; nil: settle at once
+	queued  atomic.Int64 // batches queued and not yet settled
+	jobs    JobObserver  // nil: no one listens
+	past    *pastDays    // bounds, shares and remembers past-day computations
+	owner   string       // this service as a lease holder (closing.go)
+	orphans orphans      // unstored marks the sweeps have seen (settle.go)
 
 	moves MovementStore // nil: past days are counted from periods (movements.go)
 }

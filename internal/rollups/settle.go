@@ -2,36 +2,42 @@ package rollups
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
-// StartSettling settles the live tallies behind writes, in the
-// background, until stop is called: a write then answers without waiting
-// for the recount of the units above it. Marks make this safe: a read
-// settles whatever has not been reached yet, and marks left by a stop or a
-// crash are settled by the next read. Call it before the service is used.
+// StartSettling settles the tallies behind writes, in the background,
+// until stop is called: a write then answers once its branch is recounted,
+// without waiting for the recount of the units above it, and reads never
+// settle anything (they answer what is stored, saying when it is pending).
+// The settler also sweeps every mark in the store when it starts and every
+// sweepEvery, so marks left by a stop, a crash or a full queue are settled
+// without a read. Call it before the service is used.
 //
 // With closeMonths it also keeps a snapshot of each month as it ends (see
 // CloseMonth), checked at start and every hour.
 //
-// Without background, writes settle their counts before they answer and
-// only the month closing (if asked for) runs beside them.
+// Without background, writes settle their counts before they answer; the
+// sweep and the month closing (if asked for) run beside them.
 func (s *Service) StartSettling(background, closeMonths bool) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	if background {
 		s.queue = make(chan []Mark, 4096)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.run(ctx)
-		}()
 	}
+	s.queued.Add(1) // the first sweep: WaitSettled waits for it too
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s.run(ctx)
+	}()
 	if closeMonths {
 		wg.Add(1)
 		go func() {
@@ -60,14 +66,26 @@ func (s *Service) WaitSettled(ctx context.Context) error {
 // burst of writes below a unit costs one recount of it, not one each.
 const settleWindow = 150 * time.Millisecond
 
+// sweepEvery is how often the settler settles every mark in the store:
+// the bound on how long a mark that no queue carries (a crash between a
+// change and its settling, a queue that was full) leaves figures pending.
+const sweepEvery = 10 * time.Second
+
 func (s *Service) run(ctx context.Context) {
+	s.sweepLogged(ctx)
+	s.queued.Add(-1)
+	sweep := time.NewTicker(sweepEvery)
+	defer sweep.Stop()
 	for {
 		var batch []Mark
 		select {
 		case <-ctx.Done():
 			s.finish()
 			return
-		case batch = <-s.queue:
+		case <-sweep.C:
+			s.sweepLogged(ctx)
+			continue
+		case batch = <-s.queue: // a nil queue (no background) never delivers
 		}
 		n := int64(1)
 		// Collect the writes of a short window and settle them together:
@@ -89,13 +107,85 @@ func (s *Service) run(ctx context.Context) {
 		// A batch under way is finished even if a stop comes meanwhile.
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		start := time.Now()
-		err := s.settle(work, batch, live, civil.Date{})
+		err := s.settleAll(work, batch)
 		s.ran(JobSettleCounters, start, err)
 		if err != nil {
-			s.log.WarnContext(work, "counters left to settle on the next read", "err", err)
+			s.log.WarnContext(work, "counters left to settle by the next sweep", "err", err)
 		}
 		cancel()
 		s.queued.Add(-n)
+	}
+}
+
+// Sweep settles every mark in the store, of every kept day and today's:
+// what the settler does at start and every sweepEvery. It is the only way
+// marks that no write queued (a crash, a full queue) get settled; reads
+// never settle. Exported for tools and tests that must see it done.
+func (s *Service) Sweep(ctx context.Context) error {
+	days, err := s.store.SnapshotDays(ctx)
+	if err != nil {
+		return err
+	}
+	var marks []Mark
+	for _, day := range append([]string{live}, days...) {
+		ms, err := s.store.MarksUnder(ctx, units.RootID, day)
+		if err != nil {
+			return err
+		}
+		marks = append(marks, ms...)
+	}
+	marks = s.orphans.adopt(marks, s.now())
+	return s.settleAll(ctx, marks)
+}
+
+// orphanAfter is how long a mark made before its change was stored may
+// stay unstored before a sweep takes it for a crash's leftover: no write
+// takes this long between its first marking and its second (requests
+// time out long before), so the change either was stored and is counted
+// by the sweep's recount, or never will be.
+const orphanAfter = 5 * time.Minute
+
+// orphans remembers when sweeps first saw each unstored mark, so that a
+// crash's leftover is cleared (after a recount) instead of keeping the
+// figures above it pending until a reconcile.
+type orphans struct {
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+// adopt returns marks with every unstored mark seen at least orphanAfter
+// ago treated as stored (so that settling clears it), and forgets marks
+// that are gone.
+func (o *orphans) adopt(marks []Mark, now time.Time) []Mark {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	seen := map[string]time.Time{}
+	for i, m := range marks {
+		if m.Stored {
+			continue
+		}
+		k := fmt.Sprintf("%s/%s/%s/%d", m.UnitID, m.Day, m.Change, m.Gen)
+		first, ok := o.seen[k]
+		if !ok {
+			first = now
+		}
+		seen[k] = first
+		if now.Sub(first) >= orphanAfter {
+			marks[i].Stored = true
+		}
+	}
+	o.seen = seen
+	return marks
+}
+
+func (s *Service) sweepLogged(ctx context.Context) {
+	work, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	start := time.Now()
+	err := s.Sweep(work)
+	s.ran(JobSettleCounters, start, err)
+	if err != nil && ctx.Err() == nil {
+		s.log.WarnContext(ctx, "sweeping marks failed; it will be tried again", "err", err)
 	}
 }
 
@@ -116,9 +206,35 @@ func (s *Service) finish() {
 		}
 		break
 	}
-	if err := s.settle(ctx, batch, live, civil.Date{}); err != nil {
-		s.log.WarnContext(ctx, "counters left to settle on the next read", "err", err)
+	if err := s.settleAll(ctx, batch); err != nil {
+		s.log.WarnContext(ctx, "counters left to settle by the next sweep", "err", err)
 	}
+}
+
+// settleAll settles marks of any days: today's first (what most reads
+// ask for), then each kept day's. Marks of a day no longer kept (older
+// than keptYears) name no tally anyone keeps: they are only cleared.
+func (s *Service) settleAll(ctx context.Context, marks []Mark) error {
+	byDay := map[string][]Mark{}
+	for _, m := range marks {
+		byDay[m.Day] = append(byDay[m.Day], m)
+	}
+	days := slices.Sorted(maps.Keys(byDay)) // live ("") sorts first
+	for _, day := range days {
+		ms := byDay[day]
+		if day != live && !s.kept(day) {
+			for _, m := range ms {
+				if err := s.store.ClearMark(ctx, m); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if err := s.settle(ctx, ms, day, s.dayOf(day)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // settle recounts every unit on the marks' paths, deepest first and each

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 
 	"github.com/sohoi/sohoi/internal/civil"
-	"github.com/sohoi/sohoi/internal/errs"
 )
 
 // Mark is called before a change to units at the end of paths (branches,
@@ -13,10 +12,12 @@ import (
 // effect (zero for corrections, which may change any past day). It marks,
 // for this change alone (Mark.Change), the live tally and every kept
 // snapshot from that day on, and returns the function to call once the
-// change is stored: it recounts the units the change is in (a branch's
-// roll, a unit's posts: only those, so that their figures are exact when
-// the write answers) and hands every marked tally above them to the
-// settler (or, without one, settles them at once).
+// change is stored: it marks again and hands the marks to the settler
+// (or, without one, settles them at once). Nothing is recounted in the
+// write itself (each recount is several round trips to the store, which
+// a write to MongoDB cannot afford): a branch's own figures are exact
+// when the write answers because a read of a branch with a change
+// pending counts its roll (readDay).
 func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (func(context.Context), error) {
 	change := newChange()
 	if _, err := s.mark(ctx, paths, on, change, false); err != nil {
@@ -43,7 +44,6 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 			}
 			return
 		}
-		s.recountChanged(ctx, paths)
 		s.queued.Add(1)
 		select {
 		case s.queue <- marks:
@@ -51,30 +51,6 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 			s.queued.Add(-1)
 		}
 	}, nil
-}
-
-// recountChanged recounts the live tallies of the units at the end of
-// paths (the ones a change is in), and nothing above them: their figures
-// are then exact when the write answers. Their marks stay for the settler,
-// which recounts the units above and clears them. A failure only leaves
-// the branch to the settler too.
-func (s *Service) recountChanged(ctx context.Context, paths [][]string) {
-	today := civil.Today(s.now())
-	seen := map[string]bool{}
-	for _, p := range paths {
-		if len(p) == 0 || seen[p[len(p)-1]] {
-			continue
-		}
-		id := p[len(p)-1]
-		seen[id] = true
-		u, err := s.units.Get(ctx, id)
-		if err == nil {
-			_, err = s.recount(ctx, u, live, today)
-		}
-		if err != nil && !errs.Is(err, errs.NotFound) {
-			s.log.WarnContext(ctx, "a changed unit's counters are left to the settler", "unit", id, "err", err)
-		}
-	}
 }
 
 // mark marks the live tally and every kept day from on (every kept day

@@ -138,19 +138,14 @@ func (s *Service) dayTallies(ctx context.Context, u *units.Unit, d civil.Date) (
 	if t := s.past.recall(k); t != nil && !pending {
 		return t, nil
 	}
-	t, err := s.past.do(ctx, fmt.Sprintf("%s/%s/%d", u.ID, day, ticket), u.ID, day, func(ctx context.Context) (*dayTallies, error) {
+	// Counted from the facts as they are now: exact, pending or not.
+	return s.past.do(ctx, fmt.Sprintf("%s/%s/%d", u.ID, day, ticket), u.ID, day, func(ctx context.Context) (*dayTallies, error) {
 		t, err := s.computeDay(ctx, u, day, d)
 		if err == nil {
 			s.past.remember(k, t)
 		}
 		return t, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	// Counted from the facts as they are now: exact, unless a change was
-	// marked and not stored yet when it was counted.
-	return &dayTallies{own: t.own, children: t.children, pending: pending}, nil
 }
 
 // liveTicket is the version of u's subtree's facts: the ticket of its live
@@ -176,12 +171,22 @@ func (s *Service) liveTicket(ctx context.Context, u *units.Unit) (ticket int64, 
 }
 
 // readDay reads a kept day's (or today's) tallies of u and its children as
-// stored, writing nothing (readTally).
+// stored, writing nothing (readTally). A branch with a change pending is
+// counted from its roll instead (one indexed read, bounded by a branch's
+// size): the figures a chair reads right after a write are exact, and
+// only the units above a branch lag its writes.
 func (s *Service) readDay(ctx context.Context, u *units.Unit, d civil.Date) (*dayTallies, error) {
 	day, _ := s.dayKey(d)
 	pending, err := s.pending(ctx, u, day)
 	if err != nil {
 		return nil, err
+	}
+	if pending && u.Level == units.Branch {
+		own, err := s.ownTally(ctx, u, s.dateOf(day, d))
+		if err != nil {
+			return nil, err
+		}
+		return &dayTallies{own: own, children: map[string]*Tally{}}, nil
 	}
 	own, err := s.readTally(ctx, u, day, d)
 	if err != nil {

@@ -130,13 +130,18 @@ func (s *Service) dayTallies(ctx context.Context, u *units.Unit, d civil.Date) (
 	if t, ok, err := s.fromMovements(ctx, u, d); ok || err != nil {
 		return t, err
 	}
+	if u.Level == units.Branch { // one indexed read of its roll: cheaper than remembering
+		return s.computeDay(ctx, u, day, d)
+	}
 	ticket, pending, err := s.liveTicket(ctx, u)
 	if err != nil {
 		return nil, err
 	}
 	k := memoKey{unitID: u.ID, day: day, ticket: ticket}
-	if t := s.past.recall(k); t != nil && !pending {
-		return t, nil
+	if t := s.past.recall(k); t != nil {
+		// Counted at this version: with a change pending below u it may
+		// miss it (until the settler moves the ticket on), and says so.
+		return &dayTallies{own: t.own, children: t.children, pending: pending}, nil
 	}
 	// Counted from the facts as they are now: exact, pending or not.
 	return s.past.do(ctx, fmt.Sprintf("%s/%s/%d", u.ID, day, ticket), u.ID, day, func(ctx context.Context) (*dayTallies, error) {
@@ -151,10 +156,11 @@ func (s *Service) dayTallies(ctx context.Context, u *units.Unit, d civil.Date) (
 // liveTicket is the version of u's subtree's facts: the ticket of its live
 // tally. Any write below u marks it, and settling that mark stores the
 // live tally under a newer ticket, so a day remembered under an older
-// ticket is never recalled. pending says a mark below u is not settled:
-// the ticket may not cover a change stored already, and what is
-// remembered under it must be counted again (remembering the new count
-// under it is safe: the settling will move the ticket on).
+// ticket is never recalled once the settler has run. pending says a mark
+// below u is not settled yet: what is remembered under the ticket may
+// miss a change stored since (remembering a new count under it is safe:
+// the settling will move the ticket on). Without a live tally there is no
+// version: nothing is recalled.
 func (s *Service) liveTicket(ctx context.Context, u *units.Unit) (ticket int64, pending bool, err error) {
 	pending, err = s.pending(ctx, u, live)
 	if err != nil {
@@ -162,7 +168,7 @@ func (s *Service) liveTicket(ctx context.Context, u *units.Unit) (ticket int64, 
 	}
 	c, err := s.store.GetCounter(ctx, u.ID, live)
 	if errs.Is(err, errs.NotFound) {
-		return 0, true, nil // no version yet: never recalled
+		return -1, pending, nil // no version yet: a real ticket is never -1
 	}
 	if err != nil {
 		return 0, false, err

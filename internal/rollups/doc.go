@@ -35,10 +35,12 @@
 //     ticket was taken.
 //  3. A change marks before it is stored. The counted facts a change
 //     touches (counting.Facts) decide whether it marks at all; if it does,
-//     it marks the live tally and every kept day from the day it took
-//     effect, of the units whose facts it changes, in one call
-//     (Store.MarkStale: one round trip). So a crash after the change is
-//     stored leaves a mark naming every tally that may have missed it.
+//     it marks each unit whose facts it changes once, with an onward mark
+//     (Mark.Onward) naming the live tally and every kept day from the day
+//     the change took effect, in one call (Store.MarkStale: one round
+//     trip). Its marks do not grow with the years kept, and a day kept
+//     later is covered too. So a crash after the change is stored leaves
+//     a mark naming every tally that may have missed it.
 //  4. Marks are per change (Mark.Change). A change marks again after it
 //     is stored (Mark.Stored), and only a stored mark may be cleared: by
 //     a recount that read it before it began (the settler working for any

@@ -26,8 +26,9 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 	return func(ctx context.Context) {
 		// The first marks (not stored) are recounted for by any recount
 		// but cleared by none; marking again as stored lets a recount made
-		// after it clear them (and marks a day kept meanwhile). The change
-		// is stored: a caller that went away must not stop this.
+		// after it clear them (its onward mark covers a day kept meanwhile
+		// too). The change is stored: a caller that went away must not
+		// stop this.
 		ctx = context.WithoutCancel(ctx)
 		marks, err := s.mark(ctx, paths, on, change, true)
 		if err != nil {
@@ -54,23 +55,20 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 }
 
 // mark marks the live tally and every kept day from on (every kept day
-// when on is zero) of the units at the end of paths.
+// when on is zero) of the units at the end of paths: one onward mark per
+// unit, whatever the number of days kept (a day kept later is covered
+// too).
 func (s *Service) mark(ctx context.Context, paths [][]string, on civil.Date, change string, stored bool) ([]Mark, error) {
-	days, err := s.store.SnapshotDays(ctx)
-	if err != nil {
-		return nil, err
+	from := ""
+	if !on.IsZero() {
+		from = on.String()
 	}
 	var marks []Mark
 	for _, p := range paths {
 		if len(p) == 0 {
 			continue
 		}
-		marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: live, Change: change, Stored: stored})
-		for _, d := range days {
-			if (on.IsZero() || d >= on.String()) && s.kept(d) {
-				marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: d, Change: change, Stored: stored})
-			}
-		}
+		marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: live, Onward: true, From: from, Change: change, Stored: stored})
 	}
 	return s.store.MarkStale(ctx, marks)
 }

@@ -222,7 +222,7 @@ func (s *memStore) MarksUnder(_ context.Context, unitID, day string) ([]Mark, er
 	}
 	var out []Mark
 	for k, m := range s.marks {
-		if m.Day == day && slices.Contains(m.Path, unitID) && s.cleared[k] != m.Gen {
+		if m.Covers(day) && slices.Contains(m.Path, unitID) && s.cleared[k] != m.Gen {
 			out = append(out, *m)
 		}
 	}

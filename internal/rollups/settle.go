@@ -3,7 +3,6 @@ package rollups
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -126,13 +125,26 @@ func (s *Service) Sweep(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Onward marks come with every day they cover: each once.
+	type markID struct {
+		unit, day, from, change string
+		onward                  bool
+		gen                     int64
+	}
+	seen := map[markID]bool{}
 	var marks []Mark
 	for _, day := range append([]string{live}, days...) {
 		ms, err := s.store.MarksUnder(ctx, units.RootID, day)
 		if err != nil {
 			return err
 		}
-		marks = append(marks, ms...)
+		for _, m := range ms {
+			id := markID{m.UnitID, m.Day, m.From, m.Change, m.Onward, m.Gen}
+			if !seen[id] {
+				seen[id] = true
+				marks = append(marks, m)
+			}
+		}
 	}
 	marks = s.orphans.adopt(marks, s.now())
 	return s.settleAll(ctx, marks)
@@ -211,35 +223,53 @@ func (s *Service) finish() {
 	}
 }
 
-// settleAll settles marks of any days: today's first (what most reads
-// ask for), then each kept day's. Marks of a day no longer kept (older
-// than keptYears) name no tally anyone keeps: they are only cleared.
+// settleAll settles marks: it recounts the paths they name on every day
+// they cover (today's first, what most reads ask for, then each kept
+// day's), and then clears the stored ones. A day no longer kept (older
+// than keptYears) names no tally anyone keeps and is not recounted.
 func (s *Service) settleAll(ctx context.Context, marks []Mark) error {
-	byDay := map[string][]Mark{}
-	for _, m := range marks {
-		byDay[m.Day] = append(byDay[m.Day], m)
+	if len(marks) == 0 {
+		return nil
 	}
-	days := slices.Sorted(maps.Keys(byDay)) // live ("") sorts first
-	for _, day := range days {
-		ms := byDay[day]
+	days, err := s.store.SnapshotDays(ctx)
+	if err != nil {
+		return err
+	}
+	for _, day := range append([]string{live}, days...) {
 		if day != live && !s.kept(day) {
-			for _, m := range ms {
-				if err := s.store.ClearMark(ctx, m); err != nil {
-					return err
-				}
-			}
 			continue
 		}
-		if err := s.settle(ctx, ms, day, s.dayOf(day)); err != nil {
+		var covered []Mark
+		for _, m := range marks {
+			if m.Covers(day) {
+				covered = append(covered, m)
+			}
+		}
+		if err := s.recountPaths(ctx, covered, day, s.dayOf(day)); err != nil {
+			return err
+		}
+	}
+	return s.clear(ctx, marks)
+}
+
+// clear clears the marks of stored changes (a mark made before its
+// change was stored is recounted for, never cleared: doc.go, 4).
+func (s *Service) clear(ctx context.Context, marks []Mark) error {
+	for _, m := range marks {
+		if !m.Stored {
+			continue
+		}
+		if err := s.store.ClearMark(ctx, m); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// settle recounts every unit on the marks' paths, deepest first and each
-// once, then clears the marks.
-func (s *Service) settle(ctx context.Context, marks []Mark, day string, d civil.Date) error {
+// recountPaths recounts every unit on the marks' paths for one day,
+// deepest first and each once. It clears nothing: a mark may cover other
+// days too (settleAll clears once every day it covers is recounted).
+func (s *Service) recountPaths(ctx context.Context, marks []Mark, day string, d civil.Date) error {
 	if len(marks) == 0 {
 		return nil
 	}
@@ -263,14 +293,6 @@ func (s *Service) settle(ctx context.Context, marks []Mark, day string, d civil.
 			return err
 		}
 		if _, err := s.recount(ctx, u, day, d); err != nil {
-			return err
-		}
-	}
-	for _, m := range marks {
-		if !m.Stored { // the change may not be stored yet: recounted for, not cleared
-			continue
-		}
-		if err := s.store.ClearMark(ctx, m); err != nil {
 			return err
 		}
 	}

@@ -158,7 +158,7 @@ func (s *Service) settledTally(ctx context.Context, u *units.Unit, d civil.Date)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.settle(ctx, marks, day, d); err != nil {
+	if err := s.recountPaths(ctx, marks, day, d); err != nil { // cleared by the settler, which recounts every day they cover
 		return nil, err
 	}
 	return s.storedTallyOf(ctx, u, day, d)

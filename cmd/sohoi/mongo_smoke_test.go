@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sohoi/sohoi/internal/store/mongo/mongotest"
 )
@@ -92,15 +93,25 @@ func TestServeOnMongoDB(t *testing.T) {
 	if status, _ := p.call("POST", "/api/v1/members/"+an["id"].(string)+"/transfer", admin, map[string]any{"toBranchId": other["id"].(string), "on": "2024-01-15"}); status != 200 {
 		t.Fatalf("transfer: %d", status)
 	}
-	status, roll := p.call("GET", "/api/v1/units/"+hungYen["id"].(string)+"/rollup", admin, nil)
+	// Figures above a branch follow writes within about a second; a
+	// rollup says when they have not yet (pending).
+	settled := func(path, token string) (int, map[string]any) {
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			status, body := p.call("GET", path, token, nil)
+			if status != 200 || body["pending"] == false || time.Now().After(deadline) {
+				return status, body
+			}
+		}
+	}
+	status, roll := settled("/api/v1/units/"+hungYen["id"].(string)+"/rollup", admin)
 	if status != 200 || roll["totals"].(map[string]any)["activeMembers"].(float64) != 2 {
 		t.Fatalf("province rollup: %d %v", status, roll["totals"])
 	}
-	status, past := p.call("GET", "/api/v1/units/"+commune["id"].(string)+"/rollup?asOf=2023-12-31", admin, nil)
+	status, past := settled("/api/v1/units/"+commune["id"].(string)+"/rollup?asOf=2023-12-31", admin)
 	if status != 200 || past["totals"].(map[string]any)["activeMembers"].(float64) != 2 {
 		t.Fatalf("the commune before the transfer: %d %v", status, past["totals"])
 	}
-	status, now := p.call("GET", "/api/v1/units/"+commune["id"].(string)+"/rollup", editor, nil)
+	status, now := settled("/api/v1/units/"+commune["id"].(string)+"/rollup", editor)
 	if status != 200 || now["totals"].(map[string]any)["activeMembers"].(float64) != 1 {
 		t.Fatalf("the commune after the transfer: %d %v", status, now["totals"])
 	}

@@ -19,8 +19,8 @@ import (
 	"github.com/sohoi/sohoi/internal/units"
 )
 
-// provinceTotals reads a province's rollup as the server would: from the
-// stored counters, after recounting whatever is marked stale.
+// provinceTotals reads a province's rollup as the server would, once its
+// settler has swept whatever is marked stale (reads never settle).
 func provinceTotals(t *testing.T, dir, code string) rollups.Totals {
 	t.Helper()
 	ctx := context.Background()
@@ -37,6 +37,9 @@ func provinceTotals(t *testing.T, dir, code string) rollups.Totals {
 	}
 	prov, err := a.Units.ChildByCode(ctx, root, code)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Rollups.WaitSettled(ctx); err != nil {
 		t.Fatal(err)
 	}
 	r, err := a.Rollups.Rollup(ctx, prov, civil.Date{})

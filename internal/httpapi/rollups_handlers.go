@@ -42,7 +42,7 @@ func (s *server) rollup(c *gin.Context) error {
 	children := each(r.Children, func(ch rollups.Row) rollupChildJSON {
 		return rollupChildJSON{UnitID: ch.Unit.ID, Name: ch.Unit.Name, Level: ch.Unit.Level, Code: ch.Unit.Code, Totals: ch.Totals}
 	})
-	return reply(c, http.StatusOK, gin.H{"unitId": u.ID, "asOf": r.AsOf, "totals": r.Totals, "children": children})
+	return reply(c, http.StatusOK, gin.H{"unitId": u.ID, "asOf": r.AsOf, "totals": r.Totals, "children": children, "pending": r.Pending})
 }
 
 type periodRowJSON struct {
@@ -92,7 +92,7 @@ func (s *server) periodReport(c *gin.Context) error {
 		})
 	}
 	children := each(p.Children, toPeriodRow)
-	return reply(c, http.StatusOK, gin.H{"unitId": u.ID, "from": p.From, "to": p.To, "total": toPeriodRow(p.Total), "children": children})
+	return reply(c, http.StatusOK, gin.H{"unitId": u.ID, "from": p.From, "to": p.To, "total": toPeriodRow(p.Total), "children": children, "pending": p.Pending})
 }
 
 // periodTitle names a period report the way the association heads one:

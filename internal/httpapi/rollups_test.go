@@ -32,6 +32,7 @@ type totals struct {
 type rollupBody struct {
 	UnitID   string `json:"unitId"`
 	AsOf     string `json:"asOf"`
+	Pending  bool   `json:"pending"`
 	Totals   totals `json:"totals"`
 	Children []struct {
 		UnitID string `json:"unitId"`
@@ -40,7 +41,19 @@ type rollupBody struct {
 	} `json:"children"`
 }
 
+// rollup reads a unit's rollup once the settler has counted every write
+// made so far: reads never settle, so a test that wants settled figures
+// waits for the settler (see readNow for a read that does not).
 func (r *roll) rollup(token, unitID, asOf string) rollupBody {
+	r.e.t.Helper()
+	if err := r.e.app.Rollups.WaitSettled(context.Background()); err != nil {
+		r.e.t.Fatal(err)
+	}
+	return r.readNow(token, unitID, asOf)
+}
+
+// readNow reads a unit's rollup as it is now, settled or not.
+func (r *roll) readNow(token, unitID, asOf string) rollupBody {
 	r.e.t.Helper()
 	var b rollupBody
 	path := "/api/v1/units/" + unitID + "/rollup"
@@ -279,8 +292,16 @@ func TestAWriteThatFailsHalfWayIsCountedOnce(t *testing.T) {
 			t.Fatal("the failure was not injected")
 		}
 	}
-	if got := r.active(r.prov.ID, ""); got != 1 {
-		t.Fatalf("after a failed count: %d active, want 1", got)
+	// The settler failed: the province says its figures are pending
+	// (reads never settle), and the settler's next sweep counts the write.
+	if got := r.rollup(e.admin, r.prov.ID, ""); !got.Pending || got.Totals.ActiveMembers != 0 {
+		t.Fatalf("after a failed count: %+v, want pending", got)
+	}
+	if err := e.app.Rollups.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.rollup(e.admin, r.prov.ID, ""); got.Pending || got.Totals.ActiveMembers != 1 {
+		t.Fatalf("after the sweep: %+v, want 1 active", got)
 	}
 	r.add(e.admin, r.a, map[string]any{"fullName": "Trần Văn Bình"}) // the next write recounts again
 	if got := r.active(r.prov.ID, ""); got != 2 {
@@ -429,5 +450,100 @@ func checkReportWorkbook(t *testing.T, f *excelize.File) {
 	}
 	if w, err := f.GetColWidth("Báo cáo", "A"); err != nil || w < 30 {
 		t.Errorf("column A is %v wide (%v): names do not fit", w, err)
+	}
+}
+
+// countingWrites counts the counting protocol's store writes and, while
+// hold is set, fails every tally stored, as a settler that cannot get
+// through would.
+type countingWrites struct {
+	app.Store
+	writes atomic.Int64
+	hold   atomic.Bool
+}
+
+func (c *countingWrites) TakeTicket(ctx context.Context, unitID, day string, path []string) (int64, error) {
+	c.writes.Add(1)
+	return c.Store.TakeTicket(ctx, unitID, day, path)
+}
+
+func (c *countingWrites) PutCounter(ctx context.Context, ct *rollups.Counter) (bool, error) {
+	c.writes.Add(1)
+	if c.hold.Load() {
+		return false, errors.New("held")
+	}
+	return c.Store.PutCounter(ctx, ct)
+}
+
+func (c *countingWrites) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Mark, error) {
+	c.writes.Add(1)
+	return c.Store.MarkStale(ctx, marks)
+}
+
+func (c *countingWrites) ClearMark(ctx context.Context, m rollups.Mark) error {
+	c.writes.Add(1)
+	return c.Store.ClearMark(ctx, m)
+}
+
+func (c *countingWrites) AddSnapshotDay(ctx context.Context, day string) error {
+	c.writes.Add(1)
+	return c.Store.AddSnapshotDay(ctx, day)
+}
+
+// TestARollupReadNeverSettles creates a member while the settler cannot
+// store a tally: the branch's figures count the member as soon as the
+// create has answered (read from its roll); the province's do not yet, say
+// so (pending: true), and reading them writes nothing to the store. The
+// settler's sweep, not a read, then settles them. Before, a rollup read
+// settled the marks below it, writing tallies and clearing marks.
+func TestARollupReadNeverSettles(t *testing.T) {
+	var cw *countingWrites
+	e := newEnvOn(t, func(s app.Store) app.Store { cw = &countingWrites{Store: s}; return cw })
+	r := &roll{e: e}
+	r.prov = e.mustUnit("root", "province", "34")
+	r.comm = e.mustUnit(r.prov.ID, "commune", "12436")
+	r.a = e.mustUnit(r.comm.ID, "branch", "A")
+	if got := r.rollup(e.admin, r.prov.ID, ""); got.Pending || got.Totals.ActiveMembers != 0 {
+		t.Fatalf("before: %+v", got)
+	}
+	cw.hold.Store(true)
+	r.add(e.admin, r.a, map[string]any{"fullName": "Nguyễn Thị Lan", "gender": "female"})
+	if branch := r.readNow(e.admin, r.a.ID, ""); branch.Pending || branch.Totals.ActiveMembers != 1 || branch.Totals.Female != 1 {
+		t.Fatalf("the branch when its create answered: %+v", branch.Totals)
+	}
+	if err := e.app.Rollups.WaitSettled(context.Background()); err != nil { // it tried, and failed
+		t.Fatal(err)
+	}
+	for _, id := range []string{r.prov.ID, r.comm.ID, "root"} {
+		before := cw.writes.Load()
+		got := r.readNow(e.admin, id, "")
+		if !got.Pending || got.Totals.ActiveMembers != 0 {
+			t.Fatalf("unit %s while its counting is held: %+v", id, got)
+		}
+		if n := cw.writes.Load() - before; n != 0 {
+			t.Fatalf("a read of unit %s wrote %d times", id, n)
+		}
+	}
+	var rep struct {
+		Pending bool `json:"pending"`
+	}
+	// A period that does not start on the 1st: its eve is no month end
+	// (counting a month end for the first time is the one read that keeps
+	// what it counts).
+	from := time.Now().AddDate(0, 0, -2)
+	if from.Day() == 1 {
+		from = from.AddDate(0, 0, -1)
+	}
+	before := cw.writes.Load()
+	e.expect(e.do("GET", "/api/v1/units/"+r.prov.ID+"/reports/period?from="+from.Format(time.DateOnly)+"&to="+time.Now().Format(time.DateOnly), e.admin, nil), 200).decode(t, &rep)
+	if !rep.Pending || cw.writes.Load() != before {
+		t.Fatalf("a period report while held: pending %v, %d writes", rep.Pending, cw.writes.Load()-before)
+	}
+	cw.hold.Store(false)
+	if err := e.app.Rollups.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.readNow(e.admin, r.prov.ID, ""); got.Pending || got.Totals.ActiveMembers != 1 {
+		t.Fatalf("after the sweep: %+v", got)
 	}
 }

@@ -154,6 +154,6 @@ func (s *Service) CloseMonth(ctx context.Context, u *units.Unit, d civil.Date) (
 	if _, err := s.store.GetCounter(ctx, u.ID, d.String()); err == nil {
 		return false, nil
 	}
-	_, err := s.tallyOf(ctx, u, d)
+	_, err := s.settledTally(ctx, u, d)
 	return err == nil, err
 }

@@ -35,27 +35,40 @@
 //     ticket was taken.
 //  3. A change marks before it is stored. The counted facts a change
 //     touches (counting.Facts) decide whether it marks at all; if it does,
-//     it marks the live tally and every kept day from the day it took
-//     effect, of the units whose facts it changes, in one call
-//     (Store.MarkStale: one round trip). So a crash after the change is
-//     stored leaves a mark naming every tally that may have missed it.
+//     it marks each unit whose facts it changes once, with an onward mark
+//     (Mark.Onward) naming the live tally and every kept day from the day
+//     the change took effect, in one call (Store.MarkStale: one round
+//     trip). Its marks do not grow with the years kept, and a day kept
+//     later is covered too. So a crash after the change is stored leaves
+//     a mark naming every tally that may have missed it.
 //  4. Marks are per change (Mark.Change). A change marks again after it
 //     is stored (Mark.Stored), and only a stored mark may be cleared: by
-//     a recount that read it before it began (a read, the settler working
-//     for any change, reconcile), at the generation it read
+//     a recount that read it before it began (the settler working for any
+//     change, its sweep, reconcile), at the generation it read
 //     (Store.ClearMark). A mark made before the store is recounted for by
 //     every recount that finds it and cleared by none, so a recount that
 //     read the facts before the change was stored, or a crash between the
 //     store and the second marking, can never leave the change unmarked.
-//     A mark left by such a crash costs a recount of its path on each read
-//     until reconcile clears it (a known cost, not an error; reconcile
-//     clears every mark it saw before it began).
+//     A mark left by such a crash is recounted for by every sweep (5) and
+//     cleared by the first sweep that finds it orphanAfter after an
+//     earlier one saw it: no write takes that long between its markings.
 //  5. Settling recounts every unit on the marked paths, children before
-//     parents and each once, then clears the stored marks (the settler
-//     collects the marks of a short window, settleWindow, first). A read of a
-//     unit first settles the marks below it (tallyOf), so what it answers
-//     includes every change whose marks it found.
-//  6. Nothing needs a multi-document transaction: each step is one
+//     parents and each once, then clears the stored marks. Only writers
+//     settle: the write itself recounts the unit it changed (a branch's
+//     roll, a unit's posts) before it answers, and the settler (settle.go)
+//     recounts the units above, today's tallies and the kept days', after
+//     collecting the marks of a short window (settleWindow), and sweeps
+//     every mark in the store at start and every sweepEvery (marks left by
+//     a crash, a stop or a full queue).
+//  6. Reads never write and never wait for a writer: a rollup or a period
+//     report answers the stored tallies as they are, and says pending when
+//     a mark at or below the unit is not settled (the figures above a
+//     branch lag a write by about settleWindow plus a recount). The one
+//     exception is a kept month end asked for the first time: it is
+//     counted and kept once, in the bounded past-day path (pastdays.go).
+//     A past day counted from movements or facts is pending when the
+//     tallies it rests on are.
+//  7. Nothing needs a multi-document transaction: each step is one
 //     single-document (or one idempotent multi-row) write that is safe to
 //     run again, and the marks carry what is left to do.
 //

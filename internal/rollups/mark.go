@@ -10,19 +10,25 @@ import (
 // Mark is called before a change to units at the end of paths (branches,
 // or units whose posts change) is stored, with the day the change took
 // effect (zero for corrections, which may change any past day). It marks,
-// for this change alone (Mark.Change), the live tally and every kept snapshot from that day on, and returns the
-// function that settles the live tallies once the change is stored; stale
-// snapshots are recounted when next read.
+// for this change alone (Mark.Change), the live tally and every kept
+// snapshot from that day on, and returns the function to call once the
+// change is stored: it marks again and hands the marks to the settler
+// (or, without one, settles them at once). Nothing is recounted in the
+// write itself (each recount is several round trips to the store, which
+// a write to MongoDB cannot afford): a branch's own figures are exact
+// when the write answers because a read of a branch with a change
+// pending counts its roll (readDay).
 func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (func(context.Context), error) {
 	change := newChange()
 	if _, err := s.mark(ctx, paths, on, change, false); err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) {
-		// The first marks (not stored) are recounted for by any read but
-		// cleared by none; marking again as stored lets a recount made
-		// after it clear them (and marks a day kept meanwhile). The change
-		// is stored: a caller that went away must not stop this.
+		// The first marks (not stored) are recounted for by any recount
+		// but cleared by none; marking again as stored lets a recount made
+		// after it clear them (its onward mark covers a day kept meanwhile
+		// too). The change is stored: a caller that went away must not
+		// stop this.
 		ctx = context.WithoutCancel(ctx)
 		marks, err := s.mark(ctx, paths, on, change, true)
 		if err != nil {
@@ -32,46 +38,37 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 			s.log.WarnContext(ctx, "counters may miss a change until the next reconcile", "err", err)
 			return
 		}
-		var mine []Mark
-		for _, m := range marks {
-			if m.Day == live {
-				mine = append(mine, m)
-			}
-		}
-		if s.queue != nil {
-			s.queued.Add(1)
-			select {
-			case s.queue <- mine:
-			default: // the settler is behind: the next read settles these
-				s.queued.Add(-1)
+		if s.queue == nil {
+			if err := s.settleAll(ctx, marks); err != nil {
+				// The marks stay: the settler's next sweep settles them.
+				s.log.WarnContext(ctx, "counters left to settle by the next sweep", "err", err)
 			}
 			return
 		}
-		if err := s.settle(ctx, mine, live, civil.Date{}); err != nil {
-			// The marks stay: the next read of a unit above settles them.
-			s.log.WarnContext(ctx, "counters left to settle on the next read", "err", err)
+		s.queued.Add(1)
+		select {
+		case s.queue <- marks:
+		default: // the settler is behind: its next sweep settles these
+			s.queued.Add(-1)
 		}
 	}, nil
 }
 
 // mark marks the live tally and every kept day from on (every kept day
-// when on is zero) of the units at the end of paths.
+// when on is zero) of the units at the end of paths: one onward mark per
+// unit, whatever the number of days kept (a day kept later is covered
+// too).
 func (s *Service) mark(ctx context.Context, paths [][]string, on civil.Date, change string, stored bool) ([]Mark, error) {
-	days, err := s.store.SnapshotDays(ctx)
-	if err != nil {
-		return nil, err
+	from := ""
+	if !on.IsZero() {
+		from = on.String()
 	}
 	var marks []Mark
 	for _, p := range paths {
 		if len(p) == 0 {
 			continue
 		}
-		marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: live, Change: change, Stored: stored})
-		for _, d := range days {
-			if (on.IsZero() || d >= on.String()) && s.kept(d) {
-				marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: d, Change: change, Stored: stored})
-			}
-		}
+		marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: live, Onward: true, From: from, Change: change, Stored: stored})
 	}
 	return s.store.MarkStale(ctx, marks)
 }

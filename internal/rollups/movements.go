@@ -80,14 +80,14 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 	if !found {
 		return nil, false, nil // the slow way decides
 	}
-	base, err := s.storedDay(ctx, u, e)
+	base, err := s.readDay(ctx, u, e)
 	if err != nil {
 		return nil, false, err
 	}
 	// Posts are counted by their terms from the live tallies, which hold
 	// every post now recorded (a kept day may predate a post entered
 	// later for a term that began after it).
-	now, err := s.storedDay(ctx, u, civil.Today(s.now()))
+	now, err := s.readDay(ctx, u, civil.Today(s.now()))
 	if err != nil {
 		return nil, false, err
 	}
@@ -103,7 +103,7 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 	if err != nil {
 		return nil, false, err
 	}
-	t = &dayTallies{own: withoutTerms(base.own), children: map[string]*Tally{}}
+	t = &dayTallies{own: withoutTerms(base.own), children: map[string]*Tally{}, pending: base.pending || now.pending}
 	for id, ct := range base.children {
 		t.children[id] = withoutTerms(ct)
 	}

@@ -66,6 +66,7 @@ const busyRetryAfter = 5
 type dayTallies struct {
 	own      *Tally
 	children map[string]*Tally
+	pending  bool // a mark below the unit was not settled when it was read
 }
 
 // child is a child's tally; a child created since the day was counted
@@ -102,36 +103,47 @@ func (s *Service) SetPastDayLimits(l PastDayLimits) {
 func (s *Service) OnPastDayWork(fn func(unitID, day string)) { s.past.onWork = fn }
 
 // dayTallies answers u's tally for day d and its children's. Today's, and
-// a kept day's already counted, are read from stored tallies; anything
-// else is a bounded, shared and remembered computation.
+// a kept day's already counted, are read from stored tallies as they are
+// (pending when a mark below u is not settled yet); a kept month end asked
+// for the first time is counted and kept once, and any other day is a
+// bounded, shared and remembered computation.
 func (s *Service) dayTallies(ctx context.Context, u *units.Unit, d civil.Date) (*dayTallies, error) {
 	day, keep := s.dayKey(d)
 	if keep {
 		if day == live {
-			return s.storedDay(ctx, u, d)
+			return s.readDay(ctx, u, d)
 		}
 		if _, err := s.store.GetCounter(ctx, u.ID, day); err == nil {
-			return s.storedDay(ctx, u, d)
+			return s.readDay(ctx, u, d)
 		} else if !errs.Is(err, errs.NotFound) {
 			return nil, err
 		}
-		// Counted once, then kept and corrected by marks.
+		// Counted once, then kept and corrected by marks: the one read
+		// that writes, bounded like any past day's computation (a month
+		// end is kept by the month closing; an older one the first time it
+		// is asked for).
 		return s.past.do(ctx, fmt.Sprintf("%s/%s", u.ID, day), u.ID, day, func(ctx context.Context) (*dayTallies, error) {
-			return s.storedDay(ctx, u, d)
+			return s.keepDay(ctx, u, d)
 		})
 	}
 	// issue 15.3: a kept month end plus a month of movements (movements.go).
 	if t, ok, err := s.fromMovements(ctx, u, d); ok || err != nil {
 		return t, err
 	}
-	ticket, err := s.liveTicket(ctx, u)
+	if u.Level == units.Branch { // one indexed read of its roll: cheaper than remembering
+		return s.computeDay(ctx, u, day, d)
+	}
+	ticket, pending, err := s.liveTicket(ctx, u)
 	if err != nil {
 		return nil, err
 	}
 	k := memoKey{unitID: u.ID, day: day, ticket: ticket}
 	if t := s.past.recall(k); t != nil {
-		return t, nil
+		// Counted at this version: with a change pending below u it may
+		// miss it (until the settler moves the ticket on), and says so.
+		return &dayTallies{own: t.own, children: t.children, pending: pending}, nil
 	}
+	// Counted from the facts as they are now: exact, pending or not.
 	return s.past.do(ctx, fmt.Sprintf("%s/%s/%d", u.ID, day, ticket), u.ID, day, func(ctx context.Context) (*dayTallies, error) {
 		t, err := s.computeDay(ctx, u, day, d)
 		if err == nil {
@@ -142,27 +154,71 @@ func (s *Service) dayTallies(ctx context.Context, u *units.Unit, d civil.Date) (
 }
 
 // liveTicket is the version of u's subtree's facts: the ticket of its live
-// tally once every mark below it is settled. Any write below u marks it,
-// and settling that mark stores the live tally under a newer ticket.
-func (s *Service) liveTicket(ctx context.Context, u *units.Unit) (int64, error) {
-	if _, err := s.tallyOf(ctx, u, civil.Today(s.now())); err != nil {
-		return 0, err
+// tally. Any write below u marks it, and settling that mark stores the
+// live tally under a newer ticket, so a day remembered under an older
+// ticket is never recalled once the settler has run. pending says a mark
+// below u is not settled yet: what is remembered under the ticket may
+// miss a change stored since (remembering a new count under it is safe:
+// the settling will move the ticket on). Without a live tally there is no
+// version: nothing is recalled.
+func (s *Service) liveTicket(ctx context.Context, u *units.Unit) (ticket int64, pending bool, err error) {
+	pending, err = s.pending(ctx, u, live)
+	if err != nil {
+		return 0, false, err
 	}
 	c, err := s.store.GetCounter(ctx, u.ID, live)
-	if err != nil {
-		return 0, err
+	if errs.Is(err, errs.NotFound) {
+		return -1, pending, nil // no version yet: a real ticket is never -1
 	}
-	return c.Ticket, nil
+	if err != nil {
+		return 0, false, err
+	}
+	return c.Ticket, pending, nil
 }
 
-// storedDay reads a day of kept tallies (counting and keeping what is not
-// stored yet).
-func (s *Service) storedDay(ctx context.Context, u *units.Unit, d civil.Date) (*dayTallies, error) {
-	own, err := s.tallyOf(ctx, u, d)
+// readDay reads a kept day's (or today's) tallies of u and its children as
+// stored, writing nothing (readTally). A branch with a change pending is
+// counted from its roll instead (one indexed read, bounded by a branch's
+// size): the figures a chair reads right after a write are exact, and
+// only the units above a branch lag its writes.
+func (s *Service) readDay(ctx context.Context, u *units.Unit, d civil.Date) (*dayTallies, error) {
+	day, _ := s.dayKey(d)
+	pending, err := s.pending(ctx, u, day)
 	if err != nil {
 		return nil, err
 	}
-	child, err := s.childTallies(ctx, u, d)
+	if pending && u.Level == units.Branch {
+		own, err := s.ownTally(ctx, u, s.dateOf(day, d))
+		if err != nil {
+			return nil, err
+		}
+		return &dayTallies{own: own, children: map[string]*Tally{}}, nil
+	}
+	own, err := s.readTally(ctx, u, day, d)
+	if err != nil {
+		return nil, err
+	}
+	child, err := s.childTallies(ctx, u, d, s.readTally)
+	if err != nil {
+		return nil, err
+	}
+	t := &dayTallies{own: own, children: map[string]*Tally{}, pending: pending}
+	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+		ct, err := child(c)
+		t.children[c.ID] = ct
+		return err
+	})
+	return t, err
+}
+
+// keepDay counts a kept day of u's subtree for the first time and keeps
+// it (counting and storing what is not stored yet).
+func (s *Service) keepDay(ctx context.Context, u *units.Unit, d civil.Date) (*dayTallies, error) {
+	own, err := s.settledTally(ctx, u, d)
+	if err != nil {
+		return nil, err
+	}
+	child, err := s.childTallies(ctx, u, d, s.storedTallyOf)
 	if err != nil {
 		return nil, err
 	}

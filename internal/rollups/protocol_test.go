@@ -40,6 +40,7 @@ type memStore struct {
 	cleared map[string]int64
 	days    []string
 	steps   int
+	writes  int // calls that write (tickets, tallies, marks, days)
 	crashAt int // 0: never
 }
 
@@ -91,6 +92,7 @@ func (s *memStore) BranchEveryone(_ context.Context, branchID string) ([]*member
 func (s *memStore) TakeTicket(_ context.Context, unitID, day string, _ []string) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.writes++
 	if err := s.step(); err != nil {
 		return 0, err
 	}
@@ -102,6 +104,7 @@ func (s *memStore) TakeTicket(_ context.Context, unitID, day string, _ []string)
 func (s *memStore) PutCounter(_ context.Context, c *Counter) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.writes++
 	if err := s.step(); err != nil {
 		return false, err
 	}
@@ -120,6 +123,7 @@ func (s *memStore) PutCounter(_ context.Context, c *Counter) (bool, error) {
 func (s *memStore) ReplaceCounter(_ context.Context, c *Counter) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.writes++
 	cc := *c
 	s.counter[key(c.UnitID, c.Day)] = &cc
 	return s.step()
@@ -158,6 +162,7 @@ func (s *memStore) ChildCounters(_ context.Context, parentID, day string) ([]*Co
 func (s *memStore) DeleteCounters(_ context.Context, unitID, day string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.writes++
 	if err := s.step(); err != nil {
 		return err
 	}
@@ -173,6 +178,7 @@ func (s *memStore) DeleteCounters(_ context.Context, unitID, day string) error {
 func (s *memStore) MarkStale(_ context.Context, marks []Mark) ([]Mark, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.writes++
 	if err := s.step(); err != nil {
 		return nil, err
 	}
@@ -197,6 +203,7 @@ func (s *memStore) MarkStale(_ context.Context, marks []Mark) ([]Mark, error) {
 func (s *memStore) ClearMark(_ context.Context, m Mark) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.writes++
 	if err := s.step(); err != nil {
 		return err
 	}
@@ -215,7 +222,7 @@ func (s *memStore) MarksUnder(_ context.Context, unitID, day string) ([]Mark, er
 	}
 	var out []Mark
 	for k, m := range s.marks {
-		if m.Day == day && slices.Contains(m.Path, unitID) && s.cleared[k] != m.Gen {
+		if m.Covers(day) && slices.Contains(m.Path, unitID) && s.cleared[k] != m.Gen {
 			out = append(out, *m)
 		}
 	}
@@ -234,6 +241,7 @@ func (s *memStore) SnapshotDays(context.Context) ([]string, error) {
 func (s *memStore) AddSnapshotDay(_ context.Context, day string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.writes++
 	if err := s.step(); err != nil {
 		return err
 	}
@@ -354,6 +362,11 @@ func TestACrashAtEveryStepEndsCountedExactly(t *testing.T) {
 	clean := newMemStore()
 	tree := newMemTree()
 	svc := NewService(clean, tree, noBoards{}, log, protocolNow)
+	for _, d := range append([]civil.Date{civil.Today(protocolNow())}, kept...) { // today and the kept days are counted before
+		if _, err := svc.settledTally(ctx, tree["root"], d); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, d := range kept {
 		if _, err := svc.Rollup(ctx, tree["root"], d); err != nil {
 			t.Fatal(err)
@@ -372,8 +385,8 @@ func TestACrashAtEveryStepEndsCountedExactly(t *testing.T) {
 			st := newMemStore()
 			tree := newMemTree()
 			svc := NewService(st, tree, noBoards{}, log, protocolNow)
-			for _, d := range kept { // the kept days are counted before
-				if _, err := svc.Rollup(ctx, tree["root"], d); err != nil {
+			for _, d := range append([]civil.Date{civil.Today(protocolNow())}, kept...) { // counted before
+				if _, err := svc.settledTally(ctx, tree["root"], d); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -381,14 +394,33 @@ func TestACrashAtEveryStepEndsCountedExactly(t *testing.T) {
 			// A crash inside the settling after a store is only logged (the
 			// write succeeded); either way the process dies here.
 			_ = history(ctx, svc, st, tree)
-			// The next process: no crash, and its first reads settle
-			// whatever the marks name.
+			// The next process: no crash, and its settler's first sweep
+			// (not a read: reads never settle) settles whatever the marks
+			// name.
 			st.crashAt = 0
-			next := NewService(st, tree, noBoards{}, log, protocolNow)
+			clock := protocolNow()
+			next := NewService(st, tree, noBoards{}, log, func() time.Time { return clock })
+			if err := next.Sweep(ctx); err != nil {
+				t.Fatal(err)
+			}
+			// A mark made before a store that never came (or whose second
+			// marking never came) is taken for a leftover by the sweeps
+			// after orphanAfter, and cleared: nothing stays pending.
+			clock = clock.Add(orphanAfter)
 			for _, d := range append([]civil.Date{{}}, kept...) {
+				writes := st.writes
 				got, err := next.Rollup(ctx, tree["root"], d)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if st.writes != writes {
+					t.Fatalf("a read on %s after a crash at step %d wrote to the store", d, crash)
+				}
+				if err := next.Sweep(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if again, err := next.Rollup(ctx, tree["root"], d); err != nil || again.Pending {
+					t.Fatalf("on %s after a crash at step %d and sweeps %v apart: pending %v, %v", d, crash, orphanAfter, again.Pending, err)
 				}
 				day := d
 				if day.IsZero() {
@@ -420,6 +452,9 @@ func TestChangesInOneWindowCostOneRecountAbove(t *testing.T) {
 	s := NewService(st, tree, noBoards{}, slog.New(slog.NewTextHandler(io.Discard, nil)), protocolNow)
 	stop := s.StartSettling(true, false)
 	defer stop()
+	if err := s.WaitSettled(ctx); err != nil { // the settler's first sweep
+		t.Fatal(err)
+	}
 	joined := civil.Date{Year: 2026, Month: 5, Day: 1}
 	for i := range 5 {
 		m := &members.Member{ID: fmt.Sprint("m", i), Gender: members.Male, BirthDate: civil.Date{Year: 1970, Month: 1, Day: 1},
@@ -447,5 +482,136 @@ func TestChangesInOneWindowCostOneRecountAbove(t *testing.T) {
 	got, err := s.Rollup(ctx, tree["prov"], civil.Date{})
 	if err != nil || got.Totals.Members != 5 {
 		t.Fatalf("province after the window: %+v %v", got, err)
+	}
+}
+
+// TestAReadWhileAChangeIsPendingWritesNothing leaves a change marked and
+// stored but not settled (as a crash after the store would), today and on
+// a kept month end it is dated before: every read answers at once and
+// writes nothing to the store; above the branch it answers the stored
+// figures and says they are pending, the branch itself is counted from
+// its roll. Only the settler's sweep settles them. Before, a read settled
+// the marks below it (recounts, tallies and cleared marks: writes).
+func TestAReadWhileAChangeIsPendingWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	st, tree := newMemStore(), newMemTree()
+	clock := protocolNow()
+	s := NewService(st, tree, noBoards{}, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return clock })
+	kept := civil.Date{Year: 2025, Month: 12, Day: 31}
+	for _, d := range []civil.Date{civil.Today(protocolNow()), kept} {
+		if _, err := s.settledTally(ctx, tree["root"], d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	joined := civil.Date{Year: 2025, Month: 3, Day: 8}
+	m := &members.Member{ID: "m1", Gender: members.Female, BirthDate: civil.Date{Year: 1960, Month: 1, Day: 1},
+		JoinedOn: joined, Status: members.Active, BranchID: "a", Ancestors: tree["a"].Path(),
+		Stints: []members.Stint{{BranchID: "a", From: joined, StartedBy: members.Joined}}}
+	if _, err := s.Mark(ctx, [][]string{tree["a"].Path()}, joined); err != nil { // its settling never comes
+		t.Fatal(err)
+	}
+	if err := st.storeMember(m); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"root", "prov", "comm", "a"} {
+		for _, d := range []civil.Date{{}, kept, {Year: 2025, Month: 12, Day: 15}} {
+			writes := st.writes
+			got, err := s.Rollup(ctx, tree[u], d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.writes != writes {
+				t.Fatalf("a read of %s on %s wrote %d times", u, d, st.writes-writes)
+			}
+			if u == "a" || d.Day == 15 { // the branch is counted from its roll, a day not kept from the facts: exact
+				if got.Pending || got.Totals.Members != 1 {
+					t.Fatalf("%s on %s with its change not settled: %+v", u, d, got)
+				}
+				continue
+			}
+			if !got.Pending {
+				t.Fatalf("a read of %s on %s with a change not settled: not pending", u, d)
+			}
+			if d == kept && got.Totals.Members != 0 {
+				t.Fatalf("the kept day of %s changed without a settling: %+v", u, got.Totals)
+			}
+		}
+		writes := st.writes
+		p, err := s.PeriodReport(ctx, tree[u], civil.Date{Year: 2025, Month: 12, Day: 16}, kept)
+		if err != nil || p.Pending != (u != "a") || st.writes != writes {
+			t.Fatalf("a period report of %s: pending %v, %d writes, %v", u, p != nil && p.Pending, st.writes-writes, err)
+		}
+	}
+	// The first sweep counts the change; the mark, made before the store
+	// and never marked again, is cleared by a sweep orphanAfter later.
+	if err := s.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []civil.Date{{}, kept} {
+		got, err := s.Rollup(ctx, tree["root"], d)
+		if err != nil || got.Totals.Members != 1 {
+			t.Fatalf("root on %s after the sweep: %+v %v", d, got, err)
+		}
+	}
+	clock = clock.Add(orphanAfter)
+	if err := s.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []civil.Date{{}, kept} {
+		got, err := s.Rollup(ctx, tree["root"], d)
+		if err != nil || got.Pending || got.Totals.Members != 1 {
+			t.Fatalf("root on %s after the sweeps: %+v %v", d, got, err)
+		}
+	}
+}
+
+// TestTheBranchIsExactWhenTheWriteAnswers writes a member with the settler
+// running: when the write's settling returns, the branch's own figures
+// count it (a branch with a change pending is read from its roll), while
+// the units above wait for the settler (its window is 150 ms) and say so;
+// once it has run they count it too. The write itself recounts nothing.
+func TestTheBranchIsExactWhenTheWriteAnswers(t *testing.T) {
+	ctx := context.Background()
+	st, tree := newMemStore(), newMemTree()
+	s := NewService(st, tree, noBoards{}, slog.New(slog.NewTextHandler(io.Discard, nil)), protocolNow)
+	if _, err := s.settledTally(ctx, tree["root"], civil.Today(protocolNow())); err != nil {
+		t.Fatal(err)
+	}
+	stop := s.StartSettling(true, false)
+	defer stop()
+	if err := s.WaitSettled(ctx); err != nil { // the first sweep
+		t.Fatal(err)
+	}
+	joined := civil.Date{Year: 2026, Month: 5, Day: 1}
+	m := &members.Member{ID: "m1", Gender: members.Male, BirthDate: civil.Date{Year: 1970, Month: 1, Day: 1},
+		JoinedOn: joined, Status: members.Active, BranchID: "a", Ancestors: tree["a"].Path(),
+		Stints: []members.Stint{{BranchID: "a", From: joined, StartedBy: members.Joined}}}
+	settle, err := s.Mark(ctx, [][]string{tree["a"].Path()}, joined)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.storeMember(m); err != nil {
+		t.Fatal(err)
+	}
+	tickets := func() int64 { st.mu.Lock(); defer st.mu.Unlock(); return st.tickets[key("a", live)] }
+	before := tickets()
+	settle(ctx)
+	if tickets() != before {
+		t.Fatal("the write recounted the branch itself")
+	}
+	branch, err := s.Rollup(ctx, tree["a"], civil.Date{})
+	if err != nil || branch.Totals.Members != 1 || branch.Totals.ActiveMembers != 1 {
+		t.Fatalf("the branch when its write answered: %+v %v", branch, err)
+	}
+	prov, err := s.Rollup(ctx, tree["prov"], civil.Date{})
+	if err != nil || !prov.Pending {
+		t.Fatalf("the province within the settler's window: %+v %v", prov, err)
+	}
+	if err := s.WaitSettled(ctx); err != nil {
+		t.Fatal(err)
+	}
+	prov, err = s.Rollup(ctx, tree["prov"], civil.Date{})
+	if err != nil || prov.Pending || prov.Totals.Members != 1 {
+		t.Fatalf("the province once settled: %+v %v", prov, err)
 	}
 }

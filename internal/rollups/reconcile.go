@@ -68,7 +68,7 @@ func (s *Service) Reconcile(ctx context.Context, u *units.Unit) (*Reconciled, er
 		return nil, err
 	}
 	if len(u.Ancestors) > 0 {
-		if err := s.settle(ctx, []Mark{{UnitID: u.ParentID, Path: u.Ancestors, Day: live}}, live, today); err != nil {
+		if err := s.recountPaths(ctx, []Mark{{UnitID: u.ParentID, Path: u.Ancestors, Day: live}}, live, today); err != nil {
 			return nil, err
 		}
 	}

@@ -42,6 +42,7 @@ type Period struct {
 	From, To civil.Date
 	Total    PeriodRow
 	Children []PeriodRow
+	Pending  bool // as Rollup.Pending, for either end
 }
 
 // CheckPeriod validates a period's ends, naming every field at fault.
@@ -83,6 +84,7 @@ func (s *Service) PeriodReport(ctx context.Context, u *units.Unit, from, to civi
 		return nil, err
 	}
 	p.Total = periodRow(u, start.own, end.own)
+	p.Pending = start.pending || end.pending
 	err = s.eachChild(ctx, u, func(c *units.Unit) error {
 		p.Children = append(p.Children, periodRow(c, start.child(c), end.child(c)))
 		return nil

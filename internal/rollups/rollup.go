@@ -19,6 +19,10 @@ type Rollup struct {
 	AsOf     civil.Date
 	Totals   Totals
 	Children []Row
+	// Pending says a change at or below the unit is not settled into
+	// these figures yet: the settler will count it within about a second
+	// (a branch's own figures are exact once its write has answered).
+	Pending bool
 }
 
 // Rollup answers the figures of u's subtree and of each child's, as of
@@ -38,7 +42,7 @@ func (s *Service) Rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rol
 	if err != nil {
 		return nil, err
 	}
-	r := &Rollup{AsOf: d, Totals: t.own.Totals(d)}
+	r := &Rollup{AsOf: d, Totals: t.own.Totals(d), Pending: t.pending}
 	err = s.eachChild(ctx, u, func(c *units.Unit) error {
 		ct, ok := t.children[c.ID]
 		if !ok { // a child created since the day was counted: nothing then
@@ -50,11 +54,12 @@ func (s *Service) Rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rol
 	return r, err
 }
 
-// childTallies returns how to read the tallies of u's children for day d,
-// once u's own tally has been read (so the marks below u are settled): a
-// kept day's stored tallies come in one query, and only a child without
-// one is counted.
-func (s *Service) childTallies(ctx context.Context, u *units.Unit, d civil.Date) (func(*units.Unit) (*Tally, error), error) {
+// childTallies returns how to read the tallies of u's children for day d
+// (a kept day's stored tallies come in one query), each child without a
+// stored one being answered by missing: readTally for a read,
+// storedTallyOf for keeping a day.
+func (s *Service) childTallies(ctx context.Context, u *units.Unit, d civil.Date,
+	missing func(context.Context, *units.Unit, string, civil.Date) (*Tally, error)) (func(*units.Unit) (*Tally, error), error) {
 	stored := map[string]*Tally{}
 	if day, keep := s.dayKey(d); keep {
 		cs, err := s.store.ChildCounters(ctx, u.ID, day)
@@ -73,6 +78,6 @@ func (s *Service) childTallies(ctx context.Context, u *units.Unit, d civil.Date)
 		if !keep {
 			return s.computeFromFacts(ctx, c, day, d, nil)
 		}
-		return s.storedTallyOf(ctx, c, day, d)
+		return missing(ctx, c, day, d)
 	}, nil
 }

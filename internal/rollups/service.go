@@ -25,16 +25,17 @@ type Boards interface {
 
 // Service keeps counters current and answers rollups and reports.
 type Service struct {
-	store  Store
-	units  Units
-	boards Boards
-	log    *slog.Logger
-	now    func() time.Time
-	queue  chan []Mark  // marks for the settler; nil: settle at once
-	queued atomic.Int64 // batches queued and not yet settled
-	jobs   JobObserver  // nil: no one listens
-	past   *pastDays    // bounds, shares and remembers past-day computations
-	owner  string       // this service as a lease holder (closing.go)
+	store   Store
+	units   Units
+	boards  Boards
+	log     *slog.Logger
+	now     func() time.Time
+	queue   chan []Mark  // marks for the settler; nil: settle at once
+	queued  atomic.Int64 // batches queued and not yet settled
+	jobs    JobObserver  // nil: no one listens
+	past    *pastDays    // bounds, shares and remembers past-day computations
+	owner   string       // this service as a lease holder (closing.go)
+	orphans orphans      // unstored marks the sweeps have seen (settle.go)
 
 	moves MovementStore // nil: past days are counted from periods (movements.go)
 }
@@ -50,14 +51,15 @@ func NewService(store Store, u Units, b Boards, log *slog.Logger, now func() tim
 const live = ""
 
 // cached reports whether a day's tallies are kept: month ends only, the
-// days half-year and year-end reviews ask for, so that each write has a
-// short, bounded list of snapshots to mark.
+// days half-year and year-end reviews ask for, so that the settler has a
+// short, bounded list of snapshots to recount behind a back-dated change.
 func cached(d civil.Date) bool { return d.AddDays(1).Day == 1 }
 
 // dayKey chooses the tally that answers for day d: the live one for today
 // (and later), a kept snapshot for a month end of the last keptYears years,
-// none otherwise (computed when asked: every kept day costs each later
-// change a mark, so asking cannot make the list grow without bound).
+// none otherwise (computed when asked: every kept day costs the settler a
+// recount behind each change dated before it, so asking cannot make the
+// list grow without bound).
 func (s *Service) dayKey(d civil.Date) (string, bool) {
 	today := civil.Today(s.now())
 	if !d.Before(today) {

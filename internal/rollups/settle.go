@@ -2,36 +2,41 @@ package rollups
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
-// StartSettling settles the live tallies behind writes, in the
-// background, until stop is called: a write then answers without waiting
-// for the recount of the units above it. Marks make this safe: a read
-// settles whatever has not been reached yet, and marks left by a stop or a
-// crash are settled by the next read. Call it before the service is used.
+// StartSettling settles the tallies behind writes, in the background,
+// until stop is called: a write then answers once its branch is recounted,
+// without waiting for the recount of the units above it, and reads never
+// settle anything (they answer what is stored, saying when it is pending).
+// The settler also sweeps every mark in the store when it starts and every
+// sweepEvery, so marks left by a stop, a crash or a full queue are settled
+// without a read. Call it before the service is used.
 //
 // With closeMonths it also keeps a snapshot of each month as it ends (see
 // CloseMonth), checked at start and every hour.
 //
-// Without background, writes settle their counts before they answer and
-// only the month closing (if asked for) runs beside them.
+// Without background, writes settle their counts before they answer; the
+// sweep and the month closing (if asked for) run beside them.
 func (s *Service) StartSettling(background, closeMonths bool) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	if background {
 		s.queue = make(chan []Mark, 4096)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.run(ctx)
-		}()
 	}
+	s.queued.Add(1) // the first sweep: WaitSettled waits for it too
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s.run(ctx)
+	}()
 	if closeMonths {
 		wg.Add(1)
 		go func() {
@@ -60,14 +65,26 @@ func (s *Service) WaitSettled(ctx context.Context) error {
 // burst of writes below a unit costs one recount of it, not one each.
 const settleWindow = 150 * time.Millisecond
 
+// sweepEvery is how often the settler settles every mark in the store:
+// the bound on how long a mark that no queue carries (a crash between a
+// change and its settling, a queue that was full) leaves figures pending.
+const sweepEvery = 10 * time.Second
+
 func (s *Service) run(ctx context.Context) {
+	s.sweepLogged(ctx)
+	s.queued.Add(-1)
+	sweep := time.NewTicker(sweepEvery)
+	defer sweep.Stop()
 	for {
 		var batch []Mark
 		select {
 		case <-ctx.Done():
 			s.finish()
 			return
-		case batch = <-s.queue:
+		case <-sweep.C:
+			s.sweepLogged(ctx)
+			continue
+		case batch = <-s.queue: // a nil queue (no background) never delivers
 		}
 		n := int64(1)
 		// Collect the writes of a short window and settle them together:
@@ -89,13 +106,98 @@ func (s *Service) run(ctx context.Context) {
 		// A batch under way is finished even if a stop comes meanwhile.
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		start := time.Now()
-		err := s.settle(work, batch, live, civil.Date{})
+		err := s.settleAll(work, batch)
 		s.ran(JobSettleCounters, start, err)
 		if err != nil {
-			s.log.WarnContext(work, "counters left to settle on the next read", "err", err)
+			s.log.WarnContext(work, "counters left to settle by the next sweep", "err", err)
 		}
 		cancel()
 		s.queued.Add(-n)
+	}
+}
+
+// Sweep settles every mark in the store, of every kept day and today's:
+// what the settler does at start and every sweepEvery. It is the only way
+// marks that no write queued (a crash, a full queue) get settled; reads
+// never settle. Exported for tools and tests that must see it done.
+func (s *Service) Sweep(ctx context.Context) error {
+	days, err := s.store.SnapshotDays(ctx)
+	if err != nil {
+		return err
+	}
+	// Onward marks come with every day they cover: each once.
+	type markID struct {
+		unit, day, from, change string
+		onward                  bool
+		gen                     int64
+	}
+	seen := map[markID]bool{}
+	var marks []Mark
+	for _, day := range append([]string{live}, days...) {
+		ms, err := s.store.MarksUnder(ctx, units.RootID, day)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			id := markID{m.UnitID, m.Day, m.From, m.Change, m.Onward, m.Gen}
+			if !seen[id] {
+				seen[id] = true
+				marks = append(marks, m)
+			}
+		}
+	}
+	marks = s.orphans.adopt(marks, s.now())
+	return s.settleAll(ctx, marks)
+}
+
+// orphanAfter is how long a mark made before its change was stored may
+// stay unstored before a sweep takes it for a crash's leftover: no write
+// takes this long between its first marking and its second (requests
+// time out long before), so the change either was stored and is counted
+// by the sweep's recount, or never will be.
+const orphanAfter = 5 * time.Minute
+
+// orphans remembers when sweeps first saw each unstored mark, so that a
+// crash's leftover is cleared (after a recount) instead of keeping the
+// figures above it pending until a reconcile.
+type orphans struct {
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+// adopt returns marks with every unstored mark seen at least orphanAfter
+// ago treated as stored (so that settling clears it), and forgets marks
+// that are gone.
+func (o *orphans) adopt(marks []Mark, now time.Time) []Mark {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	seen := map[string]time.Time{}
+	for i, m := range marks {
+		if m.Stored {
+			continue
+		}
+		k := fmt.Sprintf("%s/%s/%s/%d", m.UnitID, m.Day, m.Change, m.Gen)
+		first, ok := o.seen[k]
+		if !ok {
+			first = now
+		}
+		seen[k] = first
+		if now.Sub(first) >= orphanAfter {
+			marks[i].Stored = true
+		}
+	}
+	o.seen = seen
+	return marks
+}
+
+func (s *Service) sweepLogged(ctx context.Context) {
+	work, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	start := time.Now()
+	err := s.Sweep(work)
+	s.ran(JobSettleCounters, start, err)
+	if err != nil && ctx.Err() == nil {
+		s.log.WarnContext(ctx, "sweeping marks failed; it will be tried again", "err", err)
 	}
 }
 
@@ -116,14 +218,58 @@ func (s *Service) finish() {
 		}
 		break
 	}
-	if err := s.settle(ctx, batch, live, civil.Date{}); err != nil {
-		s.log.WarnContext(ctx, "counters left to settle on the next read", "err", err)
+	if err := s.settleAll(ctx, batch); err != nil {
+		s.log.WarnContext(ctx, "counters left to settle by the next sweep", "err", err)
 	}
 }
 
-// settle recounts every unit on the marks' paths, deepest first and each
-// once, then clears the marks.
-func (s *Service) settle(ctx context.Context, marks []Mark, day string, d civil.Date) error {
+// settleAll settles marks: it recounts the paths they name on every day
+// they cover (today's first, what most reads ask for, then each kept
+// day's), and then clears the stored ones. A day no longer kept (older
+// than keptYears) names no tally anyone keeps and is not recounted.
+func (s *Service) settleAll(ctx context.Context, marks []Mark) error {
+	if len(marks) == 0 {
+		return nil
+	}
+	days, err := s.store.SnapshotDays(ctx)
+	if err != nil {
+		return err
+	}
+	for _, day := range append([]string{live}, days...) {
+		if day != live && !s.kept(day) {
+			continue
+		}
+		var covered []Mark
+		for _, m := range marks {
+			if m.Covers(day) {
+				covered = append(covered, m)
+			}
+		}
+		if err := s.recountPaths(ctx, covered, day, s.dayOf(day)); err != nil {
+			return err
+		}
+	}
+	return s.clear(ctx, marks)
+}
+
+// clear clears the marks of stored changes (a mark made before its
+// change was stored is recounted for, never cleared: doc.go, 4).
+func (s *Service) clear(ctx context.Context, marks []Mark) error {
+	for _, m := range marks {
+		if !m.Stored {
+			continue
+		}
+		if err := s.store.ClearMark(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recountPaths recounts every unit on the marks' paths for one day,
+// deepest first and each once. It clears nothing: a mark may cover other
+// days too (settleAll clears once every day it covers is recounted).
+func (s *Service) recountPaths(ctx context.Context, marks []Mark, day string, d civil.Date) error {
 	if len(marks) == 0 {
 		return nil
 	}
@@ -147,14 +293,6 @@ func (s *Service) settle(ctx context.Context, marks []Mark, day string, d civil.
 			return err
 		}
 		if _, err := s.recount(ctx, u, day, d); err != nil {
-			return err
-		}
-	}
-	for _, m := range marks {
-		if !m.Stored { // the change may not be stored yet: recounted for, not cleared
-			continue
-		}
-		if err := s.store.ClearMark(ctx, m); err != nil {
 			return err
 		}
 	}

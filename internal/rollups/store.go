@@ -39,9 +39,24 @@ type Mark struct {
 	Change string
 	// Stored says the change is stored (the marking after the store): only
 	// then may a recount that read the mark clear it. A mark made before
-	// the store is recounted for by every read but cleared by none, so a
-	// crash between the store and the second marking still leaves it.
+	// the store is recounted for by every recount but cleared by none, so
+	// a crash between the store and the second marking still leaves it.
 	Stored bool
+	// Onward says the mark names the live tally and every kept day on or
+	// after From ("": every kept day, as a correction may change any), so
+	// that a change marks a unit once whatever the number of kept days.
+	// Day is then "". A mark that is not onward names Day alone (marks
+	// made before marks were onward).
+	Onward bool
+	From   string
+}
+
+// Covers reports whether m names the tally of day ("" the live one).
+func (m Mark) Covers(day string) bool {
+	if m.Onward {
+		return day == "" || m.From <= day
+	}
+	return m.Day == day
 }
 
 // Store keeps counters, marks and the facts they are counted from.
@@ -73,7 +88,9 @@ type Store interface {
 	MarkStale(ctx context.Context, marks []Mark) ([]Mark, error)
 	// ClearMark removes a mark if no one marked it again since.
 	ClearMark(ctx context.Context, m Mark) error
-	// MarksUnder returns the marks of a day on units in a subtree.
+	// MarksUnder returns the marks on units in a subtree that cover a day
+	// (Mark.Covers): the marks of that day and the onward marks from it or
+	// before (for "", every onward mark).
 	MarksUnder(ctx context.Context, unitID, day string) ([]Mark, error)
 
 	// SnapshotDays lists the days whose tallies are kept.

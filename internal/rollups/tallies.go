@@ -138,9 +138,11 @@ func (s *Service) eachChild(ctx context.Context, u *units.Unit, fn func(*units.U
 	}
 }
 
-// tallyOf returns a unit's tally for a day: stored, after settling any
-// marks below it, or computed (and kept, for kept days).
-func (s *Service) tallyOf(ctx context.Context, u *units.Unit, d civil.Date) (*Tally, error) {
+// settledTally returns a unit's tally for a kept day after settling the
+// marks below it, counting (and keeping) what is not stored yet. It writes:
+// only the settler's side uses it (closing a month, keeping a month end
+// asked for the first time), never a read of figures already kept.
+func (s *Service) settledTally(ctx context.Context, u *units.Unit, d civil.Date) (*Tally, error) {
 	day, keep := s.dayKey(d)
 	if !keep {
 		return s.computeFromFacts(ctx, u, day, d, nil)
@@ -156,15 +158,15 @@ func (s *Service) tallyOf(ctx context.Context, u *units.Unit, d civil.Date) (*Ta
 	if err != nil {
 		return nil, err
 	}
-	if err := s.settle(ctx, marks, day, d); err != nil {
+	if err := s.recountPaths(ctx, marks, day, d); err != nil { // cleared by the settler, which recounts every day they cover
 		return nil, err
 	}
 	return s.storedTallyOf(ctx, u, day, d)
 }
 
-// storedTallyOf is tallyOf for a unit whose marks are settled already
-// (below a unit just read): the stored tally of a kept day, recounted
-// when there is none.
+// storedTallyOf is settledTally for a unit whose marks are settled
+// already (below a unit just settled): the stored tally of a kept day,
+// recounted and stored when there is none.
 func (s *Service) storedTallyOf(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
 	c, err := s.store.GetCounter(ctx, u.ID, day)
 	if err == nil {
@@ -174,4 +176,58 @@ func (s *Service) storedTallyOf(ctx context.Context, u *units.Unit, day string, 
 		return nil, err
 	}
 	return s.recount(ctx, u, day, d)
+}
+
+// readTally is what a read answers for a unit's kept day (or today): the
+// stored tally as it is, marks or not, or, for a unit that has none yet
+// (a unit no write has reached), its own facts plus its children's read
+// the same way. It never writes and never waits for the settler: a mark
+// below the unit only makes the answer pending (pending).
+func (s *Service) readTally(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
+	c, err := s.store.GetCounter(ctx, u.ID, day)
+	if err == nil {
+		return &c.Tally, nil
+	}
+	if !errs.Is(err, errs.NotFound) {
+		return nil, err
+	}
+	return s.readOverStored(ctx, u, day, d)
+}
+
+// readOverStored is computeOverStored without storing: a child without a
+// stored tally is read (or computed) the same way.
+func (s *Service) readOverStored(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
+	d = s.dateOf(day, d)
+	t, err := s.ownTally(ctx, u, d)
+	if err != nil || u.Level == units.Branch {
+		return t, err
+	}
+	cs, err := s.store.ChildCounters(ctx, u.ID, day)
+	if err != nil {
+		return nil, err
+	}
+	stored := make(map[string]*Counter, len(cs))
+	for _, c := range cs {
+		stored[c.UnitID] = c
+	}
+	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+		if sc, ok := stored[c.ID]; ok {
+			t.Add(&sc.Tally)
+			return nil
+		}
+		ct, err := s.readOverStored(ctx, c, day, d)
+		if err != nil {
+			return err
+		}
+		t.Add(ct)
+		return nil
+	})
+	return t, err
+}
+
+// pending reports whether a change at or below u may be missing from its
+// stored tally for a day: a mark on its subtree is not settled yet.
+func (s *Service) pending(ctx context.Context, u *units.Unit, day string) (bool, error) {
+	marks, err := s.store.MarksUnder(ctx, u.ID, day)
+	return len(marks) > 0, err
 }

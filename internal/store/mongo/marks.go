@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -37,9 +38,22 @@ type markDoc struct {
 // before marks were per change has change "" and keeps its _id).
 func markKey(m rollups.Mark) string {
 	if m.Change == "" {
-		return dayKey(m.UnitID, m.Day)
+		return dayKey(m.UnitID, markDay(m))
 	}
-	return dayKey(m.UnitID, m.Day) + "#" + m.Change
+	return dayKey(m.UnitID, markDay(m)) + "#" + m.Change
+}
+
+// onwardPrefix starts the day field of an onward mark ("~" and the first
+// day it covers): it sorts after every day, so the onward marks covering
+// a day are one range of stale_marks_pending.
+const onwardPrefix = "~"
+
+// markDay is a mark's day field: its day, or onwardPrefix and From.
+func markDay(m rollups.Mark) string {
+	if m.Onward {
+		return onwardPrefix + m.From
+	}
+	return m.Day
 }
 
 // MarkStale implements rollups.Store: one bulkWrite of upserts, whatever
@@ -51,10 +65,10 @@ func markKey(m rollups.Mark) string {
 // recorded: a mark only costs a recount, and running the call again marks
 // them once more, which is as safe.
 //
-// FerretDB v1 (the tests' server, not a place to run sohoi) stalls on one
-// such bulkWrite that updates a hundred existing marks (80 take 0.3 s, 100
-// did not finish in 30 s; seen 2026-12-03, cause not known), so the tests
-// keep fewer kept days than ten years'. A real MongoDB is not known to.
+// A change marks each unit it touches once (an onward mark), so the
+// bulkWrite holds one or two updates whatever the number of kept days.
+// (FerretDB v1, the tests' server, stalled on one that updated a hundred
+// existing marks when a change marked every kept day; seen 2026-12-03.)
 func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Mark, error) {
 	if len(marks) == 0 {
 		return nil, nil
@@ -65,7 +79,7 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 		out[i] = m
 		out[i].Gen = newGen()
 		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: markKey(m)}}).SetUpsert(true).
-			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "unitId", Value: m.UnitID}, {Key: "day", Value: m.Day},
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "unitId", Value: m.UnitID}, {Key: "day", Value: markDay(m)},
 				{Key: "path", Value: nonNil(m.Path)}, {Key: "gen", Value: out[i].Gen}, {Key: "pending", Value: true},
 				{Key: "change", Value: m.Change}, {Key: "unstored", Value: !m.Stored}}}})
 	}
@@ -103,20 +117,38 @@ func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
 	return err
 }
 
-// MarksUnder implements rollups.Store from stale_marks_pending.
+// MarksUnder implements rollups.Store from stale_marks_pending: the marks
+// of the day, and the onward ones from it or before (every onward one for
+// the live tally), two index ranges.
 func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mark, error) {
-	cur, err := db.coll(collMarks).Find(ctx, bson.D{{Key: "path", Value: unitID}, {Key: "day", Value: day}, {Key: "pending", Value: true}})
-	if err != nil {
-		return nil, err
+	upTo := onwardPrefix + day
+	if day == "" {
+		upTo = onwardPrefix + "\uffff"
 	}
-	var docs []markDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, err
-	}
-	out := make([]rollups.Mark, 0, len(docs))
-	for _, d := range docs {
-		if d.Cleared != d.Gen {
-			out = append(out, rollups.Mark{UnitID: d.UnitID, Path: d.Path, Day: d.Day, Gen: d.Gen, Change: d.Change, Stored: !d.Unstored})
+	var out []rollups.Mark
+	for _, f := range []bson.D{
+		{{Key: "path", Value: unitID}, {Key: "day", Value: day}, {Key: "pending", Value: true}},
+		// Onward marks are per change and deleted when cleared: every one
+		// is pending, and the range is the last field the index serves.
+		{{Key: "path", Value: unitID}, {Key: "day", Value: bson.D{{Key: "$gte", Value: onwardPrefix}, {Key: "$lte", Value: upTo}}}},
+	} {
+		cur, err := db.coll(collMarks).Find(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		var docs []markDoc
+		if err := cur.All(ctx, &docs); err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			if d.Cleared == d.Gen {
+				continue
+			}
+			m := rollups.Mark{UnitID: d.UnitID, Path: d.Path, Day: d.Day, Gen: d.Gen, Change: d.Change, Stored: !d.Unstored}
+			if strings.HasPrefix(d.Day, onwardPrefix) {
+				m.Onward, m.From, m.Day = true, d.Day[len(onwardPrefix):], ""
+			}
+			out = append(out, m)
 		}
 	}
 	return out, nil

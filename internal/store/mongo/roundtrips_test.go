@@ -24,10 +24,9 @@ import (
 type counted struct{}
 
 // keptMonths is how many month ends are kept, all after the changes'
-// dates. Five years, not ten: FerretDB v1 stalls on a bulkWrite that
-// updates a hundred existing marks (see DB.MarkStale), which the second
-// marking of a change dated ten years back would be.
-var keptMonths = 60
+// dates: ten years, as a server that has run that long keeps. A change
+// marks each unit once whatever their number (onward marks).
+var keptMonths = 120
 
 // roundTrips counts the commands sent under a context tagged counted.
 type roundTrips struct {

@@ -157,7 +157,7 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 		for chunk := range slices.Chunk(marks, markRows) {
 			args := make([]any, 0, 5*len(chunk))
 			for _, m := range chunk {
-				args = append(args, m.UnitID, m.Day, m.Change, pathOf(m.Path), m.Stored)
+				args = append(args, m.UnitID, markDay(m), m.Change, pathOf(m.Path), m.Stored)
 			}
 			rows, err := tx.QueryContext(ctx, `INSERT INTO stale_marks(unit_id, day, change_id, path, stored, gen) VALUES `+
 				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, 1), ", len(chunk)), ", ")+`
@@ -191,20 +191,32 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 	out := make([]rollups.Mark, len(marks))
 	for i, m := range marks {
 		out[i] = m
-		out[i].Gen = gens[[3]string{m.UnitID, m.Day, m.Change}]
+		out[i].Gen = gens[[3]string{m.UnitID, markDay(m), m.Change}]
 	}
 	return out, nil
 }
 
 // markRows bounds one marking statement's rows (five variables each,
-// far below SQLite's limit of 32,766; a change marks at most the live
-// tally and 120 kept month ends of two branches, one statement).
+// far below SQLite's limit of 32,766; a change marks one or two units).
 const markRows = 1000
 
 // ClearMark implements rollups.Store.
 func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND change_id = ? AND gen = ?`, m.UnitID, m.Day, m.Change, m.Gen)
+	_, err := db.write.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND change_id = ? AND gen = ?`, m.UnitID, markDay(m), m.Change, m.Gen)
 	return err
+}
+
+// onwardPrefix starts the day column of an onward mark ("~" and the first
+// day it covers): it sorts after every day, so the onward marks covering
+// a day are one range of the (day, path) index.
+const onwardPrefix = "~"
+
+// markDay is a mark's day column: its day, or onwardPrefix and From.
+func markDay(m rollups.Mark) string {
+	if m.Onward {
+		return onwardPrefix + m.From
+	}
+	return m.Day
 }
 
 // MarksUnder implements rollups.Store.
@@ -213,7 +225,15 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 	if err != nil || !ok {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT unit_id, day, change_id, path, gen, stored FROM stale_marks WHERE day = ? AND path >= ? AND path < ?`, day, lo, hi)
+	// The marks of the day, and the onward ones from it or before (every
+	// onward one for the live tally): two ranges of the (day, path) index.
+	upTo := onwardPrefix + day
+	if day == "" {
+		upTo = onwardPrefix + "\uffff"
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT unit_id, day, change_id, path, gen, stored FROM stale_marks
+		WHERE (day = ? AND path >= ? AND path < ?) OR (day >= ? AND day <= ? AND path >= ? AND path < ?)`,
+		day, lo, hi, onwardPrefix, upTo, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -226,6 +246,9 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 			return nil, err
 		}
 		m.Path = splitPath(path)
+		if strings.HasPrefix(m.Day, onwardPrefix) {
+			m.Onward, m.From, m.Day = true, m.Day[len(onwardPrefix):], ""
+		}
 		out = append(out, m)
 	}
 	return out, rows.Err()

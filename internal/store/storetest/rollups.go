@@ -273,3 +273,52 @@ func testManyMarksAtOnce(t *testing.T, open Opener) {
 		}
 	}
 }
+
+// testOnwardMarks marks a unit once for a change dated 2025-06-30 and once
+// for a correction (every day): the first is found for today and every
+// day from its own on, not before; the second for every day; each is
+// cleared everywhere at once, and a unit outside the subtree sees none.
+func testOnwardMarks(t *testing.T, open Opener) {
+	s := open(t)
+	tr := mustTree(t, s)
+	out, err := s.MarkStale(ctx(), []rollups.Mark{
+		{UnitID: tr.a.ID, Path: tr.a.Path(), Onward: true, From: "2025-06-30", Change: "dated", Stored: true},
+		{UnitID: tr.a.ID, Path: tr.a.Path(), Onward: true, From: "", Change: "correction", Stored: true},
+	})
+	if err != nil || len(out) != 2 || out[0].Gen == 0 || out[1].Gen == 0 {
+		t.Fatalf("marked %+v %v", out, err)
+	}
+	changes := func(unit, day string) []string {
+		t.Helper()
+		ms, err := s.MarksUnder(ctx(), unit, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cs []string
+		for _, m := range ms {
+			if !m.Onward || m.Day != "" || m.UnitID != tr.a.ID || !slices.Equal(m.Path, tr.a.Path()) {
+				t.Fatalf("on %q came back as %+v", day, m)
+			}
+			cs = append(cs, m.Change+"@"+m.From)
+		}
+		slices.Sort(cs)
+		return cs
+	}
+	both := []string{"correction@", "dated@2025-06-30"}
+	for day, want := range map[string][]string{"": both, "2025-06-30": both, "2025-12-31": both, "2025-05-31": {"correction@"}} {
+		if got := changes(tr.p34.ID, day); !slices.Equal(got, want) {
+			t.Errorf("marks under the province on %q: %v, want %v", day, got, want)
+		}
+	}
+	if got := changes(tr.c.ID, ""); len(got) != 0 {
+		t.Errorf("marks under another subtree: %v", got)
+	}
+	if err := s.ClearMark(ctx(), out[0]); err != nil {
+		t.Fatal(err)
+	}
+	for _, day := range []string{"", "2025-06-30", "2025-12-31"} {
+		if got := changes(tr.p34.ID, day); !slices.Equal(got, []string{"correction@"}) {
+			t.Errorf("after clearing the dated mark, on %q: %v", day, got)
+		}
+	}
+}

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Counters", func(t *testing.T) { testCounters(t, open) })
 	t.Run("StaleMarks", func(t *testing.T) { testStaleMarks(t, open) })
 	t.Run("ManyMarksAtOnce", func(t *testing.T) { testManyMarksAtOnce(t, open) })
+	t.Run("OnwardMarks", func(t *testing.T) { testOnwardMarks(t, open) })
 	t.Run("Movements", func(t *testing.T) { testMovements(t, open) })
 	t.Run("Leases", func(t *testing.T) { testLeases(t, open) })
 }

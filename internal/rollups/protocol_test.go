@@ -445,11 +445,13 @@ func TestACrashAtEveryStepEndsCountedExactly(t *testing.T) {
 // TestChangesInOneWindowCostOneRecountAbove writes five members into a
 // branch 20 ms apart, each settled behind the write: the settler
 // collects them over its window and recounts the province once, not five
-// times.
+// times. The window is lengthened here so that a loaded machine (CI, the
+// race detector) cannot stretch five quick writes past it.
 func TestChangesInOneWindowCostOneRecountAbove(t *testing.T) {
 	ctx := context.Background()
 	st, tree := newMemStore(), newMemTree()
 	s := NewService(st, tree, noBoards{}, slog.New(slog.NewTextHandler(io.Discard, nil)), protocolNow)
+	s.window = 2 * time.Second
 	stop := s.StartSettling(true, false)
 	defer stop()
 	if err := s.WaitSettled(ctx); err != nil { // the settler's first sweep

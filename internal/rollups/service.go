@@ -30,12 +30,13 @@ type Service struct {
 	boards  Boards
 	log     *slog.Logger
 	now     func() time.Time
-	queue   chan []Mark  // marks for the settler; nil: settle at once
-	queued  atomic.Int64 // batches queued and not yet settled
-	jobs    JobObserver  // nil: no one listens
-	past    *pastDays    // bounds, shares and remembers past-day computations
-	owner   string       // this service as a lease holder (closing.go)
-	orphans orphans      // unstored marks the sweeps have seen (settle.go)
+	queue   chan []Mark   // marks for the settler; nil: settle at once
+	queued  atomic.Int64  // batches queued and not yet settled
+	jobs    JobObserver   // nil: no one listens
+	past    *pastDays     // bounds, shares and remembers past-day computations
+	owner   string        // this service as a lease holder (closing.go)
+	orphans orphans       // unstored marks the sweeps have seen (settle.go)
+	window  time.Duration // how long the settler collects marks (settleWindow; tests lengthen it)
 
 	moves MovementStore // nil: past days are counted from periods (movements.go)
 }

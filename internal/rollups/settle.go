@@ -1,6 +1,7 @@
 package rollups
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -89,7 +90,7 @@ func (s *Service) run(ctx context.Context) {
 		n := int64(1)
 		// Collect the writes of a short window and settle them together:
 		// many changes below a unit in the window cost one recount of it.
-		window := time.NewTimer(settleWindow)
+		window := time.NewTimer(cmp.Or(s.window, settleWindow))
 	collect:
 		for len(batch) < 10_000 {
 			select {

@@ -22,11 +22,11 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 			return err
 		}
 		defer insM.Close()
-		insT, err := tx.PrepareContext(ctx, `INSERT INTO member_terms(rowid, terms) VALUES (?, ?)`)
+		insK, err := tx.PrepareContext(ctx, insertKeysSQL)
 		if err != nil {
 			return err
 		}
-		defer insT.Close()
+		defer insK.Close()
 		insE, err := tx.PrepareContext(ctx, `INSERT INTO member_events(member_id, seq, type, on_date, at, actor_id, actor_name,
 			changes, from_branch, to_branch, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
 		if err != nil {
@@ -51,7 +51,7 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 			if err != nil {
 				return err
 			}
-			if _, err := insT.ExecContext(ctx, rowid, terms(m)); err != nil {
+			if err := execKeys(ctx, insK, m, m.SortKey(), rowid); err != nil {
 				return err
 			}
 			for _, s := range m.Stints {

@@ -13,6 +13,12 @@ type migration struct {
 	sql  string
 }
 
+// migrationFills run after the step of their name, in its transaction: for
+// data only Go can compute (folded words, sort keys).
+var migrationFills = map[string]func(ctx context.Context, tx *sql.Tx) error{
+	"0014_member_keys": fillMemberKeys,
+}
+
 var migrations = []migration{
 	{"0001_units", `
 CREATE TABLE units (
@@ -202,6 +208,7 @@ CREATE TRIGGER member_order_delete AFTER DELETE ON members BEGIN
 	DELETE FROM member_order WHERE rid = old.rowid;
 END;
 `},
+	{"0014_member_keys", memberKeysMigration}, // issue 15.5: member_keys.go
 }
 
 func (db *DB) migrate(ctx context.Context) error {
@@ -217,6 +224,11 @@ func (db *DB) migrate(ctx context.Context) error {
 			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
+			}
+			if fill := migrationFills[m.name]; fill != nil {
+				if err := fill(ctx, tx); err != nil {
+					return err
+				}
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(name, applied_at) VALUES (?, ?)`, m.name, time.Now().UnixNano())
 			return err

@@ -36,6 +36,32 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (page.Result[*me
 	if err != nil {
 		return res, err
 	}
+	query, args := listQuery(q, path, level, after)
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return res, err
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var key string
+		m, err := scanMember(prependScan{&key, rows})
+		if err != nil {
+			return res, err
+		}
+		keys = append(keys, key)
+		res.Items = append(res.Items, m)
+	}
+	if len(res.Items) > q.Page.Limit {
+		res.Items = res.Items[:q.Page.Limit]
+		res.Next = page.Encode(keys[q.Page.Limit-1])
+	}
+	return res, rows.Err()
+}
+
+// listQuery is the statement of one page of q under the unit at path, of
+// level, after the sort key after.
+func listQuery(q members.Query, path string, level units.Level, after string) (string, []any) {
 	var where []string
 	var args []any
 	var from, order string
@@ -70,28 +96,8 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (page.Result[*me
 		}
 	}
 	args = append(args, q.Page.Limit+1)
-	query := `SELECT m.sort_key, ` + prefixed("m.", memberCols) + ` FROM ` + from +
-		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
-	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return res, err
-	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var key string
-		m, err := scanMember(prependScan{&key, rows})
-		if err != nil {
-			return res, err
-		}
-		keys = append(keys, key)
-		res.Items = append(res.Items, m)
-	}
-	if len(res.Items) > q.Page.Limit {
-		res.Items = res.Items[:q.Page.Limit]
-		res.Next = page.Encode(keys[q.Page.Limit-1])
-	}
-	return res, rows.Err()
+	return `SELECT m.sort_key, ` + prefixed("m.", memberCols) + ` FROM ` + from +
+		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
 }
 
 // prefixed qualifies a column list with a table alias.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strings"
 
 	"github.com/sohoi/sohoi/internal/members"
 )
@@ -30,10 +31,15 @@ CREATE TABLE member_keys (
 ) STRICT, WITHOUT ROWID;
 `
 
-// fillMemberKeys builds the keys of the members already stored, a batch
-// of rows at a time.
+// fillMemberKeys builds the keys of the members already stored. The keys
+// are appended to a scratch table in member order, then copied into
+// member_keys sorted by its primary key: appending in key order is several
+// times faster than inserting a million members' keys at random places.
 func fillMemberKeys(ctx context.Context, tx *sql.Tx) error {
-	ins, err := tx.PrepareContext(ctx, insertKeysSQL)
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE member_keys_fill (unit TEXT, term TEXT, sort_key TEXT, rid INTEGER)`); err != nil {
+		return err
+	}
+	ins, err := tx.PrepareContext(ctx, strings.Replace(insertKeysSQL, "member_keys", "temp.member_keys_fill", 1))
 	if err != nil {
 		return err
 	}
@@ -61,7 +67,7 @@ func fillMemberKeys(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 		if len(batch) == 0 {
-			return nil
+			break
 		}
 		for _, r := range batch {
 			m := &members.Member{FullName: r.name, Ancestors: splitPath(r.path)}
@@ -71,6 +77,12 @@ func fillMemberKeys(ctx context.Context, tx *sql.Tx) error {
 		}
 		last = batch[len(batch)-1].rid
 	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO member_keys(unit, term, sort_key, rid)
+		SELECT unit, term, sort_key, rid FROM temp.member_keys_fill ORDER BY unit, term, sort_key`); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `DROP TABLE temp.member_keys_fill`)
+	return err
 }
 
 // insertKeysSQL writes every key of one member in one statement: each unit

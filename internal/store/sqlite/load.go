@@ -22,11 +22,6 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 			return err
 		}
 		defer insM.Close()
-		insK, err := tx.PrepareContext(ctx, insertKeysSQL)
-		if err != nil {
-			return err
-		}
-		defer insK.Close()
 		insE, err := tx.PrepareContext(ctx, `INSERT INTO member_events(member_id, seq, type, on_date, at, actor_id, actor_name,
 			changes, from_branch, to_branch, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
 		if err != nil {
@@ -38,6 +33,7 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 			return err
 		}
 		defer insB.Close()
+		var keys []keyRow
 		for _, m := range ms {
 			args, err := memberArgs(m)
 			if err != nil {
@@ -51,14 +47,15 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 			if err != nil {
 				return err
 			}
-			if err := execKeys(ctx, insK, m, m.SortKey(), rowid); err != nil {
-				return err
-			}
+			keys = appendKeyRows(keys, m, rowid)
 			for _, s := range m.Stints {
 				if _, err := insB.ExecContext(ctx, s.BranchID, rowid); err != nil {
 					return err
 				}
 			}
+		}
+		if err := loadKeyRows(ctx, tx, keys); err != nil {
+			return err
 		}
 		for _, ev := range evs {
 			changes, err := json.Marshal(ev.Changes)

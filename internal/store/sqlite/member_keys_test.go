@@ -53,3 +53,52 @@ func TestFillMemberKeysBuildsExistingMembers(t *testing.T) {
 		t.Errorf("%d keys, want %d (%v)", n, 3*6+2*3, err)
 	}
 }
+
+// The bulk load writes the same keys as the migration builds for the same
+// members (and so as CreateMember, which the contract suite searches).
+func TestLoadMembersWritesTheKeys(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var ms []*members.Member
+	var evs []*members.Event
+	for i, name := range []string{"Nguyễn Thị Hoà", "Lê An", "Trần Văn Nguyễn Văn"} {
+		id := string(rune('a'+i)) + "000000000000001"
+		ms = append(ms, &members.Member{ID: id, BranchID: "b", Ancestors: []string{"r", "p", "b"}, FullName: name, Status: members.Active, Version: 1})
+		evs = append(evs, &members.Event{MemberID: id, Seq: 1, Type: members.Joined})
+	}
+	if err := db.LoadMembers(ctx, ms, evs); err != nil {
+		t.Fatal(err)
+	}
+	keys := func() []string {
+		t.Helper()
+		rows, err := db.read.QueryContext(ctx, `SELECT unit || ':' || term || ':' || sort_key || ':' || rid FROM member_keys ORDER BY 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var k string
+			rows.Scan(&k)
+			out = append(out, k)
+		}
+		return out
+	}
+	loaded := keys()
+	if len(loaded) != 3*(6+3+6) { // three units × words and pairs: 3+3, 2+1, 3+3 (the repeated văn once)
+		t.Errorf("%d keys loaded", len(loaded))
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM member_keys`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.tx(ctx, func(tx *sql.Tx) error { return fillMemberKeys(ctx, tx) }); err != nil {
+		t.Fatal(err)
+	}
+	if built := keys(); !slices.Equal(built, loaded) {
+		t.Errorf("loaded keys\n%q\nbuilt keys\n%q", loaded, built)
+	}
+}

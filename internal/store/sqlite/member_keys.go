@@ -106,12 +106,9 @@ func keyArgs(m *members.Member) (units, terms string, err error) {
 	return string(u), string(t), err
 }
 
-// execKeysStmt is the prepared insertKeysSQL of a bulk load.
-type execKeysStmt interface {
-	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
-}
-
-func execKeys(ctx context.Context, ins execKeysStmt, m *members.Member, sortKey string, rid int64) error {
+// execKeys runs ins, insertKeysSQL prepared (into member_keys or the
+// migration's scratch table), for m stored at rid with sortKey.
+func execKeys(ctx context.Context, ins *sql.Stmt, m *members.Member, sortKey string, rid int64) error {
 	units, terms, err := keyArgs(m)
 	if err != nil {
 		return err

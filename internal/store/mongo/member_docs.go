@@ -23,10 +23,12 @@ type memberState struct {
 	// SortKey is the official order (members.Member.SortKey); unique, so a
 	// page cursor is one value of it.
 	SortKey string `bson:"sortKey"`
-	// ScopeWords is "<unit id>:<word>" for every unit above the member
-	// (and its branch) and every folded word of the name: "members below X
-	// whose name has these words" is then {scopeWords: {$all: […]}}, one
-	// multikey index lookup. Never read back: it is projected out.
+	// ScopeWords is "<unit id>:<term>" for every unit above the member
+	// (and its branch) and every search term of the name: each folded word
+	// and each unordered word pair (members.SearchTerms). "Members below X
+	// whose name has these words" is then {scopeWords: {$all: […]}} led by
+	// the plan's leading term (members.PlanSearch), whose index range holds
+	// few entries the other words reject. Never read back: projected out.
 	ScopeWords []string       `bson:"scopeWords"`
 	Gender     members.Gender `bson:"gender"`
 	BirthDate  string         `bson:"birthDate"`
@@ -93,11 +95,16 @@ var memberProjection = bson.D{{Key: "history", Value: 0}, {Key: "scopeWords", Va
 
 // scopeWords is the search key set of m (see memberState.ScopeWords).
 func scopeWords(m *members.Member) []string {
-	words := m.NameWords()
-	out := make([]string, 0, len(m.Ancestors)*len(words))
-	for _, unit := range m.Ancestors {
-		for _, w := range words {
-			out = append(out, scopeWord(unit, w))
+	return scopeTerms(m.Ancestors, m.FullName)
+}
+
+// scopeTerms is the search key set of a name on a path.
+func scopeTerms(ancestors []string, fullName string) []string {
+	terms := members.SearchTerms(members.SearchWords(fullName))
+	out := make([]string, 0, len(ancestors)*len(terms))
+	for _, unit := range ancestors {
+		for _, t := range terms {
+			out = append(out, scopeWord(unit, t))
 		}
 	}
 	return out

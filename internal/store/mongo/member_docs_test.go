@@ -77,7 +77,7 @@ func TestMemberDocumentShape(t *testing.T) {
 	}
 	var want []string
 	for _, u := range path {
-		for _, w := range []string{"nguyen", "thi", "hoa"} {
+		for _, w := range []string{"nguyen", "thi", "hoa", "nguyen thi", "hoa nguyen", "hoa thi"} {
 			want = append(want, u+":"+w)
 		}
 	}

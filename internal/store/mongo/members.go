@@ -130,8 +130,8 @@ func (db *DB) MemberHistory(ctx context.Context, id string) ([]*members.Event, e
 
 // ListMembers implements members.Store in the official order; the cursor is
 // the last sortKey. Without words the subtree is {ancestors: unit}; with
-// words it is {scopeWords: {$all: ["unit:word", …]}}, which carries the
-// subtree in every element. status is always an $in (every status when
+// words it is {scopeWords: {$all: ["unit:lead term", "unit:word", …]}},
+// which carries the subtree in every element. status is always an $in (every status when
 // none is asked for) so that it is an equality on the index's second key
 // and the sort comes from the third.
 func (db *DB) ListMembers(ctx context.Context, q members.Query) (page.Result[*members.Member], error) {
@@ -148,9 +148,12 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (page.Result[*me
 	if len(q.Words) == 0 {
 		filter = bson.D{{Key: "ancestors", Value: q.UnitID}}
 	} else {
-		keys := make([]string, len(q.Words))
-		for i, w := range q.Words {
-			keys[i] = scopeWord(q.UnitID, w)
+		// the leading term first: it bounds the index scan, the others
+		// are checked on the documents it fetches (classifyAll)
+		plan := members.PlanSearch(q.Words)
+		keys := []string{scopeWord(q.UnitID, plan.Lead)}
+		for _, w := range plan.Check {
+			keys = append(keys, scopeWord(q.UnitID, w))
 		}
 		filter = bson.D{{Key: "scopeWords", Value: bson.D{{Key: "$all", Value: keys}}}}
 	}

@@ -38,7 +38,8 @@ func migrations() []migration {
 			},
 		})
 	}
-	return append(steps, ttlSteps()...)
+	steps = append(steps, ttlSteps()...)
+	return append(steps, searchKeySteps()...)
 }
 
 // migrate runs the steps not yet recorded.

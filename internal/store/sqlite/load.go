@@ -22,11 +22,6 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 			return err
 		}
 		defer insM.Close()
-		insT, err := tx.PrepareContext(ctx, `INSERT INTO member_terms(rowid, terms) VALUES (?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer insT.Close()
 		insE, err := tx.PrepareContext(ctx, `INSERT INTO member_events(member_id, seq, type, on_date, at, actor_id, actor_name,
 			changes, from_branch, to_branch, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
 		if err != nil {
@@ -38,6 +33,7 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 			return err
 		}
 		defer insB.Close()
+		var keys []keyRow
 		for _, m := range ms {
 			args, err := memberArgs(m)
 			if err != nil {
@@ -51,14 +47,15 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 			if err != nil {
 				return err
 			}
-			if _, err := insT.ExecContext(ctx, rowid, terms(m)); err != nil {
-				return err
-			}
+			keys = appendKeyRows(keys, m, rowid)
 			for _, s := range m.Stints {
 				if _, err := insB.ExecContext(ctx, s.BranchID, rowid); err != nil {
 					return err
 				}
 			}
+		}
+		if err := loadKeyRows(ctx, tx, keys); err != nil {
+			return err
 		}
 		for _, ev := range evs {
 			changes, err := json.Marshal(ev.Changes)

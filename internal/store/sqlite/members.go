@@ -5,13 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strings"
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
-	"github.com/sohoi/sohoi/internal/page"
-	"github.com/sohoi/sohoi/internal/units"
 )
 
 const memberCols = `id, branch_id, path, full_name, gender, birth_date, national_id, phone, address, joined_on, member_no,
@@ -38,16 +35,6 @@ func scanMember(row interface{ Scan(...any) error }) (*members.Member, error) {
 func dateOf(s string) civil.Date {
 	d, _ := civil.Parse(s) // stored by us: valid or empty
 	return d
-}
-
-// terms is the full-text document of a member: the folded words of the
-// name, and "u" + the id of every unit above the member.
-func terms(m *members.Member) string {
-	parts := m.NameWords()
-	for _, id := range m.Ancestors {
-		parts = append(parts, "u"+id)
-	}
-	return strings.Join(parts, " ")
 }
 
 func memberArgs(m *members.Member) ([]any, error) {
@@ -95,7 +82,7 @@ func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.E
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO member_terms(rowid, terms) VALUES (?, ?)`, rowid, terms(m)); err != nil {
+		if err := insertKeys(ctx, tx, m, rowid); err != nil {
 			return err
 		}
 		if err := addMemberBranches(ctx, tx, rowid, m); err != nil {
@@ -142,8 +129,9 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var rowid int64
 		var version int
-		var oldTerms string
-		err := tx.QueryRowContext(ctx, `SELECT rowid, version, full_name || '|' || path FROM members WHERE id = ?`, m.ID).Scan(&rowid, &version, &oldTerms)
+		var oldName, oldPath, oldKey string
+		err := tx.QueryRowContext(ctx, `SELECT rowid, version, full_name, path, sort_key FROM members WHERE id = ?`, m.ID).Scan(&rowid,
+			&version, &oldName, &oldPath, &oldKey)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.E(errs.NotFound, "member not found")
 		}
@@ -158,11 +146,11 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 			stints=?, version=?, created_at=?, updated_at=? WHERE rowid = ?`, append(args, rowid)...); err != nil {
 			return duplicateID(err)
 		}
-		if oldTerms != m.FullName+"|"+pathOf(m.Ancestors) {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM member_terms WHERE rowid = ?`, rowid); err != nil {
+		if oldName != m.FullName || oldPath != pathOf(m.Ancestors) || oldKey != m.SortKey() {
+			if err := deleteKeys(ctx, tx, oldName, oldPath, oldKey); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO member_terms(rowid, terms) VALUES (?, ?)`, rowid, terms(m)); err != nil {
+			if err := insertKeys(ctx, tx, m, rowid); err != nil {
 				return err
 			}
 		}
@@ -198,117 +186,3 @@ func (db *DB) MemberHistory(ctx context.Context, id string) ([]*members.Event, e
 	}
 	return out, rows.Err()
 }
-
-// ListMembers implements members.Store. The plan depends on the query:
-// words go through the full-text index (with the unit as one more term);
-// a branch's roll is read in order from (path, sort_key); a commune's is
-// read by path range and sorted; larger subtrees walk the official order
-// and keep the rows under the unit, which finds a page after a few hundred
-// rows when the unit holds a sizeable share of the roll.
-func (db *DB) ListMembers(ctx context.Context, q members.Query) (page.Result[*members.Member], error) {
-	var res page.Result[*members.Member]
-	if q.Page.Limit < 1 {
-		q.Page.Limit = page.DefaultLimit
-	}
-	after, err := page.Decode(q.Page.Cursor)
-	if err != nil {
-		return res, err
-	}
-	var path string
-	var level units.Level
-	err = db.read.QueryRowContext(ctx, `SELECT path, level FROM units WHERE id = ?`, q.UnitID).Scan(&path, &level)
-	if errors.Is(err, sql.ErrNoRows) {
-		return res, nil
-	}
-	if err != nil {
-		return res, err
-	}
-	var where []string
-	var args []any
-	if len(q.Statuses) > 0 {
-		where = append(where, "m.status IN ("+strings.TrimSuffix(strings.Repeat("?,", len(q.Statuses)), ",")+")")
-		for _, s := range q.Statuses {
-			args = append(args, s)
-		}
-	}
-	where = append(where, "m.sort_key > ?")
-	args = append(args, after)
-	var from, match string
-	switch {
-	case len(q.Words) > 0:
-		terms := make([]string, 0, len(q.Words)+1)
-		for _, w := range append(q.Words, "u"+q.UnitID) {
-			terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
-		}
-		match = strings.Join(terms, " ")
-		from = `member_terms t CROSS JOIN members m ON m.rowid = t.rowid`
-		where = append(where, "t.member_terms MATCH ?")
-		args = append(args, match)
-	case level == units.Branch:
-		from = `members m INDEXED BY members_path_sort`
-		where = append(where, "m.path = ?")
-		args = append(args, path)
-	case level == units.Commune:
-		from = `members m INDEXED BY members_path_sort`
-		where = append(where, "m.path >= ? AND m.path < ?")
-		args = append(args, path, path+"\x7f")
-	default:
-		from = `members m INDEXED BY members_sort`
-		where = append(where, "m.path >= ? AND m.path < ?")
-		args = append(args, path, path+"\x7f")
-	}
-	args = append(args, q.Page.Limit+1)
-	query := `SELECT m.sort_key, ` + prefixed("m.", memberCols) + ` FROM ` + from +
-		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY m.sort_key LIMIT ?`
-	if len(q.Words) > 0 && len(q.Statuses) == 0 {
-		query, args = searchPage, []any{match, after, q.Page.Limit + 1}
-	}
-	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return res, err
-	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var key string
-		m, err := scanMember(prependScan{&key, rows})
-		if err != nil {
-			return res, err
-		}
-		keys = append(keys, key)
-		res.Items = append(res.Items, m)
-	}
-	if len(res.Items) > q.Page.Limit {
-		res.Items = res.Items[:q.Page.Limit]
-		res.Next = page.Encode(keys[q.Page.Limit-1])
-	}
-	return res, rows.Err()
-}
-
-// prefixed qualifies a column list with a table alias.
-func prefixed(alias, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, c := range parts {
-		parts[i] = alias + strings.TrimSpace(c)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// prependScan scans one extra leading column into first.
-type prependScan struct {
-	first *string
-	rows  *sql.Rows
-}
-
-func (p prependScan) Scan(dest ...any) error { return p.rows.Scan(append([]any{p.first}, dest...)...) }
-
-// searchPage is a name search's page without a status filter. Ordering the
-// matches needs only their sort keys: it reads them from the narrow
-// member_order and the page's rows from members afterwards, instead of
-// every match's wide row (`nguyen thi` in a district of a 1 M province,
-// ~14,000 matches: 45 ms → 14 ms measured single-client). A status filter
-// needs the rows, so it keeps the plain join.
-var searchPage = `WITH pg AS (
-	SELECT o.rid AS r, o.sort_key AS k FROM member_terms t CROSS JOIN member_order o ON o.rid = t.rowid
-	WHERE t.member_terms MATCH ? AND o.sort_key > ? ORDER BY o.sort_key LIMIT ?)
-SELECT pg.k, ` + prefixed("m.", memberCols) + ` FROM pg CROSS JOIN members m ON m.rowid = pg.r ORDER BY pg.k`

@@ -13,6 +13,12 @@ type migration struct {
 	sql  string
 }
 
+// migrationFills run after the step of their name, in its transaction: for
+// data only Go can compute (folded words, sort keys).
+var migrationFills = map[string]func(ctx context.Context, tx *sql.Tx) error{
+	"0015_member_keys": fillMemberKeys,
+}
+
 var migrations = []migration{
 	{"0001_units", `
 CREATE TABLE units (
@@ -222,6 +228,7 @@ DROP TABLE stale_marks;
 ALTER TABLE stale_marks_by_change RENAME TO stale_marks;
 CREATE INDEX stale_marks_day_path ON stale_marks(day, path);
 `},
+	{"0015_member_keys", memberKeysMigration}, // issue 15.5: member_keys.go
 }
 
 func (db *DB) migrate(ctx context.Context) error {
@@ -237,6 +244,11 @@ func (db *DB) migrate(ctx context.Context) error {
 			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
+			}
+			if fill := migrationFills[m.name]; fill != nil {
+				if err := fill(ctx, tx); err != nil {
+					return err
+				}
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(name, applied_at) VALUES (?, ?)`, m.name, time.Now().UnixNano())
 			return err

@@ -1,0 +1,188 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/sohoi/sohoi/internal/members"
+)
+
+// memberKeysMigration replaces the full-text index of names (member_terms)
+// and the narrow order table it was sorted by (member_order) with search
+// keys (members.SearchTerms): one row per unit above a member (its branch
+// included) and per word or word pair of its name, in the official order.
+// A search reads the rows of (its unit, its leading term) from its cursor
+// on and stops after a page, where the full-text index found every match
+// in the unit and sorted them (`nguyen thi` in a province of 1 M: ~190 ms).
+const memberKeysMigration = `
+DROP TRIGGER member_order_insert;
+DROP TRIGGER member_order_update;
+DROP TRIGGER member_order_delete;
+DROP TABLE member_order;
+DROP TABLE member_terms;
+CREATE TABLE member_keys (
+	unit     TEXT NOT NULL,    -- a unit on the member's path
+	term     TEXT NOT NULL,    -- a folded word of the name, or a pair "a b", a < b
+	sort_key TEXT NOT NULL,    -- members.sort_key: the official order, unique
+	rid      INTEGER NOT NULL, -- members.rowid
+	PRIMARY KEY (unit, term, sort_key)
+) STRICT, WITHOUT ROWID;
+`
+
+// fillMemberKeys builds the keys of the members already stored. The keys
+// are appended to a scratch table in member order, then copied into
+// member_keys sorted by its primary key: appending in key order is several
+// times faster than inserting a million members' keys at random places.
+func fillMemberKeys(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE member_keys_fill (unit TEXT, term TEXT, sort_key TEXT, rid INTEGER)`); err != nil {
+		return err
+	}
+	ins, err := tx.PrepareContext(ctx, strings.Replace(insertKeysSQL, "member_keys", "temp.member_keys_fill", 1))
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	type row struct {
+		rid             int64
+		name, path, key string
+	}
+	for last := int64(-1); ; {
+		rows, err := tx.QueryContext(ctx, `SELECT rowid, full_name, path, sort_key FROM members WHERE rowid > ? ORDER BY rowid LIMIT 5000`, last)
+		if err != nil {
+			return err
+		}
+		var batch []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.rid, &r.name, &r.path, &r.key); err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, r := range batch {
+			m := &members.Member{FullName: r.name, Ancestors: splitPath(r.path)}
+			if err := execKeys(ctx, ins, m, r.key, r.rid); err != nil {
+				return err
+			}
+		}
+		last = batch[len(batch)-1].rid
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO member_keys(unit, term, sort_key, rid)
+		SELECT unit, term, sort_key, rid FROM temp.member_keys_fill ORDER BY unit, term, sort_key`); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `DROP TABLE temp.member_keys_fill`)
+	return err
+}
+
+// insertKeysSQL writes every key of one member in one statement: each unit
+// of a JSON array crossed with each term of another.
+const insertKeysSQL = `INSERT INTO member_keys(unit, term, sort_key, rid)
+	SELECT u.value, t.value, ?, ? FROM json_each(?) u, json_each(?) t`
+
+// deleteKeysSQL removes them the same way, each by its primary key.
+const deleteKeysSQL = `DELETE FROM member_keys WHERE unit IN (SELECT value FROM json_each(?))
+	AND term IN (SELECT value FROM json_each(?)) AND sort_key = ?`
+
+// keyArgs are the JSON arrays of m's units and search terms.
+func keyArgs(m *members.Member) (units, terms string, err error) {
+	u, err := json.Marshal(m.Ancestors)
+	if err != nil {
+		return "", "", err
+	}
+	t, err := json.Marshal(members.SearchTerms(m.NameWords()))
+	return string(u), string(t), err
+}
+
+// execKeys runs ins, insertKeysSQL prepared (into member_keys or the
+// migration's scratch table), for m stored at rid with sortKey.
+func execKeys(ctx context.Context, ins *sql.Stmt, m *members.Member, sortKey string, rid int64) error {
+	units, terms, err := keyArgs(m)
+	if err != nil {
+		return err
+	}
+	_, err = ins.ExecContext(ctx, sortKey, rid, units, terms)
+	return err
+}
+
+// insertKeys writes the keys of m, stored at rid.
+func insertKeys(ctx context.Context, tx *sql.Tx, m *members.Member, rid int64) error {
+	units, terms, err := keyArgs(m)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, insertKeysSQL, m.SortKey(), rid, units, terms)
+	return err
+}
+
+// deleteKeys removes the keys a member had under this name, path and sort key.
+func deleteKeys(ctx context.Context, tx *sql.Tx, name, path, sortKey string) error {
+	units, terms, err := keyArgs(&members.Member{FullName: name, Ancestors: splitPath(path)})
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, deleteKeysSQL, units, terms, sortKey)
+	return err
+}
+
+// keyRow is one row of member_keys.
+type keyRow struct {
+	unit, term, sortKey string
+	rid                 int64
+}
+
+// appendKeyRows appends the keys of m, stored at rid.
+func appendKeyRows(rows []keyRow, m *members.Member, rid int64) []keyRow {
+	key := m.SortKey()
+	terms := members.SearchTerms(m.NameWords())
+	for _, u := range m.Ancestors {
+		for _, t := range terms {
+			rows = append(rows, keyRow{u, t, key, rid})
+		}
+	}
+	return rows
+}
+
+// loadKeyRows inserts the keys of a bulk load in primary-key order, a
+// thousand rows a statement: a batch's keys land in ascending leaves of
+// member_keys, each read and written once, instead of thirty random places
+// per member.
+func loadKeyRows(ctx context.Context, tx *sql.Tx, rows []keyRow) error {
+	slices.SortFunc(rows, func(a, b keyRow) int {
+		return cmp.Or(strings.Compare(a.unit, b.unit), strings.Compare(a.term, b.term), strings.Compare(a.sortKey, b.sortKey))
+	})
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO member_keys(unit, term, sort_key, rid)
+		SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for len(rows) > 0 {
+		n := min(len(rows), 1000)
+		chunk := make([][4]any, n)
+		for i, r := range rows[:n] {
+			chunk[i] = [4]any{r.unit, r.term, r.sortKey, r.rid}
+		}
+		j, err := json.Marshal(chunk)
+		if err != nil {
+			return err
+		}
+		if _, err := ins.ExecContext(ctx, string(j)); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}

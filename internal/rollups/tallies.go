@@ -67,6 +67,13 @@ func (s *Service) dateOf(day string, d civil.Date) civil.Date {
 // its own facts plus its children's stored tallies, a child without one
 // being recounted (and stored) first.
 func (s *Service) computeOverStored(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
+	return s.overStored(ctx, u, day, d, s.recount)
+}
+
+// overStored is a unit's own facts as of d plus its children's stored
+// tallies for day; missing finds the tally of a child that has none.
+func (s *Service) overStored(ctx context.Context, u *units.Unit, day string, d civil.Date,
+	missing func(ctx context.Context, c *units.Unit, day string, d civil.Date) (*Tally, error)) (*Tally, error) {
 	d = s.dateOf(day, d)
 	t, err := s.ownTally(ctx, u, d)
 	if err != nil || u.Level == units.Branch {
@@ -85,7 +92,7 @@ func (s *Service) computeOverStored(ctx context.Context, u *units.Unit, day stri
 			t.Add(&sc.Tally)
 			return nil
 		}
-		ct, err := s.recount(ctx, c, day, d)
+		ct, err := missing(ctx, c, day, d)
 		if err != nil {
 			return err
 		}
@@ -197,32 +204,7 @@ func (s *Service) readTally(ctx context.Context, u *units.Unit, day string, d ci
 // readOverStored is computeOverStored without storing: a child without a
 // stored tally is read (or computed) the same way.
 func (s *Service) readOverStored(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
-	d = s.dateOf(day, d)
-	t, err := s.ownTally(ctx, u, d)
-	if err != nil || u.Level == units.Branch {
-		return t, err
-	}
-	cs, err := s.store.ChildCounters(ctx, u.ID, day)
-	if err != nil {
-		return nil, err
-	}
-	stored := make(map[string]*Counter, len(cs))
-	for _, c := range cs {
-		stored[c.UnitID] = c
-	}
-	err = s.eachChild(ctx, u, func(c *units.Unit) error {
-		if sc, ok := stored[c.ID]; ok {
-			t.Add(&sc.Tally)
-			return nil
-		}
-		ct, err := s.readOverStored(ctx, c, day, d)
-		if err != nil {
-			return err
-		}
-		t.Add(ct)
-		return nil
-	})
-	return t, err
+	return s.overStored(ctx, u, day, d, s.readOverStored)
 }
 
 // pending reports whether a change at or below u may be missing from its

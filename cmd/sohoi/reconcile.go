@@ -20,12 +20,14 @@ const reconcileUsage = `usage: sohoi reconcile [--unit ID]
 Recounts the counters of a subtree from the members and posts, repairs
 those that drifted and says which. It may run beside the server.`
 
-const closeMonthUsage = `usage: sohoi close-month --day YYYY-MM-DD [--unit ID]
+const closeMonthUsage = `usage: sohoi close-month [--day YYYY-MM-DD] [--months N] [--unit ID]
 
-Keeps a past month end's figures for a subtree, so that rollups and period
-reports for that day read stored figures. The server does this by itself
-for each month as it ends; this is for past months, for instance after
-importing old rolls.`
+Keeps past month ends' figures for a subtree, so that rollups and period
+reports for those days read stored figures, and any other day is a kept
+month end plus the movements since. The server does this by itself for each
+month as it ends; this is for past months, for instance after importing old
+rolls: --months 120 keeps the last ten years. A month end kept already is
+left as it is, so a run that was stopped can simply be run again.`
 
 // reconcile recounts the counters of a subtree from the members and posts,
 // repairs those that drifted and says which.
@@ -56,9 +58,18 @@ func reconcile(ctx context.Context, args []string, getenv func(string) string, s
 func closeMonth(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	c := newCommand("close-month", closeMonthUsage, stdout, stderr)
 	unitID := c.fs.String("unit", units.RootID, "id of the unit whose subtree to count")
-	day := c.fs.String("day", "", "the month end, YYYY-MM-DD (required)")
+	day := c.fs.String("day", "", "the (latest) month end, YYYY-MM-DD (default: the last one before today)")
+	months := c.fs.Int("months", 1, "how many month ends to keep, from --day back (at most 120)")
 	var d civil.Date
 	check := func() (err error) {
+		if *months < 1 || *months > 120 {
+			return c.fail("--months: %d is not between 1 and 120", *months)
+		}
+		if *day == "" {
+			today := civil.Today(time.Now())
+			d = civil.Date{Year: today.Year, Month: today.Month, Day: 1}.AddDays(-1)
+			return nil
+		}
 		if d, err = civil.Parse(*day); err != nil {
 			return c.fail("--day: %v", err)
 		}
@@ -69,17 +80,20 @@ func closeMonth(ctx context.Context, args []string, getenv func(string) string, 
 		if err != nil {
 			return err
 		}
-		start := time.Now()
-		p := newProgress(stderr, "counting", "units", -1)
-		made, err := watched(a, c, p).CloseMonth(ctx, u, d)
-		p.Done()
-		switch {
-		case err != nil:
-			return err
-		case !made:
-			fmt.Fprintf(stdout, "the figures of %s on %s were kept already\n", u.Name, d)
-		default:
-			fmt.Fprintf(stdout, "kept the figures of %s on %s in %s\n", u.Name, d, time.Since(start).Round(time.Millisecond))
+		for range *months {
+			start := time.Now()
+			p := newProgress(stderr, "counting", "units", -1)
+			made, err := watched(a, c, p).CloseMonth(ctx, u, d)
+			p.Done()
+			switch {
+			case err != nil:
+				return err
+			case !made:
+				fmt.Fprintf(stdout, "the figures of %s on %s were kept already\n", u.Name, d)
+			default:
+				fmt.Fprintf(stdout, "kept the figures of %s on %s in %s\n", u.Name, d, time.Since(start).Round(time.Millisecond))
+			}
+			d = civil.Date{Year: d.Year, Month: d.Month, Day: 1}.AddDays(-1) // the month end before
 		}
 		return nil
 	})

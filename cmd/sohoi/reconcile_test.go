@@ -108,4 +108,25 @@ func TestCloseMonthCommand(t *testing.T) {
 	if err := run(ctx, []string{"close-month", "--day", "2025-06-29"}, getenv, &out, io.Discard); err == nil {
 		t.Fatal("accepted a day that is not a month end")
 	}
+	// A range, from --day back: the one kept already is left alone, and a
+	// second run keeps nothing more.
+	out.Reset()
+	if err := run(ctx, []string{"close-month", "--day", "2025-06-30", "--months", "3"}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"on 2025-06-30 were kept already", "on 2025-05-31 in", "on 2025-04-30 in"} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("--months 3: no %q in\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	if err := run(ctx, []string{"close-month", "--day", "2025-06-30", "--months", "3"}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out.String(), "were kept already"); n != 3 {
+		t.Fatalf("a second run of --months 3:\n%s", out.String())
+	}
+	if err := run(ctx, []string{"close-month", "--months", "121"}, getenv, io.Discard, io.Discard); err == nil {
+		t.Fatal("accepted --months 121")
+	}
 }

@@ -30,19 +30,14 @@ func (db *DB) movedMembers(ctx context.Context, after, upTo string, fields ...st
 	seen := map[string]bool{}
 	var out []*members.Member
 	for _, f := range fields {
-		cur, err := db.coll(collMembers).Find(ctx, bson.D{{Key: f, Value: bson.D{{Key: "$gt", Value: after}, {Key: "$lte", Value: upTo}}}},
-			options.Find().SetProjection(memberProjection))
+		ms, err := db.findMembers(ctx, bson.D{{Key: f, Value: bson.D{{Key: "$gt", Value: after}, {Key: "$lte", Value: upTo}}}})
 		if err != nil {
 			return nil, err
 		}
-		var docs []memberDoc
-		if err := cur.All(ctx, &docs); err != nil {
-			return nil, err
-		}
-		for i := range docs {
-			if !seen[docs[i].ID] {
-				seen[docs[i].ID] = true
-				out = append(out, docs[i].member())
+		for _, m := range ms {
+			if !seen[m.ID] {
+				seen[m.ID] = true
+				out = append(out, m)
 			}
 		}
 	}

@@ -46,8 +46,13 @@ func afterUpsert() *options.FindOneAndUpdateOptionsBuilder {
 // the branch, from the multikey index members_stints_branch, so members
 // who moved away are found too.
 func (db *DB) BranchEveryone(ctx context.Context, branchID string) ([]*members.Member, error) {
-	cur, err := db.coll(collMembers).Find(ctx, bson.D{{Key: "stints.branchId", Value: branchID}},
-		options.Find().SetProjection(memberProjection))
+	return db.findMembers(ctx, bson.D{{Key: "stints.branchId", Value: branchID}})
+}
+
+// findMembers reads every member filter matches, with the fields counting
+// needs (memberProjection).
+func (db *DB) findMembers(ctx context.Context, filter bson.D) ([]*members.Member, error) {
+	cur, err := db.coll(collMembers).Find(ctx, filter, options.Find().SetProjection(memberProjection))
 	if err != nil {
 		return nil, err
 	}

@@ -19,10 +19,10 @@ import (
 // on and stops after a page, where the full-text index found every match
 // in the unit and sorted them (`nguyen thi` in a province of 1 M: ~190 ms).
 const memberKeysMigration = `
-DROP TRIGGER member_order_insert;
-DROP TRIGGER member_order_update;
-DROP TRIGGER member_order_delete;
-DROP TABLE member_order;
+DROP TRIGGER IF EXISTS member_order_insert;
+DROP TRIGGER IF EXISTS member_order_update;
+DROP TRIGGER IF EXISTS member_order_delete;
+DROP TABLE IF EXISTS member_order;
 DROP TABLE member_terms;
 CREATE TABLE member_keys (
 	unit     TEXT NOT NULL,    -- a unit on the member's path

@@ -141,7 +141,7 @@ func seedMembers(ctx context.Context, args []string, getenv func(string) string,
 			// Interrupted (or a batch failed): what is stored is kept
 			// and marked. Count it now unless stopped again (a second
 			// interrupt ends the process; the marks cover that too).
-			fmt.Fprintf(stderr, "stopped after %d members; counting them (interrupt again to leave that to the next read)\n", roll.Members)
+			fmt.Fprintf(stderr, "stopped after %d members; counting them (interrupt again to leave that to the server's settler)\n", roll.Members)
 			if _, cerr := a.Rollups.Reconcile(context.WithoutCancel(ctx), top); cerr != nil {
 				return fmt.Errorf("%w; counting: %v", err, cerr)
 			}

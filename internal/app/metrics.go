@@ -105,7 +105,7 @@ func (s memberStore) UpdateMember(ctx context.Context, mem *members.Member, ev *
 }
 
 // counterStore times each unit's live tally from its first stale mark to
-// the clearing of its marks (by the background settler or by a read).
+// the clearing of its marks by the settler (reads never clear marks).
 type counterStore struct {
 	rollups.Store
 	m *appMetrics

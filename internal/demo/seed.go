@@ -54,7 +54,7 @@ type RollSpec struct {
 	// Counts, when set, is marked before and after each batch is stored,
 	// like any write (see counting.Counts), so that a run stopped at any
 	// point (even by kill -9) leaves marks on exactly the branches whose
-	// stored figures it made stale, and the next read recounts them. The
+	// stored figures it made stale, and the settler's next sweep recounts them. The
 	// marks are not settled batch by batch: that would recount every
 	// branch for every batch; the caller counts once at the end.
 	Counts counting.Counts

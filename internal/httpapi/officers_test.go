@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"github.com/sohoi/sohoi/internal/civil"
 	"slices"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestOfficersTermsAndCurrentPosts(t *testing.T) {
 	manager := r.e.mustUser("manager.34", "manager", r.prov.ID)
 	an := r.add(r.chairA, r.a, map[string]any{"fullName": "Nguyễn Văn An"})
 	path := "/api/v1/units/" + r.prov.ID + "/officers"
-	year := time.Now().Year()
+	year := civil.Today(time.Now()).Year // Vietnam's year, as the server counts it
 	cur := fmt.Sprintf("%d-%d", year-2, year+3)
 	post := func(body map[string]any, status int, code ...string) officer {
 		t.Helper()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sohoi/sohoi/internal/civil"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -88,7 +89,7 @@ func (r *roll) history(t *testing.T) map[string]member {
 func TestRollupTotalsAndChildren(t *testing.T) {
 	r := newRoll(t)
 	r.history(t)
-	year := time.Now().Year()
+	year := civil.Today(time.Now()).Year // Vietnam's year, as the server counts it
 	got := r.rollup(r.reporter, r.prov.ID, "")
 	want := totals{Members: 3, ActiveMembers: 2, Female: 1, Male: 1, Left: 1, Branches: 2, JoinedThisYear: 1}
 	gotT := got.Totals
@@ -530,12 +531,14 @@ func TestARollupReadNeverSettles(t *testing.T) {
 	// A period that does not start on the 1st: its eve is no month end
 	// (counting a month end for the first time is the one read that keeps
 	// what it counts).
-	from := time.Now().AddDate(0, 0, -2)
-	if from.Day() == 1 {
-		from = from.AddDate(0, 0, -1)
+	// Days are Vietnam's (civil.Today), not the test machine's.
+	today := civil.Today(time.Now())
+	from := today.AddDays(-2)
+	if from.Day == 1 {
+		from = from.AddDays(-1)
 	}
 	before := cw.writes.Load()
-	e.expect(e.do("GET", "/api/v1/units/"+r.prov.ID+"/reports/period?from="+from.Format(time.DateOnly)+"&to="+time.Now().Format(time.DateOnly), e.admin, nil), 200).decode(t, &rep)
+	e.expect(e.do("GET", "/api/v1/units/"+r.prov.ID+"/reports/period?from="+from.String()+"&to="+today.String(), e.admin, nil), 200).decode(t, &rep)
 	if !rep.Pending || cw.writes.Load() != before {
 		t.Fatalf("a period report while held: pending %v, %d writes", rep.Pending, cw.writes.Load()-before)
 	}

@@ -3,6 +3,8 @@
 // do is stated once, in the casbin policy under policies/.
 package access
 
+import "github.com/sohoi/sohoi/internal/units"
+
 // Role is what a grant allows, per policies/policy.csv.
 type Role string
 
@@ -48,7 +50,7 @@ const (
 type Grant struct {
 	Role   Role
 	UnitID string
-	// UnitPath is the unit's ancestors and the unit itself, root first: it
-	// lets a store find "users with a grant below X" with one indexed query.
-	UnitPath []string
+	// Path is the unit's path: it lets a store find "users with a grant
+	// below X" with one indexed query.
+	Path units.Path
 }

@@ -130,18 +130,18 @@ func (s *Users) resolveGrants(ctx context.Context, c *Caller, in []GrantInput, f
 		if err != nil && !errs.Is(err, errs.NotFound) {
 			return nil, err
 		}
-		if u == nil || !c.Scope.Covers(u.Path()) {
+		if u == nil || !c.Scope.Covers(u.Path) {
 			f.Add(field+".unitId", "no such unit")
 			continue
 		}
-		if !s.authz.CanGrant(c.Scope, u.Path(), g.Role) {
+		if !s.authz.CanGrant(c.Scope, u.Path, g.Role) {
 			return nil, errs.E(errs.Forbidden, "you may not grant the role %s on unit %s", g.Role, u.ID)
 		}
 		if seen[g] {
 			continue
 		}
 		seen[g] = true
-		out = append(out, Grant{Role: g.Role, UnitID: u.ID, UnitPath: u.Path()})
+		out = append(out, Grant{Role: g.Role, UnitID: u.ID, Path: u.Path})
 	}
 	return out, nil
 }
@@ -207,7 +207,7 @@ func (s *Users) EnsureAdmin(ctx context.Context, password string) (created bool,
 	if err != nil {
 		return false, "", err
 	}
-	_, err = s.create(ctx, "admin", password, "Administrator", []Grant{{Role: Admin, UnitID: root.ID, UnitPath: root.Path()}})
+	_, err = s.create(ctx, "admin", password, "Administrator", []Grant{{Role: Admin, UnitID: root.ID, Path: root.Path}})
 	if errs.Is(err, errs.Conflict) { // another instance made it first
 		return false, "", nil
 	}
@@ -221,7 +221,7 @@ func (s *Users) visible(c *Caller, u *User) bool {
 		return true
 	}
 	for _, g := range u.Grants {
-		if s.authz.Allowed(c.Scope, g.UnitPath, ObjUser, Read) {
+		if s.authz.Allowed(c.Scope, g.Path, ObjUser, Read) {
 			return true
 		}
 	}
@@ -232,7 +232,7 @@ func (s *Users) visible(c *Caller, u *User) bool {
 // hand out every grant u holds.
 func (s *Users) manageable(c *Caller, u *User) bool {
 	for _, g := range u.Grants {
-		if !s.authz.CanGrant(c.Scope, g.UnitPath, g.Role) {
+		if !s.authz.CanGrant(c.Scope, g.Path, g.Role) {
 			return false
 		}
 	}
@@ -245,7 +245,7 @@ func forCaller(c *Caller, u *User) *User {
 	cp := *u
 	cp.Grants = nil
 	for _, g := range u.Grants {
-		if c.Scope.Covers(g.UnitPath) {
+		if c.Scope.Covers(g.Path) {
 			cp.Grants = append(cp.Grants, g)
 		}
 	}

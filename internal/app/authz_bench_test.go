@@ -97,7 +97,7 @@ func buildAuthzFixture() (*authzFixture, error) {
 		u := &access.User{ID: ids.New(), Username: fmt.Sprintf("user%06d", i), DisplayName: "x", PasswordHash: "x", Version: 1, CreatedAt: now, UpdatedAt: now}
 		for range benchGrantsPerUser {
 			unit := fx.units[1+rng.IntN(len(fx.units)-1)]
-			u.Grants = append(u.Grants, access.Grant{Role: roles[rng.IntN(len(roles))], UnitID: unit.ID, UnitPath: unit.Path()})
+			u.Grants = append(u.Grants, access.Grant{Role: roles[rng.IntN(len(roles))], UnitID: unit.ID, Path: unit.Path})
 		}
 		if err := db.CreateUser(ctx, u); err != nil {
 			return nil, err
@@ -133,7 +133,7 @@ func BenchmarkAuthorize(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		reqs[i] = req{access.NewScope(u.ID, u.Grants), fx.units[rng.IntN(len(fx.units))].Path()}
+		reqs[i] = req{access.NewScope(u.ID, u.Grants), fx.units[rng.IntN(len(fx.units))].Path}
 	}
 	// The oracle: a brute-force answer for each request, checked every
 	// iteration so that a fast wrong answer cannot pass.
@@ -169,7 +169,7 @@ func BenchmarkAuthorize(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			_ = fx.authz.Allowed(access.NewScope(u.ID, u.Grants), target.Path(), access.ObjMember, access.Write)
+			_ = fx.authz.Allowed(access.NewScope(u.ID, u.Grants), target.Path, access.ObjMember, access.Write)
 		}
 	})
 }

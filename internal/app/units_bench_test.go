@@ -18,7 +18,7 @@ func BenchmarkUnitReads(b *testing.B) {
 		for b.Loop() {
 			want := fx.units[rng.IntN(len(fx.units))]
 			got, err := fx.db.GetUnit(ctx, want.ID)
-			if err != nil || got.Code != want.Code || len(got.Ancestors) != len(want.Ancestors) {
+			if err != nil || got.Code != want.Code || len(got.Path) != len(want.Path) {
 				b.Fatalf("got %+v, %v", got, err)
 			}
 		}

@@ -195,7 +195,7 @@ func (k *marker) store(ctx context.Context, load Loader, ms []*members.Member, e
 		return load.LoadMembers(ctx, ms, evs)
 	}
 	for _, m := range ms {
-		k.pending[m.BranchID] = m.Ancestors
+		k.pending[m.BranchID] = m.Path
 		if k.from.IsZero() || m.JoinedOn.Before(k.from) {
 			k.from = m.JoinedOn
 		}
@@ -204,7 +204,7 @@ func (k *marker) store(ctx context.Context, load Loader, ms []*members.Member, e
 		return err
 	}
 	for _, m := range ms { // marked before, to be marked again after
-		k.pending[m.BranchID] = m.Ancestors
+		k.pending[m.BranchID] = m.Path
 	}
 	return load.LoadMembers(ctx, ms, evs)
 }

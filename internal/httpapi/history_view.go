@@ -61,7 +61,7 @@ func (v *historyView) branchVisible(id string) bool {
 	ok, seen := v.branches[id]
 	if !seen {
 		u, err := v.s.Units.Get(v.c.Request.Context(), id)
-		ok = err == nil && v.caller.Scope.Covers(u.Path())
+		ok = err == nil && v.caller.Scope.Covers(u.Path)
 		v.branches[id] = ok
 	}
 	return ok

@@ -36,7 +36,7 @@ type memberJSON struct {
 }
 
 func toMemberJSON(m *members.Member) memberJSON {
-	return memberJSON{ID: m.ID, BranchID: m.BranchID, Ancestors: m.Ancestors, FullName: m.FullName, Gender: m.Gender,
+	return memberJSON{ID: m.ID, BranchID: m.BranchID, Ancestors: m.Path, FullName: m.FullName, Gender: m.Gender,
 		BirthDate: m.BirthDate, NationalID: m.NationalID, Phone: m.Phone, Address: m.Address, JoinedOn: m.JoinedOn,
 		MemberNo: m.MemberNo, Status: m.Status, LeftOn: m.LeftOn, LeaveReason: m.LeaveReason, Version: m.Version,
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
@@ -87,7 +87,7 @@ func actorOf(c *gin.Context) members.Actor {
 func (s *server) memberFor(c *gin.Context, act access.Action) (*members.Member, error) {
 	m, err := s.Members.Get(c.Request.Context(), c.Param("id"))
 	if err == nil {
-		err = s.Authz.Authorize(callerOf(c).Scope, m.Ancestors, access.ObjMember, act, "member")
+		err = s.Authz.Authorize(callerOf(c).Scope, m.Path, access.ObjMember, act, "member")
 	}
 	if err != nil {
 		return nil, sameNotFound(err, "member")
@@ -102,7 +102,7 @@ func (s *server) duplicateDetail(c *gin.Context, err error) error {
 	if !errors.As(err, &dup) {
 		return err
 	}
-	if dup.Other == nil || !s.Authz.Allowed(callerOf(c).Scope, dup.Other.Ancestors, access.ObjMember, access.Read) {
+	if dup.Other == nil || !s.Authz.Allowed(callerOf(c).Scope, dup.Other.Path, access.ObjMember, access.Read) {
 		return dup.Err
 	}
 	e := *dup.Err

@@ -359,7 +359,7 @@ func (s *movingStore) UpdateMember(ctx context.Context, m *members.Member, ev *m
 			return err
 		}
 		next := *cur
-		next.BranchID, next.Ancestors, next.Version = s.to.ID, s.to.Path(), cur.Version+1
+		next.BranchID, next.Path, next.Version = s.to.ID, s.to.Path, cur.Version+1
 		if err := s.Store.UpdateMember(ctx, &next, &members.Event{MemberID: m.ID, Seq: next.Version, Type: members.Transferred,
 			On: civil.Today(time.Now()), At: time.Now(), FromBranchID: cur.BranchID, ToBranchID: s.to.ID}); err != nil {
 			return err

@@ -88,7 +88,7 @@ func (s *server) createOfficer(c *gin.Context) error {
 	var m *members.Member
 	if id := str(in.MemberID); id != "" {
 		m, err = s.Members.Get(c.Request.Context(), id)
-		if err == nil && !s.Authz.Allowed(callerOf(c).Scope, m.Ancestors, access.ObjMember, access.Read) {
+		if err == nil && !s.Authz.Allowed(callerOf(c).Scope, m.Path, access.ObjMember, access.Read) {
 			err = errs.E(errs.NotFound, "member not found")
 		}
 		if errs.Is(err, errs.NotFound) {
@@ -110,7 +110,7 @@ func (s *server) createOfficer(c *gin.Context) error {
 func (s *server) officerFor(c *gin.Context, act access.Action) (*officers.Officer, *officers.Board, error) {
 	o, b, err := s.Officers.Find(c.Request.Context(), c.Param("id"))
 	if err == nil {
-		err = s.Authz.Authorize(callerOf(c).Scope, b.UnitPath, access.ObjOfficer, act, "officer")
+		err = s.Authz.Authorize(callerOf(c).Scope, b.Path, access.ObjOfficer, act, "officer")
 	}
 	if err != nil {
 		return nil, nil, sameNotFound(err, "officer")

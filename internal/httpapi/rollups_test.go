@@ -15,6 +15,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 type totals struct {
@@ -463,7 +464,7 @@ type countingWrites struct {
 	hold   atomic.Bool
 }
 
-func (c *countingWrites) TakeTicket(ctx context.Context, unitID, day string, path []string) (int64, error) {
+func (c *countingWrites) TakeTicket(ctx context.Context, unitID, day string, path units.Path) (int64, error) {
 	c.writes.Add(1)
 	return c.Store.TakeTicket(ctx, unitID, day, path)
 }

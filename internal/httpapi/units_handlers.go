@@ -27,7 +27,7 @@ type unitJSON struct {
 }
 
 func toUnitJSON(u *units.Unit) unitJSON {
-	anc := u.Ancestors
+	anc := []string(u.Path.Parent())
 	if anc == nil {
 		anc = []string{}
 	}
@@ -45,7 +45,7 @@ func replyUnit(c *gin.Context, status int, u *units.Unit) error {
 func (s *server) unitFor(c *gin.Context, id string, obj access.Object, act access.Action) (*units.Unit, error) {
 	u, err := s.Units.Get(c.Request.Context(), id)
 	if err == nil {
-		err = s.Authz.Authorize(callerOf(c).Scope, u.Path(), obj, act, "unit")
+		err = s.Authz.Authorize(callerOf(c).Scope, u.Path, obj, act, "unit")
 	}
 	if err != nil {
 		return nil, sameNotFound(err, "unit")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 // Status of a member. A member who left or died stays on the roll, with
@@ -32,9 +33,9 @@ const (
 type Member struct {
 	ID       string
 	BranchID string
-	// Ancestors is the branch's path, root first, ending with the branch:
+	// Path is the branch's path (root first, ending with the branch):
 	// "every member below unit X" is one indexed query on it.
-	Ancestors   []string
+	Path        units.Path
 	FullName    string
 	Gender      Gender
 	BirthDate   civil.Date

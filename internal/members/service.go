@@ -88,7 +88,7 @@ func (s *Service) Create(ctx context.Context, actor Actor, branch *units.Unit, i
 	if err != nil {
 		return nil, err
 	}
-	if err := counting.Around(ctx, s.counts, [][]string{m.Ancestors}, ev.On, counting.Member, func() error { return s.store.CreateMember(ctx, m, ev) }); err != nil {
+	if err := counting.Around(ctx, s.counts, [][]string{m.Path}, ev.On, counting.Member, func() error { return s.store.CreateMember(ctx, m, ev) }); err != nil {
 		return nil, s.duplicate(ctx, err, m.NationalID)
 	}
 	return m, nil
@@ -112,7 +112,7 @@ func NewRecord(actor Actor, branch *units.Unit, in Input, now time.Time) (*Membe
 	}
 	at := now.UTC()
 	m := &Member{
-		ID: ids.New(), BranchID: branch.ID, Ancestors: branch.Path(), Status: Active, Version: 1, CreatedAt: at, UpdatedAt: at,
+		ID: ids.New(), BranchID: branch.ID, Path: branch.Path, Status: Active, Version: 1, CreatedAt: at, UpdatedAt: at,
 		Stints: []Stint{{BranchID: branch.ID, From: in.JoinedOn, StartedBy: Joined}},
 	}
 	m.set(in)
@@ -143,9 +143,9 @@ func (s *Service) write(ctx context.Context, m *Member, ifVersion int, change fu
 		at := s.now().UTC()
 		next.Version, next.UpdatedAt = m.Version+1, at
 		ev.MemberID, ev.Seq, ev.At = m.ID, next.Version, at
-		paths := [][]string{m.Ancestors}
+		paths := [][]string{m.Path}
 		if next.BranchID != m.BranchID {
-			paths = append(paths, next.Ancestors)
+			paths = append(paths, next.Path)
 		}
 		err = counting.Around(ctx, s.counts, paths, ev.On, Touched(ev), func() error { return s.store.UpdateMember(ctx, next, ev) })
 		if err == nil {
@@ -243,7 +243,7 @@ func (s *Service) Transfer(ctx context.Context, actor Actor, m *Member, to *unit
 		last := &next.Stints[len(next.Stints)-1]
 		last.To, last.EndedBy = on, Transferred
 		next.Stints = append(next.Stints, Stint{BranchID: to.ID, From: on, StartedBy: Transferred})
-		next.BranchID, next.Ancestors = to.ID, to.Path()
+		next.BranchID, next.Path = to.ID, to.Path
 		return next, &Event{Type: Transferred, On: on, ActorID: actor.ID, ActorName: actor.Name, FromBranchID: m.BranchID, ToBranchID: to.ID}, nil
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 // Position is a post at a unit.
@@ -51,10 +52,10 @@ func (o *Officer) overlaps(p *Officer) bool {
 // (compare-and-swap on Version), so that rules across posts — one chair at
 // a time — hold without multi-document transactions.
 type Board struct {
-	UnitID   string
-	UnitPath []string // the unit's ancestors and itself, root first
-	Version  int      // 0 for a unit with no posts yet
-	Posts    []*Officer
+	UnitID  string
+	Path    units.Path // the unit's path
+	Version int        // 0 for a unit with no posts yet
+	Posts   []*Officer
 }
 
 // Store keeps boards.

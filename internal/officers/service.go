@@ -132,7 +132,7 @@ func (s *Service) change(ctx context.Context, unitID string, path []string, fn f
 		if err != nil {
 			return nil, err
 		}
-		b.UnitPath = path
+		b.Path = path
 		before := terms(b.Posts)
 		if err := fn(b); err != nil {
 			return nil, err
@@ -189,7 +189,7 @@ func (s *Service) Create(ctx context.Context, u *units.Unit, member *members.Mem
 	}
 	if member != nil {
 		switch {
-		case !slices.Contains(member.Ancestors, u.ID):
+		case !slices.Contains(member.Path, u.ID):
 			return nil, (errs.Fields{{Field: "memberId", Message: "is not a member of this unit or a unit below it"}}).Err()
 		case member.Status != members.Active:
 			return nil, (errs.Fields{{Field: "memberId", Message: "is not an active member"}}).Err()
@@ -205,7 +205,7 @@ func (s *Service) Create(ctx context.Context, u *units.Unit, member *members.Mem
 	if member != nil {
 		o.MemberID = member.ID
 	}
-	_, err := s.change(ctx, u.ID, u.Path(), func(b *Board) error {
+	_, err := s.change(ctx, u.ID, u.Path, func(b *Board) error {
 		if err := checkChairs(b, o); err != nil {
 			return err
 		}
@@ -242,7 +242,7 @@ func (s *Service) Find(ctx context.Context, id string) (*Officer, *Board, error)
 // post's version.
 func (s *Service) Update(ctx context.Context, b *Board, id string, p Patch, ifVersion int) (*Officer, error) {
 	var out *Officer
-	_, err := s.change(ctx, b.UnitID, b.UnitPath, func(b *Board) error {
+	_, err := s.change(ctx, b.UnitID, b.Path, func(b *Board) error {
 		i := slices.IndexFunc(b.Posts, func(o *Officer) bool { return o.ID == id })
 		if i < 0 {
 			return errs.E(errs.NotFound, "officer not found")
@@ -289,7 +289,7 @@ func (s *Service) Update(ctx context.Context, b *Board, id string, p Patch, ifVe
 // Delete removes a post (a post entered by mistake; an ended term is
 // recorded by setting its end date instead).
 func (s *Service) Delete(ctx context.Context, b *Board, id string) error {
-	_, err := s.change(ctx, b.UnitID, b.UnitPath, func(b *Board) error {
+	_, err := s.change(ctx, b.UnitID, b.Path, func(b *Board) error {
 		i := slices.IndexFunc(b.Posts, func(o *Officer) bool { return o.ID == id })
 		if i < 0 {
 			return errs.E(errs.NotFound, "officer not found")
@@ -307,7 +307,7 @@ func (s *Service) Today() civil.Date { return civil.Today(s.now()) }
 // count on every day of their terms, so every kept day is marked) when
 // the change touches the terms of its posts.
 func (s *Service) save(ctx context.Context, b *Board, touched counting.Facts) error {
-	return counting.Around(ctx, s.counts, [][]string{b.UnitPath}, civil.Date{}, touched, func() error { return s.store.SaveBoard(ctx, b) })
+	return counting.Around(ctx, s.counts, [][]string{b.Path}, civil.Date{}, touched, func() error { return s.store.SaveBoard(ctx, b) })
 }
 
 // terms are what counters count of a board's posts: their terms, sorted

@@ -28,7 +28,7 @@ type Moves struct {
 // MovedPeriod is one member's period in a branch, with what a tally counts of
 // the member.
 type MovedPeriod struct {
-	Path      []string // the branch's path, root first, ending with the branch
+	Path      units.Path // the branch's path
 	Gender    members.Gender
 	BirthYear int // 0: not recorded
 	JoinYear  int
@@ -144,7 +144,7 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 		default:
 			continue
 		}
-		own, child := at(b.Unit.Path())
+		own, child := at(b.Unit.Path)
 		own.Branches += n
 		if child != nil {
 			child.Branches += n

@@ -89,7 +89,7 @@ func (s *memStore) BranchEveryone(_ context.Context, branchID string) ([]*member
 	return out, nil
 }
 
-func (s *memStore) TakeTicket(_ context.Context, unitID, day string, _ []string) (int64, error) {
+func (s *memStore) TakeTicket(_ context.Context, unitID, day string, _ units.Path) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.writes++
@@ -289,9 +289,9 @@ func newMemTree() memTree {
 	created := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
 	t := memTree{}
 	add := func(id, parent string, level units.Level) {
-		u := &units.Unit{ID: id, ParentID: parent, Level: level, Status: units.Active, CreatedAt: created}
+		u := &units.Unit{ID: id, ParentID: parent, Level: level, Status: units.Active, CreatedAt: created, Path: units.Path{id}}
 		if p, ok := t[parent]; ok {
-			u.Ancestors = p.Path()
+			u.Path = p.Path.Child(id)
 		}
 		t[id] = u
 	}
@@ -321,7 +321,7 @@ func write(ctx context.Context, s *Service, st *memStore, m *members.Member, pat
 	if err != nil {
 		return err
 	}
-	if _, err := s.Rollup(ctx, &units.Unit{ID: "root", Level: units.Central, CreatedAt: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)}, on); err != nil {
+	if _, err := s.Rollup(ctx, &units.Unit{ID: "root", Path: units.Path{"root"}, Level: units.Central, CreatedAt: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)}, on); err != nil {
 		return err
 	}
 	err = st.storeMember(m)
@@ -333,9 +333,9 @@ func write(ctx context.Context, s *Service, st *memStore, m *members.Member, pat
 // a read: every kind of protocol step, in the order a server makes them.
 func history(ctx context.Context, s *Service, st *memStore, tree memTree) error {
 	m := &members.Member{ID: "m1", Gender: members.Female, BirthDate: civil.Date{Year: 1960, Month: 1, Day: 1},
-		JoinedOn: civil.Date{Year: 2024, Month: 3, Day: 8}, Status: members.Active, BranchID: "a", Ancestors: tree["a"].Path(),
+		JoinedOn: civil.Date{Year: 2024, Month: 3, Day: 8}, Status: members.Active, BranchID: "a", Path: tree["a"].Path,
 		Stints: []members.Stint{{BranchID: "a", From: civil.Date{Year: 2024, Month: 3, Day: 8}, StartedBy: members.Joined}}}
-	if err := write(ctx, s, st, m, [][]string{tree["a"].Path()}, m.JoinedOn); err != nil {
+	if err := write(ctx, s, st, m, [][]string{tree["a"].Path}, m.JoinedOn); err != nil {
 		return err
 	}
 	if _, err := s.Rollup(ctx, tree["root"], civil.Date{}); err != nil {
@@ -345,8 +345,8 @@ func history(ctx context.Context, s *Service, st *memStore, tree memTree) error 
 	moved := *m
 	moved.Stints = []members.Stint{{BranchID: "a", From: m.JoinedOn, StartedBy: members.Joined, To: on, EndedBy: members.Transferred},
 		{BranchID: "b", From: on, StartedBy: members.Transferred}}
-	moved.BranchID, moved.Ancestors = "b", tree["b"].Path()
-	if err := write(ctx, s, st, &moved, [][]string{tree["a"].Path(), tree["b"].Path()}, on); err != nil {
+	moved.BranchID, moved.Path = "b", tree["b"].Path
+	if err := write(ctx, s, st, &moved, [][]string{tree["a"].Path, tree["b"].Path}, on); err != nil {
 		return err
 	}
 	_, err := s.Rollup(ctx, tree["root"], civil.Date{Year: 2025, Month: 12, Day: 31})
@@ -460,9 +460,9 @@ func TestChangesInOneWindowCostOneRecountAbove(t *testing.T) {
 	joined := civil.Date{Year: 2026, Month: 5, Day: 1}
 	for i := range 5 {
 		m := &members.Member{ID: fmt.Sprint("m", i), Gender: members.Male, BirthDate: civil.Date{Year: 1970, Month: 1, Day: 1},
-			JoinedOn: joined, Status: members.Active, BranchID: "a", Ancestors: tree["a"].Path(),
+			JoinedOn: joined, Status: members.Active, BranchID: "a", Path: tree["a"].Path,
 			Stints: []members.Stint{{BranchID: "a", From: joined, StartedBy: members.Joined}}}
-		settle, err := s.Mark(ctx, [][]string{tree["a"].Path()}, joined)
+		settle, err := s.Mark(ctx, [][]string{tree["a"].Path}, joined)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -507,9 +507,9 @@ func TestAReadWhileAChangeIsPendingWritesNothing(t *testing.T) {
 	}
 	joined := civil.Date{Year: 2025, Month: 3, Day: 8}
 	m := &members.Member{ID: "m1", Gender: members.Female, BirthDate: civil.Date{Year: 1960, Month: 1, Day: 1},
-		JoinedOn: joined, Status: members.Active, BranchID: "a", Ancestors: tree["a"].Path(),
+		JoinedOn: joined, Status: members.Active, BranchID: "a", Path: tree["a"].Path,
 		Stints: []members.Stint{{BranchID: "a", From: joined, StartedBy: members.Joined}}}
-	if _, err := s.Mark(ctx, [][]string{tree["a"].Path()}, joined); err != nil { // its settling never comes
+	if _, err := s.Mark(ctx, [][]string{tree["a"].Path}, joined); err != nil { // its settling never comes
 		t.Fatal(err)
 	}
 	if err := st.storeMember(m); err != nil {
@@ -586,9 +586,9 @@ func TestTheBranchIsExactWhenTheWriteAnswers(t *testing.T) {
 	}
 	joined := civil.Date{Year: 2026, Month: 5, Day: 1}
 	m := &members.Member{ID: "m1", Gender: members.Male, BirthDate: civil.Date{Year: 1970, Month: 1, Day: 1},
-		JoinedOn: joined, Status: members.Active, BranchID: "a", Ancestors: tree["a"].Path(),
+		JoinedOn: joined, Status: members.Active, BranchID: "a", Path: tree["a"].Path,
 		Stints: []members.Stint{{BranchID: "a", From: joined, StartedBy: members.Joined}}}
-	settle, err := s.Mark(ctx, [][]string{tree["a"].Path()}, joined)
+	settle, err := s.Mark(ctx, [][]string{tree["a"].Path}, joined)
 	if err != nil {
 		t.Fatal(err)
 	}

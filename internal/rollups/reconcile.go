@@ -64,11 +64,11 @@ func (s *Service) Reconcile(ctx context.Context, u *units.Unit) (*Reconciled, er
 	}
 	// The kept days of the units above now rest on dropped tallies: mark
 	// them, so that their next read recounts them (and u's subtree).
-	if _, err := s.mark(ctx, [][]string{u.Path()}, civil.Date{}, newChange(), true); err != nil {
+	if _, err := s.mark(ctx, [][]string{u.Path}, civil.Date{}, newChange(), true); err != nil {
 		return nil, err
 	}
-	if len(u.Ancestors) > 0 {
-		if err := s.recountPaths(ctx, []Mark{{UnitID: u.ParentID, Path: u.Ancestors, Day: live}}, live, today); err != nil {
+	if u.Path.Depth() > 0 {
+		if err := s.recountPaths(ctx, []Mark{{UnitID: u.ParentID, Path: u.Path.Parent(), Day: live}}, live, today); err != nil {
 			return nil, err
 		}
 	}
@@ -90,7 +90,7 @@ func (s *Service) reconcile(ctx context.Context, u *units.Unit, today civil.Date
 	if err != nil && !errs.Is(err, errs.NotFound) {
 		return nil, err
 	}
-	ticket, err := s.store.TakeTicket(ctx, u.ID, live, u.Path())
+	ticket, err := s.store.TakeTicket(ctx, u.ID, live, u.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func (s *Service) reconcile(ctx context.Context, u *units.Unit, today civil.Date
 	}
 	// Stored unless a recount that began after this one stored first: its
 	// tally is at least as new.
-	c := &Counter{UnitID: u.ID, ParentID: u.ParentID, Path: u.Path(), Day: live, Ticket: ticket, Tally: *fresh}
+	c := &Counter{UnitID: u.ID, ParentID: u.ParentID, Path: u.Path, Day: live, Ticket: ticket, Tally: *fresh}
 	if _, err := s.store.PutCounter(ctx, c); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 // Counter is a unit's stored tally for one day ("" is the live tally,
@@ -19,7 +20,7 @@ import (
 type Counter struct {
 	UnitID   string
 	ParentID string
-	Path     []string // the unit's ancestors and the unit, root first
+	Path     units.Path // the unit's path
 	Day      string
 	Ticket   int64
 	Tally    Tally
@@ -31,7 +32,7 @@ type Counter struct {
 // (or reconcile) to settle.
 type Mark struct {
 	UnitID string
-	Path   []string
+	Path   units.Path
 	Day    string
 	Gen    int64 // bumped by every marking; a mark is cleared only at its generation
 	// Change is the change the mark was made for: marks are kept per
@@ -68,7 +69,7 @@ type Store interface {
 	// TakeTicket returns a fresh ticket for recounting a unit's day; path
 	// (the unit's ancestors and itself) is recorded with it, so that a
 	// subtree's tickets can be found before any tally is stored.
-	TakeTicket(ctx context.Context, unitID, day string, path []string) (int64, error)
+	TakeTicket(ctx context.Context, unitID, day string, path units.Path) (int64, error)
 	// PutCounter stores c unless a tally with a newer ticket is stored;
 	// it reports whether c was stored.
 	PutCounter(ctx context.Context, c *Counter) (bool, error)

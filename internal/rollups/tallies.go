@@ -20,7 +20,7 @@ func (s *Service) dayOf(day string) civil.Date {
 // recount computes a unit's tally for a day from its own facts and its
 // children's tallies, and stores it under a fresh ticket.
 func (s *Service) recount(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
-	ticket, err := s.store.TakeTicket(ctx, u.ID, day, u.Path())
+	ticket, err := s.store.TakeTicket(ctx, u.ID, day, u.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func (s *Service) recount(ctx context.Context, u *units.Unit, day string, d civi
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.store.PutCounter(ctx, &Counter{UnitID: u.ID, ParentID: u.ParentID, Path: u.Path(), Day: day, Ticket: ticket, Tally: *t})
+	_, err = s.store.PutCounter(ctx, &Counter{UnitID: u.ID, ParentID: u.ParentID, Path: u.Path, Day: day, Ticket: ticket, Tally: *t})
 	return t, err
 }
 

@@ -20,4 +20,7 @@ type Store interface {
 	members.Store
 	officers.Store
 	rollups.Store
+	// RewritePaths rewrites every copy of a moved subtree's path: the
+	// one list of the records that carry a units.Path.
+	units.PathRewriter
 }

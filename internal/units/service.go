@@ -45,7 +45,7 @@ func (s *Service) EnsureRoot(ctx context.Context, name, code string) (*Unit, err
 		return u, err
 	}
 	t := s.now().UTC()
-	u = &Unit{ID: RootID, Level: Central, Name: CleanName(name), Code: code, Status: Active, Version: 1, CreatedAt: t, UpdatedAt: t}
+	u = &Unit{ID: RootID, Path: Path{RootID}, Level: Central, Name: CleanName(name), Code: code, Status: Active, Version: 1, CreatedAt: t, UpdatedAt: t}
 	if err := s.store.CreateUnit(ctx, u); err != nil {
 		if errs.Is(err, errs.Conflict) { // another instance won the race
 			return s.store.GetUnit(ctx, RootID)
@@ -97,13 +97,14 @@ func (s *Service) create(ctx context.Context, parent *Unit, in NewUnit, count bo
 		return nil, errs.E(errs.Conflict, "unit %s is closed and takes no new children", parent.ID)
 	}
 	t := s.now().UTC()
+	id := ids.New()
 	u := &Unit{
-		ID: ids.New(), ParentID: parent.ID, Level: in.Level, Name: in.Name, Code: in.Code,
-		Ancestors: parent.Path(), Status: Active, Version: 1, CreatedAt: t, UpdatedAt: t,
+		ID: id, ParentID: parent.ID, Level: in.Level, Name: in.Name, Code: in.Code,
+		Path: parent.Path.Child(id), Status: Active, Version: 1, CreatedAt: t, UpdatedAt: t,
 	}
 	var paths [][]string
 	if count {
-		paths = [][]string{u.Path()}
+		paths = [][]string{u.Path}
 	}
 	if err := s.settled(ctx, paths, func() error { return s.store.CreateUnit(ctx, u) }); err != nil {
 		return nil, err

@@ -3,10 +3,7 @@
 // store interface the tree needs, and the service that applies the rules.
 package units
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // RootID is the fixed id of the single central unit, so that creating it on
 // first start is idempotent even when several instances start at once.
@@ -23,13 +20,14 @@ const (
 
 // Unit is one node of the tree.
 type Unit struct {
-	ID        string
-	ParentID  string // empty for the root
-	Level     Level
-	Name      string
-	Code      string
-	Ancestors []string // ids from the root down to the parent; empty for the root
-	Status    Status
+	ID       string
+	ParentID string // empty for the root
+	Level    Level
+	Name     string
+	Code     string
+	// Path is the unit's ancestors and itself, root first.
+	Path   Path
+	Status Status
 	// MergedInto points to the unit that took over a merged (closed) unit.
 	MergedInto string
 	Version    int
@@ -37,14 +35,5 @@ type Unit struct {
 	UpdatedAt  time.Time
 }
 
-// Path is the unit's ancestors followed by the unit itself: the ids whose
-// grants cover this unit.
-func (u *Unit) Path() []string {
-	p := make([]string, 0, len(u.Ancestors)+1)
-	return append(append(p, u.Ancestors...), u.ID)
-}
-
 // Within reports whether the unit is id or lies below it.
-func (u *Unit) Within(id string) bool {
-	return u.ID == id || slices.Contains(u.Ancestors, id)
-}
+func (u *Unit) Within(id string) bool { return u.Path.Contains(id) }

@@ -131,7 +131,7 @@ func (s *Service) Seed(ctx context.Context, parent *Unit, areas []AdminArea, pro
 				if u, err = s.create(ctx, parent, NewUnit{Level: a.Level, Name: a.Name, Code: a.Code}, false); err != nil {
 					return fmt.Errorf("creating %s %s: %w", a.Code, a.Name, err)
 				}
-				grown[parent.ID] = parent.Path()
+				grown[parent.ID] = parent.Path
 				res.Created++
 			case err != nil:
 				return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 // counterDoc is a unit's counter for a day, _id = dayKey(unit, day).
@@ -53,11 +54,12 @@ func counterUpdate(c *rollups.Counter) bson.D {
 // TakeTicket implements rollups.Store: one upsert that increments bump and
 // returns it. The new document gets ticket 0, so that PutCounter's
 // {ticket: {$lt: t}} matches it (a missing field would not).
-func (db *DB) TakeTicket(ctx context.Context, unitID, day string, path []string) (int64, error) {
+func (db *DB) TakeTicket(ctx context.Context, unitID, day string, path units.Path) (_ int64, err error) {
+	defer errs.Wrap(&err, "mongo: TakeTicket %s", unitID)
 	var d struct {
 		Bump int64 `bson:"bump"`
 	}
-	err := retryUpsert(func() error {
+	err = retryUpsert(func() error {
 		return db.coll(collCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: dayKey(unitID, day)}},
 			bson.D{
 				{Key: "$inc", Value: bson.D{{Key: "bump", Value: int64(1)}}},
@@ -73,7 +75,8 @@ func (db *DB) TakeTicket(ctx context.Context, unitID, day string, path []string)
 // ticket, so it is stored iff it matched. Without a document there is no
 // ticket behind c (TakeTicket creates it, DeleteCounters may have dropped
 // it since): c is not stored, as in SQLite.
-func (db *DB) PutCounter(ctx context.Context, c *rollups.Counter) (bool, error) {
+func (db *DB) PutCounter(ctx context.Context, c *rollups.Counter) (_ bool, err error) {
+	defer errs.Wrap(&err, "mongo: PutCounter %s", c.UnitID)
 	res, err := db.coll(collCounters).UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: dayKey(c.UnitID, c.Day)}, {Key: "ticket", Value: bson.D{{Key: "$lt", Value: c.Ticket}}}},
 		counterUpdate(c))
@@ -85,7 +88,8 @@ func (db *DB) PutCounter(ctx context.Context, c *rollups.Counter) (bool, error) 
 
 // ReplaceCounter implements rollups.Store: the same update unguarded, as an
 // upsert; running it again stores the same.
-func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) error {
+func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) (err error) {
+	defer errs.Wrap(&err, "mongo: ReplaceCounter %s", c.UnitID)
 	return retryUpsert(func() error {
 		_, err := db.coll(collCounters).UpdateOne(ctx, bson.D{{Key: "_id", Value: dayKey(c.UnitID, c.Day)}},
 			counterUpdate(c), options.UpdateOne().SetUpsert(true))
@@ -95,9 +99,10 @@ func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) error {
 
 // GetCounter implements rollups.Store. The tally is checked here rather
 // than with {tally: {$exists: true}}: the document is one either way.
-func (db *DB) GetCounter(ctx context.Context, unitID, day string) (*rollups.Counter, error) {
+func (db *DB) GetCounter(ctx context.Context, unitID, day string) (_ *rollups.Counter, err error) {
+	defer errs.Wrap(&err, "mongo: GetCounter %s", unitID)
 	var d counterDoc
-	err := db.coll(collCounters).FindOne(ctx, bson.D{{Key: "_id", Value: dayKey(unitID, day)}}).Decode(&d)
+	err = db.coll(collCounters).FindOne(ctx, bson.D{{Key: "_id", Value: dayKey(unitID, day)}}).Decode(&d)
 	if isNoDoc(err) || err == nil && d.Tally == nil {
 		return nil, errs.E(errs.NotFound, "no tally of unit %s for %q", unitID, day)
 	}
@@ -110,7 +115,8 @@ func (db *DB) GetCounter(ctx context.Context, unitID, day string) (*rollups.Coun
 // ChildCounters implements rollups.Store from counters_parent_day.
 // Ticket-only documents carry no parentId and so never match; the tally
 // check below only makes that explicit.
-func (db *DB) ChildCounters(ctx context.Context, parentID, day string) ([]*rollups.Counter, error) {
+func (db *DB) ChildCounters(ctx context.Context, parentID, day string) (_ []*rollups.Counter, err error) {
+	defer errs.Wrap(&err, "mongo: ChildCounters %s", parentID)
 	cur, err := db.coll(collCounters).Find(ctx, bson.D{{Key: "parentId", Value: parentID}, {Key: "day", Value: day}})
 	if err != nil {
 		return nil, err
@@ -141,7 +147,8 @@ func (db *DB) ChildCounters(ctx context.Context, parentID, day string) ([]*rollu
 // Without update pipelines (FerretDB v1 has none) "ticket = bump" is one
 // guarded update per counter: it applies only while bump is what was read,
 // and a counter whose bump moved meanwhile is read again.
-func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) error {
+func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) (err error) {
+	defer errs.Wrap(&err, "mongo: DeleteCounters %s", unitID)
 	coll := db.coll(collCounters)
 	cur, err := coll.Find(ctx, bson.D{{Key: "path", Value: unitID}, {Key: "day", Value: day}})
 	if err != nil {

@@ -141,8 +141,8 @@ func TestDocumentShapes(t *testing.T) {
 	name := newDBName()
 	db := openStoreIn(t, ferretURI, name, nil)
 	t0 := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
-	root := &units.Unit{ID: units.RootID, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
-	prov := &units.Unit{ID: "p000000000000001", ParentID: root.ID, Ancestors: root.Path(), Level: units.Province, Name: "Thái Bình", Code: "34",
+	root := &units.Unit{ID: units.RootID, Path: units.Path{units.RootID}, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
+	prov := &units.Unit{ID: "p000000000000001", ParentID: root.ID, Path: root.Path.Child("p000000000000001"), Level: units.Province, Name: "Thái Bình", Code: "34",
 		Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
 	for _, u := range []*units.Unit{root, prov} {
 		if err := db.CreateUnit(ctx, u); err != nil {
@@ -150,7 +150,7 @@ func TestDocumentShapes(t *testing.T) {
 		}
 	}
 	user := &access.User{ID: "u000000000000001", Username: "an", DisplayName: "An", PasswordHash: "h", Version: 1, CreatedAt: t0, UpdatedAt: t0,
-		Grants: []access.Grant{{Role: access.Manager, UnitID: prov.ID, UnitPath: prov.Path()}, {Role: access.Viewer, UnitID: root.ID, UnitPath: root.Path()}}}
+		Grants: []access.Grant{{Role: access.Manager, UnitID: prov.ID, Path: prov.Path}, {Role: access.Viewer, UnitID: root.ID, Path: root.Path}}}
 	if err := db.CreateUser(ctx, user); err != nil {
 		t.Fatal(err)
 	}
@@ -171,8 +171,12 @@ func TestDocumentShapes(t *testing.T) {
 	if r.Lookup("parentId").StringValue() != "" || r.Lookup("parentId").Type != bson.TypeString {
 		t.Errorf("root parentId must be the string \"\": %s", r)
 	}
-	if anc, ok := r.Lookup("ancestors").ArrayOK(); !ok || len(anc) != 5 { // an empty BSON array
-		t.Errorf("root ancestors must be []: %s", r)
+	var rootPath []string
+	if err := r.Lookup("path").Unmarshal(&rootPath); err != nil || !slices.Equal(rootPath, []string{root.ID}) {
+		t.Errorf("root path must be [root]: %s", r)
+	}
+	if _, err := r.LookupErr("ancestors"); err == nil {
+		t.Errorf("no second name for the path: %s", r)
 	}
 	if !r.Lookup("root").Boolean() {
 		t.Errorf("root must carry root: true: %s", r)
@@ -261,7 +265,7 @@ func TestConcurrentCompareAndSwap(t *testing.T) {
 			t.Fatalf("refresh token %s was used unused by %d callers", id, wins)
 		}
 	}
-	u := &units.Unit{ID: units.RootID, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1, CreatedAt: now, UpdatedAt: now}
+	u := &units.Unit{ID: units.RootID, Path: units.Path{units.RootID}, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if err := db.CreateUnit(ctx, u); err != nil {
 		t.Fatal(err)
 	}

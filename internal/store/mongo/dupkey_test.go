@@ -11,7 +11,7 @@ import (
 
 func newMemberDoc(id, nationalID string, at time.Time) (*members.Member, *members.Event) {
 	joined := civil.MustParse("2020-03-08")
-	m := &members.Member{ID: id, BranchID: "b1", Ancestors: []string{"root", "b1"}, FullName: "Nguyễn Thị Một", Gender: members.Female,
+	m := &members.Member{ID: id, BranchID: "b1", Path: []string{"root", "b1"}, FullName: "Nguyễn Thị Một", Gender: members.Female,
 		NationalID: nationalID, JoinedOn: joined, Status: members.Active, Version: 1, CreatedAt: at, UpdatedAt: at,
 		Stints: []members.Stint{{BranchID: "b1", From: joined, StartedBy: members.Joined}}}
 	ev := &members.Event{MemberID: id, Seq: 1, Type: members.Joined, On: joined, At: at, ActorID: "u1", ActorName: "chair", ToBranchID: "b1"}

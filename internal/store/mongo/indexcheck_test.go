@@ -97,8 +97,8 @@ func TestCheckCommand(t *testing.T) {
 		{"count by an unindexed field", "count", d{{Key: "count", Value: "units"}, {Key: "query", Value: d{{Key: "level", Value: "branch"}}}}, false},
 		{"insert is not a query", "insert", d{{Key: "insert", Value: "units"}, {Key: "documents", Value: a{d{{Key: "name", Value: "x"}}}}}, true},
 		{"an unknown collection still has its _id index", "find", find("other", d{{Key: "_id", Value: 1}}, nil), true},
-		{"members of a subtree: ancestors, status $in, sort and range on sortKey", "find",
-			find("members", d{{Key: "ancestors", Value: "p"}, {Key: "status", Value: d{{Key: "$in", Value: a{"active", "left", "deceased"}}}},
+		{"members of a subtree: path, status $in, sort and range on sortKey", "find",
+			find("members", d{{Key: "path", Value: "p"}, {Key: "status", Value: d{{Key: "$in", Value: a{"active", "left", "deceased"}}}},
 				{Key: "sortKey", Value: gt("k")}}, d{{Key: "sortKey", Value: 1}}), true},
 		{"$all is equality on its field: search in a subtree", "find",
 			find("members", d{{Key: "scopeWords", Value: d{{Key: "$all", Value: a{"p:nguyen", "p:van"}}}},
@@ -145,7 +145,7 @@ func TestRecorderCatchesUnindexedFind(t *testing.T) {
 	dbName := newDBName()
 	db := openStoreIn(t, ferretURI, dbName, rec)
 	ctx := testCtx(t)
-	root := &units.Unit{ID: units.RootID, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1,
+	root := &units.Unit{ID: units.RootID, Path: units.Path{units.RootID}, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1,
 		CreatedAt: time.Now(), UpdatedAt: time.Now()}
 	if err := db.CreateUnit(ctx, root); err != nil {
 		t.Fatal(err)

@@ -73,9 +73,9 @@ var Indexes = []Index{
 	// ListSigningKeys, oldest first.
 	{Collection: collKeys, Name: "signing_keys_created", Keys: bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}},
 
-	// ListMembers of a subtree: ancestors (multikey) equality, status $in,
+	// ListMembers of a subtree: path (multikey) equality, status $in,
 	// sorted and ranged on sortKey.
-	{Collection: collMembers, Name: "members_ancestors_status_sort", Keys: bson.D{{Key: "ancestors", Value: 1}, {Key: "status", Value: 1}, {Key: "sortKey", Value: 1}}},
+	{Collection: collMembers, Name: "members_path_status_sort", Keys: bson.D{{Key: "path", Value: 1}, {Key: "status", Value: 1}, {Key: "sortKey", Value: 1}}},
 	// ListMembers with words: scopeWords $all (equality on one element),
 	// status $in, sorted and ranged on sortKey.
 	{Collection: collMembers, Name: "members_scope_words_status_sort", Keys: bson.D{{Key: "scopeWords", Value: 1}, {Key: "status", Value: 1}, {Key: "sortKey", Value: 1}}},
@@ -92,7 +92,7 @@ var Indexes = []Index{
 	// created in a window.
 	{Collection: collMembers, Name: "members_stints_from", Keys: bson.D{{Key: "stints.from", Value: 1}}},
 	{Collection: collMembers, Name: "members_stints_to", Keys: bson.D{{Key: "stints.to", Value: 1}}},
-	{Collection: collUnits, Name: "units_ancestors_level_created", Keys: bson.D{{Key: "ancestors", Value: 1}, {Key: "level", Value: 1}, {Key: "createdAt", Value: 1}}},
+	{Collection: collUnits, Name: "units_path_level_created", Keys: bson.D{{Key: "path", Value: 1}, {Key: "level", Value: 1}, {Key: "createdAt", Value: 1}}},
 
 	// BoardOfOfficer: the board holding a post (multikey over posts). Not
 	// unique: MongoDB indexes a board with no posts as null, and a second
@@ -102,11 +102,19 @@ var Indexes = []Index{
 	// ChildCounters: the tallies of a unit's children on a day.
 	{Collection: collCounters, Name: "counters_parent_day", Keys: bson.D{{Key: "parentId", Value: 1}, {Key: "day", Value: 1}}},
 	// DeleteCounters: a day's tallies in a subtree, by the unit id in
-	// their path (multikey), as ancestors serves members.
+	// their path (multikey), as path serves members.
 	{Collection: collCounters, Name: "counters_path_day", Keys: bson.D{{Key: "path", Value: 1}, {Key: "day", Value: 1}}},
 	// MarksUnder: a day's stale marks in a subtree, the same way.
 	{Collection: collMarks, Name: "stale_marks_pending", Keys: bson.D{{Key: "path", Value: 1}, {Key: "day", Value: 1}, {Key: "pending", Value: 1}}},
 	// snapshotDays needs none: _id is the day, read in _id order.
+
+	// RewritePaths (rewrite_paths.go): the documents of a moved subtree by
+	// the unit id in their path (multikey), a page at a time in _id order.
+	// Members and users are paged by indexes they have already.
+	{Collection: collUnits, Name: "units_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
+	{Collection: collBoards, Name: "officer_boards_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
+	{Collection: collCounters, Name: "counters_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
+	{Collection: collMarks, Name: "stale_marks_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
 }
 
 // model is the createIndexes form of ix.

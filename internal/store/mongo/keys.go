@@ -20,8 +20,9 @@ type keyDoc struct {
 }
 
 // CreateSigningKey implements access.KeyStore.
-func (db *DB) CreateSigningKey(ctx context.Context, k *access.SigningKey) error {
-	_, err := db.coll(collKeys).InsertOne(ctx, keyDoc{ID: k.ID, Algorithm: k.Algorithm, PrivateKey: k.PrivateKey, CreatedAt: k.CreatedAt})
+func (db *DB) CreateSigningKey(ctx context.Context, k *access.SigningKey) (err error) {
+	defer errs.Wrap(&err, "mongo: CreateSigningKey")
+	_, err = db.coll(collKeys).InsertOne(ctx, keyDoc{ID: k.ID, Algorithm: k.Algorithm, PrivateKey: k.PrivateKey, CreatedAt: k.CreatedAt})
 	if isDup(err) {
 		return errs.E(errs.Conflict, "signing key %s exists", k.ID)
 	}
@@ -30,7 +31,8 @@ func (db *DB) CreateSigningKey(ctx context.Context, k *access.SigningKey) error 
 
 // ListSigningKeys implements access.KeyStore: oldest first, in the order of
 // the signing_keys_created index.
-func (db *DB) ListSigningKeys(ctx context.Context) ([]*access.SigningKey, error) {
+func (db *DB) ListSigningKeys(ctx context.Context) (_ []*access.SigningKey, err error) {
+	defer errs.Wrap(&err, "mongo: ListSigningKeys")
 	cur, err := db.coll(collKeys).Find(ctx, bson.D{},
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}))
 	if err != nil {

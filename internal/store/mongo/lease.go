@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"github.com/sohoi/sohoi/internal/errs"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -20,13 +21,14 @@ const collLeases = "leases"
 // _id, which the _id index refuses while someone else holds the lease.
 // One single-document write: no transaction, and of concurrent callers
 // at most one matches or inserts.
-func (db *DB) AcquireLease(ctx context.Context, name, owner string, now, until time.Time) (bool, error) {
+func (db *DB) AcquireLease(ctx context.Context, name, owner string, now, until time.Time) (_ bool, err error) {
+	defer errs.Wrap(&err, "mongo: AcquireLease %s", name)
 	filter := bson.D{{Key: "_id", Value: name}, {Key: "$or", Value: bson.A{
 		bson.D{{Key: "owner", Value: owner}},
 		bson.D{{Key: "until", Value: bson.D{{Key: "$lte", Value: now.UTC()}}}},
 	}}}
 	update := bson.D{{Key: "$set", Value: bson.D{{Key: "owner", Value: owner}, {Key: "until", Value: until.UTC()}}}}
-	_, err := db.coll(collLeases).UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
+	_, err = db.coll(collLeases).UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
 	if isDup(err) {
 		return false, nil
 	}
@@ -34,7 +36,8 @@ func (db *DB) AcquireLease(ctx context.Context, name, owner string, now, until t
 }
 
 // ReleaseLease implements rollups.Store.
-func (db *DB) ReleaseLease(ctx context.Context, name, owner string) error {
-	_, err := db.coll(collLeases).DeleteOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "owner", Value: owner}})
+func (db *DB) ReleaseLease(ctx context.Context, name, owner string) (err error) {
+	defer errs.Wrap(&err, "mongo: ReleaseLease %s", name)
+	_, err = db.coll(collLeases).DeleteOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "owner", Value: owner}})
 	return err
 }

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"github.com/sohoi/sohoi/internal/errs"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -69,7 +70,8 @@ func markDay(m rollups.Mark) string {
 // bulkWrite holds one or two updates whatever the number of kept days.
 // (FerretDB v1, the tests' server, stalled on one that updated a hundred
 // existing marks when a change marked every kept day; seen 2026-12-03.)
-func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Mark, error) {
+func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) (_ []rollups.Mark, err error) {
+	defer errs.Wrap(&err, "mongo: MarkStale")
 	if len(marks) == 0 {
 		return nil, nil
 	}
@@ -83,7 +85,7 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 				{Key: "path", Value: nonNil(m.Path)}, {Key: "gen", Value: out[i].Gen}, {Key: "pending", Value: true},
 				{Key: "change", Value: m.Change}, {Key: "unstored", Value: !m.Stored}}}})
 	}
-	err := retryUpsert(func() error {
+	err = retryUpsert(func() error {
 		_, err := db.coll(collMarks).BulkWrite(ctx, models)
 		return err
 	})
@@ -106,13 +108,14 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 // so a mark made again since (at another generation) stays. A change's
 // mark is deleted (one document per change must not pile up); a mark
 // from before marks were per change is settled in place, as it was.
-func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
+func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) (err error) {
+	defer errs.Wrap(&err, "mongo: ClearMark")
 	filter := bson.D{{Key: "_id", Value: markKey(m)}, {Key: "gen", Value: m.Gen}}
 	if m.Change != "" {
 		_, err := db.coll(collMarks).DeleteOne(ctx, filter)
 		return err
 	}
-	_, err := db.coll(collMarks).UpdateOne(ctx, filter,
+	_, err = db.coll(collMarks).UpdateOne(ctx, filter,
 		bson.D{{Key: "$set", Value: bson.D{{Key: "cleared", Value: m.Gen}, {Key: "pending", Value: false}}}})
 	return err
 }
@@ -120,7 +123,8 @@ func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
 // MarksUnder implements rollups.Store from stale_marks_pending: the marks
 // of the day, and the onward ones from it or before (every onward one for
 // the live tally), two index ranges.
-func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mark, error) {
+func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.Mark, err error) {
+	defer errs.Wrap(&err, "mongo: MarksUnder %s", unitID)
 	upTo := onwardPrefix + day
 	if day == "" {
 		upTo = onwardPrefix + "\uffff"
@@ -156,7 +160,8 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 
 // SnapshotDays implements rollups.Store: _id is the day, so the _id index
 // gives the order.
-func (db *DB) SnapshotDays(ctx context.Context) ([]string, error) {
+func (db *DB) SnapshotDays(ctx context.Context) (_ []string, err error) {
+	defer errs.Wrap(&err, "mongo: SnapshotDays")
 	// One batch: every change reads this list, and a getMore after the
 	// first 101 days (the default first batch) would be a round trip more.
 	cur, err := db.coll(collSnapDays).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(10_000))
@@ -178,8 +183,9 @@ func (db *DB) SnapshotDays(ctx context.Context) ([]string, error) {
 
 // AddSnapshotDay implements rollups.Store; a day already kept is a
 // duplicate _id, which is success.
-func (db *DB) AddSnapshotDay(ctx context.Context, day string) error {
-	_, err := db.coll(collSnapDays).InsertOne(ctx, bson.D{{Key: "_id", Value: day}})
+func (db *DB) AddSnapshotDay(ctx context.Context, day string) (err error) {
+	defer errs.Wrap(&err, "mongo: AddSnapshotDay %s", day)
+	_, err = db.coll(collSnapDays).InsertOne(ctx, bson.D{{Key: "_id", Value: day}})
 	if isDup(err) {
 		return nil
 	}

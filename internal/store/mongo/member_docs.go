@@ -17,9 +17,9 @@ import (
 // without _id and history, so that one type is both what CreateMember
 // inserts and what UpdateMember $sets, and the two cannot drift apart.
 type memberState struct {
-	BranchID  string   `bson:"branchId"`
-	Ancestors []string `bson:"ancestors"` // root first, ending with the branch
-	FullName  string   `bson:"fullName"`
+	BranchID string   `bson:"branchId"`
+	Path     []string `bson:"path"` // the branch's units.Path
+	FullName string   `bson:"fullName"`
 	// SortKey is the official order (members.Member.SortKey); unique, so a
 	// page cursor is one value of it.
 	SortKey string `bson:"sortKey"`
@@ -95,7 +95,7 @@ var memberProjection = bson.D{{Key: "history", Value: 0}, {Key: "scopeWords", Va
 
 // scopeWords is the search key set of m (see memberState.ScopeWords).
 func scopeWords(m *members.Member) []string {
-	return scopeTerms(m.Ancestors, m.FullName)
+	return scopeTerms(m.Path, m.FullName)
 }
 
 // scopeTerms is the search key set of a name on a path.
@@ -119,7 +119,7 @@ func toMemberState(m *members.Member) memberState {
 			StartedBy: s.StartedBy, EndedBy: s.EndedBy})
 	}
 	return memberState{
-		BranchID: m.BranchID, Ancestors: nonNil(m.Ancestors), FullName: m.FullName, SortKey: m.SortKey(),
+		BranchID: m.BranchID, Path: nonNil(m.Path), FullName: m.FullName, SortKey: m.SortKey(),
 		ScopeWords: scopeWords(m), Gender: m.Gender, BirthDate: m.BirthDate.String(), NationalID: m.NationalID,
 		ActiveNationalID: m.ActiveNationalID(), Phone: m.Phone, Address: m.Address, JoinedOn: m.JoinedOn.String(),
 		MemberNo: m.MemberNo, Status: m.Status, LeftOn: m.LeftOn.String(), LeaveReason: m.LeaveReason,
@@ -144,8 +144,8 @@ func (doc *memberDoc) member() *members.Member {
 		Status: d.Status, LeftOn: dateOf(d.LeftOn), LeaveReason: d.LeaveReason, Version: d.Version,
 		CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt),
 	}
-	if len(d.Ancestors) > 0 {
-		m.Ancestors = d.Ancestors
+	if len(d.Path) > 0 {
+		m.Path = d.Path
 	}
 	for _, s := range d.Stints {
 		m.Stints = append(m.Stints, members.Stint{BranchID: s.BranchID, From: dateOf(s.From), To: dateOf(s.To),

@@ -49,7 +49,7 @@ func TestMemberDocumentShape(t *testing.T) {
 	t0 := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
 	path := []string{"r000000000000001", "p000000000000001", "b000000000000001"}
 	joined := civil.MustParse("2020-03-08")
-	m := &members.Member{ID: "m000000000000001", BranchID: path[2], Ancestors: path, FullName: "Nguyễn Thị Hoa", Gender: members.Female,
+	m := &members.Member{ID: "m000000000000001", BranchID: path[2], Path: path, FullName: "Nguyễn Thị Hoa", Gender: members.Female,
 		BirthDate: civil.MustParse("1960-05-19"), NationalID: "034160000001", JoinedOn: joined, Status: members.Active, Version: 1,
 		CreatedAt: t0, UpdatedAt: t0, Stints: []members.Stint{{BranchID: path[2], From: joined, StartedBy: members.Joined}}}
 	if err := db.CreateMember(ctx, m, &members.Event{MemberID: m.ID, Seq: 1, Type: members.Joined, On: joined, At: t0}); err != nil {
@@ -137,7 +137,7 @@ func TestMemberDocumentShape(t *testing.T) {
 	}
 
 	// A board: _id is the unit; posts carry the officer's JSON names.
-	b := &officers.Board{UnitID: path[1], UnitPath: path[:2], Version: 1, Posts: []*officers.Officer{{ID: "o000000000000001",
+	b := &officers.Board{UnitID: path[1], Path: path[:2], Version: 1, Posts: []*officers.Officer{{ID: "o000000000000001",
 		FullName: "Trần Văn An", Position: officers.Chair, From: civil.MustParse("2021-06-01"), Version: 1, CreatedAt: t0, UpdatedAt: t0}}}
 	if err := db.SaveBoard(ctx, b); err != nil {
 		t.Fatal(err)

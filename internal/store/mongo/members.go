@@ -22,9 +22,10 @@ func duplicateNationalID() error {
 }
 
 // CreateMember implements members.Store: the member with its first event.
-func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.Event) error {
+func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.Event) (err error) {
+	defer errs.Wrap(&err, "mongo: CreateMember %s", m.ID)
 	doc := memberDoc{ID: m.ID, State: toMemberState(m), History: []eventDoc{toEventDoc(ev)}}
-	_, err := db.coll(collMembers).InsertOne(ctx, doc)
+	_, err = db.coll(collMembers).InsertOne(ctx, doc)
 	if isDup(err) {
 		return db.memberInsertConflict(ctx, m, doc, err)
 	}
@@ -44,13 +45,15 @@ func (db *DB) findMember(ctx context.Context, filter bson.D, notFound error) (*m
 }
 
 // GetMember implements members.Store.
-func (db *DB) GetMember(ctx context.Context, id string) (*members.Member, error) {
+func (db *DB) GetMember(ctx context.Context, id string) (_ *members.Member, err error) {
+	defer errs.Wrap(&err, "mongo: GetMember %s", id)
 	return db.findMember(ctx, bson.D{{Key: "_id", Value: id}}, errs.E(errs.NotFound, "member not found"))
 }
 
 // ActiveMemberByNationalID implements members.Store, from the unique index
 // members_active_national_id.
-func (db *DB) ActiveMemberByNationalID(ctx context.Context, nationalID string) (*members.Member, error) {
+func (db *DB) ActiveMemberByNationalID(ctx context.Context, nationalID string) (_ *members.Member, err error) {
+	defer errs.Wrap(&err, "mongo: ActiveMemberByNationalID (an ID)")
 	return db.findMember(ctx, bson.D{{Key: "activeNationalId", Value: nationalID}},
 		errs.E(errs.NotFound, "no active member holds this national ID"))
 }
@@ -58,7 +61,8 @@ func (db *DB) ActiveMemberByNationalID(ctx context.Context, nationalID string) (
 // UpdateMember implements members.Store: one update guarded by the previous
 // version that replaces the state and appends the event, so the two are
 // written together or not at all.
-func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.Event) error {
+func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.Event) (err error) {
+	defer errs.Wrap(&err, "mongo: UpdateMember %s", m.ID)
 	update := bson.D{
 		{Key: "$set", Value: toMemberState(m)},
 		{Key: "$push", Value: bson.D{{Key: "history", Value: toEventDoc(ev)}}},
@@ -109,11 +113,12 @@ func (db *DB) otherHoldsNationalID(ctx context.Context, m *members.Member, updat
 
 // MemberHistory implements members.Store: the history array alone. An
 // unknown member has no events, as in the SQLite store.
-func (db *DB) MemberHistory(ctx context.Context, id string) ([]*members.Event, error) {
+func (db *DB) MemberHistory(ctx context.Context, id string) (_ []*members.Event, err error) {
+	defer errs.Wrap(&err, "mongo: MemberHistory %s", id)
 	var d struct {
 		History []eventDoc `bson:"history"`
 	}
-	err := db.coll(collMembers).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
+	err = db.coll(collMembers).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
 		options.FindOne().SetProjection(bson.D{{Key: "history", Value: 1}})).Decode(&d)
 	if isNoDoc(err) {
 		return nil, nil
@@ -134,7 +139,8 @@ func (db *DB) MemberHistory(ctx context.Context, id string) ([]*members.Event, e
 // which carries the subtree in every element. status is always an $in (every status when
 // none is asked for) so that it is an equality on the index's second key
 // and the sort comes from the third.
-func (db *DB) ListMembers(ctx context.Context, q members.Query) (page.Result[*members.Member], error) {
+func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*members.Member], err error) {
+	defer errs.Wrap(&err, "mongo: ListMembers")
 	var res page.Result[*members.Member]
 	after, err := page.Decode(q.Page.Cursor)
 	if err != nil {
@@ -146,7 +152,7 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (page.Result[*me
 	}
 	var filter bson.D
 	if len(q.Words) == 0 {
-		filter = bson.D{{Key: "ancestors", Value: q.UnitID}}
+		filter = bson.D{{Key: "path", Value: q.UnitID}}
 	} else {
 		// the leading term first: it bounds the index scan, the others
 		// are checked on the documents it fetches (classifyAll)

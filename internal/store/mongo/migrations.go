@@ -39,6 +39,7 @@ func migrations() []migration {
 		})
 	}
 	steps = append(steps, ttlSteps()...)
+	steps = append(steps, pathSteps()...) // before the search keys, which read the path
 	return append(steps, searchKeySteps()...)
 }
 

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"github.com/sohoi/sohoi/internal/errs"
 	"slices"
 	"time"
 
@@ -67,7 +68,8 @@ func (db *DB) unitsByID(ctx context.Context, ids []string) (map[string]*units.Un
 func inWindow(d, after, upTo string) bool { return d != "" && d > after && d <= upTo }
 
 // MovedBetween implements rollups.MovementStore.
-func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (*rollups.Moves, error) {
+func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (_ *rollups.Moves, err error) {
+	defer errs.Wrap(&err, "mongo: MovedBetween %s", unitID)
 	ms, err := db.movedMembers(ctx, after, upTo, "stints.from", "stints.to")
 	if err != nil {
 		return nil, err
@@ -88,10 +90,10 @@ func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (*ro
 	for _, m := range ms {
 		for _, st := range m.Stints {
 			b := branches[st.BranchID]
-			if b == nil || !slices.Contains(b.Path(), unitID) || !(inWindow(st.From.String(), after, upTo) || inWindow(st.To.String(), after, upTo)) {
+			if b == nil || !slices.Contains(b.Path, unitID) || !(inWindow(st.From.String(), after, upTo) || inWindow(st.To.String(), after, upTo)) {
 				continue
 			}
-			out.Periods = append(out.Periods, rollups.MovedPeriod{Path: b.Path(), Gender: m.Gender, BirthYear: m.BirthDate.Year,
+			out.Periods = append(out.Periods, rollups.MovedPeriod{Path: b.Path, Gender: m.Gender, BirthYear: m.BirthDate.Year,
 				JoinYear: m.JoinedOn.Year, Stint: st})
 		}
 	}
@@ -102,7 +104,8 @@ func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (*ro
 // that began in the window, and those created in it give or take a day
 // (units_ancestors_level_created), each with its earliest period read
 // from its members (members_stints_branch).
-func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) ([]rollups.BranchStart, error) {
+func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) (_ []rollups.BranchStart, err error) {
+	defer errs.Wrap(&err, "mongo: BranchStarts %s", unitID)
 	ms, err := db.movedMembers(ctx, after, upTo, "stints.from")
 	if err != nil {
 		return nil, err
@@ -123,7 +126,7 @@ func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) ([]r
 	if err != nil {
 		return nil, err
 	}
-	cur, err := db.coll(collUnits).Find(ctx, bson.D{{Key: "ancestors", Value: unitID}, {Key: "level", Value: units.Branch},
+	cur, err := db.coll(collUnits).Find(ctx, bson.D{{Key: "path", Value: unitID}, {Key: "level", Value: units.Branch},
 		{Key: "createdAt", Value: bson.D{{Key: "$gte", Value: a}, {Key: "$lt", Value: z.AddDate(0, 0, 2)}}}}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, err
@@ -149,7 +152,7 @@ func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) ([]r
 	var out []rollups.BranchStart
 	for _, id := range ids {
 		b := branches[id]
-		if b == nil || b.Level != units.Branch || !slices.Contains(b.Path(), unitID) {
+		if b == nil || b.Level != units.Branch || !slices.Contains(b.Path, unitID) {
 			continue
 		}
 		everyone, err := db.BranchEveryone(ctx, id)

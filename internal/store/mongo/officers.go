@@ -16,10 +16,10 @@ import (
 // without transactions.
 
 type boardDoc struct {
-	UnitID   string    `bson:"_id"`
-	UnitPath []string  `bson:"unitPath"`
-	Version  int       `bson:"version"`
-	Posts    []postDoc `bson:"posts"`
+	UnitID  string    `bson:"_id"`
+	Path    []string  `bson:"path"`
+	Version int       `bson:"version"`
+	Posts   []postDoc `bson:"posts"`
 }
 
 // postDoc is an officers.Officer as stored, named as in its JSON. Dates are
@@ -49,8 +49,8 @@ func postDocs(ps []*officers.Officer) []postDoc {
 
 func (d *boardDoc) board() *officers.Board {
 	b := &officers.Board{UnitID: d.UnitID, Version: d.Version}
-	if len(d.UnitPath) > 0 {
-		b.UnitPath = d.UnitPath
+	if len(d.Path) > 0 {
+		b.Path = d.Path
 	}
 	for _, p := range d.Posts {
 		b.Posts = append(b.Posts, &officers.Officer{ID: p.ID, MemberID: p.MemberID, FullName: p.FullName, Position: p.Position,
@@ -62,9 +62,10 @@ func (d *boardDoc) board() *officers.Board {
 
 // GetBoard implements officers.Store; a unit never saved has an empty
 // board at version 0.
-func (db *DB) GetBoard(ctx context.Context, unitID string) (*officers.Board, error) {
+func (db *DB) GetBoard(ctx context.Context, unitID string) (_ *officers.Board, err error) {
+	defer errs.Wrap(&err, "mongo: GetBoard %s", unitID)
 	var d boardDoc
-	err := db.coll(collBoards).FindOne(ctx, bson.D{{Key: "_id", Value: unitID}}).Decode(&d)
+	err = db.coll(collBoards).FindOne(ctx, bson.D{{Key: "_id", Value: unitID}}).Decode(&d)
 	if isNoDoc(err) {
 		return &officers.Board{UnitID: unitID}, nil
 	}
@@ -77,11 +78,12 @@ func (db *DB) GetBoard(ctx context.Context, unitID string) (*officers.Board, err
 // SaveBoard implements officers.Store. Version 1 is an insert, which the
 // _id index refuses if another writer saved a first version meanwhile;
 // later versions are one update guarded by the previous version.
-func (db *DB) SaveBoard(ctx context.Context, b *officers.Board) error {
+func (db *DB) SaveBoard(ctx context.Context, b *officers.Board) (err error) {
+	defer errs.Wrap(&err, "mongo: SaveBoard %s", b.UnitID)
 	mismatch := errs.E(errs.VersionMismatch, "the posts of unit %s changed meanwhile", b.UnitID)
 	coll := db.coll(collBoards)
 	if b.Version == 1 {
-		_, err := coll.InsertOne(ctx, boardDoc{UnitID: b.UnitID, UnitPath: nonNil(b.UnitPath), Version: 1, Posts: postDocs(b.Posts)})
+		_, err := coll.InsertOne(ctx, boardDoc{UnitID: b.UnitID, Path: nonNil(b.Path), Version: 1, Posts: postDocs(b.Posts)})
 		if isDup(err) {
 			return mismatch
 		}
@@ -89,7 +91,7 @@ func (db *DB) SaveBoard(ctx context.Context, b *officers.Board) error {
 	}
 	res, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: b.UnitID}, {Key: "version", Value: b.Version - 1}},
 		bson.D{{Key: "$set", Value: bson.D{
-			{Key: "unitPath", Value: nonNil(b.UnitPath)}, {Key: "version", Value: b.Version}, {Key: "posts", Value: postDocs(b.Posts)},
+			{Key: "path", Value: nonNil(b.Path)}, {Key: "version", Value: b.Version}, {Key: "posts", Value: postDocs(b.Posts)},
 		}}})
 	if err != nil {
 		return err
@@ -102,11 +104,12 @@ func (db *DB) SaveBoard(ctx context.Context, b *officers.Board) error {
 
 // BoardOfOfficer implements officers.Store, from the multikey index
 // officer_boards_post_id.
-func (db *DB) BoardOfOfficer(ctx context.Context, officerID string) (string, error) {
+func (db *DB) BoardOfOfficer(ctx context.Context, officerID string) (_ string, err error) {
+	defer errs.Wrap(&err, "mongo: BoardOfOfficer %s", officerID)
 	var d struct {
 		UnitID string `bson:"_id"`
 	}
-	err := db.coll(collBoards).FindOne(ctx, bson.D{{Key: "posts.id", Value: officerID}},
+	err = db.coll(collBoards).FindOne(ctx, bson.D{{Key: "posts.id", Value: officerID}},
 		options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Decode(&d)
 	if isNoDoc(err) {
 		return "", errs.E(errs.NotFound, "officer not found")

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"github.com/sohoi/sohoi/internal/errs"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -45,7 +46,8 @@ func afterUpsert() *options.FindOneAndUpdateOptionsBuilder {
 // BranchEveryone implements rollups.Store: every member with a stint in
 // the branch, from the multikey index members_stints_branch, so members
 // who moved away are found too.
-func (db *DB) BranchEveryone(ctx context.Context, branchID string) ([]*members.Member, error) {
+func (db *DB) BranchEveryone(ctx context.Context, branchID string) (_ []*members.Member, err error) {
+	defer errs.Wrap(&err, "mongo: BranchEveryone %s", branchID)
 	return db.findMembers(ctx, bson.D{{Key: "stints.branchId", Value: branchID}})
 }
 

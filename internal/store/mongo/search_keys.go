@@ -24,16 +24,16 @@ func rebuildScopeWords(ctx context.Context, db *driver.Database) error {
 	coll := db.Collection(collMembers)
 	for last := ""; ; {
 		cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: last}}}}, options.Find().
-			SetProjection(bson.D{{Key: "fullName", Value: 1}, {Key: "ancestors", Value: 1}, {Key: "version", Value: 1}}).
+			SetProjection(bson.D{{Key: "fullName", Value: 1}, {Key: "path", Value: 1}, {Key: "version", Value: 1}}).
 			SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(500))
 		if err != nil {
 			return err
 		}
 		var docs []struct {
-			ID        string   `bson:"_id"`
-			FullName  string   `bson:"fullName"`
-			Ancestors []string `bson:"ancestors"`
-			Version   int      `bson:"version"`
+			ID       string   `bson:"_id"`
+			FullName string   `bson:"fullName"`
+			Path     []string `bson:"path"`
+			Version  int      `bson:"version"`
 		}
 		if err := cur.All(ctx, &docs); err != nil {
 			return err
@@ -45,7 +45,7 @@ func rebuildScopeWords(ctx context.Context, db *driver.Database) error {
 		for _, d := range docs {
 			batch = append(batch, driver.NewUpdateOneModel().
 				SetFilter(bson.D{{Key: "_id", Value: d.ID}, {Key: "version", Value: d.Version}}).
-				SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "scopeWords", Value: scopeTerms(d.Ancestors, d.FullName)}}}}))
+				SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "scopeWords", Value: scopeTerms(d.Path, d.FullName)}}}}))
 		}
 		if _, err := coll.BulkWrite(ctx, batch, options.BulkWrite().SetOrdered(false)); err != nil {
 			return err

@@ -16,7 +16,7 @@ import (
 func searchMember(id, name string, path []string) (*members.Member, *members.Event) {
 	t0 := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
 	joined := civil.MustParse("2020-03-08")
-	m := &members.Member{ID: id, BranchID: path[len(path)-1], Ancestors: path, FullName: name, Gender: members.Female,
+	m := &members.Member{ID: id, BranchID: path[len(path)-1], Path: path, FullName: name, Gender: members.Female,
 		JoinedOn: joined, Status: members.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0,
 		Stints: []members.Stint{{BranchID: path[len(path)-1], From: joined, StartedBy: members.Joined}}}
 	return m, &members.Event{MemberID: id, Seq: 1, Type: members.Joined, On: joined, At: t0}

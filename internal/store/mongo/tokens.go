@@ -30,8 +30,9 @@ func (d *refreshDoc) token() *access.RefreshToken {
 }
 
 // CreateRefreshToken implements access.RefreshStore.
-func (db *DB) CreateRefreshToken(ctx context.Context, t *access.RefreshToken) error {
-	_, err := db.coll(collRefresh).InsertOne(ctx, refreshDoc{ID: t.ID, FamilyID: t.FamilyID, UserID: t.UserID,
+func (db *DB) CreateRefreshToken(ctx context.Context, t *access.RefreshToken) (err error) {
+	defer errs.Wrap(&err, "mongo: CreateRefreshToken")
+	_, err = db.coll(collRefresh).InsertOne(ctx, refreshDoc{ID: t.ID, FamilyID: t.FamilyID, UserID: t.UserID,
 		CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt, Used: t.Used, Revoked: t.Revoked,
 		PurgeAt: t.ExpiresAt.Add(t.ExpiresAt.Sub(t.CreatedAt))})
 	if isDup(err) {
@@ -44,10 +45,11 @@ func (db *DB) CreateRefreshToken(ctx context.Context, t *access.RefreshToken) er
 // is one findAndModify on {_id, used: false} that returns the document as
 // it was, so of two concurrent uses exactly one gets it unused (on MongoDB;
 // FerretDB v1 does not make findAndModify atomic).
-func (db *DB) UseRefreshToken(ctx context.Context, id string) (*access.RefreshToken, bool, error) {
+func (db *DB) UseRefreshToken(ctx context.Context, id string) (_ *access.RefreshToken, _ bool, err error) {
+	defer errs.Wrap(&err, "mongo: UseRefreshToken")
 	coll := db.coll(collRefresh)
 	var d refreshDoc
-	err := coll.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}, {Key: "used", Value: false}},
+	err = coll.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}, {Key: "used", Value: false}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "used", Value: true}}}}).Decode(&d) // returns the document before
 	if err == nil {
 		return d.token(), false, nil
@@ -67,16 +69,18 @@ func (db *DB) UseRefreshToken(ctx context.Context, id string) (*access.RefreshTo
 }
 
 // RevokeRefreshFamily implements access.RefreshStore.
-func (db *DB) RevokeRefreshFamily(ctx context.Context, familyID string) error {
-	_, err := db.coll(collRefresh).UpdateMany(ctx, bson.D{{Key: "familyId", Value: familyID}},
+func (db *DB) RevokeRefreshFamily(ctx context.Context, familyID string) (err error) {
+	defer errs.Wrap(&err, "mongo: RevokeRefreshFamily %s", familyID)
+	_, err = db.coll(collRefresh).UpdateMany(ctx, bson.D{{Key: "familyId", Value: familyID}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: true}}}})
 	return err
 }
 
 // RefreshFamilyRevoked implements access.RefreshStore, from
 // refresh_family_revoked.
-func (db *DB) RefreshFamilyRevoked(ctx context.Context, familyID string) (bool, error) {
-	err := db.coll(collRefresh).FindOne(ctx, bson.D{{Key: "familyId", Value: familyID}, {Key: "revoked", Value: true}}).Err()
+func (db *DB) RefreshFamilyRevoked(ctx context.Context, familyID string) (_ bool, err error) {
+	defer errs.Wrap(&err, "mongo: RefreshFamilyRevoked %s", familyID)
+	err = db.coll(collRefresh).FindOne(ctx, bson.D{{Key: "familyId", Value: familyID}, {Key: "revoked", Value: true}}).Err()
 	if isNoDoc(err) {
 		return false, nil
 	}
@@ -84,15 +88,17 @@ func (db *DB) RefreshFamilyRevoked(ctx context.Context, familyID string) (bool, 
 }
 
 // RevokeUserRefreshTokens implements access.RefreshStore, from refresh_user.
-func (db *DB) RevokeUserRefreshTokens(ctx context.Context, userID string) error {
-	_, err := db.coll(collRefresh).UpdateMany(ctx, bson.D{{Key: "userId", Value: userID}},
+func (db *DB) RevokeUserRefreshTokens(ctx context.Context, userID string) (err error) {
+	defer errs.Wrap(&err, "mongo: RevokeUserRefreshTokens %s", userID)
+	_, err = db.coll(collRefresh).UpdateMany(ctx, bson.D{{Key: "userId", Value: userID}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: true}}}})
 	return err
 }
 
 // DeleteExpiredRefreshTokens implements access.RefreshStore, from
 // refresh_expiry.
-func (db *DB) DeleteExpiredRefreshTokens(ctx context.Context, before time.Time) (int, error) {
+func (db *DB) DeleteExpiredRefreshTokens(ctx context.Context, before time.Time) (_ int, err error) {
+	defer errs.Wrap(&err, "mongo: DeleteExpiredRefreshTokens")
 	res, err := db.coll(collRefresh).DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: before}}}})
 	if err != nil {
 		return 0, err

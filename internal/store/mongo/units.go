@@ -22,7 +22,7 @@ type unitDoc struct {
 	Level      units.Level  `bson:"level"`
 	Name       string       `bson:"name"`
 	Code       string       `bson:"code"`
-	Ancestors  []string     `bson:"ancestors"` // root first; [] for the root
+	Path       []string     `bson:"path"` // units.Path: root first, ending with the unit
 	Status     units.Status `bson:"status"`
 	MergedInto string       `bson:"mergedInto,omitempty"`
 	// Root is set on the root only; the sparse unique index
@@ -36,7 +36,7 @@ type unitDoc struct {
 func toUnitDoc(u *units.Unit) unitDoc {
 	return unitDoc{
 		ID: u.ID, ParentID: u.ParentID, Level: u.Level, Name: u.Name, Code: u.Code,
-		Ancestors: nonNil(u.Ancestors), Status: u.Status, MergedInto: u.MergedInto, Root: u.ParentID == "",
+		Path: nonNil(u.Path), Status: u.Status, MergedInto: u.MergedInto, Root: u.ParentID == "",
 		Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
 	}
 }
@@ -46,9 +46,7 @@ func (d *unitDoc) unit() *units.Unit {
 		ID: d.ID, ParentID: d.ParentID, Level: d.Level, Name: d.Name, Code: d.Code, Status: d.Status,
 		MergedInto: d.MergedInto, Version: d.Version, CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt),
 	}
-	if len(d.Ancestors) > 0 {
-		u.Ancestors = d.Ancestors
-	}
+	u.Path = d.Path
 	return u
 }
 
@@ -57,8 +55,9 @@ func codeConflict(code string) error {
 }
 
 // CreateUnit implements units.Store.
-func (db *DB) CreateUnit(ctx context.Context, u *units.Unit) error {
-	_, err := db.coll(collUnits).InsertOne(ctx, toUnitDoc(u))
+func (db *DB) CreateUnit(ctx context.Context, u *units.Unit) (err error) {
+	defer errs.Wrap(&err, "mongo: CreateUnit %s", u.ID)
+	_, err = db.coll(collUnits).InsertOne(ctx, toUnitDoc(u))
 	if isDup(err) { // the id, the sibling code or a second root
 		return codeConflict(u.Code)
 	}
@@ -78,19 +77,22 @@ func (db *DB) findUnit(ctx context.Context, filter bson.D, what, key string) (*u
 }
 
 // GetUnit implements units.Store.
-func (db *DB) GetUnit(ctx context.Context, id string) (*units.Unit, error) {
+func (db *DB) GetUnit(ctx context.Context, id string) (_ *units.Unit, err error) {
+	defer errs.Wrap(&err, "mongo: GetUnit %s", id)
 	return db.findUnit(ctx, bson.D{{Key: "_id", Value: id}}, "unit", id)
 }
 
 // GetChildByCode implements units.Store.
-func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (*units.Unit, error) {
+func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (_ *units.Unit, err error) {
+	defer errs.Wrap(&err, "mongo: GetChildByCode %s", parentID)
 	return db.findUnit(ctx, bson.D{{Key: "parentId", Value: parentID}, {Key: "code", Value: code}}, "unit with code", code)
 }
 
 // UpdateUnit implements units.Store: one update guarded by the previous
 // version, so a concurrent writer makes it match nothing instead of being
 // overwritten.
-func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) error {
+func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) (err error) {
+	defer errs.Wrap(&err, "mongo: UpdateUnit %s", u.ID)
 	set := bson.D{
 		{Key: "name", Value: u.Name}, {Key: "code", Value: u.Code}, {Key: "status", Value: u.Status},
 		{Key: "version", Value: u.Version}, {Key: "updatedAt", Value: u.UpdatedAt},
@@ -134,7 +136,8 @@ func (db *DB) siblingHoldsCode(ctx context.Context, u *units.Unit, updateErr err
 }
 
 // ListChildren implements units.Store; the cursor is the last code.
-func (db *DB) ListChildren(ctx context.Context, parentID string, p page.Request) (page.Result[*units.Unit], error) {
+func (db *DB) ListChildren(ctx context.Context, parentID string, p page.Request) (_ page.Result[*units.Unit], err error) {
+	defer errs.Wrap(&err, "mongo: ListChildren %s", parentID)
 	var res page.Result[*units.Unit]
 	after, err := page.Decode(p.Cursor)
 	if err != nil {

@@ -13,9 +13,9 @@ import (
 )
 
 type grantDoc struct {
-	Role     access.Role `bson:"role"`
-	UnitID   string      `bson:"unitId"`
-	UnitPath []string    `bson:"unitPath"`
+	Role   access.Role `bson:"role"`
+	UnitID string      `bson:"unitId"`
+	Path   []string    `bson:"path"`
 }
 
 // userDoc is a user as stored.
@@ -37,18 +37,11 @@ type userDoc struct {
 }
 
 func grantDocs(gs []access.Grant) (docs []grantDoc, unitIDs []string) {
-	docs, unitIDs = []grantDoc{}, []string{}
-	seen := map[string]bool{}
+	docs = []grantDoc{}
 	for _, g := range gs {
-		docs = append(docs, grantDoc{Role: g.Role, UnitID: g.UnitID, UnitPath: nonNil(g.UnitPath)})
-		for _, id := range g.UnitPath {
-			if !seen[id] {
-				seen[id] = true
-				unitIDs = append(unitIDs, id)
-			}
-		}
+		docs = append(docs, grantDoc{Role: g.Role, UnitID: g.UnitID, Path: nonNil(g.Path)})
 	}
-	return docs, unitIDs
+	return docs, access.GrantUnits(gs)
 }
 
 func toUserDoc(u *access.User) userDoc {
@@ -65,14 +58,15 @@ func (d *userDoc) user() *access.User {
 		Version: d.Version, Disabled: d.Disabled, CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt),
 	}
 	for _, g := range d.Grants {
-		u.Grants = append(u.Grants, access.Grant{Role: g.Role, UnitID: g.UnitID, UnitPath: g.UnitPath})
+		u.Grants = append(u.Grants, access.Grant{Role: g.Role, UnitID: g.UnitID, Path: g.Path})
 	}
 	return u
 }
 
 // CreateUser implements access.UserStore.
-func (db *DB) CreateUser(ctx context.Context, u *access.User) error {
-	_, err := db.coll(collUsers).InsertOne(ctx, toUserDoc(u))
+func (db *DB) CreateUser(ctx context.Context, u *access.User) (err error) {
+	defer errs.Wrap(&err, "mongo: CreateUser %s", u.ID)
+	_, err = db.coll(collUsers).InsertOne(ctx, toUserDoc(u))
 	if isDup(err) {
 		return errs.E(errs.Conflict, "the username %q is taken", u.Username)
 	}
@@ -92,18 +86,21 @@ func (db *DB) findUser(ctx context.Context, filter bson.D) (*access.User, error)
 }
 
 // GetUser implements access.UserStore.
-func (db *DB) GetUser(ctx context.Context, id string) (*access.User, error) {
+func (db *DB) GetUser(ctx context.Context, id string) (_ *access.User, err error) {
+	defer errs.Wrap(&err, "mongo: GetUser %s", id)
 	return db.findUser(ctx, bson.D{{Key: "_id", Value: id}})
 }
 
 // GetUserByUsername implements access.UserStore.
-func (db *DB) GetUserByUsername(ctx context.Context, username string) (*access.User, error) {
+func (db *DB) GetUserByUsername(ctx context.Context, username string) (_ *access.User, err error) {
+	defer errs.Wrap(&err, "mongo: GetUserByUsername %s", username)
 	return db.findUser(ctx, bson.D{{Key: "username", Value: username}})
 }
 
 // UpdateUser implements access.UserStore: one update guarded by the
 // previous version. The username is not changed, as in the SQLite store.
-func (db *DB) UpdateUser(ctx context.Context, u *access.User) error {
+func (db *DB) UpdateUser(ctx context.Context, u *access.User) (err error) {
+	defer errs.Wrap(&err, "mongo: UpdateUser %s", u.ID)
 	grants, unitIDs := grantDocs(u.Grants)
 	res, err := db.coll(collUsers).UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: u.ID}, {Key: "version", Value: u.Version - 1}},
@@ -128,7 +125,8 @@ func (db *DB) UpdateUser(ctx context.Context, u *access.User) error {
 // revoked too. Two writes without a transaction: the revocation runs even
 // when the user is already gone, so calling DeleteUser again after a
 // failure between them finishes the job (and still reports not found).
-func (db *DB) DeleteUser(ctx context.Context, id string) error {
+func (db *DB) DeleteUser(ctx context.Context, id string) (err error) {
+	defer errs.Wrap(&err, "mongo: DeleteUser %s", id)
 	res, err := db.coll(collUsers).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	if err != nil {
 		return err
@@ -144,7 +142,8 @@ func (db *DB) DeleteUser(ctx context.Context, id string) error {
 }
 
 // ListUsers implements access.UserStore; the cursor is the last username.
-func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request) (page.Result[*access.User], error) {
+func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request) (_ page.Result[*access.User], err error) {
+	defer errs.Wrap(&err, "mongo: ListUsers")
 	var res page.Result[*access.User]
 	if len(underUnits) == 0 {
 		return res, nil
@@ -179,8 +178,9 @@ func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request
 
 // HasUsers implements access.UserStore: the first _id, read from the _id
 // index alone.
-func (db *DB) HasUsers(ctx context.Context) (bool, error) {
-	err := db.coll(collUsers).FindOne(ctx, bson.D{},
+func (db *DB) HasUsers(ctx context.Context) (_ bool, err error) {
+	defer errs.Wrap(&err, "mongo: HasUsers")
+	err = db.coll(collUsers).FindOne(ctx, bson.D{},
 		options.FindOne().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
 	if isNoDoc(err) {
 		return false, nil

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"github.com/sohoi/sohoi/internal/errs"
 	"sync"
 	"time"
 )
@@ -21,7 +22,8 @@ type leases struct {
 }
 
 // AcquireLease implements rollups.Store.
-func (db *DB) AcquireLease(_ context.Context, name, owner string, now, until time.Time) (bool, error) {
+func (db *DB) AcquireLease(_ context.Context, name, owner string, now, until time.Time) (_ bool, err error) {
+	defer errs.Wrap(&err, "sqlite: AcquireLease %s", name)
 	db.leases.mu.Lock()
 	defer db.leases.mu.Unlock()
 	if l, ok := db.leases.held[name]; ok && l.owner != owner && l.until.After(now) {
@@ -35,7 +37,8 @@ func (db *DB) AcquireLease(_ context.Context, name, owner string, now, until tim
 }
 
 // ReleaseLease implements rollups.Store.
-func (db *DB) ReleaseLease(_ context.Context, name, owner string) error {
+func (db *DB) ReleaseLease(_ context.Context, name, owner string) (err error) {
+	defer errs.Wrap(&err, "sqlite: ReleaseLease %s", name)
 	db.leases.mu.Lock()
 	defer db.leases.mu.Unlock()
 	if l, ok := db.leases.held[name]; ok && l.owner == owner {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"github.com/sohoi/sohoi/internal/errs"
 
 	"github.com/sohoi/sohoi/internal/members"
 )
@@ -13,7 +14,8 @@ import (
 // imports, about fifty times faster than one transaction per member. A
 // duplicate active national ID fails the whole batch with
 // errs.DuplicateNationalID and stores nothing.
-func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*members.Event) error {
+func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*members.Event) (err error) {
+	defer errs.Wrap(&err, "sqlite: LoadMembers")
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		insM, err := tx.PrepareContext(ctx, `INSERT INTO members(id, branch_id, path, full_name, sort_key, gender, birth_date,
 			national_id, active_national_id, phone, address, joined_on, member_no, status, left_on, leave_reason, stints,

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 // memberKeysMigration replaces the full-text index of names (member_terms)
@@ -72,7 +73,7 @@ func fillMemberKeys(ctx context.Context, tx *sql.Tx) error {
 			break
 		}
 		for _, r := range batch {
-			m := &members.Member{FullName: r.name, Ancestors: splitPath(r.path)}
+			m := &members.Member{FullName: r.name, Path: units.ParseKey(r.path)}
 			if err := execKeys(ctx, ins, m, r.key, r.rid); err != nil {
 				return err
 			}
@@ -97,8 +98,8 @@ const deleteKeysSQL = `DELETE FROM member_keys WHERE unit IN (SELECT value FROM 
 	AND term IN (SELECT value FROM json_each(?)) AND sort_key = ?`
 
 // keyArgs are the JSON arrays of m's units and search terms.
-func keyArgs(m *members.Member) (units, terms string, err error) {
-	u, err := json.Marshal(m.Ancestors)
+func keyArgs(m *members.Member) (unitIDs, terms string, err error) {
+	u, err := json.Marshal(m.Path)
 	if err != nil {
 		return "", "", err
 	}
@@ -109,31 +110,31 @@ func keyArgs(m *members.Member) (units, terms string, err error) {
 // execKeys runs ins, insertKeysSQL prepared (into member_keys or the
 // migration's scratch table), for m stored at rid with sortKey.
 func execKeys(ctx context.Context, ins *sql.Stmt, m *members.Member, sortKey string, rid int64) error {
-	units, terms, err := keyArgs(m)
+	unitIDs, terms, err := keyArgs(m)
 	if err != nil {
 		return err
 	}
-	_, err = ins.ExecContext(ctx, sortKey, rid, units, terms)
+	_, err = ins.ExecContext(ctx, sortKey, rid, unitIDs, terms)
 	return err
 }
 
 // insertKeys writes the keys of m, stored at rid.
 func insertKeys(ctx context.Context, tx *sql.Tx, m *members.Member, rid int64) error {
-	units, terms, err := keyArgs(m)
+	unitIDs, terms, err := keyArgs(m)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, insertKeysSQL, m.SortKey(), rid, units, terms)
+	_, err = tx.ExecContext(ctx, insertKeysSQL, m.SortKey(), rid, unitIDs, terms)
 	return err
 }
 
 // deleteKeys removes the keys a member had under this name, path and sort key.
 func deleteKeys(ctx context.Context, tx *sql.Tx, name, path, sortKey string) error {
-	units, terms, err := keyArgs(&members.Member{FullName: name, Ancestors: splitPath(path)})
+	unitIDs, terms, err := keyArgs(&members.Member{FullName: name, Path: units.ParseKey(path)})
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, deleteKeysSQL, units, terms, sortKey)
+	_, err = tx.ExecContext(ctx, deleteKeysSQL, unitIDs, terms, sortKey)
 	return err
 }
 
@@ -147,7 +148,7 @@ type keyRow struct {
 func appendKeyRows(rows []keyRow, m *members.Member, rid int64) []keyRow {
 	key := m.SortKey()
 	terms := members.SearchTerms(m.NameWords())
-	for _, u := range m.Ancestors {
+	for _, u := range m.Path {
 		for _, t := range terms {
 			rows = append(rows, keyRow{u, t, key, rid})
 		}

@@ -67,7 +67,7 @@ func TestLoadMembersWritesTheKeys(t *testing.T) {
 	var evs []*members.Event
 	for i, name := range []string{"Nguyễn Thị Hoà", "Lê An", "Trần Văn Nguyễn Văn"} {
 		id := string(rune('a'+i)) + "000000000000001"
-		ms = append(ms, &members.Member{ID: id, BranchID: "b", Ancestors: []string{"r", "p", "b"}, FullName: name, Status: members.Active, Version: 1})
+		ms = append(ms, &members.Member{ID: id, BranchID: "b", Path: []string{"r", "p", "b"}, FullName: name, Status: members.Active, Version: 1})
 		evs = append(evs, &members.Event{MemberID: id, Seq: 1, Type: members.Joined})
 	}
 	if err := db.LoadMembers(ctx, ms, evs); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 const memberCols = `id, branch_id, path, full_name, gender, birth_date, national_id, phone, address, joined_on, member_no,
@@ -23,7 +24,7 @@ func scanMember(row interface{ Scan(...any) error }) (*members.Member, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.Ancestors = splitPath(path)
+	m.Path = units.ParseKey(path)
 	m.BirthDate, m.JoinedOn, m.LeftOn = dateOf(birth), dateOf(joined), dateOf(left)
 	if err := json.Unmarshal([]byte(stints), &m.Stints); err != nil {
 		return nil, err
@@ -42,7 +43,7 @@ func memberArgs(m *members.Member) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []any{m.BranchID, pathOf(m.Ancestors), m.FullName, m.SortKey(), m.Gender, m.BirthDate.String(), m.NationalID,
+	return []any{m.BranchID, m.Path.Key(), m.FullName, m.SortKey(), m.Gender, m.BirthDate.String(), m.NationalID,
 		nullable(m.ActiveNationalID()), m.Phone, m.Address, m.JoinedOn.String(), m.MemberNo, m.Status, m.LeftOn.String(),
 		m.LeaveReason, string(stints), m.Version, nanos(m.CreatedAt), nanos(m.UpdatedAt)}, nil
 }
@@ -66,7 +67,8 @@ func duplicateID(err error) error {
 }
 
 // CreateMember implements members.Store.
-func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.Event) error {
+func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.Event) (err error) {
+	defer errs.Wrap(&err, "sqlite: CreateMember %s", m.ID)
 	args, err := memberArgs(m)
 	if err != nil {
 		return err
@@ -103,7 +105,8 @@ func addMemberBranches(ctx context.Context, tx *sql.Tx, rowid int64, m *members.
 }
 
 // GetMember implements members.Store.
-func (db *DB) GetMember(ctx context.Context, id string) (*members.Member, error) {
+func (db *DB) GetMember(ctx context.Context, id string) (_ *members.Member, err error) {
+	defer errs.Wrap(&err, "sqlite: GetMember %s", id)
 	m, err := scanMember(db.read.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.E(errs.NotFound, "member not found")
@@ -112,7 +115,8 @@ func (db *DB) GetMember(ctx context.Context, id string) (*members.Member, error)
 }
 
 // ActiveMemberByNationalID implements members.Store.
-func (db *DB) ActiveMemberByNationalID(ctx context.Context, nationalID string) (*members.Member, error) {
+func (db *DB) ActiveMemberByNationalID(ctx context.Context, nationalID string) (_ *members.Member, err error) {
+	defer errs.Wrap(&err, "sqlite: ActiveMemberByNationalID (an ID)")
 	m, err := scanMember(db.read.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE active_national_id = ?`, nationalID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.E(errs.NotFound, "no active member holds this national ID")
@@ -121,7 +125,8 @@ func (db *DB) ActiveMemberByNationalID(ctx context.Context, nationalID string) (
 }
 
 // UpdateMember implements members.Store.
-func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.Event) error {
+func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.Event) (err error) {
+	defer errs.Wrap(&err, "sqlite: UpdateMember %s", m.ID)
 	args, err := memberArgs(m)
 	if err != nil {
 		return err
@@ -146,7 +151,7 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 			stints=?, version=?, created_at=?, updated_at=? WHERE rowid = ?`, append(args, rowid)...); err != nil {
 			return duplicateID(err)
 		}
-		if oldName != m.FullName || oldPath != pathOf(m.Ancestors) || oldKey != m.SortKey() {
+		if oldName != m.FullName || oldPath != m.Path.Key() || oldKey != m.SortKey() {
 			if err := deleteKeys(ctx, tx, oldName, oldPath, oldKey); err != nil {
 				return err
 			}
@@ -162,7 +167,8 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 }
 
 // MemberHistory implements members.Store.
-func (db *DB) MemberHistory(ctx context.Context, id string) ([]*members.Event, error) {
+func (db *DB) MemberHistory(ctx context.Context, id string) (_ []*members.Event, err error) {
+	defer errs.Wrap(&err, "sqlite: MemberHistory %s", id)
 	rows, err := db.read.QueryContext(ctx, `SELECT member_id, seq, type, on_date, at, actor_id, actor_name, changes, from_branch,
 		to_branch, reason FROM member_events WHERE member_id = ? ORDER BY seq`, id)
 	if err != nil {

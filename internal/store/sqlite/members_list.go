@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/sohoi/sohoi/internal/errs"
 	"strings"
 
 	"github.com/sohoi/sohoi/internal/members"
@@ -18,7 +19,8 @@ import (
 // read by path range and sorted; larger subtrees walk the official order
 // and keep the rows under the unit, which finds a page after a few hundred
 // rows when the unit holds a sizeable share of the roll.
-func (db *DB) ListMembers(ctx context.Context, q members.Query) (page.Result[*members.Member], error) {
+func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*members.Member], err error) {
+	defer errs.Wrap(&err, "sqlite: ListMembers")
 	var res page.Result[*members.Member]
 	if q.Page.Limit < 1 {
 		q.Page.Limit = page.DefaultLimit

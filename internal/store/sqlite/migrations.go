@@ -216,6 +216,15 @@ ALTER TABLE stale_marks_by_change RENAME TO stale_marks;
 CREATE INDEX stale_marks_day_path ON stale_marks(day, path);
 `},
 	{"0015_member_keys", memberKeysMigration}, // issue 15.5: member_keys.go
+	{"0016_one_path", `
+-- issue 16.2: one name for a unit path in every record (units.Path). The
+-- tables already call it path; a grant called it unitPath in its JSON.
+UPDATE users SET grants = (
+	SELECT json_group_array(json_remove(json_set(g.value, '$.path', json(g.value -> '$.unitPath')), '$.unitPath'))
+	FROM json_each(users.grants) g)
+WHERE grants LIKE '%"unitPath"%';
+`},
+	{"0017_path_ranges", rewritePathsIndexes}, // issue 16.2: rewrite_paths.go
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/sohoi/sohoi/internal/errs"
 	"time"
 
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -89,7 +90,8 @@ func (db *DB) subtreeRange(ctx context.Context, unitID string) (lo, hi string, e
 // MovedBetween implements rollups.MovementStore: a range of member_moves
 // by day, kept when the period's branch is in the subtree; a period that
 // began and ended in the window comes once.
-func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (*rollups.Moves, error) {
+func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (_ *rollups.Moves, err error) {
+	defer errs.Wrap(&err, "sqlite: MovedBetween %s", unitID)
 	lo, hi, err := db.subtreeRange(ctx, unitID)
 	if err != nil {
 		return nil, err
@@ -119,7 +121,7 @@ func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (*ro
 		}
 		seen[k] = true
 		if p.Path = paths[p.Stint.BranchID]; p.Path == nil {
-			p.Path = splitPath(path)
+			p.Path = units.ParseKey(path)
 			paths[p.Stint.BranchID] = p.Path
 		}
 		p.Stint.From, p.Stint.To = dateOf(from), dateOf(to)
@@ -132,7 +134,8 @@ func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (*ro
 // subtree with a period that began in the window and none on or before
 // its start (member_moves_branch, one seek each), and those created in
 // the window give or take a day (a path range of units).
-func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) ([]rollups.BranchStart, error) {
+func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) (_ []rollups.BranchStart, err error) {
+	defer errs.Wrap(&err, "sqlite: BranchStarts %s", unitID)
 	lo, hi, err := db.subtreeRange(ctx, unitID)
 	if err != nil {
 		return nil, err

@@ -8,25 +8,28 @@ import (
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 // GetBoard implements officers.Store.
-func (db *DB) GetBoard(ctx context.Context, unitID string) (*officers.Board, error) {
+func (db *DB) GetBoard(ctx context.Context, unitID string) (_ *officers.Board, err error) {
+	defer errs.Wrap(&err, "sqlite: GetBoard %s", unitID)
 	b := &officers.Board{UnitID: unitID}
 	var path, posts string
-	err := db.read.QueryRowContext(ctx, `SELECT path, version, posts FROM officer_boards WHERE unit_id = ?`, unitID).Scan(&path, &b.Version, &posts)
+	err = db.read.QueryRowContext(ctx, `SELECT path, version, posts FROM officer_boards WHERE unit_id = ?`, unitID).Scan(&path, &b.Version, &posts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	b.UnitPath = splitPath(path)
+	b.Path = units.ParseKey(path)
 	return b, json.Unmarshal([]byte(posts), &b.Posts)
 }
 
 // SaveBoard implements officers.Store.
-func (db *DB) SaveBoard(ctx context.Context, b *officers.Board) error {
+func (db *DB) SaveBoard(ctx context.Context, b *officers.Board) (err error) {
+	defer errs.Wrap(&err, "sqlite: SaveBoard %s", b.UnitID)
 	posts, err := json.Marshal(b.Posts)
 	if err != nil {
 		return err
@@ -35,7 +38,7 @@ func (db *DB) SaveBoard(ctx context.Context, b *officers.Board) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if b.Version == 1 {
 			_, err := tx.ExecContext(ctx, `INSERT INTO officer_boards(unit_id, path, version, posts) VALUES (?,?,?,?)`,
-				b.UnitID, pathOf(b.UnitPath), b.Version, string(posts))
+				b.UnitID, b.Path.Key(), b.Version, string(posts))
 			if isUnique(err) {
 				return mismatch
 			}
@@ -44,7 +47,7 @@ func (db *DB) SaveBoard(ctx context.Context, b *officers.Board) error {
 			}
 		} else {
 			res, err := tx.ExecContext(ctx, `UPDATE officer_boards SET path = ?, version = ?, posts = ? WHERE unit_id = ? AND version = ?`,
-				pathOf(b.UnitPath), b.Version, string(posts), b.UnitID, b.Version-1)
+				b.Path.Key(), b.Version, string(posts), b.UnitID, b.Version-1)
 			if err != nil {
 				return err
 			}
@@ -65,9 +68,10 @@ func (db *DB) SaveBoard(ctx context.Context, b *officers.Board) error {
 }
 
 // BoardOfOfficer implements officers.Store.
-func (db *DB) BoardOfOfficer(ctx context.Context, officerID string) (string, error) {
+func (db *DB) BoardOfOfficer(ctx context.Context, officerID string) (_ string, err error) {
+	defer errs.Wrap(&err, "sqlite: BoardOfOfficer %s", officerID)
 	var unitID string
-	err := db.read.QueryRowContext(ctx, `SELECT unit_id FROM officer_posts WHERE officer_id = ?`, officerID).Scan(&unitID)
+	err = db.read.QueryRowContext(ctx, `SELECT unit_id FROM officer_posts WHERE officer_id = ?`, officerID).Scan(&unitID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", errs.E(errs.NotFound, "officer not found")
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"github.com/sohoi/sohoi/internal/errs"
 	"time"
 
 	"modernc.org/sqlite"
@@ -24,7 +25,8 @@ func (db *DB) ensureProbeTable(ctx context.Context) error {
 }
 
 // Ping checks that the database answers and can store a change.
-func (db *DB) Ping(ctx context.Context) error {
+func (db *DB) Ping(ctx context.Context) (err error) {
+	defer errs.Wrap(&err, "sqlite: Ping")
 	var one int
 	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return err
@@ -34,7 +36,7 @@ func (db *DB) Ping(ctx context.Context) error {
 	// only a write that fails says not ready — waiting for a turn does not.
 	wctx, cancel := context.WithTimeout(ctx, probeWait)
 	defer cancel()
-	_, err := db.write.ExecContext(wctx, `INSERT INTO readiness_probe(id, at) VALUES (1, ?)
+	_, err = db.write.ExecContext(wctx, `INSERT INTO readiness_probe(id, at) VALUES (1, ?)
 		ON CONFLICT(id) DO UPDATE SET at = excluded.at`, time.Now().UnixNano())
 	if ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || isBusy(err)) {
 		return nil

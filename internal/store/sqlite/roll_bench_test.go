@@ -182,7 +182,7 @@ func BenchmarkRoll(b *testing.B) {
 		latencies(b, func(int) {
 			m := fx.sample[rng.IntN(len(fx.sample))]
 			words := strings.Fields(m.FullName)
-			district := m.Ancestors[2]
+			district := m.Path[2]
 			q := members.Query{UnitID: district, Words: members.SearchWords(words[0] + " " + words[len(words)-1]), Page: page.Request{Limit: 50}}
 			res, err := fx.members.List(ctx, q)
 			if err != nil || len(res.Items) == 0 {
@@ -216,7 +216,7 @@ func BenchmarkRoll(b *testing.B) {
 // members: what the counters save a rollup from doing.
 func (db *DB) aggregate(ctx context.Context, u *units.Unit) (rollups.Totals, error) {
 	var t rollups.Totals
-	lo := pathOf(u.Path())
+	lo := u.Path.Key()
 	rows, err := db.read.QueryContext(ctx, `SELECT status, gender, substr(birth_date, 1, 4), substr(joined_on, 1, 4), count(*)
 		FROM members WHERE path >= ? AND path < ? GROUP BY 1, 2, 3, 4`, lo, lo+"\x7f")
 	if err != nil {

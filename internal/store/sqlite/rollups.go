@@ -11,11 +11,13 @@ import (
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 // BranchEveryone implements rollups.Store. It reads only what a tally
 // counts (and the name): it runs on every write to the branch.
-func (db *DB) BranchEveryone(ctx context.Context, branchID string) ([]*members.Member, error) {
+func (db *DB) BranchEveryone(ctx context.Context, branchID string) (_ []*members.Member, err error) {
+	defer errs.Wrap(&err, "sqlite: BranchEveryone %s", branchID)
 	rows, err := db.read.QueryContext(ctx, `SELECT m.id, m.full_name, m.gender, m.birth_date, m.joined_on, m.status, m.stints
 		FROM member_branches b CROSS JOIN members m ON m.rowid = b.member_rowid WHERE b.branch_id = ?`, branchID)
 	if err != nil {
@@ -39,11 +41,12 @@ func (db *DB) BranchEveryone(ctx context.Context, branchID string) ([]*members.M
 }
 
 // TakeTicket implements rollups.Store.
-func (db *DB) TakeTicket(ctx context.Context, unitID, day string, path []string) (int64, error) {
+func (db *DB) TakeTicket(ctx context.Context, unitID, day string, path units.Path) (_ int64, err error) {
+	defer errs.Wrap(&err, "sqlite: TakeTicket %s", unitID)
 	var t int64
-	err := db.write.QueryRowContext(ctx, `INSERT INTO counters(unit_id, day, path, bump) VALUES (?, ?, ?, 1)
+	err = db.write.QueryRowContext(ctx, `INSERT INTO counters(unit_id, day, path, bump) VALUES (?, ?, ?, 1)
 		ON CONFLICT(unit_id, day) DO UPDATE SET bump = max(bump, ticket) + 1, path = excluded.path RETURNING bump`,
-		unitID, day, pathOf(path)).Scan(&t)
+		unitID, day, path.Key()).Scan(&t)
 	return t, err
 }
 
@@ -53,13 +56,14 @@ func tallyJSON(t *rollups.Tally) (string, error) {
 }
 
 // PutCounter implements rollups.Store.
-func (db *DB) PutCounter(ctx context.Context, c *rollups.Counter) (bool, error) {
+func (db *DB) PutCounter(ctx context.Context, c *rollups.Counter) (_ bool, err error) {
+	defer errs.Wrap(&err, "sqlite: PutCounter %s", c.UnitID)
 	tally, err := tallyJSON(&c.Tally)
 	if err != nil {
 		return false, err
 	}
 	res, err := db.write.ExecContext(ctx, `UPDATE counters SET parent_id = ?, path = ?, ticket = ?, tally = ?
-		WHERE unit_id = ? AND day = ? AND ticket < ?`, c.ParentID, pathOf(c.Path), c.Ticket, tally, c.UnitID, c.Day, c.Ticket)
+		WHERE unit_id = ? AND day = ? AND ticket < ?`, c.ParentID, c.Path.Key(), c.Ticket, tally, c.UnitID, c.Day, c.Ticket)
 	if err != nil {
 		return false, err
 	}
@@ -68,7 +72,8 @@ func (db *DB) PutCounter(ctx context.Context, c *rollups.Counter) (bool, error) 
 }
 
 // ReplaceCounter implements rollups.Store.
-func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) error {
+func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) (err error) {
+	defer errs.Wrap(&err, "sqlite: ReplaceCounter %s", c.UnitID)
 	tally, err := tallyJSON(&c.Tally)
 	if err != nil {
 		return err
@@ -76,7 +81,7 @@ func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) error {
 	_, err = db.write.ExecContext(ctx, `INSERT INTO counters(unit_id, day, parent_id, path, bump, ticket, tally) VALUES (?,?,?,?,?,?,?)
 		ON CONFLICT(unit_id, day) DO UPDATE SET parent_id = excluded.parent_id, path = excluded.path,
 		ticket = excluded.ticket, tally = excluded.tally, bump = max(bump, excluded.ticket)`,
-		c.UnitID, c.Day, c.ParentID, pathOf(c.Path), c.Ticket, c.Ticket, tally)
+		c.UnitID, c.Day, c.ParentID, c.Path.Key(), c.Ticket, c.Ticket, tally)
 	return err
 }
 
@@ -88,12 +93,13 @@ func scanCounter(row interface{ Scan(...any) error }) (*rollups.Counter, error) 
 	if err := row.Scan(&c.UnitID, &c.Day, &c.ParentID, &path, &c.Ticket, &tally); err != nil {
 		return nil, err
 	}
-	c.Path = splitPath(path)
+	c.Path = units.ParseKey(path)
 	return &c, json.Unmarshal([]byte(tally), &c.Tally)
 }
 
 // GetCounter implements rollups.Store.
-func (db *DB) GetCounter(ctx context.Context, unitID, day string) (*rollups.Counter, error) {
+func (db *DB) GetCounter(ctx context.Context, unitID, day string) (_ *rollups.Counter, err error) {
+	defer errs.Wrap(&err, "sqlite: GetCounter %s", unitID)
 	c, err := scanCounter(db.read.QueryRowContext(ctx, `SELECT `+counterCols+` FROM counters
 		WHERE unit_id = ? AND day = ? AND tally IS NOT NULL`, unitID, day))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -120,7 +126,8 @@ func (db *DB) counters(ctx context.Context, query string, args ...any) ([]*rollu
 }
 
 // ChildCounters implements rollups.Store.
-func (db *DB) ChildCounters(ctx context.Context, parentID, day string) ([]*rollups.Counter, error) {
+func (db *DB) ChildCounters(ctx context.Context, parentID, day string) (_ []*rollups.Counter, err error) {
+	defer errs.Wrap(&err, "sqlite: ChildCounters %s", parentID)
 	return db.counters(ctx, `parent_id = ? AND day = ? AND tally IS NOT NULL`, parentID, day)
 }
 
@@ -135,7 +142,8 @@ func (db *DB) subtree(ctx context.Context, unitID string) (lo, hi string, ok boo
 }
 
 // DeleteCounters implements rollups.Store.
-func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) error {
+func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) (err error) {
+	defer errs.Wrap(&err, "sqlite: DeleteCounters %s", unitID)
 	lo, hi, ok, err := db.subtree(ctx, unitID)
 	if err != nil || !ok {
 		return err
@@ -148,16 +156,17 @@ func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) error {
 // MarkStale implements rollups.Store: one multi-row upsert per
 // markRows marks (one statement for any single change), each row
 // returning its new generation.
-func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Mark, error) {
+func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) (_ []rollups.Mark, err error) {
+	defer errs.Wrap(&err, "sqlite: MarkStale")
 	if len(marks) == 0 {
 		return nil, nil
 	}
 	gens := make(map[[3]string]int64, len(marks))
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err = db.tx(ctx, func(tx *sql.Tx) error {
 		for chunk := range slices.Chunk(marks, markRows) {
 			args := make([]any, 0, 5*len(chunk))
 			for _, m := range chunk {
-				args = append(args, m.UnitID, markDay(m), m.Change, pathOf(m.Path), m.Stored)
+				args = append(args, m.UnitID, markDay(m), m.Change, m.Path.Key(), m.Stored)
 			}
 			rows, err := tx.QueryContext(ctx, `INSERT INTO stale_marks(unit_id, day, change_id, path, stored, gen) VALUES `+
 				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, 1), ", len(chunk)), ", ")+`
@@ -201,8 +210,9 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 const markRows = 1000
 
 // ClearMark implements rollups.Store.
-func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND change_id = ? AND gen = ?`, m.UnitID, markDay(m), m.Change, m.Gen)
+func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) (err error) {
+	defer errs.Wrap(&err, "sqlite: ClearMark")
+	_, err = db.write.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND change_id = ? AND gen = ?`, m.UnitID, markDay(m), m.Change, m.Gen)
 	return err
 }
 
@@ -220,7 +230,8 @@ func markDay(m rollups.Mark) string {
 }
 
 // MarksUnder implements rollups.Store.
-func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mark, error) {
+func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.Mark, err error) {
+	defer errs.Wrap(&err, "sqlite: MarksUnder %s", unitID)
 	lo, hi, ok, err := db.subtree(ctx, unitID)
 	if err != nil || !ok {
 		return nil, err
@@ -245,7 +256,7 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 		if err := rows.Scan(&m.UnitID, &m.Day, &m.Change, &path, &m.Gen, &m.Stored); err != nil {
 			return nil, err
 		}
-		m.Path = splitPath(path)
+		m.Path = units.ParseKey(path)
 		if strings.HasPrefix(m.Day, onwardPrefix) {
 			m.Onward, m.From, m.Day = true, m.Day[len(onwardPrefix):], ""
 		}
@@ -255,7 +266,8 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 }
 
 // SnapshotDays implements rollups.Store.
-func (db *DB) SnapshotDays(ctx context.Context) ([]string, error) {
+func (db *DB) SnapshotDays(ctx context.Context) (_ []string, err error) {
+	defer errs.Wrap(&err, "sqlite: SnapshotDays")
 	rows, err := db.read.QueryContext(ctx, `SELECT day FROM snapshot_days ORDER BY day`)
 	if err != nil {
 		return nil, err
@@ -273,7 +285,8 @@ func (db *DB) SnapshotDays(ctx context.Context) ([]string, error) {
 }
 
 // AddSnapshotDay implements rollups.Store.
-func (db *DB) AddSnapshotDay(ctx context.Context, day string) error {
-	_, err := db.write.ExecContext(ctx, `INSERT OR IGNORE INTO snapshot_days(day) VALUES (?)`, day)
+func (db *DB) AddSnapshotDay(ctx context.Context, day string) (err error) {
+	defer errs.Wrap(&err, "sqlite: AddSnapshotDay %s", day)
+	_, err = db.write.ExecContext(ctx, `INSERT OR IGNORE INTO snapshot_days(day) VALUES (?)`, day)
 	return err
 }

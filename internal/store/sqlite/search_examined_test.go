@@ -52,7 +52,7 @@ func TestSearchExaminesASmallMultipleOfItsPage(t *testing.T) {
 		}
 		given := pick([]string{"Hoa", "An", "Bình", "Lan", "Hùng", "Mai"}, []int{15, 20, 15, 20, 15, 15})
 		id := fmt.Sprintf("m%015d", i)
-		ms = append(ms, &members.Member{ID: id, BranchID: "p", Ancestors: []string{"p"}, FullName: family + " " + middle + " " + given,
+		ms = append(ms, &members.Member{ID: id, BranchID: "p", Path: []string{"p"}, FullName: family + " " + middle + " " + given,
 			Status: members.Active, Version: 1})
 		evs = append(evs, &members.Event{MemberID: id, Seq: 1, Type: members.Joined})
 	}

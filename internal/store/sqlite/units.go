@@ -4,23 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/page"
 	"github.com/sohoi/sohoi/internal/units"
 )
-
-// pathOf encodes ids as '/a/b/c/' so that a subtree is a prefix range.
-func pathOf(ids []string) string { return "/" + strings.Join(ids, "/") + "/" }
-
-func splitPath(p string) []string {
-	p = strings.Trim(p, "/")
-	if p == "" {
-		return nil
-	}
-	return strings.Split(p, "/")
-}
 
 func nullable(s string) any {
 	if s == "" {
@@ -41,16 +29,16 @@ func scanUnit(row interface{ Scan(...any) error }) (*units.Unit, error) {
 		return nil, err
 	}
 	u.ParentID, u.MergedInto = parent.String, merged.String
-	full := splitPath(path)
-	u.Ancestors = full[:len(full)-1]
+	u.Path = units.ParseKey(path)
 	u.CreatedAt, u.UpdatedAt = fromNanos(created), fromNanos(updated)
 	return &u, nil
 }
 
 // CreateUnit implements units.Store.
-func (db *DB) CreateUnit(ctx context.Context, u *units.Unit) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO units(`+unitCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
-		u.ID, nullable(u.ParentID), u.Level, u.Name, u.Code, pathOf(u.Path()), u.Status, nullable(u.MergedInto),
+func (db *DB) CreateUnit(ctx context.Context, u *units.Unit) (err error) {
+	defer errs.Wrap(&err, "sqlite: CreateUnit %s", u.ID)
+	_, err = db.write.ExecContext(ctx, `INSERT INTO units(`+unitCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+		u.ID, nullable(u.ParentID), u.Level, u.Name, u.Code, u.Path.Key(), u.Status, nullable(u.MergedInto),
 		u.Version, nanos(u.CreatedAt), nanos(u.UpdatedAt))
 	if isUnique(err) {
 		return errs.E(errs.Conflict, "a unit with code %q already exists under this parent", u.Code)
@@ -67,12 +55,14 @@ func (db *DB) getUnit(ctx context.Context, q *sql.DB, id string) (*units.Unit, e
 }
 
 // GetUnit implements units.Store.
-func (db *DB) GetUnit(ctx context.Context, id string) (*units.Unit, error) {
+func (db *DB) GetUnit(ctx context.Context, id string) (_ *units.Unit, err error) {
+	defer errs.Wrap(&err, "sqlite: GetUnit %s", id)
 	return db.getUnit(ctx, db.read, id)
 }
 
 // GetChildByCode implements units.Store.
-func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (*units.Unit, error) {
+func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (_ *units.Unit, err error) {
+	defer errs.Wrap(&err, "sqlite: GetChildByCode %s", parentID)
 	u, err := scanUnit(db.read.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units WHERE parent_id = ? AND code = ?`, parentID, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("unit with code", code)
@@ -81,7 +71,8 @@ func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (*units
 }
 
 // UpdateUnit implements units.Store.
-func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) error {
+func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) (err error) {
+	defer errs.Wrap(&err, "sqlite: UpdateUnit %s", u.ID)
 	res, err := db.write.ExecContext(ctx, `UPDATE units SET name = ?, code = ?, status = ?, merged_into = ?, version = ?, updated_at = ?
 		WHERE id = ? AND version = ?`,
 		u.Name, u.Code, u.Status, nullable(u.MergedInto), u.Version, nanos(u.UpdatedAt), u.ID, u.Version-1)
@@ -102,7 +93,8 @@ func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) error {
 }
 
 // ListChildren implements units.Store; the cursor is the last code.
-func (db *DB) ListChildren(ctx context.Context, parentID string, p page.Request) (page.Result[*units.Unit], error) {
+func (db *DB) ListChildren(ctx context.Context, parentID string, p page.Request) (_ page.Result[*units.Unit], err error) {
+	defer errs.Wrap(&err, "sqlite: ListChildren %s", parentID)
 	var res page.Result[*units.Unit]
 	if p.Limit < 1 {
 		p.Limit = page.DefaultLimit

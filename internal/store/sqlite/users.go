@@ -10,12 +10,13 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 type grantRow struct {
-	Role     access.Role `json:"role"`
-	UnitID   string      `json:"unitId"`
-	UnitPath []string    `json:"unitPath"`
+	Role   access.Role `json:"role"`
+	UnitID string      `json:"unitId"`
+	Path   units.Path  `json:"path"`
 }
 
 func encodeGrants(gs []access.Grant) (string, error) {
@@ -52,18 +53,17 @@ func writeGrantUnits(ctx context.Context, tx *sql.Tx, u *access.User) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM user_grant_units WHERE user_id = ?`, u.ID); err != nil {
 		return err
 	}
-	for _, g := range u.Grants {
-		for _, unit := range g.UnitPath {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO user_grant_units(unit_id, user_id) VALUES (?, ?)`, unit, u.ID); err != nil {
-				return err
-			}
+	for _, unit := range access.GrantUnits(u.Grants) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO user_grant_units(unit_id, user_id) VALUES (?, ?)`, unit, u.ID); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
 // CreateUser implements access.UserStore.
-func (db *DB) CreateUser(ctx context.Context, u *access.User) error {
+func (db *DB) CreateUser(ctx context.Context, u *access.User) (err error) {
+	defer errs.Wrap(&err, "sqlite: CreateUser %s", u.ID)
 	grants, err := encodeGrants(u.Grants)
 	if err != nil {
 		return err
@@ -92,17 +92,20 @@ func (db *DB) getUser(ctx context.Context, q interface {
 }
 
 // GetUser implements access.UserStore.
-func (db *DB) GetUser(ctx context.Context, id string) (*access.User, error) {
+func (db *DB) GetUser(ctx context.Context, id string) (_ *access.User, err error) {
+	defer errs.Wrap(&err, "sqlite: GetUser %s", id)
 	return db.getUser(ctx, db.read, "id = ?", id)
 }
 
 // GetUserByUsername implements access.UserStore.
-func (db *DB) GetUserByUsername(ctx context.Context, username string) (*access.User, error) {
+func (db *DB) GetUserByUsername(ctx context.Context, username string) (_ *access.User, err error) {
+	defer errs.Wrap(&err, "sqlite: GetUserByUsername %s", username)
 	return db.getUser(ctx, db.read, "username = ?", username)
 }
 
 // UpdateUser implements access.UserStore.
-func (db *DB) UpdateUser(ctx context.Context, u *access.User) error {
+func (db *DB) UpdateUser(ctx context.Context, u *access.User) (err error) {
+	defer errs.Wrap(&err, "sqlite: UpdateUser %s", u.ID)
 	grants, err := encodeGrants(u.Grants)
 	if err != nil {
 		return err
@@ -124,7 +127,8 @@ func (db *DB) UpdateUser(ctx context.Context, u *access.User) error {
 }
 
 // DeleteUser implements access.UserStore; the user's refresh tokens go too.
-func (db *DB) DeleteUser(ctx context.Context, id string) error {
+func (db *DB) DeleteUser(ctx context.Context, id string) (err error) {
+	defer errs.Wrap(&err, "sqlite: DeleteUser %s", id)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id)
 		if err != nil {
@@ -139,7 +143,8 @@ func (db *DB) DeleteUser(ctx context.Context, id string) error {
 }
 
 // ListUsers implements access.UserStore; the cursor is the last username.
-func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request) (page.Result[*access.User], error) {
+func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request) (_ page.Result[*access.User], err error) {
+	defer errs.Wrap(&err, "sqlite: ListUsers")
 	var res page.Result[*access.User]
 	if len(underUnits) == 0 {
 		return res, nil
@@ -178,8 +183,9 @@ func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request
 }
 
 // HasUsers implements access.UserStore.
-func (db *DB) HasUsers(ctx context.Context) (bool, error) {
+func (db *DB) HasUsers(ctx context.Context) (_ bool, err error) {
+	defer errs.Wrap(&err, "sqlite: HasUsers")
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users)`).Scan(&n)
+	err = db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users)`).Scan(&n)
 	return n == 1, err
 }

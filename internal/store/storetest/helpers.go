@@ -11,7 +11,7 @@ import (
 // mustRoot creates the central unit.
 func mustRoot(t *testing.T, s Store) *units.Unit {
 	t.Helper()
-	u := &units.Unit{ID: units.RootID, Level: units.Central, Name: "Trung ương Hội", Code: "VN",
+	u := &units.Unit{ID: units.RootID, Path: units.Path{units.RootID}, Level: units.Central, Name: "Trung ương Hội", Code: "VN",
 		Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
 	if err := s.CreateUnit(ctx(), u); err != nil {
 		t.Fatalf("create root: %v", err)
@@ -22,8 +22,9 @@ func mustRoot(t *testing.T, s Store) *units.Unit {
 // mustChild creates a child of parent with the given level and code.
 func mustChild(t *testing.T, s Store, parent *units.Unit, level units.Level, code string) *units.Unit {
 	t.Helper()
-	u := &units.Unit{ID: ids.New(), ParentID: parent.ID, Level: level, Name: fmt.Sprintf("Đơn vị %s", code), Code: code,
-		Ancestors: parent.Path(), Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
+	id := ids.New()
+	u := &units.Unit{ID: id, ParentID: parent.ID, Level: level, Name: fmt.Sprintf("Đơn vị %s", code), Code: code,
+		Path: parent.Path.Child(id), Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
 	if err := s.CreateUnit(ctx(), u); err != nil {
 		t.Fatalf("create %s under %s: %v", code, parent.ID, err)
 	}

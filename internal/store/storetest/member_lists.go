@@ -151,7 +151,7 @@ func testMemberSearch(t *testing.T, open Opener) {
 	t.Run("a transferred member is found under the new branch only", func(t *testing.T) {
 		on := civil.MustParse("2024-01-15")
 		n, ev := next(trong, members.Transferred, func(n *members.Member) {
-			n.BranchID, n.Ancestors = tr.c.ID, tr.c.Path()
+			n.BranchID, n.Path = tr.c.ID, tr.c.Path
 		})
 		ev.On = on
 		if err := s.UpdateMember(ctx(), n, ev); err != nil {

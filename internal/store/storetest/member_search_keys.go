@@ -55,7 +55,7 @@ func testMemberSearchMatchesBruteForce(t *testing.T, open Opener) {
 			update(byID[id], members.Updated, func(n *members.Member) { n.FullName = name() })
 		case 1: // transferred: the old scope's keys must go
 			to := branches[(slices.Index(branches, unitOf(tr, byID[id].BranchID))+1)%len(branches)]
-			update(byID[id], members.Transferred, func(n *members.Member) { n.BranchID, n.Ancestors = to.ID, to.Path() })
+			update(byID[id], members.Transferred, func(n *members.Member) { n.BranchID, n.Path = to.ID, to.Path })
 		default:
 			update(byID[id], members.LeftEvent, func(n *members.Member) {
 				n.Status, n.LeftOn = members.Left, civil.MustParse("2025-01-01")
@@ -71,7 +71,7 @@ func testMemberSearchMatchesBruteForce(t *testing.T, open Opener) {
 			for _, statuses := range [][]members.Status{nil, {members.Active}} {
 				var want []*members.Member
 				for _, m := range byID {
-					if slices.Contains(m.Ancestors, scope.ID) && hasAll(m.NameWords(), words) &&
+					if slices.Contains(m.Path, scope.ID) && hasAll(m.NameWords(), words) &&
 						(statuses == nil || slices.Contains(statuses, m.Status)) {
 						want = append(want, m)
 					}

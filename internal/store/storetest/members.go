@@ -15,7 +15,7 @@ import (
 // newMember is an active member of branch b, as members.Service makes one.
 func newMember(b *units.Unit, name, nationalID string) (*members.Member, *members.Event) {
 	joined := civil.MustParse("2020-03-08")
-	m := &members.Member{ID: ids.New(), BranchID: b.ID, Ancestors: b.Path(), FullName: name, Gender: members.Female,
+	m := &members.Member{ID: ids.New(), BranchID: b.ID, Path: b.Path, FullName: name, Gender: members.Female,
 		BirthDate: civil.MustParse("1960-05-19"), NationalID: nationalID, Phone: "0912345678", Address: "Thôn Đông, xã Tây",
 		JoinedOn: joined, MemberNo: "KH-001", Status: members.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0,
 		Stints: []members.Stint{{BranchID: b.ID, From: joined, StartedBy: members.Joined}}}
@@ -71,7 +71,7 @@ func testMembers(t *testing.T, open Opener) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.FullName != m.FullName || got.BranchID != tr.a.ID || !slices.Equal(got.Ancestors, tr.a.Path()) ||
+		if got.FullName != m.FullName || got.BranchID != tr.a.ID || !slices.Equal(got.Path, tr.a.Path) ||
 			got.Gender != members.Female || got.BirthDate != m.BirthDate || got.NationalID != m.NationalID ||
 			got.Phone != m.Phone || got.Address != m.Address || got.JoinedOn != m.JoinedOn || got.MemberNo != "KH-001" ||
 			got.Status != members.Active || !got.LeftOn.IsZero() || got.Version != 1 || !got.CreatedAt.Equal(t0) {
@@ -161,14 +161,14 @@ func testMembers(t *testing.T, open Opener) {
 		n, ev := next(x, members.Transferred, func(n *members.Member) {
 			n.Stints[0].To, n.Stints[0].EndedBy = on, members.Transferred
 			n.Stints = append(n.Stints, members.Stint{BranchID: tr.c.ID, From: on, StartedBy: members.Transferred})
-			n.BranchID, n.Ancestors = tr.c.ID, tr.c.Path()
+			n.BranchID, n.Path = tr.c.ID, tr.c.Path
 		})
 		ev.On, ev.FromBranchID, ev.ToBranchID = on, tr.a.ID, tr.c.ID
 		if err := s.UpdateMember(ctx(), n, ev); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.GetMember(ctx(), x.ID)
-		if got.BranchID != tr.c.ID || !slices.Equal(got.Ancestors, tr.c.Path()) || len(got.Stints) != 2 {
+		if got.BranchID != tr.c.ID || !slices.Equal(got.Path, tr.c.Path) || len(got.Stints) != 2 {
 			t.Fatalf("after transfer %+v", got)
 		}
 		hist, _ := s.MemberHistory(ctx(), x.ID)

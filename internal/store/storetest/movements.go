@@ -34,7 +34,7 @@ func testMovements(t *testing.T, open Opener) {
 	update(mustMember(t, s, tr.a, "Trần Thị Xuân", ""), members.Transferred, func(n *members.Member) {
 		n.Stints[0].To, n.Stints[0].EndedBy = on("2024-01-15"), members.Transferred
 		n.Stints = append(n.Stints, members.Stint{BranchID: tr.c.ID, From: on("2024-01-15"), StartedBy: members.Transferred})
-		n.BranchID, n.Ancestors = tr.c.ID, tr.c.Path()
+		n.BranchID, n.Path = tr.c.ID, tr.c.Path
 	})
 	y := update(mustMember(t, s, tr.a, "Lê Văn Yên", ""), members.Updated, func(n *members.Member) {
 		n.BirthDate, n.Gender = on("1975-02-02"), members.Male // a correction: counted from now on
@@ -121,11 +121,11 @@ func branchName(tr tree, id string) string {
 func pathOf(tr tree, id string) []string {
 	switch id {
 	case tr.a.ID:
-		return tr.a.Path()
+		return tr.a.Path
 	case tr.b.ID:
-		return tr.b.Path()
+		return tr.b.Path
 	case tr.c.ID:
-		return tr.c.Path()
+		return tr.c.Path
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ func testOfficerBoards(t *testing.T, open Opener) {
 		TermLabel: "2021-2026", From: civil.MustParse("2021-06-01"), To: civil.MustParse("2026-05-31"), Version: 1, CreatedAt: t0, UpdatedAt: t0}
 	vice := &officers.Officer{ID: "0000000000000002", FullName: "Trần Thị Bình", Position: officers.ViceChair,
 		TermLabel: "2021-2026", From: civil.MustParse("2021-06-01"), Version: 1, CreatedAt: t0, UpdatedAt: t0}
-	b.UnitPath, b.Posts, b.Version = tr.p34.Path(), []*officers.Officer{chair}, 1
+	b.Path, b.Posts, b.Version = tr.p34.Path, []*officers.Officer{chair}, 1
 	if err := s.SaveBoard(ctx(), b); err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func testBranchEveryone(t *testing.T, open Opener) {
 	n, ev := next(moved, members.Transferred, func(n *members.Member) {
 		n.Stints[0].To, n.Stints[0].EndedBy = on, members.Transferred
 		n.Stints = append(n.Stints, members.Stint{BranchID: tr.c.ID, From: on, StartedBy: members.Transferred})
-		n.BranchID, n.Ancestors = tr.c.ID, tr.c.Path()
+		n.BranchID, n.Path = tr.c.ID, tr.c.Path
 	})
 	ev.On = on
 	if err := s.UpdateMember(ctx(), n, ev); err != nil {
@@ -69,9 +69,9 @@ func testCounters(t *testing.T, open Opener) {
 			Tally: rollups.Tally{Active: active, ByBirthYear: map[int]int{1960: active}, Terms: map[string]int{"2021-06-01|": 1},
 				PostsFrom: map[string]int{"2021-06-01": 2}, PostsTo: map[string]int{"2026-05-31": 1}}}
 	}
-	t1, err1 := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path())
-	t2, err2 := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path())
-	other, err3 := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30", tr.a.Path())
+	t1, err1 := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path)
+	t2, err2 := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path)
+	other, err3 := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30", tr.a.Path)
 	if err := errors.Join(err1, err2, err3); err != nil {
 		t.Fatal(err)
 	}
@@ -81,22 +81,22 @@ func testCounters(t *testing.T, open Opener) {
 	if _, err := s.GetCounter(ctx(), tr.a.ID, ""); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("a ticket alone is not a tally: %v", err)
 	}
-	if ok, err := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "", t2, 7)); !ok || err != nil {
+	if ok, err := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t2, 7)); !ok || err != nil {
 		t.Fatalf("put newest: %v %v", ok, err)
 	}
-	if ok, err := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "", t1, 99)); ok || err != nil {
+	if ok, err := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t1, 99)); ok || err != nil {
 		t.Fatalf("an older ticket must not overwrite: %v %v", ok, err)
 	}
 	got, err := s.GetCounter(ctx(), tr.a.ID, "")
-	if err != nil || got.Tally.Active != 7 || got.Ticket != t2 || got.ParentID != tr.c12436.ID || !slices.Equal(got.Path, tr.a.Path()) ||
+	if err != nil || got.Tally.Active != 7 || got.Ticket != t2 || got.ParentID != tr.c12436.ID || !slices.Equal(got.Path, tr.a.Path) ||
 		got.Tally.ByBirthYear[1960] != 7 || got.Tally.Terms["2021-06-01|"] != 1 ||
 		got.Tally.PostsFrom["2021-06-01"] != 2 || got.Tally.PostsTo["2026-05-31"] != 1 {
 		t.Fatalf("counter %+v %v", got, err)
 	}
 	// children of the commune, by day
-	tb, _ := s.TakeTicket(ctx(), tr.b.ID, "", tr.b.Path())
-	s.PutCounter(ctx(), counter(tr.b.ID, tr.c12436.ID, tr.b.Path(), "", tb, 3))
-	s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "2025-06-30", other, 5))
+	tb, _ := s.TakeTicket(ctx(), tr.b.ID, "", tr.b.Path)
+	s.PutCounter(ctx(), counter(tr.b.ID, tr.c12436.ID, tr.b.Path, "", tb, 3))
+	s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "2025-06-30", other, 5))
 	kids, err := s.ChildCounters(ctx(), tr.c12436.ID, "")
 	if err != nil || len(kids) != 2 {
 		t.Fatalf("live children %v %v", kids, err)
@@ -105,24 +105,24 @@ func testCounters(t *testing.T, open Opener) {
 		t.Fatalf("children on a day %+v", kids)
 	}
 	// a repair replaces whatever is stored, and later tickets pass it
-	damaged := counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "", 1_000_000, -1)
+	damaged := counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", 1_000_000, -1)
 	if ok, _ := s.PutCounter(ctx(), damaged); !ok {
 		t.Fatal("setting up a damaged counter")
 	}
-	t3, _ := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path())
-	if err := s.ReplaceCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "", t3, 8)); err != nil {
+	t3, _ := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path)
+	if err := s.ReplaceCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t3, 8)); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.GetCounter(ctx(), tr.a.ID, ""); got.Tally.Active != 8 {
 		t.Fatalf("after replace %+v", got)
 	}
-	t4, _ := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path())
-	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "", t4, 9)); !ok {
+	t4, _ := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path)
+	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t4, 9)); !ok {
 		t.Fatal("a ticket taken after a repair must be newer than the repair")
 	}
 	// dropping a day's tallies in a subtree keeps other days and other subtrees
-	tc, _ := s.TakeTicket(ctx(), tr.c.ID, "2025-06-30", tr.c.Path())
-	s.PutCounter(ctx(), counter(tr.c.ID, tr.p33.ID, tr.c.Path(), "2025-06-30", tc, 1))
+	tc, _ := s.TakeTicket(ctx(), tr.c.ID, "2025-06-30", tr.c.Path)
+	s.PutCounter(ctx(), counter(tr.c.ID, tr.p33.ID, tr.c.Path, "2025-06-30", tc, 1))
 	if err := s.DeleteCounters(ctx(), tr.p34.ID, "2025-06-30"); err != nil {
 		t.Fatal(err)
 	}
@@ -136,14 +136,14 @@ func testCounters(t *testing.T, open Opener) {
 		t.Fatalf("another province's tally was dropped: %v", err)
 	}
 	// a recount that took its ticket before the drop cannot store after it
-	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "2025-06-30", other, 5)); ok {
+	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "2025-06-30", other, 5)); ok {
 		t.Fatal("a ticket from before the drop stored a tally")
 	}
-	t5, err := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30", tr.a.Path())
+	t5, err := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30", tr.a.Path)
 	if err != nil || t5 <= other {
 		t.Fatalf("ticket after the drop %d (before %d): %v", t5, other, err)
 	}
-	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path(), "2025-06-30", t5, 6)); !ok {
+	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "2025-06-30", t5, 6)); !ok {
 		t.Fatal("a ticket taken after the drop could not store")
 	}
 	// kept days
@@ -161,14 +161,14 @@ func testStaleMarks(t *testing.T, open Opener) {
 	s := open(t)
 	tr := mustTree(t, s)
 	marks, err := s.MarkStale(ctx(), []rollups.Mark{
-		{UnitID: tr.a.ID, Path: tr.a.Path(), Day: ""},
-		{UnitID: tr.a.ID, Path: tr.a.Path(), Day: "2025-06-30"},
-		{UnitID: tr.c.ID, Path: tr.c.Path(), Day: ""},
+		{UnitID: tr.a.ID, Path: tr.a.Path, Day: ""},
+		{UnitID: tr.a.ID, Path: tr.a.Path, Day: "2025-06-30"},
+		{UnitID: tr.c.ID, Path: tr.c.Path, Day: ""},
 	})
 	if err != nil || len(marks) != 3 || marks[0].Gen < 1 {
 		t.Fatalf("marks %+v %v", marks, err)
 	}
-	again, _ := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path(), Day: ""}})
+	again, _ := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path, Day: ""}})
 	if again[0].Gen <= marks[0].Gen {
 		t.Fatalf("marking again must bump the generation: %d then %d", marks[0].Gen, again[0].Gen)
 	}
@@ -212,11 +212,11 @@ func testStaleMarks(t *testing.T, open Opener) {
 	// marks are per change: clearing one change's mark leaves another's
 	// on the same unit and day, and a mark says whether its change is
 	// stored
-	mine, err := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path(), Day: "", Change: "c1", Stored: true}})
+	mine, err := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path, Day: "", Change: "c1", Stored: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path(), Day: "", Change: "c2"}}); err != nil {
+	if _, err := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path, Day: "", Change: "c2"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.ClearMark(ctx(), mine[0]); err != nil {
@@ -228,7 +228,7 @@ func testStaleMarks(t *testing.T, open Opener) {
 	}
 	// marking again (after the change is stored) bumps that change's
 	// generation, so a clear at the first one leaves the mark
-	stored, _ := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path(), Day: "", Change: "c2", Stored: true}})
+	stored, _ := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path, Day: "", Change: "c2", Stored: true}})
 	if err := s.ClearMark(ctx(), left[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -245,9 +245,9 @@ func testManyMarksAtOnce(t *testing.T, open Opener) {
 	tr := mustTree(t, s)
 	var in []rollups.Mark
 	for i := range 130 { // ten years of month ends and more
-		in = append(in, rollups.Mark{UnitID: tr.a.ID, Path: tr.a.Path(), Day: fmt.Sprintf("day-%04d", i)})
+		in = append(in, rollups.Mark{UnitID: tr.a.ID, Path: tr.a.Path, Day: fmt.Sprintf("day-%04d", i)})
 	}
-	in = append(in, rollups.Mark{UnitID: tr.a.ID, Path: tr.a.Path(), Day: "day-0007"})
+	in = append(in, rollups.Mark{UnitID: tr.a.ID, Path: tr.a.Path, Day: "day-0007"})
 	out, err := s.MarkStale(ctx(), in)
 	if err != nil || len(out) != len(in) {
 		t.Fatalf("marked %d of %d: %v", len(out), len(in), err)
@@ -282,8 +282,8 @@ func testOnwardMarks(t *testing.T, open Opener) {
 	s := open(t)
 	tr := mustTree(t, s)
 	out, err := s.MarkStale(ctx(), []rollups.Mark{
-		{UnitID: tr.a.ID, Path: tr.a.Path(), Onward: true, From: "2025-06-30", Change: "dated", Stored: true},
-		{UnitID: tr.a.ID, Path: tr.a.Path(), Onward: true, From: "", Change: "correction", Stored: true},
+		{UnitID: tr.a.ID, Path: tr.a.Path, Onward: true, From: "2025-06-30", Change: "dated", Stored: true},
+		{UnitID: tr.a.ID, Path: tr.a.Path, Onward: true, From: "", Change: "correction", Stored: true},
 	})
 	if err != nil || len(out) != 2 || out[0].Gen == 0 || out[1].Gen == 0 {
 		t.Fatalf("marked %+v %v", out, err)
@@ -296,7 +296,7 @@ func testOnwardMarks(t *testing.T, open Opener) {
 		}
 		var cs []string
 		for _, m := range ms {
-			if !m.Onward || m.Day != "" || m.UnitID != tr.a.ID || !slices.Equal(m.Path, tr.a.Path()) {
+			if !m.Onward || m.Day != "" || m.UnitID != tr.a.ID || !slices.Equal(m.Path, tr.a.Path) {
 				t.Fatalf("on %q came back as %+v", day, m)
 			}
 			cs = append(cs, m.Change+"@"+m.From)

@@ -39,6 +39,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("OnwardMarks", func(t *testing.T) { testOnwardMarks(t, open) })
 	t.Run("Movements", func(t *testing.T) { testMovements(t, open) })
 	t.Run("Leases", func(t *testing.T) { testLeases(t, open) })
+	t.Run("RewritePaths", func(t *testing.T) { testRewritePaths(t, open) })
+	t.Run("ErrorsNameTheOperation", func(t *testing.T) { testErrorsNameTheOperation(t, open) })
 }
 
 // fixed clock: stores must keep times to the millisecond at least.

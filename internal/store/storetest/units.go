@@ -36,15 +36,15 @@ func testUnits(t *testing.T, open Opener) {
 			t.Fatal(err)
 		}
 		want := []string{root.ID, prov.ID, dist.ID}
-		if !slices.Equal(got.Ancestors, want) {
-			t.Fatalf("ancestors = %v, want %v", got.Ancestors, want)
+		if !slices.Equal(got.Path, append(want, comm.ID)) || !slices.Equal(got.Path.Parent(), want) {
+			t.Fatalf("path = %v, want %v", got.Path, append(want, comm.ID))
 		}
 		if got.Name != comm.Name || got.Code != "12436" || got.Level != units.Commune || got.ParentID != dist.ID ||
 			got.Status != units.Active || got.Version != 1 || !got.CreatedAt.Equal(t0) {
 			t.Fatalf("got %+v, want %+v", got, comm)
 		}
 		r, err := s.GetUnit(ctx(), root.ID)
-		if err != nil || r.ParentID != "" || len(r.Ancestors) != 0 {
+		if err != nil || r.ParentID != "" || !slices.Equal(r.Path, units.Path{root.ID}) {
 			t.Fatalf("root = %+v, %v", r, err)
 		}
 	})

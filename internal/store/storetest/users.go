@@ -18,7 +18,7 @@ func newUser(username string, grants ...access.Grant) *access.User {
 }
 
 func grant(r access.Role, u *units.Unit) access.Grant {
-	return access.Grant{Role: r, UnitID: u.ID, UnitPath: u.Path()}
+	return access.Grant{Role: r, UnitID: u.ID, Path: u.Path}
 }
 
 func mustUser(t *testing.T, s Store, u *access.User) *access.User {
@@ -69,7 +69,7 @@ func testUsers(t *testing.T, open Opener) {
 				t.Fatalf("got %+v", got)
 			}
 			if len(got.Grants) != 2 || got.Grants[0].Role != access.Manager || got.Grants[0].UnitID != prov.ID ||
-				!slices.Equal(got.Grants[0].UnitPath, prov.Path()) {
+				!slices.Equal(got.Grants[0].Path, prov.Path) {
 				t.Fatalf("grants = %+v", got.Grants)
 			}
 		}

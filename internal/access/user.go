@@ -30,6 +30,8 @@ type UserStore interface {
 	// UpdateUser replaces u's fields and grants if the stored version is
 	// u.Version-1, else errs.VersionMismatch.
 	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser removes the user, or is errs.NotFound. Its logins are the
+	// caller's to revoke (Users.Delete does, first).
 	DeleteUser(ctx context.Context, id string) error
 	// ListUsers lists, by username, the users holding at least one grant on
 	// a unit within one of the subtrees of underUnits.

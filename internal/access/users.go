@@ -440,5 +440,11 @@ func (s *Users) Delete(ctx context.Context, c *Caller, id string) error {
 	if !s.manageable(c, u) {
 		return errs.E(errs.Forbidden, "you may not delete this account")
 	}
+	// Its logins end first: a delete interrupted between the two writes
+	// leaves an account that cannot sign in, and deleting it again
+	// finishes, in every store, with or without transactions.
+	if err := s.refresh.RevokeUserRefreshTokens(ctx, id); err != nil {
+		return err
+	}
 	return s.store.DeleteUser(ctx, id)
 }

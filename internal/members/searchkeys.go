@@ -81,3 +81,22 @@ func PlanSearch(words []string) SearchPlan {
 	}
 	return plan
 }
+
+// SearchKey is one key a store files a member under: a unit on the
+// member's path and a search term of its name.
+type SearchKey struct{ Unit, Term string }
+
+// SearchKeys are every key of m: each unit of its path (its branch
+// included) with each of its name's search terms, unit by unit. Both
+// stores file members under exactly these (SQLite's member_keys rows,
+// Mongo's scopeWords), and a path rewrite replaces them.
+func (m *Member) SearchKeys() []SearchKey {
+	terms := SearchTerms(m.NameWords())
+	out := make([]SearchKey, 0, len(m.Path)*len(terms))
+	for _, u := range m.Path {
+		for _, t := range terms {
+			out = append(out, SearchKey{u, t})
+		}
+	}
+	return out
+}

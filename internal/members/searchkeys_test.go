@@ -3,6 +3,8 @@ package members
 import (
 	"slices"
 	"testing"
+
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 func TestSearchTerms(t *testing.T) {
@@ -41,5 +43,24 @@ func TestPlanSearch(t *testing.T) {
 		if got.Lead != c.want.Lead || !slices.Equal(got.Check, c.want.Check) {
 			t.Errorf("PlanSearch(%q) = %+v, want %+v", c.words, got, c.want)
 		}
+	}
+}
+
+// A member is filed under every unit of its path, its branch included,
+// with every term of its name: path length × terms keys.
+func TestSearchKeys(t *testing.T) {
+	m := &Member{FullName: "Lê Thị Hoa", Path: units.Path{"r", "p", "b"}}
+	keys := m.SearchKeys()
+	terms := SearchTerms(m.NameWords())
+	if len(terms) != 6 || len(keys) != 3*6 {
+		t.Fatalf("%d terms, %d keys", len(terms), len(keys))
+	}
+	for _, want := range []SearchKey{{"r", "le"}, {"p", "hoa thi"}, {"b", "thi"}, {"b", "hoa le"}} {
+		if !slices.Contains(keys, want) {
+			t.Errorf("missing %v in %v", want, keys)
+		}
+	}
+	if len((&Member{FullName: "An"}).SearchKeys()) != 0 {
+		t.Error("a member with no path is filed somewhere")
 	}
 }

@@ -202,25 +202,6 @@ func TestDocumentShapes(t *testing.T) {
 	}
 }
 
-// TestDeleteUserFinishesAfterAFailure: the user document is gone but the
-// revocation did not happen (a crash between the two writes); deleting
-// again reports not found and still revokes.
-func TestDeleteUserFinishesAfterAFailure(t *testing.T) {
-	ctx := testCtx(t)
-	db := openStore(t, ferretURI, nil)
-	now := time.Now()
-	if err := db.CreateRefreshToken(ctx, &access.RefreshToken{ID: "t1", FamilyID: "f", UserID: "gone", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.DeleteUser(ctx, "gone"); !errs.Is(err, errs.NotFound) {
-		t.Fatalf("got %v, want not found", err)
-	}
-	rt, _, err := db.UseRefreshToken(ctx, "t1")
-	if err != nil || !rt.Revoked {
-		t.Fatalf("token of the deleted user: %+v %v", rt, err)
-	}
-}
-
 // TestConcurrentCompareAndSwap needs a real MongoDB: FerretDB v1 runs
 // findAndModify and update as a read, then a write of the whole document
 // by _id (handler/msg_findandmodify.go, backends/sqlite UpdateAll), so two

@@ -63,7 +63,7 @@ var Indexes = []Index{
 	// RevokeRefreshFamily.
 	{Collection: collRefresh, Name: "refresh_family", Keys: bson.D{{Key: "familyId", Value: 1}}},
 	{Collection: collRefresh, Name: "refresh_family_revoked", Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "revoked", Value: 1}}},
-	// DeleteUser revokes the user's tokens.
+	// RevokeUserRefreshTokens: a deleted or disabled user's logins.
 	{Collection: collRefresh, Name: "refresh_user", Keys: bson.D{{Key: "userId", Value: 1}}},
 	{Collection: collRefresh, Name: "refresh_expiry", Keys: bson.D{{Key: "expiresAt", Value: 1}}},
 	// MongoDB deletes a token at purgeAt: a whole token lifetime after it

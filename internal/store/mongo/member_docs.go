@@ -7,6 +7,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 // How a member is stored. Dates are "YYYY-MM-DD" strings ("" when not
@@ -93,21 +94,20 @@ type changeDoc struct {
 // memberProjection leaves out what only writes and searches use.
 var memberProjection = bson.D{{Key: "history", Value: 0}, {Key: "scopeWords", Value: 0}}
 
-// scopeWords is the search key set of m (see memberState.ScopeWords).
+// scopeWords are m's search keys (members.Member.SearchKeys) as stored in
+// memberState.ScopeWords.
 func scopeWords(m *members.Member) []string {
-	return scopeTerms(m.Path, m.FullName)
-}
-
-// scopeTerms is the search key set of a name on a path.
-func scopeTerms(ancestors []string, fullName string) []string {
-	terms := members.SearchTerms(members.SearchWords(fullName))
-	out := make([]string, 0, len(ancestors)*len(terms))
-	for _, unit := range ancestors {
-		for _, t := range terms {
-			out = append(out, scopeWord(unit, t))
-		}
+	keys := m.SearchKeys()
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = scopeWord(k.Unit, k.Term)
 	}
 	return out
+}
+
+// scopeTerms are the scopeWords of a name on a path.
+func scopeTerms(path units.Path, fullName string) []string {
+	return scopeWords(&members.Member{FullName: fullName, Path: path})
 }
 
 func scopeWord(unitID, word string) string { return unitID + ":" + word }

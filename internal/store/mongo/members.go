@@ -81,18 +81,17 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 	if res.MatchedCount == 1 {
 		return nil
 	}
-	var cur struct {
-		Version int `bson:"version"`
-	}
-	err = db.coll(collMembers).FindOne(ctx, bson.D{{Key: "_id", Value: m.ID}},
-		options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
-	if isNoDoc(err) {
-		return errs.E(errs.NotFound, "member not found")
-	}
-	if err != nil {
-		return err
-	}
-	return errs.E(errs.VersionMismatch, "member %s is at version %d, not %d", m.ID, cur.Version, m.Version-1)
+	return errs.SwapMissed("member", m.ID, m.Version-1, func() (int, error) {
+		var cur struct {
+			Version int `bson:"version"`
+		}
+		err := db.coll(collMembers).FindOne(ctx, bson.D{{Key: "_id", Value: m.ID}},
+			options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
+		if isNoDoc(err) {
+			return 0, errs.E(errs.NotFound, "member not found")
+		}
+		return cur.Version, err
+	})
 }
 
 // otherHoldsNationalID classifies a failed update by the state it left, as
@@ -142,7 +141,7 @@ func (db *DB) MemberHistory(ctx context.Context, id string) (_ []*members.Event,
 func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*members.Member], err error) {
 	defer errs.Wrap(&err, "mongo: ListMembers")
 	var res page.Result[*members.Member]
-	after, err := page.Decode(q.Page.Cursor)
+	k, err := page.Seek(q.Page)
 	if err != nil {
 		return res, err
 	}
@@ -165,10 +164,9 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*
 	}
 	filter = append(filter,
 		bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: statuses}}},
-		bson.E{Key: "sortKey", Value: bson.D{{Key: "$gt", Value: after}}})
-	limit := limitOf(q.Page)
+		bson.E{Key: "sortKey", Value: bson.D{{Key: "$gt", Value: k.After}}})
 	cur, err := db.coll(collMembers).Find(ctx, filter, options.Find().SetProjection(memberProjection).
-		SetSort(bson.D{{Key: "sortKey", Value: 1}}).SetLimit(int64(limit+1)))
+		SetSort(bson.D{{Key: "sortKey", Value: 1}}).SetLimit(int64(k.Fetch())))
 	if err != nil {
 		return res, err
 	}
@@ -176,12 +174,9 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*
 	if err := cur.All(ctx, &docs); err != nil {
 		return res, err
 	}
+	var items []*members.Member
 	for i := range docs {
-		res.Items = append(res.Items, docs[i].member())
+		items = append(items, docs[i].member())
 	}
-	if len(res.Items) > limit {
-		res.Items = res.Items[:limit]
-		res.Next = page.Encode(docs[limit-1].State.SortKey)
-	}
-	return res, nil
+	return page.Cut(k, items, func(i int) string { return docs[i].State.SortKey }), nil
 }

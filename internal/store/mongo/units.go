@@ -113,11 +113,13 @@ func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) (err error) {
 	if res.MatchedCount == 1 {
 		return nil
 	}
-	cur, err := db.GetUnit(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	return errs.E(errs.VersionMismatch, "unit %s is at version %d, not %d", u.ID, cur.Version, u.Version-1)
+	return errs.SwapMissed("unit", u.ID, u.Version-1, func() (int, error) {
+		cur, err := db.GetUnit(ctx, u.ID)
+		if err != nil {
+			return 0, err
+		}
+		return cur.Version, nil
+	})
 }
 
 // siblingHoldsCode classifies a failed update by the state it left rather
@@ -139,14 +141,13 @@ func (db *DB) siblingHoldsCode(ctx context.Context, u *units.Unit, updateErr err
 func (db *DB) ListChildren(ctx context.Context, parentID string, p page.Request) (_ page.Result[*units.Unit], err error) {
 	defer errs.Wrap(&err, "mongo: ListChildren %s", parentID)
 	var res page.Result[*units.Unit]
-	after, err := page.Decode(p.Cursor)
+	k, err := page.Seek(p)
 	if err != nil {
 		return res, err
 	}
-	limit := limitOf(p)
 	cur, err := db.coll(collUnits).Find(ctx,
-		bson.D{{Key: "parentId", Value: parentID}, {Key: "code", Value: bson.D{{Key: "$gt", Value: after}}}},
-		options.Find().SetSort(bson.D{{Key: "code", Value: 1}}).SetLimit(int64(limit+1)))
+		bson.D{{Key: "parentId", Value: parentID}, {Key: "code", Value: bson.D{{Key: "$gt", Value: k.After}}}},
+		options.Find().SetSort(bson.D{{Key: "code", Value: 1}}).SetLimit(int64(k.Fetch())))
 	if err != nil {
 		return res, err
 	}
@@ -154,20 +155,9 @@ func (db *DB) ListChildren(ctx context.Context, parentID string, p page.Request)
 	if err := cur.All(ctx, &docs); err != nil {
 		return res, err
 	}
+	var items []*units.Unit
 	for i := range docs {
-		res.Items = append(res.Items, docs[i].unit())
+		items = append(items, docs[i].unit())
 	}
-	if len(res.Items) > limit {
-		res.Items = res.Items[:limit]
-		res.Next = page.Encode(res.Items[limit-1].Code)
-	}
-	return res, nil
-}
-
-// limitOf is the page size, defaulting like page.Parse does.
-func limitOf(p page.Request) int {
-	if p.Limit <= 0 {
-		return page.DefaultLimit
-	}
-	return p.Limit
+	return page.Cut(k, items, func(i int) string { return items[i].Code }), nil
 }

@@ -115,24 +115,20 @@ func (db *DB) UpdateUser(ctx context.Context, u *access.User) (err error) {
 	if res.MatchedCount == 1 {
 		return nil
 	}
-	if _, err := db.GetUser(ctx, u.ID); err != nil {
-		return err
-	}
-	return errs.E(errs.VersionMismatch, "user %s is not at version %d", u.ID, u.Version-1)
+	return errs.SwapMissed("user", u.ID, u.Version-1, func() (int, error) {
+		cur, err := db.GetUser(ctx, u.ID)
+		if err != nil {
+			return 0, err
+		}
+		return cur.Version, nil
+	})
 }
 
-// DeleteUser implements access.UserStore; the user's refresh tokens are
-// revoked too. Two writes without a transaction: the revocation runs even
-// when the user is already gone, so calling DeleteUser again after a
-// failure between them finishes the job (and still reports not found).
+// DeleteUser implements access.UserStore.
 func (db *DB) DeleteUser(ctx context.Context, id string) (err error) {
 	defer errs.Wrap(&err, "mongo: DeleteUser %s", id)
 	res, err := db.coll(collUsers).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	if err != nil {
-		return err
-	}
-	if _, err := db.coll(collRefresh).UpdateMany(ctx, bson.D{{Key: "userId", Value: id}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: true}}}}); err != nil {
 		return err
 	}
 	if res.DeletedCount == 0 {
@@ -148,17 +144,16 @@ func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request
 	if len(underUnits) == 0 {
 		return res, nil
 	}
-	after, err := page.Decode(p.Cursor)
+	k, err := page.Seek(p)
 	if err != nil {
 		return res, err
 	}
-	limit := limitOf(p)
 	cur, err := db.coll(collUsers).Find(ctx,
 		bson.D{
 			{Key: "grantUnits", Value: bson.D{{Key: "$in", Value: underUnits}}},
-			{Key: "username", Value: bson.D{{Key: "$gt", Value: after}}},
+			{Key: "username", Value: bson.D{{Key: "$gt", Value: k.After}}},
 		},
-		options.Find().SetSort(bson.D{{Key: "username", Value: 1}}).SetLimit(int64(limit+1)))
+		options.Find().SetSort(bson.D{{Key: "username", Value: 1}}).SetLimit(int64(k.Fetch())))
 	if err != nil {
 		return res, err
 	}
@@ -166,14 +161,11 @@ func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request
 	if err := cur.All(ctx, &docs); err != nil {
 		return res, err
 	}
+	var items []*access.User
 	for i := range docs {
-		res.Items = append(res.Items, docs[i].user())
+		items = append(items, docs[i].user())
 	}
-	if len(res.Items) > limit {
-		res.Items = res.Items[:limit]
-		res.Next = page.Encode(res.Items[limit-1].Username)
-	}
-	return res, nil
+	return page.Cut(k, items, func(i int) string { return items[i].Username }), nil
 }
 
 // HasUsers implements access.UserStore: the first _id, read from the _id

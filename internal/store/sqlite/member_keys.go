@@ -147,11 +147,8 @@ type keyRow struct {
 // appendKeyRows appends the keys of m, stored at rid.
 func appendKeyRows(rows []keyRow, m *members.Member, rid int64) []keyRow {
 	key := m.SortKey()
-	terms := members.SearchTerms(m.NameWords())
-	for _, u := range m.Path {
-		for _, t := range terms {
-			rows = append(rows, keyRow{u, t, key, rid})
-		}
+	for _, k := range m.SearchKeys() {
+		rows = append(rows, keyRow{k.Unit, k.Term, key, rid})
 	}
 	return rows
 }

@@ -144,7 +144,7 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 			return err
 		}
 		if version != m.Version-1 {
-			return errs.E(errs.VersionMismatch, "member %s is at version %d, not %d", m.ID, version, m.Version-1)
+			return errs.SwapMissed("member", m.ID, m.Version-1, func() (int, error) { return version, nil })
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE members SET branch_id=?, path=?, full_name=?, sort_key=?, gender=?, birth_date=?,
 			national_id=?, active_national_id=?, phone=?, address=?, joined_on=?, member_no=?, status=?, left_on=?, leave_reason=?,

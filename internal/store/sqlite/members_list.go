@@ -22,10 +22,7 @@ import (
 func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*members.Member], err error) {
 	defer errs.Wrap(&err, "sqlite: ListMembers")
 	var res page.Result[*members.Member]
-	if q.Page.Limit < 1 {
-		q.Page.Limit = page.DefaultLimit
-	}
-	after, err := page.Decode(q.Page.Cursor)
+	k, err := page.Seek(q.Page)
 	if err != nil {
 		return res, err
 	}
@@ -38,13 +35,14 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*
 	if err != nil {
 		return res, err
 	}
-	query, args := listQuery(q, path, level, after)
+	query, args := listQuery(q, path, level, k)
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return res, err
 	}
 	defer rows.Close()
 	var keys []string
+	var items []*members.Member
 	for rows.Next() {
 		var key string
 		m, err := scanMember(prependScan{&key, rows})
@@ -52,18 +50,14 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*
 			return res, err
 		}
 		keys = append(keys, key)
-		res.Items = append(res.Items, m)
+		items = append(items, m)
 	}
-	if len(res.Items) > q.Page.Limit {
-		res.Items = res.Items[:q.Page.Limit]
-		res.Next = page.Encode(keys[q.Page.Limit-1])
-	}
-	return res, rows.Err()
+	return page.Cut(k, items, func(i int) string { return keys[i] }), rows.Err()
 }
 
 // listQuery is the statement of one page of q under the unit at path, of
 // level, after the sort key after.
-func listQuery(q members.Query, path string, level units.Level, after string) (string, []any) {
+func listQuery(q members.Query, path string, level units.Level, k page.Keyset) (string, []any) {
 	var where []string
 	var args []any
 	var from, order string
@@ -72,7 +66,7 @@ func listQuery(q members.Query, path string, level units.Level, after string) (s
 		plan := members.PlanSearch(q.Words)
 		from, order = `member_keys k CROSS JOIN members m ON m.rowid = k.rid`, "k.sort_key"
 		where = append(where, "k.unit = ? AND k.term = ? AND k.sort_key > ?")
-		args = append(args, q.UnitID, plan.Lead, after)
+		args = append(args, q.UnitID, plan.Lead, k.After)
 		// the other words: one primary-key probe each, on the same entry
 		for _, w := range plan.Check {
 			where = append(where, `EXISTS (SELECT 1 FROM member_keys c WHERE c.unit = k.unit AND c.term = ? AND c.sort_key = k.sort_key)`)
@@ -81,15 +75,15 @@ func listQuery(q members.Query, path string, level units.Level, after string) (s
 	case level == units.Branch:
 		from, order = `members m INDEXED BY members_path_sort`, "m.sort_key"
 		where = append(where, "m.path = ? AND m.sort_key > ?")
-		args = append(args, path, after)
+		args = append(args, path, k.After)
 	case level == units.Commune:
 		from, order = `members m INDEXED BY members_path_sort`, "m.sort_key"
 		where = append(where, "m.path >= ? AND m.path < ? AND m.sort_key > ?")
-		args = append(args, path, path+"\x7f", after)
+		args = append(args, path, path+"\x7f", k.After)
 	default:
 		from, order = `members m INDEXED BY members_sort`, "m.sort_key"
 		where = append(where, "m.path >= ? AND m.path < ? AND m.sort_key > ?")
-		args = append(args, path, path+"\x7f", after)
+		args = append(args, path, path+"\x7f", k.After)
 	}
 	if len(q.Statuses) > 0 {
 		where = append(where, "m.status IN ("+strings.TrimSuffix(strings.Repeat("?,", len(q.Statuses)), ",")+")")
@@ -97,7 +91,7 @@ func listQuery(q members.Query, path string, level units.Level, after string) (s
 			args = append(args, s)
 		}
 	}
-	args = append(args, q.Page.Limit+1)
+	args = append(args, k.Fetch())
 	return `SELECT m.sort_key, ` + prefixed("m.", memberCols) + ` FROM ` + from +
 		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/page"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -33,7 +34,7 @@ func TestSearchPlanStopsAfterAPage(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			query, args := listQuery(c.q, "/r/p1/d1/", units.District, "")
+			query, args := listQuery(c.q, "/r/p1/d1/", units.District, page.Keyset{Limit: page.DefaultLimit})
 			rows, err := db.read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
 			if err != nil {
 				t.Fatal(err)

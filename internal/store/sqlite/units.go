@@ -85,40 +85,36 @@ func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) (err error) {
 	if n, _ := res.RowsAffected(); n == 1 {
 		return nil
 	}
-	cur, err := db.getUnit(ctx, db.write, u.ID)
-	if err != nil {
-		return err
-	}
-	return errs.E(errs.VersionMismatch, "unit %s is at version %d, not %d", u.ID, cur.Version, u.Version-1)
+	return errs.SwapMissed("unit", u.ID, u.Version-1, func() (int, error) {
+		cur, err := db.getUnit(ctx, db.write, u.ID)
+		if err != nil {
+			return 0, err
+		}
+		return cur.Version, nil
+	})
 }
 
 // ListChildren implements units.Store; the cursor is the last code.
 func (db *DB) ListChildren(ctx context.Context, parentID string, p page.Request) (_ page.Result[*units.Unit], err error) {
 	defer errs.Wrap(&err, "sqlite: ListChildren %s", parentID)
 	var res page.Result[*units.Unit]
-	if p.Limit < 1 {
-		p.Limit = page.DefaultLimit
-	}
-	after, err := page.Decode(p.Cursor)
+	k, err := page.Seek(p)
 	if err != nil {
 		return res, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+unitCols+` FROM units WHERE parent_id = ? AND code > ? ORDER BY code LIMIT ?`,
-		parentID, after, p.Limit+1)
+		parentID, k.After, k.Fetch())
 	if err != nil {
 		return res, err
 	}
 	defer rows.Close()
+	var items []*units.Unit
 	for rows.Next() {
 		u, err := scanUnit(rows)
 		if err != nil {
 			return res, err
 		}
-		res.Items = append(res.Items, u)
+		items = append(items, u)
 	}
-	if len(res.Items) > p.Limit {
-		res.Items = res.Items[:p.Limit]
-		res.Next = page.Encode(res.Items[p.Limit-1].Code)
-	}
-	return res, rows.Err()
+	return page.Cut(k, items, func(i int) string { return items[i].Code }), rows.Err()
 }

@@ -117,29 +117,30 @@ func (db *DB) UpdateUser(ctx context.Context, u *access.User) (err error) {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			if _, err := db.getUser(ctx, tx, "id = ?", u.ID); err != nil {
-				return err
-			}
-			return errs.E(errs.VersionMismatch, "user %s is not at version %d", u.ID, u.Version-1)
+			return errs.SwapMissed("user", u.ID, u.Version-1, func() (int, error) {
+				cur, err := db.getUser(ctx, tx, "id = ?", u.ID)
+				if err != nil {
+					return 0, err
+				}
+				return cur.Version, nil
+			})
 		}
 		return writeGrantUnits(ctx, tx, u)
 	})
 }
 
-// DeleteUser implements access.UserStore; the user's refresh tokens go too.
+// DeleteUser implements access.UserStore (its grant units go with it, by
+// the foreign key).
 func (db *DB) DeleteUser(ctx context.Context, id string) (err error) {
 	defer errs.Wrap(&err, "sqlite: DeleteUser %s", id)
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.E(errs.NotFound, "user not found")
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?`, id)
+	res, err := db.write.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id)
+	if err != nil {
 		return err
-	})
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.E(errs.NotFound, "user not found")
+	}
+	return nil
 }
 
 // ListUsers implements access.UserStore; the cursor is the last username.
@@ -149,10 +150,7 @@ func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request
 	if len(underUnits) == 0 {
 		return res, nil
 	}
-	if p.Limit < 1 {
-		p.Limit = page.DefaultLimit
-	}
-	after, err := page.Decode(p.Cursor)
+	k, err := page.Seek(p)
 	if err != nil {
 		return res, err
 	}
@@ -160,7 +158,7 @@ func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request
 	for _, id := range underUnits {
 		args = append(args, id)
 	}
-	args = append(args, after, p.Limit+1)
+	args = append(args, k.After, k.Fetch())
 	marks := strings.TrimSuffix(strings.Repeat("?,", len(underUnits)), ",")
 	rows, err := db.read.QueryContext(ctx, `SELECT `+userCols+` FROM users WHERE id IN
 		(SELECT user_id FROM user_grant_units WHERE unit_id IN (`+marks+`)) AND username > ? ORDER BY username LIMIT ?`, args...)
@@ -168,18 +166,15 @@ func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request
 		return res, err
 	}
 	defer rows.Close()
+	var items []*access.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
 			return res, err
 		}
-		res.Items = append(res.Items, u)
+		items = append(items, u)
 	}
-	if len(res.Items) > p.Limit {
-		res.Items = res.Items[:p.Limit]
-		res.Next = page.Encode(res.Items[p.Limit-1].Username)
-	}
-	return res, rows.Err()
+	return page.Cut(k, items, func(i int) string { return items[i].Username }), rows.Err()
 }
 
 // HasUsers implements access.UserStore.

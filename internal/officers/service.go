@@ -126,7 +126,7 @@ func orOpen(d civil.Date) string {
 
 // change loads the board, applies fn and saves it, retrying when another
 // change to the same board won the race.
-func (s *Service) change(ctx context.Context, unitID string, path []string, fn func(b *Board) error) (*Board, error) {
+func (s *Service) change(ctx context.Context, unitID string, path units.Path, fn func(b *Board) error) (*Board, error) {
 	for attempt := 0; ; attempt++ {
 		b, err := s.store.GetBoard(ctx, unitID)
 		if err != nil {

@@ -2,6 +2,7 @@ package rollups
 
 import (
 	"context"
+	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
@@ -58,6 +59,18 @@ type MovementStore interface {
 	BranchStarts(ctx context.Context, unitID, after, upTo string) ([]BranchStart, error)
 }
 
+// CreatedWindow is the span of creation times BranchStarts looks in for
+// branches created in (after, upTo], two days wide at the end and starting
+// on after itself: "give or take a day", whatever the time zone a branch
+// was created in. The one rule for every store.
+func CreatedWindow(after, upTo string) (from, until time.Time, err error) {
+	if from, err = time.Parse(time.DateOnly, after); err != nil {
+		return from, until, err
+	}
+	until, err = time.Parse(time.DateOnly, upTo)
+	return from, until.AddDate(0, 0, 2), err
+}
+
 // UseMovements answers past days from ms (for a store that NewService
 // sees only through a wrapper). Call it before the service is used.
 func (s *Service) UseMovements(ms MovementStore) { s.moves = ms }
@@ -107,7 +120,7 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 	for id, ct := range base.children {
 		t.children[id] = withoutTerms(ct)
 	}
-	at := func(path []string) (own *Tally, child *Tally) {
+	at := func(path units.Path) (own *Tally, child *Tally) {
 		own = t.own
 		for i, id := range path {
 			if id == u.ID && i+1 < len(path) {

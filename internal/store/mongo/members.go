@@ -133,7 +133,7 @@ func (db *DB) MemberHistory(ctx context.Context, id string) (_ []*members.Event,
 }
 
 // ListMembers implements members.Store in the official order; the cursor is
-// the last sortKey. Without words the subtree is {ancestors: unit}; with
+// the last sortKey. Without words the subtree is {path: unit}; with
 // words it is {scopeWords: {$all: ["unit:lead term", "unit:word", …]}},
 // which carries the subtree in every element. status is always an $in (every status when
 // none is asked for) so that it is an equality on the index's second key

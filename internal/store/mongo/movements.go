@@ -4,7 +4,6 @@ import (
 	"context"
 	"github.com/sohoi/sohoi/internal/errs"
 	"slices"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -102,7 +101,7 @@ func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (_ *
 
 // BranchStarts implements rollups.MovementStore: the branches of periods
 // that began in the window, and those created in it give or take a day
-// (units_ancestors_level_created), each with its earliest period read
+// (units_path_level_created), each with its earliest period read
 // from its members (members_stints_branch).
 func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) (_ []rollups.BranchStart, err error) {
 	defer errs.Wrap(&err, "mongo: BranchStarts %s", unitID)
@@ -118,16 +117,12 @@ func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) (_ [
 			}
 		}
 	}
-	a, err := time.Parse(time.DateOnly, after)
-	if err != nil {
-		return nil, err
-	}
-	z, err := time.Parse(time.DateOnly, upTo)
+	from, until, err := rollups.CreatedWindow(after, upTo)
 	if err != nil {
 		return nil, err
 	}
 	cur, err := db.coll(collUnits).Find(ctx, bson.D{{Key: "path", Value: unitID}, {Key: "level", Value: units.Branch},
-		{Key: "createdAt", Value: bson.D{{Key: "$gte", Value: a}, {Key: "$lt", Value: z.AddDate(0, 0, 2)}}}}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+		{Key: "createdAt", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lt", Value: until}}}}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, err
 	}

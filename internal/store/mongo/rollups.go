@@ -15,7 +15,7 @@ import (
 // method is one single-document write, or a list of them that is safe to
 // run again. Counters and stale marks are keyed by unit and day in _id
 // (dayKey), so every write to one is pinned by the _id index, and carry
-// the unit's path so that a subtree is {path: unit}, as ancestors serves
+// the unit's path so that a subtree is {path: unit}, as for
 // members (counters_path_day, stale_marks_path_day).
 
 var _ rollups.Store = (*DB)(nil)

@@ -141,16 +141,13 @@ func (db *DB) DeleteUser(ctx context.Context, id string) (err error) {
 func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request) (_ page.Result[*access.User], err error) {
 	defer errs.Wrap(&err, "mongo: ListUsers")
 	var res page.Result[*access.User]
-	if len(underUnits) == 0 {
-		return res, nil
-	}
-	k, err := page.Seek(p)
+	k, err := page.Seek(p) // no units: $in [] matches nobody
 	if err != nil {
 		return res, err
 	}
 	cur, err := db.coll(collUsers).Find(ctx,
 		bson.D{
-			{Key: "grantUnits", Value: bson.D{{Key: "$in", Value: underUnits}}},
+			{Key: "grantUnits", Value: bson.D{{Key: "$in", Value: nonNil(underUnits)}}},
 			{Key: "username", Value: bson.D{{Key: "$gt", Value: k.After}}},
 		},
 		options.Find().SetSort(bson.D{{Key: "username", Value: 1}}).SetLimit(int64(k.Fetch())))

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 )
 
@@ -250,7 +251,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
-			return err
+			return fmt.Errorf("sqlite: migration %s: %w", m.name, err)
 		}
 	}
 	return nil

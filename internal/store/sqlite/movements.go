@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"github.com/sohoi/sohoi/internal/errs"
-	"time"
 
 	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/units"
@@ -140,11 +139,7 @@ func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) (_ [
 	if err != nil {
 		return nil, err
 	}
-	a, err := time.Parse(time.DateOnly, after)
-	if err != nil {
-		return nil, err
-	}
-	z, err := time.Parse(time.DateOnly, upTo)
+	from, until, err := rollups.CreatedWindow(after, upTo)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +149,7 @@ func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) (_ [
 				WHERE NOT EXISTS (SELECT 1 FROM member_moves p WHERE p.branch_id = b AND p.day <= ?)
 			UNION SELECT id FROM units WHERE path >= ? AND path < ? AND created_at >= ? AND created_at < ?)
 		AND path >= ? AND path < ? AND level = ?`,
-		after, upTo, after, lo, hi, nanos(a), nanos(z.AddDate(0, 0, 2)), lo, hi, units.Branch)
+		after, upTo, after, lo, hi, nanos(from), nanos(until), lo, hi, units.Branch)
 	if err != nil {
 		return nil, err
 	}

@@ -155,7 +155,7 @@ func testMembers(t *testing.T, open Opener) {
 			t.Fatalf("holder is %v", h)
 		}
 	})
-	t.Run("transfer moves the member and its ancestors", func(t *testing.T) {
+	t.Run("transfer moves the member and its path", func(t *testing.T) {
 		x := mustMember(t, s, tr.a, "Phạm Văn Tư", "")
 		on := civil.MustParse("2024-01-15")
 		n, ev := next(x, members.Transferred, func(n *members.Member) {

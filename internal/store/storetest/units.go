@@ -30,7 +30,7 @@ func testUnits(t *testing.T, open Opener) {
 			t.Fatalf("second root: got %v, want conflict", err)
 		}
 	})
-	t.Run("get keeps every field and the ancestors root first", func(t *testing.T) {
+	t.Run("get keeps every field and the path root first", func(t *testing.T) {
 		got, err := s.GetUnit(ctx(), comm.ID)
 		if err != nil {
 			t.Fatal(err)

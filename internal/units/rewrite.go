@@ -22,8 +22,13 @@ import (
 // bumped, so that a compare-and-swap prepared before the rewrite fails
 // rather than writing the old path back.
 //
-// It rewrites paths only: the parent of the moved top, its level and the
-// tallies are the move's (issue 18). to within from is errs.Validation.
+// It rewrites paths only: the parent of the moved top (in its unit and
+// its counters), the level rules and the tallies are the move's (issue
+// 18), and so is keeping writers off the subtree meanwhile: a record
+// written with the old path after its kind was passed (a member created
+// in a branch read before the move, or renamed behind Mongo's sort-key
+// cursor) is not followed until the job is run again. to within from is
+// errs.Validation.
 type PathRewriter interface {
 	RewritePaths(ctx context.Context, from, to Path, after string, limit int) (next string, err error)
 }

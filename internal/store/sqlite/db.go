@@ -56,7 +56,8 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 }
 
 // OpenFile opens the database at path.
-func OpenFile(ctx context.Context, path string) (*DB, error) {
+func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
+	defer errs.Wrap(&err, "sqlite: opening %s", path)
 	fixed, err := secureFiles(path)
 	if err != nil {
 		return nil, err
@@ -90,7 +91,7 @@ func OpenFile(ctx context.Context, path string) (*DB, error) {
 	db := &DB{write: w, fixedModes: fixed}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("migrating %s: %w", path, err)
+		return nil, err
 	}
 	if err := db.ensureProbeTable(ctx); err != nil {
 		w.Close()

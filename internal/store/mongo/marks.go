@@ -3,7 +3,6 @@ package mongo
 import (
 	"context"
 	"github.com/sohoi/sohoi/internal/errs"
-	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -39,22 +38,9 @@ type markDoc struct {
 // before marks were per change has change "" and keeps its _id).
 func markKey(m rollups.Mark) string {
 	if m.Change == "" {
-		return dayKey(m.UnitID, markDay(m))
+		return dayKey(m.UnitID, m.DayField())
 	}
-	return dayKey(m.UnitID, markDay(m)) + "#" + m.Change
-}
-
-// onwardPrefix starts the day field of an onward mark ("~" and the first
-// day it covers): it sorts after every day, so the onward marks covering
-// a day are one range of stale_marks_pending.
-const onwardPrefix = "~"
-
-// markDay is a mark's day field: its day, or onwardPrefix and From.
-func markDay(m rollups.Mark) string {
-	if m.Onward {
-		return onwardPrefix + m.From
-	}
-	return m.Day
+	return dayKey(m.UnitID, m.DayField()) + "#" + m.Change
 }
 
 // MarkStale implements rollups.Store: one bulkWrite of upserts, whatever
@@ -81,7 +67,7 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) (_ []rollups.
 		out[i] = m
 		out[i].Gen = newGen()
 		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: markKey(m)}}).SetUpsert(true).
-			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "unitId", Value: m.UnitID}, {Key: "day", Value: markDay(m)},
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "unitId", Value: m.UnitID}, {Key: "day", Value: m.DayField()},
 				{Key: "path", Value: nonNil(m.Path)}, {Key: "gen", Value: out[i].Gen}, {Key: "pending", Value: true},
 				{Key: "change", Value: m.Change}, {Key: "unstored", Value: !m.Stored}}}})
 	}
@@ -125,16 +111,13 @@ func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) (err error) {
 // the live tally), two index ranges.
 func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.Mark, err error) {
 	defer errs.Wrap(&err, "mongo: MarksUnder %s", unitID)
-	upTo := onwardPrefix + day
-	if day == "" {
-		upTo = onwardPrefix + "\uffff"
-	}
+	lo, hi := rollups.OnwardFields(day) // one range of stale_marks_pending
 	var out []rollups.Mark
 	for _, f := range []bson.D{
 		{{Key: "path", Value: unitID}, {Key: "day", Value: day}, {Key: "pending", Value: true}},
 		// Onward marks are per change and deleted when cleared: every one
 		// is pending, and the range is the last field the index serves.
-		{{Key: "path", Value: unitID}, {Key: "day", Value: bson.D{{Key: "$gte", Value: onwardPrefix}, {Key: "$lte", Value: upTo}}}},
+		{{Key: "path", Value: unitID}, {Key: "day", Value: bson.D{{Key: "$gte", Value: lo}, {Key: "$lte", Value: hi}}}},
 	} {
 		cur, err := db.coll(collMarks).Find(ctx, f)
 		if err != nil {
@@ -148,10 +131,8 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.M
 			if d.Cleared == d.Gen {
 				continue
 			}
-			m := rollups.Mark{UnitID: d.UnitID, Path: d.Path, Day: d.Day, Gen: d.Gen, Change: d.Change, Stored: !d.Unstored}
-			if strings.HasPrefix(d.Day, onwardPrefix) {
-				m.Onward, m.From, m.Day = true, d.Day[len(onwardPrefix):], ""
-			}
+			m := rollups.Mark{UnitID: d.UnitID, Path: d.Path, Gen: d.Gen, Change: d.Change, Stored: !d.Unstored}
+			m.SetDayField(d.Day)
 			out = append(out, m)
 		}
 	}

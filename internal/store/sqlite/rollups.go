@@ -166,7 +166,7 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) (_ []rollups.
 		for chunk := range slices.Chunk(marks, markRows) {
 			args := make([]any, 0, 5*len(chunk))
 			for _, m := range chunk {
-				args = append(args, m.UnitID, markDay(m), m.Change, m.Path.Key(), m.Stored)
+				args = append(args, m.UnitID, m.DayField(), m.Change, m.Path.Key(), m.Stored)
 			}
 			rows, err := tx.QueryContext(ctx, `INSERT INTO stale_marks(unit_id, day, change_id, path, stored, gen) VALUES `+
 				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, 1), ", len(chunk)), ", ")+`
@@ -200,7 +200,7 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) (_ []rollups.
 	out := make([]rollups.Mark, len(marks))
 	for i, m := range marks {
 		out[i] = m
-		out[i].Gen = gens[[3]string{m.UnitID, markDay(m), m.Change}]
+		out[i].Gen = gens[[3]string{m.UnitID, m.DayField(), m.Change}]
 	}
 	return out, nil
 }
@@ -212,21 +212,8 @@ const markRows = 1000
 // ClearMark implements rollups.Store.
 func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) (err error) {
 	defer errs.Wrap(&err, "sqlite: ClearMark")
-	_, err = db.write.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND change_id = ? AND gen = ?`, m.UnitID, markDay(m), m.Change, m.Gen)
+	_, err = db.write.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND change_id = ? AND gen = ?`, m.UnitID, m.DayField(), m.Change, m.Gen)
 	return err
-}
-
-// onwardPrefix starts the day column of an onward mark ("~" and the first
-// day it covers): it sorts after every day, so the onward marks covering
-// a day are one range of the (day, path) index.
-const onwardPrefix = "~"
-
-// markDay is a mark's day column: its day, or onwardPrefix and From.
-func markDay(m rollups.Mark) string {
-	if m.Onward {
-		return onwardPrefix + m.From
-	}
-	return m.Day
 }
 
 // MarksUnder implements rollups.Store.
@@ -238,13 +225,10 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.M
 	}
 	// The marks of the day, and the onward ones from it or before (every
 	// onward one for the live tally): two ranges of the (day, path) index.
-	upTo := onwardPrefix + day
-	if day == "" {
-		upTo = onwardPrefix + "\uffff"
-	}
+	from, upTo := rollups.OnwardFields(day)
 	rows, err := db.read.QueryContext(ctx, `SELECT unit_id, day, change_id, path, gen, stored FROM stale_marks
 		WHERE (day = ? AND path >= ? AND path < ?) OR (day >= ? AND day <= ? AND path >= ? AND path < ?)`,
-		day, lo, hi, onwardPrefix, upTo, lo, hi)
+		day, lo, hi, from, upTo, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -252,14 +236,12 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.M
 	var out []rollups.Mark
 	for rows.Next() {
 		var m rollups.Mark
-		var path string
-		if err := rows.Scan(&m.UnitID, &m.Day, &m.Change, &path, &m.Gen, &m.Stored); err != nil {
+		var path, day string
+		if err := rows.Scan(&m.UnitID, &day, &m.Change, &path, &m.Gen, &m.Stored); err != nil {
 			return nil, err
 		}
 		m.Path = units.ParseKey(path)
-		if strings.HasPrefix(m.Day, onwardPrefix) {
-			m.Onward, m.From, m.Day = true, m.Day[len(onwardPrefix):], ""
-		}
+		m.SetDayField(day)
 		out = append(out, m)
 	}
 	return out, rows.Err()

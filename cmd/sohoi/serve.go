@@ -61,6 +61,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("serving metrics", "addr", mln.Addr().String())
 	}
 
+	// Go's profiles, to find where the time goes under real load (README,
+	// "Load test"); never on the API's address: they reveal internals.
+	var pprofSrv *http.Server
+	if cfg.PprofAddr != "" {
+		pln, err := httpapi.Listen(cfg.PprofAddr, 4, nil)
+		if err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("pprof listener: %w", err)
+		}
+		pprofSrv = httpapi.NewProfileServer()
+		go func() { errc <- pprofSrv.Serve(pln) }()
+		log.Info("serving profiles", "addr", pln.Addr().String())
+	}
+
 	select {
 	case err := <-errc:
 		return err
@@ -73,6 +87,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer cancel()
 	if metricsSrv != nil {
 		_ = metricsSrv.Shutdown(shutdownCtx)
+	}
+	if pprofSrv != nil {
+		_ = pprofSrv.Close()
 	}
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)

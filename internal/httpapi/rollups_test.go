@@ -272,11 +272,11 @@ type failingCounts struct {
 	failures atomic.Int32
 }
 
-func (f *failingCounts) PutCounter(ctx context.Context, c *rollups.Counter) (bool, error) {
+func (f *failingCounts) PutCounters(ctx context.Context, cs []*rollups.Counter) (int, error) {
 	if f.failures.Add(-1) >= 0 {
-		return false, errors.New("injected failure")
+		return 0, errors.New("injected failure")
 	}
-	return f.Store.PutCounter(ctx, c)
+	return f.Store.PutCounters(ctx, cs)
 }
 
 func TestAWriteThatFailsHalfWayIsCountedOnce(t *testing.T) {
@@ -463,17 +463,17 @@ type countingWrites struct {
 	hold   atomic.Bool
 }
 
-func (c *countingWrites) TakeTicket(ctx context.Context, unitID, day string, path []string) (int64, error) {
+func (c *countingWrites) TakeTickets(ctx context.Context, ts []rollups.TicketFor) ([]int64, error) {
 	c.writes.Add(1)
-	return c.Store.TakeTicket(ctx, unitID, day, path)
+	return c.Store.TakeTickets(ctx, ts)
 }
 
-func (c *countingWrites) PutCounter(ctx context.Context, ct *rollups.Counter) (bool, error) {
+func (c *countingWrites) PutCounters(ctx context.Context, cs []*rollups.Counter) (int, error) {
 	c.writes.Add(1)
 	if c.hold.Load() {
-		return false, errors.New("held")
+		return 0, errors.New("held")
 	}
-	return c.Store.PutCounter(ctx, ct)
+	return c.Store.PutCounters(ctx, cs)
 }
 
 func (c *countingWrites) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Mark, error) {
@@ -481,9 +481,9 @@ func (c *countingWrites) MarkStale(ctx context.Context, marks []rollups.Mark) ([
 	return c.Store.MarkStale(ctx, marks)
 }
 
-func (c *countingWrites) ClearMark(ctx context.Context, m rollups.Mark) error {
+func (c *countingWrites) ClearMarks(ctx context.Context, ms []rollups.Mark) error {
 	c.writes.Add(1)
-	return c.Store.ClearMark(ctx, m)
+	return c.Store.ClearMarks(ctx, ms)
 }
 
 func (c *countingWrites) AddSnapshotDay(ctx context.Context, day string) error {

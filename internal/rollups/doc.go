@@ -45,7 +45,7 @@
 //     is stored (Mark.Stored), and only a stored mark may be cleared: by
 //     a recount that read it before it began (the settler working for any
 //     change, its sweep, reconcile), at the generation it read
-//     (Store.ClearMark). A mark made before the store is recounted for by
+//     (Store.ClearMarks). A mark made before the store is recounted for by
 //     every recount that finds it and cleared by none, so a recount that
 //     read the facts before the change was stored, or a crash between the
 //     store and the second marking, can never leave the change unmarked.

@@ -89,35 +89,45 @@ func (s *memStore) BranchEveryone(_ context.Context, branchID string) ([]*member
 	return out, nil
 }
 
-func (s *memStore) TakeTicket(_ context.Context, unitID, day string, _ []string) (int64, error) {
+// TakeTickets and PutCounters step once per unit: a crash may come
+// between any two of a batch (MongoDB writes them one by one).
+func (s *memStore) TakeTickets(_ context.Context, want []TicketFor) ([]int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.writes++
-	if err := s.step(); err != nil {
-		return 0, err
+	out := make([]int64, len(want))
+	for i, w := range want {
+		s.writes++
+		if err := s.step(); err != nil {
+			return nil, err
+		}
+		k := key(w.UnitID, w.Day)
+		s.tickets[k] = max(s.tickets[k], s.bump[k]) + 1
+		out[i] = s.tickets[k]
 	}
-	k := key(unitID, day)
-	s.tickets[k] = max(s.tickets[k], s.bump[k]) + 1
-	return s.tickets[k], nil
+	return out, nil
 }
 
-func (s *memStore) PutCounter(_ context.Context, c *Counter) (bool, error) {
+func (s *memStore) PutCounters(_ context.Context, cs []*Counter) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.writes++
-	if err := s.step(); err != nil {
-		return false, err
+	stored := 0
+	for _, c := range cs {
+		s.writes++
+		if err := s.step(); err != nil {
+			return stored, err
+		}
+		k := key(c.UnitID, c.Day)
+		if c.Ticket <= s.bump[k] {
+			continue
+		}
+		if old, ok := s.counter[k]; ok && old.Ticket > c.Ticket {
+			continue
+		}
+		cc := *c
+		s.counter[k] = &cc
+		stored++
 	}
-	k := key(c.UnitID, c.Day)
-	if c.Ticket <= s.bump[k] {
-		return false, nil
-	}
-	if old, ok := s.counter[k]; ok && old.Ticket > c.Ticket {
-		return false, nil
-	}
-	cc := *c
-	s.counter[k] = &cc
-	return true, nil
+	return stored, nil
 }
 
 func (s *memStore) ReplaceCounter(_ context.Context, c *Counter) error {
@@ -200,16 +210,18 @@ func (s *memStore) MarkStale(_ context.Context, marks []Mark) ([]Mark, error) {
 	return out, nil
 }
 
-func (s *memStore) ClearMark(_ context.Context, m Mark) error {
+func (s *memStore) ClearMarks(_ context.Context, marks []Mark) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.writes++
-	if err := s.step(); err != nil {
-		return err
-	}
-	k := key(m.UnitID, m.Day) + "/" + m.Change
-	if cur, ok := s.marks[k]; ok && cur.Gen == m.Gen {
-		s.cleared[k] = m.Gen
+	for _, m := range marks {
+		s.writes++
+		if err := s.step(); err != nil {
+			return err
+		}
+		k := key(m.UnitID, m.Day) + "/" + m.Change
+		if cur, ok := s.marks[k]; ok && cur.Gen == m.Gen {
+			s.cleared[k] = m.Gen
+		}
 	}
 	return nil
 }
@@ -227,6 +239,11 @@ func (s *memStore) MarksUnder(_ context.Context, unitID, day string) ([]Mark, er
 		}
 	}
 	return out, nil
+}
+
+func (s *memStore) AnyMarkUnder(ctx context.Context, unitID, day string) (bool, error) {
+	ms, err := s.MarksUnder(ctx, unitID, day)
+	return len(ms) > 0, err
 }
 
 func (s *memStore) SnapshotDays(context.Context) ([]string, error) {

@@ -59,7 +59,7 @@ func markDay(m rollups.Mark) string {
 // MarkStale implements rollups.Store: one bulkWrite of upserts, whatever
 // the number of marks. Each marking sets a generation this process
 // chooses (newGen): the generation must be the one this call wrote
-// (ClearMark settles only at it), and a bulkWrite returns no documents,
+// (ClearMarks settles only at it), and a bulkWrite returns no documents,
 // so it cannot come from the server the way an $inc through findAndModify
 // would. Without a transaction a failure part-way leaves some marks
 // recorded: a mark only costs a recount, and running the call again marks
@@ -102,18 +102,26 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 	return out, nil
 }
 
-// ClearMark implements rollups.Store: settles the mark at its generation,
-// so a mark made again since (at another generation) stays. A change's
-// mark is deleted (one document per change must not pile up); a mark
-// from before marks were per change is settled in place, as it was.
-func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
-	filter := bson.D{{Key: "_id", Value: markKey(m)}, {Key: "gen", Value: m.Gen}}
-	if m.Change != "" {
-		_, err := db.coll(collMarks).DeleteOne(ctx, filter)
-		return err
+// ClearMarks implements rollups.Store: one unordered bulkWrite that
+// settles each mark at its generation, so a mark made again since (at
+// another generation) stays. A change's mark is deleted (one document per
+// change must not pile up); a mark from before marks were per change is
+// settled in place, as it was.
+func (db *DB) ClearMarks(ctx context.Context, marks []rollups.Mark) error {
+	if len(marks) == 0 {
+		return nil
 	}
-	_, err := db.coll(collMarks).UpdateOne(ctx, filter,
-		bson.D{{Key: "$set", Value: bson.D{{Key: "cleared", Value: m.Gen}, {Key: "pending", Value: false}}}})
+	models := make([]mongo.WriteModel, len(marks))
+	for i, m := range marks {
+		filter := bson.D{{Key: "_id", Value: markKey(m)}, {Key: "gen", Value: m.Gen}}
+		if m.Change != "" {
+			models[i] = mongo.NewDeleteOneModel().SetFilter(filter)
+			continue
+		}
+		models[i] = mongo.NewUpdateOneModel().SetFilter(filter).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "cleared", Value: m.Gen}, {Key: "pending", Value: false}}}})
+	}
+	_, err := db.coll(collMarks).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
 	return err
 }
 
@@ -121,6 +129,21 @@ func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
 // of the day, and the onward ones from it or before (every onward one for
 // the live tally), two index ranges.
 func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mark, error) {
+	return db.marksUnder(ctx, unitID, day, 0)
+}
+
+// AnyMarkUnder implements rollups.Store: MarksUnder reading at most one
+// mark per range.
+func (db *DB) AnyMarkUnder(ctx context.Context, unitID, day string) (bool, error) {
+	ms, err := db.marksUnder(ctx, unitID, day, 1)
+	return len(ms) > 0, err
+}
+
+// marksUnder is MarksUnder reading at most limit marks per range (0: all).
+// A limited read still finds a pending mark when there is one: the first
+// range asks only for pending marks, and onward marks are deleted when
+// cleared.
+func (db *DB) marksUnder(ctx context.Context, unitID, day string, limit int64) ([]rollups.Mark, error) {
 	upTo := onwardPrefix + day
 	if day == "" {
 		upTo = onwardPrefix + "\uffff"
@@ -132,7 +155,7 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 		// is pending, and the range is the last field the index serves.
 		{{Key: "path", Value: unitID}, {Key: "day", Value: bson.D{{Key: "$gte", Value: onwardPrefix}, {Key: "$lte", Value: upTo}}}},
 	} {
-		cur, err := db.coll(collMarks).Find(ctx, f)
+		cur, err := db.coll(collMarks).Find(ctx, f, options.Find().SetLimit(limit))
 		if err != nil {
 			return nil, err
 		}
@@ -149,6 +172,9 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 				m.Onward, m.From, m.Day = true, d.Day[len(onwardPrefix):], ""
 			}
 			out = append(out, m)
+		}
+		if limit > 0 && len(out) > 0 {
+			break
 		}
 	}
 	return out, nil

@@ -38,13 +38,23 @@ func (db *DB) BranchEveryone(ctx context.Context, branchID string) ([]*members.M
 	return out, rows.Err()
 }
 
-// TakeTicket implements rollups.Store.
-func (db *DB) TakeTicket(ctx context.Context, unitID, day string, path []string) (int64, error) {
-	var t int64
-	err := db.write.QueryRowContext(ctx, `INSERT INTO counters(unit_id, day, path, bump) VALUES (?, ?, ?, 1)
-		ON CONFLICT(unit_id, day) DO UPDATE SET bump = max(bump, ticket) + 1, path = excluded.path RETURNING bump`,
-		unitID, day, pathOf(path)).Scan(&t)
-	return t, err
+// TakeTickets implements rollups.Store: one transaction for them all.
+func (db *DB) TakeTickets(ctx context.Context, tickets []rollups.TicketFor) ([]int64, error) {
+	out := make([]int64, len(tickets))
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for i, t := range tickets {
+			if err := tx.QueryRowContext(ctx, `INSERT INTO counters(unit_id, day, path, bump) VALUES (?, ?, ?, 1)
+				ON CONFLICT(unit_id, day) DO UPDATE SET bump = max(bump, ticket) + 1, path = excluded.path RETURNING bump`,
+				t.UnitID, t.Day, pathOf(t.Path)).Scan(&out[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func tallyJSON(t *rollups.Tally) (string, error) {
@@ -52,19 +62,30 @@ func tallyJSON(t *rollups.Tally) (string, error) {
 	return string(b), err
 }
 
-// PutCounter implements rollups.Store.
-func (db *DB) PutCounter(ctx context.Context, c *rollups.Counter) (bool, error) {
-	tally, err := tallyJSON(&c.Tally)
-	if err != nil {
-		return false, err
-	}
-	res, err := db.write.ExecContext(ctx, `UPDATE counters SET parent_id = ?, path = ?, ticket = ?, tally = ?
-		WHERE unit_id = ? AND day = ? AND ticket < ?`, c.ParentID, pathOf(c.Path), c.Ticket, tally, c.UnitID, c.Day, c.Ticket)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+// PutCounters implements rollups.Store: one transaction for them all.
+func (db *DB) PutCounters(ctx context.Context, cs []*rollups.Counter) (int, error) {
+	stored := 0
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		stored = 0
+		for _, c := range cs {
+			tally, err := tallyJSON(&c.Tally)
+			if err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `UPDATE counters SET parent_id = ?, path = ?, ticket = ?, tally = ?
+				WHERE unit_id = ? AND day = ? AND ticket < ?`, c.ParentID, pathOf(c.Path), c.Ticket, tally, c.UnitID, c.Day, c.Ticket)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			stored += int(n)
+		}
+		return nil
+	})
+	return stored, err
 }
 
 // ReplaceCounter implements rollups.Store.
@@ -200,10 +221,20 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 // far below SQLite's limit of 32,766; a change marks one or two units).
 const markRows = 1000
 
-// ClearMark implements rollups.Store.
-func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND change_id = ? AND gen = ?`, m.UnitID, markDay(m), m.Change, m.Gen)
-	return err
+// ClearMarks implements rollups.Store: one transaction for them all.
+func (db *DB) ClearMarks(ctx context.Context, marks []rollups.Mark) error {
+	if len(marks) == 0 {
+		return nil
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		for _, m := range marks {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND change_id = ? AND gen = ?`,
+				m.UnitID, markDay(m), m.Change, m.Gen); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // onwardPrefix starts the day column of an onward mark ("~" and the first
@@ -221,20 +252,8 @@ func markDay(m rollups.Mark) string {
 
 // MarksUnder implements rollups.Store.
 func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mark, error) {
-	lo, hi, ok, err := db.subtree(ctx, unitID)
-	if err != nil || !ok {
-		return nil, err
-	}
-	// The marks of the day, and the onward ones from it or before (every
-	// onward one for the live tally): two ranges of the (day, path) index.
-	upTo := onwardPrefix + day
-	if day == "" {
-		upTo = onwardPrefix + "\uffff"
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT unit_id, day, change_id, path, gen, stored FROM stale_marks
-		WHERE (day = ? AND path >= ? AND path < ?) OR (day >= ? AND day <= ? AND path >= ? AND path < ?)`,
-		day, lo, hi, onwardPrefix, upTo, lo, hi)
-	if err != nil {
+	rows, err := db.marksUnder(ctx, unitID, day, "")
+	if err != nil || rows == nil {
 		return nil, err
 	}
 	defer rows.Close()
@@ -252,6 +271,34 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) ([]rollups.Mar
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// AnyMarkUnder implements rollups.Store.
+func (db *DB) AnyMarkUnder(ctx context.Context, unitID, day string) (bool, error) {
+	rows, err := db.marksUnder(ctx, unitID, day, " LIMIT 1")
+	if err != nil || rows == nil {
+		return false, err
+	}
+	defer rows.Close()
+	return rows.Next(), rows.Err()
+}
+
+// marksUnder queries the marks on a subtree that cover a day (nil rows
+// when the unit does not exist): the marks of the day, and the onward
+// ones from it or before (every onward one for the live tally), two
+// ranges of the (day, path) index.
+func (db *DB) marksUnder(ctx context.Context, unitID, day, limit string) (*sql.Rows, error) {
+	lo, hi, ok, err := db.subtree(ctx, unitID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	upTo := onwardPrefix + day
+	if day == "" {
+		upTo = onwardPrefix + "\uffff"
+	}
+	return db.read.QueryContext(ctx, `SELECT unit_id, day, change_id, path, gen, stored FROM stale_marks
+		WHERE (day = ? AND path >= ? AND path < ?) OR (day >= ? AND day <= ? AND path >= ? AND path < ?)`+limit,
+		day, lo, hi, onwardPrefix, upTo, lo, hi)
 }
 
 // SnapshotDays implements rollups.Store.

@@ -71,7 +71,7 @@ func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.E
 	if err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO members(id, branch_id, path, full_name, sort_key, gender, birth_date,
 			national_id, active_national_id, phone, address, joined_on, member_no, status, left_on, leave_reason, stints,
 			version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, append([]any{m.ID}, args...)...)
@@ -126,7 +126,7 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 	if err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var rowid int64
 		var version int
 		var oldName, oldPath, oldKey string

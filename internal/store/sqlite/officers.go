@@ -32,7 +32,7 @@ func (db *DB) SaveBoard(ctx context.Context, b *officers.Board) error {
 		return err
 	}
 	mismatch := errs.E(errs.VersionMismatch, "the posts of unit %s changed meanwhile", b.UnitID)
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if b.Version == 1 {
 			_, err := tx.ExecContext(ctx, `INSERT INTO officer_boards(unit_id, path, version, posts) VALUES (?,?,?,?)`,
 				b.UnitID, pathOf(b.UnitPath), b.Version, string(posts))

@@ -41,7 +41,7 @@ func (db *DB) BranchEveryone(ctx context.Context, branchID string) ([]*members.M
 // TakeTickets implements rollups.Store: one transaction for them all.
 func (db *DB) TakeTickets(ctx context.Context, tickets []rollups.TicketFor) ([]int64, error) {
 	out := make([]int64, len(tickets))
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for i, t := range tickets {
 			if err := tx.QueryRowContext(ctx, `INSERT INTO counters(unit_id, day, path, bump) VALUES (?, ?, ?, 1)
 				ON CONFLICT(unit_id, day) DO UPDATE SET bump = max(bump, ticket) + 1, path = excluded.path RETURNING bump`,
@@ -65,7 +65,7 @@ func tallyJSON(t *rollups.Tally) (string, error) {
 // PutCounters implements rollups.Store: one transaction for them all.
 func (db *DB) PutCounters(ctx context.Context, cs []*rollups.Counter) (int, error) {
 	stored := 0
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		stored = 0
 		for _, c := range cs {
 			tally, err := tallyJSON(&c.Tally)
@@ -174,7 +174,7 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Ma
 		return nil, nil
 	}
 	gens := make(map[[3]string]int64, len(marks))
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for chunk := range slices.Chunk(marks, markRows) {
 			args := make([]any, 0, 5*len(chunk))
 			for _, m := range chunk {
@@ -226,7 +226,7 @@ func (db *DB) ClearMarks(ctx context.Context, marks []rollups.Mark) error {
 	if len(marks) == 0 {
 		return nil
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, m := range marks {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND change_id = ? AND gen = ?`,
 				m.UnitID, markDay(m), m.Change, m.Gen); err != nil {

@@ -68,7 +68,7 @@ func (db *DB) CreateUser(ctx context.Context, u *access.User) error {
 	if err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users(`+userCols+`) VALUES (?,?,?,?,?,?,?,?,?)`,
 			u.ID, u.Username, u.DisplayName, u.PasswordHash, grants, u.Version, nanos(u.CreatedAt), nanos(u.UpdatedAt), u.Disabled)
 		if isUnique(err) {
@@ -107,7 +107,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *access.User) error {
 	if err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET display_name = ?, password_hash = ?, grants = ?, version = ?, updated_at = ?, disabled = ?
 			WHERE id = ? AND version = ?`, u.DisplayName, u.PasswordHash, grants, u.Version, nanos(u.UpdatedAt), u.Disabled, u.ID, u.Version-1)
 		if err != nil {
@@ -125,7 +125,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *access.User) error {
 
 // DeleteUser implements access.UserStore; the user's refresh tokens go too.
 func (db *DB) DeleteUser(ctx context.Context, id string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id)
 		if err != nil {
 			return err

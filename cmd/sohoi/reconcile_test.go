@@ -33,10 +33,11 @@ func TestReconcileCommandRepairsDamage(t *testing.T) {
 		t.Fatalf("seed: %s", out.String())
 	}
 
-	// Damage one branch's live counter behind sohoi's back.
+	// Damage one branch's live counter behind sohoi's back (a Core: no settler
+	// or month close to race the damage).
 	cfg := app.Defaults()
 	cfg.DataDir = dir
-	a, err := app.New(ctx, cfg, logging.New(io.Discard, "error"))
+	a, err := app.OpenCore(ctx, cfg, logging.New(io.Discard, "error"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,7 +76,7 @@ func seedUnits(ctx context.Context, args []string, getenv func(string) string, s
 		areas, err = units.ParseAdminAreas(r, *province)
 		return err
 	}
-	return c.openApp(ctx, args, getenv, read, func(a *app.App) error {
+	return c.openCore(ctx, args, getenv, read, func(a *app.Core) error {
 		root, err := unit(ctx, a, units.RootID)
 		if err != nil {
 			return err
@@ -110,7 +110,7 @@ func seedMembers(ctx context.Context, args []string, getenv func(string) string,
 		}
 		return nil
 	}
-	return c.openApp(ctx, args, getenv, check, func(a *app.App) error {
+	return c.openCore(ctx, args, getenv, check, func(a *app.Core) error {
 		root, err := unit(ctx, a, units.RootID)
 		if err != nil {
 			return err

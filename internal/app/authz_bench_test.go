@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/store/sqlite"
 	"github.com/sohoi/sohoi/internal/units"
@@ -55,7 +56,7 @@ func buildAuthzFixture() (*authzFixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := units.NewService(db, time.Now)
+	svc := units.NewService(db, counting.Uncounted, time.Now) // benchmarks of reads: no counters kept
 	root, err := svc.EnsureRoot(ctx, "Trung ương Hội", "VN")
 	if err != nil {
 		return nil, err

@@ -18,18 +18,17 @@ import (
 type Service struct {
 	store  Store
 	now    func() time.Time
-	counts counting.Counts
+	counts counting.Counts // never nil
 }
 
-// SetCounts attaches the counters to keep current.
-func (s *Service) SetCounts(c counting.Counts) { s.counts = c }
-
-// NewService returns a Service; now is the clock.
-func NewService(store Store, now func() time.Time) *Service {
+// NewService returns a Service that keeps counts current (the rollups
+// service; counting.Uncounted to say that nothing is counted); now is the
+// clock.
+func NewService(store Store, counts counting.Counts, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, now: now}
+	return &Service{store: store, counts: counting.Required("members.NewService", counts), now: now}
 }
 
 // DuplicateError is the 409 for a national ID that an active member

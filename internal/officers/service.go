@@ -20,21 +20,15 @@ import (
 type Service struct {
 	store  Store
 	now    func() time.Time
-	counts counting.Counts
-	names  Names
+	counts counting.Counts // never nil
+	names  Names           // nil: posts show the name they were stored with
 }
-
-// SetCounts attaches the counters to keep current.
-func (s *Service) SetCounts(c counting.Counts) { s.counts = c }
 
 // Names finds the current name of a member, so that a post held by a
 // member shows the name as it is on the roll today (corrections included).
 type Names interface {
 	NameOf(ctx context.Context, memberID string) (string, error)
 }
-
-// SetNames attaches the roll the names of members' posts are read from.
-func (s *Service) SetNames(n Names) { s.names = n }
 
 // fresh returns the post with its holder's current name.
 func (s *Service) fresh(ctx context.Context, o *Officer) *Officer {
@@ -49,12 +43,15 @@ func (s *Service) fresh(ctx context.Context, o *Officer) *Officer {
 	return o
 }
 
-// NewService returns a Service; now is the clock.
-func NewService(store Store, now func() time.Time) *Service {
+// NewService returns a Service that keeps counts current (the rollups
+// service; counting.Uncounted to say that nothing is counted) and shows the
+// names of members' posts as names reads them today (the members service;
+// nil: as stored); now is the clock.
+func NewService(store Store, counts counting.Counts, names Names, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, now: now}
+	return &Service{store: store, counts: counting.Required("officers.NewService", counts), names: names, now: now}
 }
 
 // Input is a post as a client sends it.

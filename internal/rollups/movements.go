@@ -58,10 +58,6 @@ type MovementStore interface {
 	BranchStarts(ctx context.Context, unitID, after, upTo string) ([]BranchStart, error)
 }
 
-// UseMovements answers past days from ms (for a store that NewService
-// sees only through a wrapper). Call it before the service is used.
-func (s *Service) UseMovements(ms MovementStore) { s.moves = ms }
-
 // monthEndBefore is the last day of the month before d's.
 func monthEndBefore(d civil.Date) civil.Date {
 	return civil.Date{Year: d.Year, Month: d.Month, Day: 1}.AddDays(-1)

@@ -41,10 +41,14 @@ type Service struct {
 	moves MovementStore // nil: past days are counted from periods (movements.go)
 }
 
-// NewService wires the rollups.
-func NewService(store Store, u Units, b Boards, log *slog.Logger, now func() time.Time) *Service {
+// NewService wires the rollups: the counters in store over the tree u
+// (units.Tree), the posts in b, and the options (options.go).
+func NewService(store Store, u Units, b Boards, log *slog.Logger, now func() time.Time, opts ...Option) *Service {
 	s := &Service{store: store, units: u, boards: b, log: log, now: now, past: newPastDays(PastDayLimits{}), owner: newOwner()}
 	s.moves, _ = store.(MovementStore)
+	for _, o := range opts {
+		o(s)
+	}
 	return s
 }
 

@@ -17,12 +17,8 @@ import (
 type Service struct {
 	store  Store
 	now    func() time.Time
-	counts counting.Counts
+	counts counting.Counts // never nil: a new unit changes the branch counts of everything above it
 }
-
-// SetCounts attaches the counters to keep current: a new unit changes the
-// branch counts of everything above it.
-func (s *Service) SetCounts(c counting.Counts) { s.counts = c }
 
 // settled runs store between marking paths and settling them: a unit
 // counts from the day it is made, so only tallies from today are touched.
@@ -30,12 +26,14 @@ func (s *Service) settled(ctx context.Context, paths [][]string, store func() er
 	return counting.Around(ctx, s.counts, paths, civil.Today(s.now()), counting.Branch, store)
 }
 
-// NewService returns a Service; now is the clock (injectable for tests).
-func NewService(store Store, now func() time.Time) *Service {
+// NewService returns a Service that keeps counts current (the rollups
+// service; counting.Uncounted to say that nothing is counted); now is the
+// clock (injectable for tests).
+func NewService(store Store, counts counting.Counts, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, now: now}
+	return &Service{store: store, counts: counting.Required("units.NewService", counts), now: now}
 }
 
 // EnsureRoot creates the central unit if it does not exist yet.

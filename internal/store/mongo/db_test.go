@@ -15,13 +15,14 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
 	store "github.com/sohoi/sohoi/internal/store/mongo"
+	"github.com/sohoi/sohoi/internal/store/mongo/mongotest"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
 func TestMigrationsRunOnceAndCreateTheDeclaredIndexes(t *testing.T) {
 	ctx := testCtx(t)
 	name := newDBName()
-	first := store.NewRecorder()
+	first := mongotest.NewRecorder()
 	openStoreIn(t, ferretURI, name, first)
 	if n := first.Counts()["createIndexes"]; n != len(store.Indexes) {
 		t.Errorf("first open sent %d createIndexes, want %d", n, len(store.Indexes))
@@ -37,7 +38,7 @@ func TestMigrationsRunOnceAndCreateTheDeclaredIndexes(t *testing.T) {
 	if n := first.Counts()["collMod"]; ttl == 0 || n != ttl {
 		t.Errorf("first open sent %d collMod for %d TTL indexes", n, ttl)
 	}
-	again := store.NewRecorder()
+	again := mongotest.NewRecorder()
 	db, err := store.Open(ctx, store.Options{URI: ferretURI, Database: name, Monitor: again.Monitor()})
 	if err != nil {
 		t.Fatal(err)

@@ -70,11 +70,9 @@ func TestRoundTripsOfOneMemberChange(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	ctx := testCtx(t)
 	now := func() time.Time { return time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC) }
-	us := units.NewService(db, now)
-	rs := rollups.NewService(db, us, db, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
-	us.SetCounts(rs)
-	ms := members.NewService(db, now)
-	ms.SetCounts(rs)
+	rs := rollups.NewService(db, units.NewTree(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
+	us := units.NewService(db, rs, now)
+	ms := members.NewService(db, rs, now)
 	stop := rs.StartSettling(true, false)
 	t.Cleanup(stop)
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 // BenchmarkPastDay times, in one run beside the plain aggregation of the
@@ -53,7 +54,7 @@ func BenchmarkPastDay(b *testing.B) {
 	fmt.Printf("kept %d month ends around the days asked for: %s\n", kept, time.Since(start).Round(time.Millisecond))
 	// The same service without movements counts every period (the store
 	// is seen through a wrapper that offers only rollups.Store).
-	slow := rollups.NewService(struct{ rollups.Store }{fx.db}, fx.units, fx.db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	slow := rollups.NewService(struct{ rollups.Store }{fx.db}, units.NewTree(fx.db), fx.db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
 	for _, d := range days[:2] {
 		start := time.Now()
 		want, err := slow.Rollup(ctx, fx.province, d)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/demo"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
@@ -78,10 +79,10 @@ func buildRoll() (*rollFixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	fx := &rollFixture{db: db, units: units.NewService(db, time.Now), members: members.NewService(db, time.Now)}
-	fx.rollups = rollups.NewService(db, fx.units, db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	fx.units.SetCounts(fx.rollups)
-	fx.members.SetCounts(fx.rollups)
+	fx := &rollFixture{db: db}
+	fx.rollups = rollups.NewService(db, units.NewTree(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	fx.units = units.NewService(db, fx.rollups, time.Now)
+	fx.members = members.NewService(db, fx.rollups, time.Now)
 	_ = officers.Chair
 	root, err := fx.units.EnsureRoot(ctx, "Trung ương Hội", "VN")
 	if err != nil {
@@ -108,7 +109,9 @@ func buildRoll() (*rollFixture, error) {
 	if fresh {
 		n = benchMembers()
 	}
-	r, err := demo.SeedRoll(ctx, fx.units, db, demo.RollSpec{Top: fx.province, BranchesPerCommune: 12, Members: n, Batch: 5000, Seed: 1, Now: time.Now()})
+	// No marks per batch: the fixture counts the province once below.
+	r, err := demo.SeedRoll(ctx, fx.units, db, demo.RollSpec{Top: fx.province, BranchesPerCommune: 12, Members: n, Batch: 5000, Seed: 1, Now: time.Now(),
+		Counts: counting.Uncounted})
 	if err != nil {
 		return nil, err
 	}

@@ -70,7 +70,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	observed := newAppMetrics(reg)
 	a.Units = units.NewService(store, a.Now)
-	if _, err := a.Units.EnsureRoot(ctx, cfg.RootName, "VN"); err != nil {
+	if _, err := a.Units.EnsureRoot(ctx, access.System("bootstrap"), cfg.RootName, "VN"); err != nil {
 		return nil, fmt.Errorf("creating the root unit: %w", err)
 	}
 	policy, err := access.LoadPolicy(policies.Model, policies.Policy)
@@ -83,10 +83,10 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 		return nil, fmt.Errorf("loading signing keys: %w", err)
 	}
 	tokens := access.NewTokens(access.TokenConfig{Issuer: cfg.TokenIssuer, Audience: cfg.TokenAudience, TTL: cfg.AccessTTL}, keys, a.Now)
-	a.Auth = access.NewAuth(access.AuthConfig{RefreshTTL: cfg.RefreshTTL, Limits: cfg.LoginLimits}, store, store, tokens, a.Now)
+	a.Auth = access.NewAuth(access.AuthConfig{RefreshTTL: cfg.RefreshTTL, Limits: cfg.LoginLimits, Authz: a.Authz}, store, store, tokens, a.Now)
 	a.Users = access.NewUsers(store, store, a.Units, a.Authz, a.Now)
-	a.Members = members.NewService(memberStore{store, observed}, a.Now)
-	a.Officers = officers.NewService(store, a.Now)
+	a.Members = members.NewService(memberStore{store, observed}, a.Units, a.Users, a.Now)
+	a.Officers = officers.NewService(store, a.Units, a.Now)
 	a.Rollups = rollups.NewService(counterStore{store, observed}, a.Units, store, log, a.Now)
 	if ms, ok := store.(rollups.MovementStore); ok { // issue 15.3: past days from movements
 		a.Rollups.UseMovements(ms)

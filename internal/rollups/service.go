@@ -6,16 +6,28 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/page"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
-// Units reads the tree.
+// Units reads the tree for a caller (units.Service): not found outside the
+// caller's scope, forbidden beyond its role.
 type Units interface {
-	Get(ctx context.Context, id string) (*units.Unit, error)
-	Children(ctx context.Context, u *units.Unit, p page.Request) (page.Result[*units.Unit], error)
+	Load(ctx context.Context, c *access.Caller, id string, obj access.Object, act access.Action) (*units.Unit, error)
+	Children(ctx context.Context, c *access.Caller, parentID string, p page.Request) (page.Result[*units.Unit], error)
+}
+
+// counter is who reads the tree to count it: the counters cover every
+// unit, whoever asked for the figures (their caller was authorised on the
+// unit asked about, and everything counted lies below it).
+var counter = access.System("counting")
+
+// unit reads a unit to count it.
+func (s *Service) unit(ctx context.Context, id string) (*units.Unit, error) {
+	return s.units.Load(ctx, counter, id, access.ObjUnit, access.Read)
 }
 
 // Boards reads officer posts.

@@ -286,7 +286,7 @@ func (s *Service) recountPaths(ctx context.Context, marks []Mark, day string, d 
 	}
 	slices.SortFunc(order, func(a, b string) int { return depth[b] - depth[a] })
 	for _, id := range order {
-		u, err := s.units.Get(ctx, id)
+		u, err := s.unit(ctx, id)
 		if errs.Is(err, errs.NotFound) {
 			continue
 		}

@@ -129,7 +129,7 @@ func (s *Service) computeFromFacts(ctx context.Context, u *units.Unit, day strin
 func (s *Service) eachChild(ctx context.Context, u *units.Unit, fn func(*units.Unit) error) error {
 	p := page.Request{Limit: page.MaxLimit}
 	for {
-		res, err := s.units.Children(ctx, u, p)
+		res, err := s.units.Children(ctx, counter, u.ID, p)
 		if err != nil {
 			return err
 		}

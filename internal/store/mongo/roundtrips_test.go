@@ -145,8 +145,14 @@ func TestRoundTripsOfOneMemberChange(t *testing.T) {
 	if len(cmds) > 2 {
 		t.Errorf("a phone correction: %d round trips, want at most 2: %v", len(cmds), cmds)
 	}
+	// The service reads the member it authorises (a find) before its own
+	// update: any other write would be a mark.
+	updates := 0
 	for _, c := range cmds {
-		if c == "findAndModify" || c == "bulkWrite" || (c == "update" && len(cmds) > 1) {
+		if c == "update" {
+			updates++
+		}
+		if c == "findAndModify" || c == "bulkWrite" || updates > 1 {
 			t.Errorf("a phone correction marked counters: %v", cmds)
 		}
 	}

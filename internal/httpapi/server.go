@@ -1,6 +1,7 @@
 // Package httpapi is the JSON API of API.md over gin: routes, middleware,
 // problem+json errors and the OpenAPI description. Handlers stay thin:
-// decode, authorise, call the domain, encode.
+// decode, call one service method with the caller, encode; the services
+// decide scope and role (access.Caller).
 package httpapi
 
 import (
@@ -24,13 +25,15 @@ import (
 
 // Deps is everything the API needs, built by internal/app.
 type Deps struct {
-	Log            *slog.Logger
-	Units          *units.Service
-	Auth           *access.Auth
-	Users          *access.Users
-	Members        *members.Service
-	Officers       *officers.Service
-	Rollups        *rollups.Service
+	Log      *slog.Logger
+	Units    *units.Service
+	Auth     *access.Auth
+	Users    *access.Users
+	Members  *members.Service
+	Officers *officers.Service
+	Rollups  *rollups.Service
+	// Authz is the authorisation function; the callers the middleware
+	// authenticates carry it, and the services apply it.
 	Authz          *access.Authorizer
 	Ping           func(context.Context) error
 	CORSOrigins    []string

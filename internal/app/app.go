@@ -111,7 +111,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*App
 	}
 	a.Metrics = httpapi.MetricsHandler(reg)
 	a.Handler, err = httpapi.New(httpapi.Deps{
-		Log: log, Units: a.Units, Auth: a.Auth, Users: a.Users, Authz: a.Authz, Ping: store.Ping,
+		Log: log, Units: a.Units, Auth: a.Auth, Users: a.Users, Ping: store.Ping,
 		Members: a.Members, Officers: a.Officers, Rollups: a.Rollups,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, OpenAPI: api.OpenAPI, Metrics: reg,
 		MetricsElsewhere: cfg.MetricsAddr != "",

@@ -25,16 +25,13 @@ import (
 
 // Deps is everything the API needs, built by internal/app.
 type Deps struct {
-	Log      *slog.Logger
-	Units    *units.Service
-	Auth     *access.Auth
-	Users    *access.Users
-	Members  *members.Service
-	Officers *officers.Service
-	Rollups  *rollups.Service
-	// Authz is the authorisation function; the callers the middleware
-	// authenticates carry it, and the services apply it.
-	Authz          *access.Authorizer
+	Log            *slog.Logger
+	Units          *units.Service
+	Auth           *access.Auth
+	Users          *access.Users
+	Members        *members.Service
+	Officers       *officers.Service
+	Rollups        *rollups.Service
 	Ping           func(context.Context) error
 	CORSOrigins    []string
 	TrustedProxies []string

@@ -34,7 +34,14 @@ func System(job string) *Caller {
 }
 
 // IsSystem reports whether the caller is the system rather than a user.
-func (c *Caller) IsSystem() bool { return c.system != "" }
+// Every decision asks it first, so a nil caller fails loudly here instead
+// of passing for anyone.
+func (c *Caller) IsSystem() bool {
+	if c == nil {
+		panic("access: a nil caller; code acting for no user passes access.System(job)")
+	}
+	return c.system != ""
+}
 
 // Authorize decides whether the caller may do act to obj at the unit with
 // path (its ancestors then itself): nil, errs.NotFound ("<what> not

@@ -175,8 +175,26 @@ func TestEveryServiceMethodDecidesScopeAndRole(t *testing.T) {
 			return err
 		}},
 	}
+	// The system may do everything everywhere.
+	for _, tg := range targets {
+		for _, cl := range calls {
+			if err := cl.do(ctx, access.System("scope table"), tg); outcome(err) != "allowed" {
+				t.Errorf("system/%s/%s: %v, want allowed", tg.name, cl.name, err)
+			}
+		}
+	}
 	for _, role := range access.Roles {
 		caller := s.Caller(t, role, c1)
+		// The root lies above every grant on the commune.
+		if _, err := s.Units.Root(ctx, caller); outcome(err) != "not_found" {
+			t.Errorf("%s: units.Root answered %v, want not found", role, err)
+		}
+		if _, err := s.Units.RootPath(ctx, caller); outcome(err) != "not_found" {
+			t.Errorf("%s: units.RootPath answered %v, want not found", role, err)
+		}
+		if _, err := s.Units.EnsureRoot(ctx, caller, "x", "VN"); outcome(err) != "not_found" {
+			t.Errorf("%s: units.EnsureRoot answered %v, want not found", role, err)
+		}
 		for _, tg := range targets {
 			for _, cl := range calls {
 				t.Run(fmt.Sprintf("%s/%s/%s", role, tg.name, cl.name), func(t *testing.T) {
@@ -218,4 +236,15 @@ func outcome(err error) string {
 	default:
 		return "unexpected"
 	}
+}
+
+// A nil caller is a bug of the code calling, never anyone's pass.
+func TestANilCallerIsRefusedLoudly(t *testing.T) {
+	s := servicetest.Open(t)
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a nil caller read the root unit")
+		}
+	}()
+	_, _ = s.Units.Root(context.Background(), nil)
 }

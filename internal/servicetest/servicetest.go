@@ -94,7 +94,7 @@ func (s *Services) Member(t testing.TB, branchID, name string) *members.Member {
 // Caller is a stored user holding role on unit u, as a signed-in caller.
 func (s *Services) Caller(t testing.TB, role access.Role, u *units.Unit) *access.Caller {
 	t.Helper()
-	usr := &access.User{ID: ids.New(), Username: "u" + ids.New()[:8], DisplayName: "Cán bộ",
+	usr := &access.User{ID: ids.New(), Username: "u" + ids.New(), DisplayName: "Cán bộ",
 		Grants: []access.Grant{{Role: role, UnitID: u.ID, UnitPath: u.Path()}}, Version: 1,
 		CreatedAt: s.Now(), UpdatedAt: s.Now()}
 	if err := s.DB.CreateUser(context.Background(), usr); err != nil {

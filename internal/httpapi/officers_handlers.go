@@ -27,15 +27,15 @@ type officerJSON struct {
 	UpdatedAt time.Time         `json:"updatedAt"`
 }
 
-func (s *server) toOfficerJSON(unitID string, o *officers.Officer) officerJSON {
-	return officerJSON{ID: o.ID, UnitID: unitID, MemberID: o.MemberID, FullName: o.FullName, Position: o.Position,
-		TermLabel: o.TermLabel, From: o.From, To: o.To, Current: o.HeldOn(s.Officers.Today()), Version: o.Version,
+func toOfficerJSON(o *officers.Post) officerJSON {
+	return officerJSON{ID: o.ID, UnitID: o.UnitID, MemberID: o.MemberID, FullName: o.FullName, Position: o.Position,
+		TermLabel: o.TermLabel, From: o.From, To: o.To, Current: o.Current, Version: o.Version,
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 }
 
-func (s *server) replyOfficer(c *gin.Context, status int, unitID string, o *officers.Officer) error {
+func replyOfficer(c *gin.Context, status int, o *officers.Post) error {
 	setETag(c, o.Version)
-	return reply(c, status, s.toOfficerJSON(unitID, o))
+	return reply(c, status, toOfficerJSON(o))
 }
 
 func (s *server) listOfficers(c *gin.Context) error {
@@ -47,13 +47,12 @@ func (s *server) listOfficers(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	unitID := c.Param("id")
-	all, err := s.Officers.List(c.Request.Context(), callerOf(c), unitID, current == "true")
+	all, err := s.Officers.List(c.Request.Context(), callerOf(c), c.Param("id"), current == "true")
 	if err != nil {
 		return err
 	}
 	posts, next := page.Slice(all, p)
-	return reply(c, http.StatusOK, listOf(posts, next, func(o *officers.Officer) officerJSON { return s.toOfficerJSON(unitID, o) }))
+	return reply(c, http.StatusOK, listOf(posts, next, toOfficerJSON))
 }
 
 type officerBody struct {
@@ -76,21 +75,20 @@ func (s *server) createOfficer(c *gin.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	unitID := c.Param("id")
-	o, err := s.Officers.Create(c.Request.Context(), callerOf(c), unitID, str(in.MemberID), input)
+	o, err := s.Officers.Create(c.Request.Context(), callerOf(c), c.Param("id"), str(in.MemberID), input)
 	if err != nil {
 		return err
 	}
 	c.Header("Location", "/api/v1/officers/"+o.ID)
-	return s.replyOfficer(c, http.StatusCreated, unitID, o)
+	return replyOfficer(c, http.StatusCreated, o)
 }
 
 func (s *server) getOfficer(c *gin.Context) error {
-	o, b, err := s.Officers.Get(c.Request.Context(), callerOf(c), c.Param("id"))
+	o, err := s.Officers.Get(c.Request.Context(), callerOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return s.replyOfficer(c, http.StatusOK, b.UnitID, o)
+	return replyOfficer(c, http.StatusOK, o)
 }
 
 func (s *server) patchOfficer(c *gin.Context) error {
@@ -111,11 +109,11 @@ func (s *server) patchOfficer(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	o, b, err := s.Officers.Update(c.Request.Context(), callerOf(c), c.Param("id"), p, version)
+	o, err := s.Officers.Update(c.Request.Context(), callerOf(c), c.Param("id"), p, version)
 	if err != nil {
 		return err
 	}
-	return s.replyOfficer(c, http.StatusOK, b.UnitID, o)
+	return replyOfficer(c, http.StatusOK, o)
 }
 
 func (s *server) deleteOfficer(c *gin.Context) error {

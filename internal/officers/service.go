@@ -182,9 +182,21 @@ func sortPosts(posts []*Officer) {
 	})
 }
 
+// Post is a post as the service answers it: the officer, the unit it is
+// at, and whether it is held today by the service's clock.
+type Post struct {
+	*Officer
+	UnitID  string
+	Current bool
+}
+
+func (s *Service) post(unitID string, o *Officer) *Post {
+	return &Post{Officer: o, UnitID: unitID, Current: o.HeldOn(s.today())}
+}
+
 // List returns the posts of unit unitID, which the caller must be allowed
 // to read officers of; with currentOnly, those held today.
-func (s *Service) List(ctx context.Context, c *access.Caller, unitID string, currentOnly bool) ([]*Officer, error) {
+func (s *Service) List(ctx context.Context, c *access.Caller, unitID string, currentOnly bool) ([]*Post, error) {
 	u, err := s.units.Load(ctx, c, unitID, access.ObjOfficer, access.Read)
 	if err != nil {
 		return nil, err
@@ -201,13 +213,17 @@ func (s *Service) List(ctx context.Context, c *access.Caller, unitID string, cur
 		}
 	}
 	sortPosts(out)
-	return out, nil
+	posts := make([]*Post, len(out))
+	for i, o := range out {
+		posts[i] = s.post(u.ID, o)
+	}
+	return posts, nil
 }
 
 // Create adds a post at unit unitID, where the caller must be allowed to
 // write officers. memberID, when not empty, is the person on the roll who
 // holds it: a member the caller may read, within the unit's subtree.
-func (s *Service) Create(ctx context.Context, c *access.Caller, unitID, memberID string, in Input) (*Officer, error) {
+func (s *Service) Create(ctx context.Context, c *access.Caller, unitID, memberID string, in Input) (*Post, error) {
 	u, err := s.units.Load(ctx, c, unitID, access.ObjOfficer, access.Write)
 	if err != nil {
 		return nil, err
@@ -250,12 +266,19 @@ func (s *Service) Create(ctx context.Context, c *access.Caller, unitID, memberID
 		b.Posts = append(b.Posts, o)
 		return nil
 	})
-	return o, err
+	if err != nil {
+		return nil, err
+	}
+	return s.post(u.ID, o), nil
 }
 
-// Get returns a post the caller may read, and its board.
-func (s *Service) Get(ctx context.Context, c *access.Caller, id string) (*Officer, *Board, error) {
-	return s.find(ctx, c, id, access.Read)
+// Get returns a post the caller may read.
+func (s *Service) Get(ctx context.Context, c *access.Caller, id string) (*Post, error) {
+	o, b, err := s.find(ctx, c, id, access.Read)
+	if err != nil {
+		return nil, err
+	}
+	return s.post(b.UnitID, o), nil
 }
 
 // find returns a post and its board, authorising act on its unit for c: a
@@ -293,16 +316,15 @@ func (s *Service) findAnywhere(ctx context.Context, id string) (*Officer, *Board
 	return nil, nil, notFound
 }
 
-// Update changes post id, which the caller must be allowed to write, and
-// returns it with its board. ifVersion (If-Match), when not zero, must be
-// the post's version.
-func (s *Service) Update(ctx context.Context, c *access.Caller, id string, p Patch, ifVersion int) (*Officer, *Board, error) {
+// Update changes post id, which the caller must be allowed to write.
+// ifVersion (If-Match), when not zero, must be the post's version.
+func (s *Service) Update(ctx context.Context, c *access.Caller, id string, p Patch, ifVersion int) (*Post, error) {
 	if p.MemberID != nil {
-		return nil, nil, (errs.Fields{{Field: "memberId", Message: "cannot be changed; end this post and create another"}}).Err()
+		return nil, (errs.Fields{{Field: "memberId", Message: "cannot be changed; end this post and create another"}}).Err()
 	}
 	_, b, err := s.find(ctx, c, id, access.Write)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var out *Officer
 	b, err = s.change(ctx, b.UnitID, b.UnitPath, func(b *Board) error {
@@ -346,7 +368,10 @@ func (s *Service) Update(ctx context.Context, c *access.Caller, id string, p Pat
 		out = s.fresh(ctx, &next)
 		return nil
 	})
-	return out, b, err
+	if err != nil {
+		return nil, err
+	}
+	return s.post(b.UnitID, out), nil
 }
 
 // Delete removes post id, which the caller must be allowed to write (a
@@ -368,8 +393,8 @@ func (s *Service) Delete(ctx context.Context, c *access.Caller, id string) error
 	return err
 }
 
-// Today is the day by the service's clock (what "current" means).
-func (s *Service) Today() civil.Date { return civil.Today(s.now()) }
+// today is the day by the service's clock (what "current" means).
+func (s *Service) today() civil.Date { return civil.Today(s.now()) }
 
 // save stores a board between marking and settling the counters (posts
 // count on every day of their terms, so every kept day is marked) when

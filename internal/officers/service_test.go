@@ -68,7 +68,7 @@ func TestOneChairAtATime(t *testing.T) {
 	}
 	// Once the first term ends, the next chair may follow it.
 	end := date(2024, 5, 31)
-	if _, _, err := tr.s.Officers.Update(ctx, sys, first.ID, officers.Patch{To: &end}, 0); err != nil {
+	if _, err := tr.s.Officers.Update(ctx, sys, first.ID, officers.Patch{To: &end}, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tr.s.Officers.Create(ctx, sys, tr.comm.ID, "", officers.Input{FullName: "Trần Thị Hồng", Position: officers.Chair, From: date(2024, 6, 1)}); err != nil {
@@ -76,7 +76,7 @@ func TestOneChairAtATime(t *testing.T) {
 	}
 	// Moving the old term back over the new one is refused.
 	open := civil.Date{}
-	if _, _, err := tr.s.Officers.Update(ctx, sys, first.ID, officers.Patch{To: &open}, 0); !errs.Is(err, errs.Conflict) {
+	if _, err := tr.s.Officers.Update(ctx, sys, first.ID, officers.Patch{To: &open}, 0); !errs.Is(err, errs.Conflict) {
 		t.Fatalf("reopening the old chair's term over the new one: %v, want conflict", err)
 	}
 }
@@ -97,7 +97,7 @@ func TestPostOfAMemberShowsTheRollsName(t *testing.T) {
 	if _, err := tr.s.Members.Update(ctx, sys, m.ID, members.Patch{FullName: &name}, 0); err != nil {
 		t.Fatal(err)
 	}
-	got, _, err := tr.s.Officers.Get(ctx, sys, o.ID)
+	got, err := tr.s.Officers.Get(ctx, sys, o.ID)
 	if err != nil || got.FullName != name {
 		t.Fatalf("post after the roll's correction: %+v %v, want %q", got, err, name)
 	}
@@ -106,12 +106,12 @@ func TestPostOfAMemberShowsTheRollsName(t *testing.T) {
 		t.Fatalf("list after the roll's correction: %v %v", list, err)
 	}
 	// The name is the roll's: it is corrected there, not on the post.
-	if _, _, err := tr.s.Officers.Update(ctx, sys, o.ID, officers.Patch{FullName: &name}, 0); fieldOf(err) == "" || !errs.Is(err, errs.Validation) {
+	if _, err := tr.s.Officers.Update(ctx, sys, o.ID, officers.Patch{FullName: &name}, 0); fieldOf(err) == "" || !errs.Is(err, errs.Validation) {
 		t.Fatalf("renaming a member's post: %v, want a validation error on fullName", err)
 	}
 	// And who holds the post never changes.
 	other := "x"
-	if _, _, err := tr.s.Officers.Update(ctx, sys, o.ID, officers.Patch{MemberID: &other}, 0); fieldOf(err) != "memberId: cannot be changed; end this post and create another" {
+	if _, err := tr.s.Officers.Update(ctx, sys, o.ID, officers.Patch{MemberID: &other}, 0); fieldOf(err) != "memberId: cannot be changed; end this post and create another" {
 		t.Fatalf("changing a post's member: %v", err)
 	}
 }
@@ -170,9 +170,12 @@ func TestListCurrentPostsFirstByRank(t *testing.T) {
 		t.Fatalf("current posts: %v %v, want the two held today", current, err)
 	}
 	for _, o := range current {
-		if !o.HeldOn(tr.s.Officers.Today()) {
-			t.Fatalf("%+v is not held today", o)
+		if !o.Current || !o.HeldOn(tr.today) || o.UnitID != tr.comm.ID {
+			t.Fatalf("%+v is not held today at the commune", o)
 		}
+	}
+	if all[2].Current {
+		t.Fatalf("a term that ended in 2015 is current: %+v", all[2])
 	}
 }
 
@@ -184,17 +187,17 @@ func TestUpdateHonoursIfMatchAndDeleteRemoves(t *testing.T) {
 		t.Fatal(err)
 	}
 	label := "2022-2027"
-	next, b, err := tr.s.Officers.Update(ctx, sys, o.ID, officers.Patch{TermLabel: &label}, o.Version)
-	if err != nil || next.Version != o.Version+1 || next.TermLabel != label || b.UnitID != tr.comm.ID {
-		t.Fatalf("update: %+v %+v %v", next, b, err)
+	next, err := tr.s.Officers.Update(ctx, sys, o.ID, officers.Patch{TermLabel: &label}, o.Version)
+	if err != nil || next.Version != o.Version+1 || next.TermLabel != label || next.UnitID != tr.comm.ID || !next.Current {
+		t.Fatalf("update: %+v %v", next, err)
 	}
-	if _, _, err := tr.s.Officers.Update(ctx, sys, o.ID, officers.Patch{TermLabel: &label}, o.Version); !errs.Is(err, errs.VersionMismatch) {
+	if _, err := tr.s.Officers.Update(ctx, sys, o.ID, officers.Patch{TermLabel: &label}, o.Version); !errs.Is(err, errs.VersionMismatch) {
 		t.Fatalf("a stale If-Match: %v, want version_mismatch", err)
 	}
 	if err := tr.s.Officers.Delete(ctx, sys, o.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := tr.s.Officers.Get(ctx, sys, o.ID); !errs.Is(err, errs.NotFound) {
+	if _, err := tr.s.Officers.Get(ctx, sys, o.ID); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("a deleted post: %v, want not found", err)
 	}
 	if err := tr.s.Officers.Delete(ctx, sys, o.ID); !errs.Is(err, errs.NotFound) {
@@ -226,7 +229,7 @@ func TestPostsAreCountedInRollups(t *testing.T) {
 		t.Fatalf("officers in the commune's subtree: %d, want 2", n)
 	}
 	ended := tr.today.AddDays(-1)
-	if _, _, err := tr.s.Officers.Update(ctx, sys, a.ID, officers.Patch{To: &ended}, 0); err != nil {
+	if _, err := tr.s.Officers.Update(ctx, sys, a.ID, officers.Patch{To: &ended}, 0); err != nil {
 		t.Fatal(err)
 	}
 	if n := officersAt(tr.comm); n != 1 {

@@ -60,7 +60,7 @@ func TestEveryServiceMethodDecidesScopeAndRole(t *testing.T) {
 	}
 
 	// post makes a post at u for the calls that need one.
-	post := func(t *testing.T, u *units.Unit) *officers.Officer {
+	post := func(t *testing.T, u *units.Unit) *officers.Post {
 		o, err := s.Officers.Create(ctx, servicetest.Sys, u.ID, "", officers.Input{FullName: "Trần Văn Bình",
 			Position: officers.Committee, From: civil.Date{Year: 2024, Month: 1, Day: 1}})
 		if err != nil {
@@ -147,12 +147,12 @@ func TestEveryServiceMethodDecidesScopeAndRole(t *testing.T) {
 			return err
 		}},
 		{"officers.Get", access.Viewer, func(ctx context.Context, c *access.Caller, tg target) error {
-			_, _, err := s.Officers.Get(ctx, c, post(t, tg.unit).ID)
+			_, err := s.Officers.Get(ctx, c, post(t, tg.unit).ID)
 			return err
 		}},
 		{"officers.Update", access.Editor, func(ctx context.Context, c *access.Caller, tg target) error {
 			label := "2022-2027"
-			_, _, err := s.Officers.Update(ctx, c, post(t, tg.unit).ID, officers.Patch{TermLabel: &label}, 0)
+			_, err := s.Officers.Update(ctx, c, post(t, tg.unit).ID, officers.Patch{TermLabel: &label}, 0)
 			return err
 		}},
 		{"officers.Delete", access.Editor, func(ctx context.Context, c *access.Caller, tg target) error {

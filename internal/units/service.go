@@ -174,10 +174,13 @@ func (s *Service) Update(ctx context.Context, c *access.Caller, id string, p Pat
 	if err != nil {
 		return nil, err
 	}
-	return s.updateLoaded(ctx, u, p, ifVersion)
+	return s.updateLoaded(ctx, c, u, p, ifVersion)
 }
 
-func (s *Service) updateLoaded(ctx context.Context, u *Unit, p Patch, ifVersion int) (*Unit, error) {
+// updateLoaded is Update on u, already loaded and authorised for c. A
+// lost race is retried on a fresh copy authorised again: the unit may
+// have moved out of c's scope meanwhile.
+func (s *Service) updateLoaded(ctx context.Context, c *access.Caller, u *Unit, p Patch, ifVersion int) (*Unit, error) {
 	for attempt := 0; ; attempt++ {
 		if ifVersion != 0 && ifVersion != u.Version {
 			return nil, errs.E(errs.VersionMismatch, "unit %s is at version %d, not %d", u.ID, u.Version, ifVersion)
@@ -186,7 +189,7 @@ func (s *Service) updateLoaded(ctx context.Context, u *Unit, p Patch, ifVersion 
 		if ifVersion != 0 || attempt == 2 || !errs.Is(err, errs.VersionMismatch) {
 			return next, err
 		}
-		if u, err = s.store.GetUnit(ctx, u.ID); err != nil {
+		if u, err = s.Load(ctx, c, u.ID, access.ObjUnit, access.Write); err != nil {
 			return nil, err
 		}
 	}

@@ -142,7 +142,7 @@ func (s *Service) Seed(ctx context.Context, c *access.Caller, parent *Unit, area
 				return err
 			case u.Name != a.Name:
 				name := a.Name
-				if u, err = s.updateLoaded(ctx, u, Patch{Name: &name}, 0); err != nil {
+				if u, err = s.updateLoaded(ctx, c, u, Patch{Name: &name}, 0); err != nil {
 					return fmt.Errorf("renaming %s: %w", a.Code, err)
 				}
 				res.Renamed++

@@ -35,7 +35,13 @@ type Boards interface {
 	GetBoard(ctx context.Context, unitID string) (*officers.Board, error)
 }
 
-// Service keeps counters current and answers rollups and reports.
+// Service keeps counters current and answers rollups and reports. What
+// answers someone (Rollup, PeriodReport) or repairs (Reconcile,
+// CloseMonth) takes the caller and decides scope and role itself; what
+// acts for no one takes none: the counting hook the other services call
+// around their writes (Mark), and the settler's own lifecycle
+// (StartSettling, WaitSettled, Sweep, CloseLastMonth), which reads the
+// tree as access.System.
 type Service struct {
 	store   Store
 	units   Units

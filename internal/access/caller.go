@@ -64,6 +64,13 @@ func (c *Caller) Covers(path []string) bool {
 	return c.IsSystem() || c.Scope.Covers(path)
 }
 
+// CanGrant reports whether the caller may hand out (or take away) role on
+// the unit with path: a grant covering the unit that may write users and
+// whose role includes role. The system may grant anything.
+func (c *Caller) CanGrant(path []string, role Role) bool {
+	return c.IsSystem() || c.authz.CanGrant(c.Scope, path, role)
+}
+
 // NotFound gives every not-found about one kind of object the same words
 // ("unit not found"), whether the object does not exist, has a malformed
 // id, or lies outside the caller's scope: a detail that differs (a store's

@@ -138,7 +138,7 @@ func (s *Users) resolveGrants(ctx context.Context, c *Caller, in []GrantInput, f
 		if err != nil {
 			return nil, err
 		}
-		if !s.authz.CanGrant(c.Scope, path, g.Role) {
+		if !c.CanGrant(path, g.Role) {
 			return nil, errs.E(errs.Forbidden, "you may not grant the role %s on unit %s", g.Role, g.UnitID)
 		}
 		if seen[g] {
@@ -225,7 +225,7 @@ func (s *Users) visible(c *Caller, u *User) bool {
 		return true
 	}
 	for _, g := range u.Grants {
-		if s.authz.Allowed(c.Scope, g.UnitPath, ObjUser, Read) {
+		if c.Allowed(g.UnitPath, ObjUser, Read) {
 			return true
 		}
 	}
@@ -236,7 +236,7 @@ func (s *Users) visible(c *Caller, u *User) bool {
 // hand out every grant u holds.
 func (s *Users) manageable(c *Caller, u *User) bool {
 	for _, g := range u.Grants {
-		if !s.authz.CanGrant(c.Scope, g.UnitPath, g.Role) {
+		if !c.CanGrant(g.UnitPath, g.Role) {
 			return false
 		}
 	}
@@ -249,7 +249,7 @@ func forCaller(c *Caller, u *User) *User {
 	cp := *u
 	cp.Grants = nil
 	for _, g := range u.Grants {
-		if c.Scope.Covers(g.UnitPath) {
+		if c.Covers(g.UnitPath) {
 			cp.Grants = append(cp.Grants, g)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/logging"
@@ -34,13 +35,14 @@ left as it is, so a run that was stopped can simply be run again.`
 func reconcile(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	c := newCommand("reconcile", reconcileUsage, stdout, stderr)
 	unitID := c.fs.String("unit", units.RootID, "id of the unit whose subtree to recount")
+	job := access.System("reconcile")
 	return c.openCore(ctx, args, getenv, nil, func(a *app.Core) error {
-		u, err := unit(ctx, a, *unitID)
+		u, err := unit(ctx, a, job, *unitID)
 		if err != nil {
 			return err
 		}
 		p := newProgress(stderr, "reconciling", "units", -1)
-		r, err := watched(a, c, p).Reconcile(ctx, u)
+		r, err := watched(a, c, p).Reconcile(ctx, job, u)
 		p.Done()
 		if err != nil {
 			return err
@@ -75,15 +77,16 @@ func closeMonth(ctx context.Context, args []string, getenv func(string) string, 
 		}
 		return nil
 	}
+	job := access.System("close-month")
 	return c.openCore(ctx, args, getenv, check, func(a *app.Core) error {
-		u, err := unit(ctx, a, *unitID)
+		u, err := unit(ctx, a, job, *unitID)
 		if err != nil {
 			return err
 		}
 		for range *months {
 			start := time.Now()
 			p := newProgress(stderr, "counting", "units", -1)
-			made, err := watched(a, c, p).CloseMonth(ctx, u, d)
+			made, err := watched(a, c, p).CloseMonth(ctx, job, u, d)
 			p.Done()
 			switch {
 			case err != nil:

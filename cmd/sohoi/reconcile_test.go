@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/logging"
@@ -41,13 +42,13 @@ func TestReconcileCommandRepairsDamage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, _ := a.Units.Get(ctx, units.RootID)
-	prov, _ := a.Units.ChildByCode(ctx, root, "34")
-	before, err := a.Rollups.Rollup(ctx, prov, civil.Date{})
+	root, _ := a.Units.Get(ctx, access.System("test"), units.RootID)
+	prov, _ := a.Units.ChildByCode(ctx, access.System("test"), root.ID, "34")
+	before, err := a.Rollups.Rollup(ctx, access.System("test"), prov.ID, civil.Date{})
 	if err != nil || before.Totals.ActiveMembers != 3000 {
 		t.Fatalf("the seeded province counts %+v, %v", before, err)
 	}
-	district, _ := a.Units.Children(ctx, prov, page.Request{Limit: 1})
+	district, _ := a.Units.Children(ctx, access.System("test"), prov.ID, page.Request{Limit: 1})
 	c, err := a.Store.GetCounter(ctx, district.Items[0].ID, "")
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/logging"
 	"github.com/sohoi/sohoi/internal/units"
@@ -38,9 +39,9 @@ func (c *command) openCore(ctx context.Context, args []string, getenv func(strin
 	return fn(a)
 }
 
-// unit finds the unit a --unit flag names.
-func unit(ctx context.Context, a *app.Core, id string) (*units.Unit, error) {
-	u, err := a.Units.Get(ctx, id)
+// unit finds the unit a --unit flag names, for the system doing job.
+func unit(ctx context.Context, a *app.Core, job *access.Caller, id string) (*units.Unit, error) {
+	u, err := a.Units.Get(ctx, job, id)
 	if err != nil {
 		return nil, fmt.Errorf("unit %s: %w", id, err)
 	}

@@ -57,7 +57,7 @@ func buildAuthzFixture() (*authzFixture, error) {
 		return nil, err
 	}
 	svc := units.NewService(db, counting.Uncounted, time.Now) // benchmarks of reads: no counters kept
-	root, err := svc.EnsureRoot(ctx, "Trung ương Hội", "VN")
+	root, err := svc.EnsureRoot(ctx, access.System("bench"), "Trung ương Hội", "VN")
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func buildAuthzFixture() (*authzFixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := svc.Seed(ctx, root, areas, nil); err != nil {
+	if _, err := svc.Seed(ctx, access.System("bench"), root, areas, nil); err != nil {
 		return nil, err
 	}
 	fx := &authzFixture{db: db}

@@ -90,13 +90,13 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 	}
 	c.Rollups = rollups.NewService(counterStore{store, c.metrics}, c.Tree, store, log, c.Now, opts...)
 	c.Units = units.NewService(store, c.Rollups, c.Now)
-	c.Members = members.NewService(memberStore{store, c.metrics}, c.Rollups, c.Now)
-	c.Officers = officers.NewService(store, c.Rollups, c.Members, c.Now)
 	c.Users = access.NewUsers(store, store, c.Units, c.Authz, c.Now)
+	c.Members = members.NewService(memberStore{store, c.metrics}, c.Units, c.Users, c.Rollups, c.Now)
+	c.Officers = officers.NewService(store, c.Units, c.Rollups, c.Members, c.Now)
 
 	// Every command works below the root: the first one on a new store
 	// makes it.
-	if _, err := c.Units.EnsureRoot(ctx, cfg.RootName, "VN"); err != nil {
+	if _, err := c.Units.EnsureRoot(ctx, access.System("bootstrap"), cfg.RootName, "VN"); err != nil {
 		return nil, fmt.Errorf("creating the root unit: %w", err)
 	}
 	return c, nil

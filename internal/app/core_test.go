@@ -6,6 +6,7 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/logging"
@@ -19,8 +20,8 @@ import (
 func TestServicesCannotBeBuiltWithoutCounts(t *testing.T) {
 	cases := map[string]func(){
 		"units":    func() { units.NewService(nil, nil, nil) },
-		"members":  func() { members.NewService(nil, nil, nil) },
-		"officers": func() { officers.NewService(nil, nil, nil, nil) },
+		"members":  func() { members.NewService(nil, nil, nil, nil, nil) },
+		"officers": func() { officers.NewService(nil, nil, nil, nil, nil) },
 	}
 	for name, build := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -47,20 +48,21 @@ func TestCoreCountsWithoutAServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	root, err := c.Units.Get(ctx, units.RootID)
+	sys := access.System("test")
+	root, err := c.Units.Get(ctx, sys, units.RootID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	prov := mustCreate(t, c, root, units.Province, "01")
 	commune := mustCreate(t, c, prov, units.Commune, "00004")
 	branch := mustCreate(t, c, commune, units.Branch, "CH1")
-	if _, err := c.Members.Create(ctx, members.Actor{ID: "test"}, branch, members.Input{
+	if _, err := c.Members.Create(ctx, sys, branch.ID, members.Input{
 		FullName: "Nguyễn Thị Lan", Gender: members.Female, BirthDate: civil.Date{Year: 1980, Month: 3, Day: 4},
 		JoinedOn: civil.Date{Year: 2020, Month: 1, Day: 2},
 	}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := c.Rollups.Rollup(ctx, prov, civil.Date{})
+	r, err := c.Rollups.Rollup(ctx, sys, prov.ID, civil.Date{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +76,7 @@ func TestCoreCountsWithoutAServer(t *testing.T) {
 
 func mustCreate(t *testing.T, c *app.Core, parent *units.Unit, level units.Level, code string) *units.Unit {
 	t.Helper()
-	u, err := c.Units.Create(context.Background(), parent, units.NewUnit{Level: level, Name: "Đơn vị " + code, Code: code})
+	u, err := c.Units.Create(context.Background(), access.System("test"), parent.ID, units.NewUnit{Level: level, Name: "Đơn vị " + code, Code: code})
 	if err != nil {
 		t.Fatal(err)
 	}

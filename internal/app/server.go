@@ -69,7 +69,7 @@ func NewServer(ctx context.Context, c *Core) (*Server, error) {
 		return nil, fmt.Errorf("loading signing keys: %w", err)
 	}
 	tokens := access.NewTokens(access.TokenConfig{Issuer: cfg.TokenIssuer, Audience: cfg.TokenAudience, TTL: cfg.AccessTTL}, keys, c.Now)
-	s.Auth = access.NewAuth(access.AuthConfig{RefreshTTL: cfg.RefreshTTL, Limits: cfg.LoginLimits}, c.Store, c.Store, tokens, c.Now)
+	s.Auth = access.NewAuth(access.AuthConfig{RefreshTTL: cfg.RefreshTTL, Limits: cfg.LoginLimits, Authz: c.Authz}, c.Store, c.Store, tokens, c.Now)
 	if err := s.ensureAdmin(ctx); err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func NewServer(ctx context.Context, c *Core) (*Server, error) {
 	c.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.Metrics = httpapi.MetricsHandler(c.registry)
 	s.Handler, err = httpapi.New(httpapi.Deps{
-		Log: log, Units: c.Units, Auth: s.Auth, Users: c.Users, Authz: c.Authz, Ping: c.Store.Ping,
+		Log: log, Units: c.Units, Auth: s.Auth, Users: c.Users, Ping: c.Store.Ping,
 		Members: c.Members, Officers: c.Officers, Rollups: c.Rollups,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, OpenAPI: api.OpenAPI, Metrics: c.registry,
 		MetricsElsewhere: cfg.MetricsAddr != "",

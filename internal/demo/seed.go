@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/members"
@@ -68,6 +69,7 @@ type RollSpec struct {
 // believable members over them, in batches. When it stops early, the Roll
 // it returns with the error counts the members stored.
 func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpec) (*Roll, error) {
+	seed := access.System("seed")
 	r := rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x5eed))
 	roll := &Roll{}
 	top, total, batch, now := spec.Top, spec.Members, max(spec.Batch, 1), spec.Now
@@ -80,9 +82,9 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpe
 		if u.Level == units.Commune {
 			for i := 1; i <= spec.BranchesPerCommune; i++ {
 				code := fmt.Sprintf("CH%02d", i)
-				b, err := svc.ChildByCode(ctx, u, code)
+				b, err := svc.ChildByCode(ctx, seed, u.ID, code)
 				if err != nil {
-					b, err = svc.Create(ctx, u, units.NewUnit{Level: units.Branch, Name: fmt.Sprintf("Chi hội thôn %d", i), Code: code})
+					b, err = svc.Create(ctx, seed, u.ID, units.NewUnit{Level: units.Branch, Name: fmt.Sprintf("Chi hội thôn %d", i), Code: code})
 				}
 				if err != nil {
 					return err
@@ -93,7 +95,7 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpe
 		}
 		p := page.Request{Limit: page.MaxLimit}
 		for {
-			res, err := svc.Children(ctx, u, p)
+			res, err := svc.Children(ctx, seed, u.ID, p)
 			if err != nil {
 				return err
 			}

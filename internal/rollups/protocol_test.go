@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
@@ -278,7 +279,7 @@ func (s *memStore) ReleaseLease(context.Context, string, string) error { return 
 // memTree is a fixed tree: root, province, commune, branches A and B.
 type memTree map[string]*units.Unit
 
-func (t memTree) Get(_ context.Context, id string) (*units.Unit, error) {
+func (t memTree) Load(_ context.Context, _ *access.Caller, id string, _ access.Object, _ access.Action) (*units.Unit, error) {
 	if u, ok := t[id]; ok {
 		return u, nil
 	}
@@ -338,7 +339,7 @@ func write(ctx context.Context, s *Service, st *memStore, m *members.Member, pat
 	if err != nil {
 		return err
 	}
-	if _, err := s.Rollup(ctx, &units.Unit{ID: "root", Level: units.Central, CreatedAt: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)}, on); err != nil {
+	if _, err := s.rollup(ctx, &units.Unit{ID: "root", Level: units.Central, CreatedAt: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)}, on); err != nil {
 		return err
 	}
 	err = st.storeMember(m)
@@ -355,7 +356,7 @@ func history(ctx context.Context, s *Service, st *memStore, tree memTree) error 
 	if err := write(ctx, s, st, m, [][]string{tree["a"].Path()}, m.JoinedOn); err != nil {
 		return err
 	}
-	if _, err := s.Rollup(ctx, tree["root"], civil.Date{}); err != nil {
+	if _, err := s.rollup(ctx, tree["root"], civil.Date{}); err != nil {
 		return err
 	}
 	on := civil.Date{Year: 2025, Month: 6, Day: 2}
@@ -366,7 +367,7 @@ func history(ctx context.Context, s *Service, st *memStore, tree memTree) error 
 	if err := write(ctx, s, st, &moved, [][]string{tree["a"].Path(), tree["b"].Path()}, on); err != nil {
 		return err
 	}
-	_, err := s.Rollup(ctx, tree["root"], civil.Date{Year: 2025, Month: 12, Day: 31})
+	_, err := s.rollup(ctx, tree["root"], civil.Date{Year: 2025, Month: 12, Day: 31})
 	return err
 }
 
@@ -385,7 +386,7 @@ func TestACrashAtEveryStepEndsCountedExactly(t *testing.T) {
 		}
 	}
 	for _, d := range kept {
-		if _, err := svc.Rollup(ctx, tree["root"], d); err != nil {
+		if _, err := svc.rollup(ctx, tree["root"], d); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -426,7 +427,7 @@ func TestACrashAtEveryStepEndsCountedExactly(t *testing.T) {
 			clock = clock.Add(orphanAfter)
 			for _, d := range append([]civil.Date{{}}, kept...) {
 				writes := st.writes
-				got, err := next.Rollup(ctx, tree["root"], d)
+				got, err := next.rollup(ctx, tree["root"], d)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -436,7 +437,7 @@ func TestACrashAtEveryStepEndsCountedExactly(t *testing.T) {
 				if err := next.Sweep(ctx); err != nil {
 					t.Fatal(err)
 				}
-				if again, err := next.Rollup(ctx, tree["root"], d); err != nil || again.Pending {
+				if again, err := next.rollup(ctx, tree["root"], d); err != nil || again.Pending {
 					t.Fatalf("on %s after a crash at step %d and sweeps %v apart: pending %v, %v", d, crash, orphanAfter, again.Pending, err)
 				}
 				day := d
@@ -451,7 +452,7 @@ func TestACrashAtEveryStepEndsCountedExactly(t *testing.T) {
 					t.Fatalf("on %s after a crash at step %d: read %+v, a recount %+v", day, crash, got.Totals, want.Totals(day))
 				}
 			}
-			rec, err := next.Reconcile(ctx, tree["root"])
+			rec, err := next.Reconcile(ctx, access.System("test"), tree["root"])
 			if err != nil || len(rec.Repairs) != 0 {
 				t.Fatalf("reconcile after a crash at step %d: %v %v", crash, rec.Repairs, err)
 			}
@@ -498,7 +499,7 @@ func TestChangesInOneWindowCostOneRecountAbove(t *testing.T) {
 	if recounts != 1 {
 		t.Fatalf("the province was recounted %d times for five changes in one window", recounts)
 	}
-	got, err := s.Rollup(ctx, tree["prov"], civil.Date{})
+	got, err := s.rollup(ctx, tree["prov"], civil.Date{})
 	if err != nil || got.Totals.Members != 5 {
 		t.Fatalf("province after the window: %+v %v", got, err)
 	}
@@ -535,7 +536,7 @@ func TestAReadWhileAChangeIsPendingWritesNothing(t *testing.T) {
 	for _, u := range []string{"root", "prov", "comm", "a"} {
 		for _, d := range []civil.Date{{}, kept, {Year: 2025, Month: 12, Day: 15}} {
 			writes := st.writes
-			got, err := s.Rollup(ctx, tree[u], d)
+			got, err := s.rollup(ctx, tree[u], d)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -556,7 +557,7 @@ func TestAReadWhileAChangeIsPendingWritesNothing(t *testing.T) {
 			}
 		}
 		writes := st.writes
-		p, err := s.PeriodReport(ctx, tree[u], civil.Date{Year: 2025, Month: 12, Day: 16}, kept)
+		p, err := s.periodReport(ctx, tree[u], civil.Date{Year: 2025, Month: 12, Day: 16}, kept)
 		if err != nil || p.Pending != (u != "a") || st.writes != writes {
 			t.Fatalf("a period report of %s: pending %v, %d writes, %v", u, p != nil && p.Pending, st.writes-writes, err)
 		}
@@ -567,7 +568,7 @@ func TestAReadWhileAChangeIsPendingWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range []civil.Date{{}, kept} {
-		got, err := s.Rollup(ctx, tree["root"], d)
+		got, err := s.rollup(ctx, tree["root"], d)
 		if err != nil || got.Totals.Members != 1 {
 			t.Fatalf("root on %s after the sweep: %+v %v", d, got, err)
 		}
@@ -577,7 +578,7 @@ func TestAReadWhileAChangeIsPendingWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range []civil.Date{{}, kept} {
-		got, err := s.Rollup(ctx, tree["root"], d)
+		got, err := s.rollup(ctx, tree["root"], d)
 		if err != nil || got.Pending || got.Totals.Members != 1 {
 			t.Fatalf("root on %s after the sweeps: %+v %v", d, got, err)
 		}
@@ -618,18 +619,18 @@ func TestTheBranchIsExactWhenTheWriteAnswers(t *testing.T) {
 	if tickets() != before {
 		t.Fatal("the write recounted the branch itself")
 	}
-	branch, err := s.Rollup(ctx, tree["a"], civil.Date{})
+	branch, err := s.rollup(ctx, tree["a"], civil.Date{})
 	if err != nil || branch.Totals.Members != 1 || branch.Totals.ActiveMembers != 1 {
 		t.Fatalf("the branch when its write answered: %+v %v", branch, err)
 	}
-	prov, err := s.Rollup(ctx, tree["prov"], civil.Date{})
+	prov, err := s.rollup(ctx, tree["prov"], civil.Date{})
 	if err != nil || !prov.Pending {
 		t.Fatalf("the province within the settler's window: %+v %v", prov, err)
 	}
 	if err := s.WaitSettled(ctx); err != nil {
 		t.Fatal(err)
 	}
-	prov, err = s.Rollup(ctx, tree["prov"], civil.Date{})
+	prov, err = s.rollup(ctx, tree["prov"], civil.Date{})
 	if err != nil || prov.Pending || prov.Totals.Members != 1 {
 		t.Fatalf("the province once settled: %+v %v", prov, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/units"
@@ -37,7 +38,13 @@ type Reconciled struct {
 // clears unstored marks too (a repair must end the recounts a crash left
 // behind): a change in flight while it runs that then dies between its
 // store and its second marking is missed until the next reconcile.
-func (s *Service) Reconcile(ctx context.Context, u *units.Unit) (*Reconciled, error) {
+//
+// It is the system's work (`sohoi reconcile`, a seed's repair): a user
+// caller needs the system permission at u.
+func (s *Service) Reconcile(ctx context.Context, c *access.Caller, u *units.Unit) (*Reconciled, error) {
+	if err := c.Authorize(u.Path(), access.ObjSystem, access.Write, "unit"); err != nil {
+		return nil, err
+	}
 	r := &Reconciled{}
 	today := civil.Today(s.now())
 	seen, err := s.store.MarksUnder(ctx, u.ID, live)

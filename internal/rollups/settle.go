@@ -290,7 +290,7 @@ func (s *Service) recountPaths(ctx context.Context, marks []Mark, day string, d 
 		slices.Sort(levels[i]) // the same order every time: easier to follow in logs and tests
 		us := make([]*units.Unit, 0, len(levels[i]))
 		for _, id := range levels[i] {
-			u, err := s.units.Get(ctx, id)
+			u, err := s.unit(ctx, id)
 			if errs.Is(err, errs.NotFound) {
 				continue
 			}

@@ -3,6 +3,7 @@ package units
 import (
 	"context"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/page"
@@ -26,6 +27,21 @@ func (t *Tree) Get(ctx context.Context, id string) (*Unit, error) {
 		return nil, errs.E(errs.NotFound, "unit not found")
 	}
 	return t.store.GetUnit(ctx, id)
+}
+
+// Load is Get for a caller allowed act to obj at the unit, the check every
+// service makes before acting at a unit (Service.Load is the same): a
+// unit that does not exist and one outside c's scope are both "unit not
+// found".
+func (t *Tree) Load(ctx context.Context, c *access.Caller, id string, obj access.Object, act access.Action) (*Unit, error) {
+	u, err := t.Get(ctx, id)
+	if err == nil {
+		err = c.Authorize(u.Path(), obj, act, "unit")
+	}
+	if err != nil {
+		return nil, access.NotFound(err, "unit")
+	}
+	return u, nil
 }
 
 // Children lists u's children in code order.

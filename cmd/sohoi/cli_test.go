@@ -164,7 +164,7 @@ func TestToolKeepsArguments(t *testing.T) {
 	}
 	tl := newTool("users reset-password", io.Discard)
 	var got []string
-	err := tl.run(context.Background(), []string{"--log-level", "error", "someone"}, getenv, nil, func(*app.App) error {
+	err := tl.run(context.Background(), []string{"--log-level", "error", "someone"}, getenv, nil, func(*app.Core) error {
 		got = tl.fs.Args()
 		return nil
 	})

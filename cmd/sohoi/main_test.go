@@ -194,7 +194,7 @@ func TestGracefulShutdown(t *testing.T) {
 // districts); a second run changes nothing.
 func TestSeedUnitsWholeCountryIsIdempotent(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"SOHOI_DATA_DIR": dir, "SOHOI_ADMIN_PASSWORD": "seed-admin-password", "SOHOI_CLOSE_MONTHS": "false"}
+	env := map[string]string{"SOHOI_DATA_DIR": dir, "SOHOI_CLOSE_MONTHS": "false"}
 	getenv := func(k string) string { return env[k] }
 	var out, progress bytes.Buffer
 	args := []string{"seed", "units"}
@@ -218,7 +218,8 @@ func TestSeedUnitsWholeCountryIsIdempotent(t *testing.T) {
 
 	// Walk it over HTTP: 34 provinces, Hưng Yên (which took in Thái
 	// Bình) with its communes directly under it.
-	p := startServer(t, "SOHOI_DATA_DIR="+dir)
+	// The server, not the tool, makes the first administrator.
+	p := startServer(t, "SOHOI_DATA_DIR="+dir, "SOHOI_ADMIN_PASSWORD=seed-admin-password")
 	admin := p.login("admin", "seed-admin-password")
 	children := func(id string) []map[string]any {
 		var all []map[string]any

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/logging"
@@ -34,13 +35,14 @@ left as it is, so a run that was stopped can simply be run again.`
 func reconcile(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	c := newCommand("reconcile", reconcileUsage, stdout, stderr)
 	unitID := c.fs.String("unit", units.RootID, "id of the unit whose subtree to recount")
-	return c.openApp(ctx, args, getenv, nil, func(a *app.App) error {
-		u, err := unit(ctx, a, *unitID)
+	job := access.System("reconcile")
+	return c.openCore(ctx, args, getenv, nil, func(a *app.Core) error {
+		u, err := unit(ctx, a, job, *unitID)
 		if err != nil {
 			return err
 		}
 		p := newProgress(stderr, "reconciling", "units", -1)
-		r, err := watched(a, c, p).Reconcile(ctx, u)
+		r, err := watched(a, c, p).Reconcile(ctx, job, u)
 		p.Done()
 		if err != nil {
 			return err
@@ -75,15 +77,16 @@ func closeMonth(ctx context.Context, args []string, getenv func(string) string, 
 		}
 		return nil
 	}
-	return c.openApp(ctx, args, getenv, check, func(a *app.App) error {
-		u, err := unit(ctx, a, *unitID)
+	job := access.System("close-month")
+	return c.openCore(ctx, args, getenv, check, func(a *app.Core) error {
+		u, err := unit(ctx, a, job, *unitID)
 		if err != nil {
 			return err
 		}
 		for range *months {
 			start := time.Now()
 			p := newProgress(stderr, "counting", "units", -1)
-			made, err := watched(a, c, p).CloseMonth(ctx, u, d)
+			made, err := watched(a, c, p).CloseMonth(ctx, job, u, d)
 			p.Done()
 			switch {
 			case err != nil:
@@ -102,22 +105,22 @@ func closeMonth(ctx context.Context, args []string, getenv func(string) string, 
 // watched is a rollups service on a's store whose walks of the tree are
 // shown by p: the service has no progress of its own, but every unit it
 // counts is first listed among its parent's children.
-func watched(a *app.App, c *command, p progress) *rollups.Service {
-	return rollups.NewService(a.Store, &listedUnits{Service: a.Units, p: p, seen: map[string]bool{}}, a.Store,
+func watched(a *app.Core, c *command, p progress) *rollups.Service {
+	return rollups.NewService(a.Store, &listedUnits{Tree: a.Tree, p: p, seen: map[string]bool{}}, a.Store,
 		logging.New(c.stderr, c.cfg.LogLevel), a.Now)
 }
 
-// listedUnits reads the tree through units.Service and tells p how many
+// listedUnits reads the tree through units.Tree and tells p how many
 // distinct units it has listed.
 type listedUnits struct {
-	*units.Service
+	*units.Tree
 	p    progress
 	mu   sync.Mutex
 	seen map[string]bool
 }
 
 func (l *listedUnits) Children(ctx context.Context, u *units.Unit, pr page.Request) (page.Result[*units.Unit], error) {
-	res, err := l.Service.Children(ctx, u, pr)
+	res, err := l.Tree.Children(ctx, u, pr)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, c := range res.Items {

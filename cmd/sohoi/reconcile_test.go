@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/logging"
@@ -33,20 +34,21 @@ func TestReconcileCommandRepairsDamage(t *testing.T) {
 		t.Fatalf("seed: %s", out.String())
 	}
 
-	// Damage one branch's live counter behind sohoi's back.
+	// Damage one branch's live counter behind sohoi's back (a Core: no settler
+	// or month close to race the damage).
 	cfg := app.Defaults()
 	cfg.DataDir = dir
-	a, err := app.New(ctx, cfg, logging.New(io.Discard, "error"))
+	a, err := app.OpenCore(ctx, cfg, logging.New(io.Discard, "error"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, _ := a.Units.Get(ctx, units.RootID)
-	prov, _ := a.Units.ChildByCode(ctx, root, "34")
-	before, err := a.Rollups.Rollup(ctx, prov, civil.Date{})
+	root, _ := a.Units.Get(ctx, access.System("test"), units.RootID)
+	prov, _ := a.Units.ChildByCode(ctx, access.System("test"), root.ID, "34")
+	before, err := a.Rollups.Rollup(ctx, access.System("test"), prov.ID, civil.Date{})
 	if err != nil || before.Totals.ActiveMembers != 3000 {
 		t.Fatalf("the seeded province counts %+v, %v", before, err)
 	}
-	district, _ := a.Units.Children(ctx, prov, page.Request{Limit: 1})
+	district, _ := a.Units.Children(ctx, access.System("test"), prov.ID, page.Request{Limit: 1})
 	c, err := a.Store.GetCounter(ctx, district.Items[0].ID, "")
 	if err != nil {
 		t.Fatal(err)

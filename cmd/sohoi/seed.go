@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/demo"
@@ -76,14 +77,15 @@ func seedUnits(ctx context.Context, args []string, getenv func(string) string, s
 		areas, err = units.ParseAdminAreas(r, *province)
 		return err
 	}
-	return c.openApp(ctx, args, getenv, read, func(a *app.App) error {
-		root, err := unit(ctx, a, units.RootID)
+	return c.openCore(ctx, args, getenv, read, func(a *app.Core) error {
+		job := access.System("seed units")
+		root, err := unit(ctx, a, job, units.RootID)
 		if err != nil {
 			return err
 		}
 		start := time.Now()
 		p := newProgress(stderr, "seeding units", "units", units.CountAreas(areas))
-		res, err := a.Units.Seed(ctx, root, areas, p.Set)
+		res, err := a.Units.Seed(ctx, job, root, areas, p.Set)
 		p.Done()
 		if err != nil {
 			return err
@@ -110,19 +112,16 @@ func seedMembers(ctx context.Context, args []string, getenv func(string) string,
 		}
 		return nil
 	}
-	return c.openApp(ctx, args, getenv, check, func(a *app.App) error {
-		root, err := unit(ctx, a, units.RootID)
-		if err != nil {
-			return err
-		}
-		top, err := a.Units.ChildByCode(ctx, root, *province)
+	return c.openCore(ctx, args, getenv, check, func(a *app.Core) error {
+		job := access.System("seed members")
+		top, err := a.Units.ChildByCode(ctx, job, units.RootID, *province)
 		if err != nil {
 			return fmt.Errorf("province %s: %w (run sohoi seed units first)", *province, err)
 		}
 		// Serials continue after the members already here (a run stopped
 		// part-way or an earlier one), so that national IDs stay unique.
 		// Reading the rollup first recounts what a stopped run left marked.
-		before, err := a.Rollups.Rollup(ctx, top, civil.Date{})
+		before, err := a.Rollups.Rollup(ctx, job, top.ID, civil.Date{})
 		if err != nil {
 			return err
 		}
@@ -142,7 +141,7 @@ func seedMembers(ctx context.Context, args []string, getenv func(string) string,
 			// and marked. Count it now unless stopped again (a second
 			// interrupt ends the process; the marks cover that too).
 			fmt.Fprintf(stderr, "stopped after %d members; counting them (interrupt again to leave that to the server's settler)\n", roll.Members)
-			if _, cerr := a.Rollups.Reconcile(context.WithoutCancel(ctx), top); cerr != nil {
+			if _, cerr := a.Rollups.Reconcile(context.WithoutCancel(ctx), job, top); cerr != nil {
 				return fmt.Errorf("%w; counting: %v", err, cerr)
 			}
 			return fmt.Errorf("stopped after %d members, which are kept and counted (run again to add more): %w", roll.Members, err)
@@ -155,7 +154,7 @@ func seedMembers(ctx context.Context, args []string, getenv func(string) string,
 			before.Totals.Members)
 		// The batches left their branches marked: count the province once.
 		start := time.Now()
-		r, err := a.Rollups.Reconcile(ctx, top)
+		r, err := a.Rollups.Reconcile(ctx, job, top)
 		if err != nil {
 			return err
 		}

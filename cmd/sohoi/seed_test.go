@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/logging"
@@ -31,18 +32,18 @@ func provinceTotals(t *testing.T, dir, code string) rollups.Totals {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	root, err := a.Units.Get(ctx, units.RootID)
+	root, err := a.Units.Get(ctx, access.System("test"), units.RootID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	prov, err := a.Units.ChildByCode(ctx, root, code)
+	prov, err := a.Units.ChildByCode(ctx, access.System("test"), root.ID, code)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Rollups.WaitSettled(ctx); err != nil {
 		t.Fatal(err)
 	}
-	r, err := a.Rollups.Rollup(ctx, prov, civil.Date{})
+	r, err := a.Rollups.Rollup(ctx, access.System("test"), prov.ID, civil.Date{})
 	if err != nil {
 		t.Fatal(err)
 	}

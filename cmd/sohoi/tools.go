@@ -7,15 +7,19 @@ import (
 	"io"
 	"os"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/logging"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
-// openApp parses a command that works on the store (its own flags and the
-// store flags), runs check (nil: none) and calls fn with an App on the
-// configured store, closed when fn returns.
-func (c *command) openApp(ctx context.Context, args []string, getenv func(string) string, check func() error, fn func(a *app.App) error) error {
+// openCore parses a command that works on the store (its own flags and the
+// store flags), runs check (nil: none) and calls fn with a Core on the
+// configured store, closed when fn returns. A Core starts no listener and
+// no background job: a tool does its own work only (keeping the whole
+// country's month ends, for instance, is the server's job under its lease,
+// not every seed's).
+func (c *command) openCore(ctx context.Context, args []string, getenv func(string) string, check func() error, fn func(a *app.Core) error) error {
 	if err := c.withStore(getenv); err != nil {
 		return err
 	}
@@ -27,10 +31,7 @@ func (c *command) openApp(ctx context.Context, args []string, getenv func(string
 			return err
 		}
 	}
-	// A tool does its own work only: keeping the whole country's month
-	// ends is the server's job (under its lease), not every seed's.
-	c.cfg.CloseMonths = false
-	a, err := app.New(ctx, c.cfg, logging.New(c.stderr, c.cfg.LogLevel))
+	a, err := app.OpenCore(ctx, c.cfg, logging.New(c.stderr, c.cfg.LogLevel))
 	if err != nil {
 		return err
 	}
@@ -38,9 +39,9 @@ func (c *command) openApp(ctx context.Context, args []string, getenv func(string
 	return fn(a)
 }
 
-// unit finds the unit a --unit flag names.
-func unit(ctx context.Context, a *app.App, id string) (*units.Unit, error) {
-	u, err := a.Units.Get(ctx, id)
+// unit finds the unit a --unit flag names, for the system doing job.
+func unit(ctx context.Context, a *app.Core, job *access.Caller, id string) (*units.Unit, error) {
+	u, err := a.Units.Get(ctx, job, id)
 	if err != nil {
 		return nil, fmt.Errorf("unit %s: %w", id, err)
 	}
@@ -49,7 +50,7 @@ func unit(ctx context.Context, a *app.App, id string) (*units.Unit, error) {
 
 // tool is the form of a store command from before each command had its
 // own help: newTool(name, stderr), flags on t.fs, then t.run. It is kept
-// so that such commands still build; new ones use newCommand and openApp,
+// so that such commands still build; new ones use newCommand and openCore,
 // which print their help on stdout.
 type tool struct {
 	*command
@@ -62,6 +63,6 @@ func newTool(name string, stderr io.Writer) *tool {
 	return &tool{command: c, fs: c.fs}
 }
 
-func (t *tool) run(ctx context.Context, args []string, getenv func(string) string, check func() error, fn func(a *app.App) error) error {
-	return t.openApp(ctx, args, getenv, check, fn)
+func (t *tool) run(ctx context.Context, args []string, getenv func(string) string, check func() error, fn func(a *app.Core) error) error {
+	return t.openCore(ctx, args, getenv, check, fn)
 }

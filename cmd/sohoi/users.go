@@ -38,7 +38,7 @@ func resetPassword(ctx context.Context, args []string, getenv func(string) strin
 		}
 		return nil
 	}
-	return t.run(ctx, args, getenv, check, func(a *app.App) error {
+	return t.run(ctx, args, getenv, check, func(a *app.Core) error {
 		username := t.fs.Arg(0)
 		password, err := a.Users.ResetPassword(ctx, username)
 		if err != nil {

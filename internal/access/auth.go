@@ -9,12 +9,6 @@ import (
 	"github.com/sohoi/sohoi/internal/ids"
 )
 
-// Caller is an authenticated request's user and scope.
-type Caller struct {
-	User  *User
-	Scope *Scope
-}
-
 // TokenPair is what login and refresh answer.
 type TokenPair struct {
 	AccessToken  string
@@ -27,6 +21,8 @@ type TokenPair struct {
 type AuthConfig struct {
 	RefreshTTL time.Duration
 	Limits     LoginLimits
+	// Authz is the decision function every caller it authenticates carries.
+	Authz *Authorizer
 }
 
 // Auth signs people in and turns access tokens into callers.
@@ -289,7 +285,7 @@ func (a *Auth) Authenticate(ctx context.Context, token string) (*Caller, error) 
 	if revoked {
 		return nil, errs.E(errs.Unauthenticated, "this login has ended; sign in again")
 	}
-	return &Caller{User: u, Scope: NewScope(u.ID, u.Grants)}, nil
+	return a.cfg.Authz.Caller(u), nil
 }
 
 // PurgeExpired removes refresh tokens that expired a whole token lifetime

@@ -2,7 +2,7 @@ package access
 
 import (
 	"github.com/sohoi/sohoi/internal/errs"
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // Authorizer is the one authorisation function of sohoi.
@@ -21,7 +21,7 @@ func (a *Authorizer) Policy() *Policy { return a.policy }
 // not_found, so that a caller never learns what exists in another subtree;
 // inside it but without the permission, forbidden. what names the object in
 // the not-found detail.
-func (a *Authorizer) Authorize(s *Scope, path units.Path, obj Object, act Action, what string) error {
+func (a *Authorizer) Authorize(s *Scope, path unitpath.Path, obj Object, act Action, what string) error {
 	covered := false
 	if s.rolesOn(path, func(r Role) bool {
 		covered = true
@@ -36,14 +36,14 @@ func (a *Authorizer) Authorize(s *Scope, path units.Path, obj Object, act Action
 }
 
 // Allowed is Authorize as a boolean, for filtering.
-func (a *Authorizer) Allowed(s *Scope, path units.Path, obj Object, act Action) bool {
+func (a *Authorizer) Allowed(s *Scope, path unitpath.Path, obj Object, act Action) bool {
 	return s.rolesOn(path, func(r Role) bool { return a.policy.Allows(r, obj, act) })
 }
 
 // CanGrant reports whether the scope may hand out (or take away) role on the
 // unit with path: it needs a grant covering the unit that may write users
 // and whose role includes role.
-func (a *Authorizer) CanGrant(s *Scope, path units.Path, role Role) bool {
+func (a *Authorizer) CanGrant(s *Scope, path unitpath.Path, role Role) bool {
 	return s.rolesOn(path, func(r Role) bool {
 		return a.policy.Allows(r, ObjUser, Write) && a.policy.Includes(r, role)
 	})

@@ -1,6 +1,6 @@
 package access
 
-import "github.com/sohoi/sohoi/internal/units"
+import "github.com/sohoi/sohoi/internal/unitpath"
 
 // GrantUnits is every unit on the path of every grant, once, in the order
 // met: the units under which a store files a user, so that "users with a
@@ -22,7 +22,7 @@ func GrantUnits(gs []Grant) []string {
 
 // RebaseGrants is gs with every grant path inside the subtree from moved to
 // to (units.PathRewriter), and whether any changed. gs is not modified.
-func RebaseGrants(gs []Grant, from, to units.Path) ([]Grant, bool) {
+func RebaseGrants(gs []Grant, from, to unitpath.Path) ([]Grant, bool) {
 	out, changed := make([]Grant, len(gs)), false
 	for i, g := range gs {
 		if p, ok := g.Path.Rebase(from, to); ok {

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 func TestGrantUnits(t *testing.T) {
@@ -13,8 +13,8 @@ func TestGrantUnits(t *testing.T) {
 		want   []string
 	}{
 		{nil, []string{}},
-		{[]Grant{{Path: units.Path{"root", "p"}}}, []string{"root", "p"}},
-		{[]Grant{{Path: units.Path{"root", "p", "d"}}, {Path: units.Path{"root", "q"}}}, []string{"root", "p", "d", "q"}},
+		{[]Grant{{Path: unitpath.Path{"root", "p"}}}, []string{"root", "p"}},
+		{[]Grant{{Path: unitpath.Path{"root", "p", "d"}}, {Path: unitpath.Path{"root", "q"}}}, []string{"root", "p", "d", "q"}},
 	}
 	for _, c := range cases {
 		if got := GrantUnits(c.grants); !slices.Equal(got, c.want) || got == nil {
@@ -24,10 +24,10 @@ func TestGrantUnits(t *testing.T) {
 }
 
 func TestRebaseGrants(t *testing.T) {
-	from, to := units.Path{"root", "p34", "d"}, units.Path{"root", "p33", "d"}
+	from, to := unitpath.Path{"root", "p34", "d"}, unitpath.Path{"root", "p33", "d"}
 	gs := []Grant{
-		{Role: Manager, UnitID: "c", Path: units.Path{"root", "p34", "d", "c"}},
-		{Role: Viewer, UnitID: "p34", Path: units.Path{"root", "p34"}},
+		{Role: Manager, UnitID: "c", Path: unitpath.Path{"root", "p34", "d", "c"}},
+		{Role: Viewer, UnitID: "p34", Path: unitpath.Path{"root", "p34"}},
 	}
 	got, changed := RebaseGrants(gs, from, to)
 	if !changed || got[0].Path.Key() != "/root/p33/d/c/" || got[0].Role != Manager || got[1].Path.Key() != "/root/p34/" {

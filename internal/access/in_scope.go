@@ -16,7 +16,7 @@ func (s *Users) InScope(ctx context.Context, c *Caller, id string) bool {
 		return false
 	}
 	for _, g := range u.Grants {
-		if c.Scope.Covers(g.Path) {
+		if c.Covers(g.Path) {
 			return true
 		}
 	}

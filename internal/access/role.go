@@ -3,7 +3,7 @@
 // do is stated once, in the casbin policy under policies/.
 package access
 
-import "github.com/sohoi/sohoi/internal/units"
+import "github.com/sohoi/sohoi/internal/unitpath"
 
 // Role is what a grant allows, per policies/policy.csv.
 type Role string
@@ -52,5 +52,5 @@ type Grant struct {
 	UnitID string
 	// Path is the unit's path: it lets a store find "users with a grant
 	// below X" with one indexed query.
-	Path units.Path
+	Path unitpath.Path
 }

@@ -1,6 +1,6 @@
 package access
 
-import "github.com/sohoi/sohoi/internal/units"
+import "github.com/sohoi/sohoi/internal/unitpath"
 
 // Scope is what a caller's grants cover. It is built once per request from
 // the caller's grants; every decision then needs only the target unit's path
@@ -22,7 +22,7 @@ func NewScope(userID string, grants []Grant) *Scope {
 
 // rolesOn calls fn for every role the scope holds on a unit of path (the
 // target's ancestors then the target, root first), until fn returns true.
-func (s *Scope) rolesOn(path units.Path, fn func(Role) bool) bool {
+func (s *Scope) rolesOn(path unitpath.Path, fn func(Role) bool) bool {
 	for _, id := range path {
 		for _, r := range s.byUnit[id] {
 			if fn(r) {
@@ -34,6 +34,6 @@ func (s *Scope) rolesOn(path units.Path, fn func(Role) bool) bool {
 }
 
 // Covers reports whether any grant covers the unit with this path.
-func (s *Scope) Covers(path units.Path) bool {
+func (s *Scope) Covers(path unitpath.Path) bool {
 	return s.rolesOn(path, func(Role) bool { return true })
 }

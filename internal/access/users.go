@@ -14,20 +14,24 @@ import (
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/page"
-	"github.com/sohoi/sohoi/internal/units"
 	"github.com/sohoi/sohoi/internal/vntext"
 )
 
-// UnitGetter finds units, to check and record where grants apply.
-type UnitGetter interface {
-	Get(ctx context.Context, id string) (*units.Unit, error)
+// UnitPaths finds where units lie, to check and record where grants apply.
+// (The units service is one; access cannot import it, as it imports access.)
+type UnitPaths interface {
+	// PathOf is the path of unit id (its ancestors and itself, root first),
+	// or errs.NotFound when it does not exist or lies outside c's scope.
+	PathOf(ctx context.Context, c *Caller, id string) ([]string, error)
+	// RootPath is the path of the root unit.
+	RootPath(ctx context.Context, c *Caller) ([]string, error)
 }
 
 // Users manages accounts and grants within the caller's scope.
 type Users struct {
 	store   UserStore
 	refresh RefreshStore
-	units   UnitGetter
+	units   UnitPaths
 	authz   *Authorizer
 	now     func() time.Time
 	// wrongCurrent counts wrong current passwords per account: a stolen
@@ -43,7 +47,7 @@ const (
 )
 
 // NewUsers wires the account service.
-func NewUsers(store UserStore, refresh RefreshStore, units UnitGetter, authz *Authorizer, now func() time.Time) *Users {
+func NewUsers(store UserStore, refresh RefreshStore, units UnitPaths, authz *Authorizer, now func() time.Time) *Users {
 	return &Users{store: store, refresh: refresh, units: units, authz: authz, now: now,
 		wrongCurrent: NewFailureCounter(wrongCurrentWindow, now)}
 }
@@ -126,22 +130,22 @@ func (s *Users) resolveGrants(ctx context.Context, c *Caller, in []GrantInput, f
 			f.Add(field+".role", "must be one of admin, manager, editor, viewer, reporter")
 			continue
 		}
-		u, err := s.units.Get(ctx, g.UnitID)
-		if err != nil && !errs.Is(err, errs.NotFound) {
-			return nil, err
-		}
-		if u == nil || !c.Scope.Covers(u.Path) {
+		path, err := s.units.PathOf(ctx, c, g.UnitID)
+		if errs.Is(err, errs.NotFound) {
 			f.Add(field+".unitId", "no such unit")
 			continue
 		}
-		if !s.authz.CanGrant(c.Scope, u.Path, g.Role) {
-			return nil, errs.E(errs.Forbidden, "you may not grant the role %s on unit %s", g.Role, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !c.CanGrant(path, g.Role) {
+			return nil, errs.E(errs.Forbidden, "you may not grant the role %s on unit %s", g.Role, g.UnitID)
 		}
 		if seen[g] {
 			continue
 		}
 		seen[g] = true
-		out = append(out, Grant{Role: g.Role, UnitID: u.ID, Path: u.Path})
+		out = append(out, Grant{Role: g.Role, UnitID: g.UnitID, Path: path})
 	}
 	return out, nil
 }
@@ -203,11 +207,11 @@ func (s *Users) EnsureAdmin(ctx context.Context, password string) (created bool,
 		}
 		generated = password
 	}
-	root, err := s.units.Get(ctx, units.RootID)
+	root, err := s.units.RootPath(ctx, System("first administrator"))
 	if err != nil {
 		return false, "", err
 	}
-	_, err = s.create(ctx, "admin", password, "Administrator", []Grant{{Role: Admin, UnitID: root.ID, Path: root.Path}})
+	_, err = s.create(ctx, "admin", password, "Administrator", []Grant{{Role: Admin, UnitID: root[len(root)-1], Path: root}})
 	if errs.Is(err, errs.Conflict) { // another instance made it first
 		return false, "", nil
 	}
@@ -221,7 +225,7 @@ func (s *Users) visible(c *Caller, u *User) bool {
 		return true
 	}
 	for _, g := range u.Grants {
-		if s.authz.Allowed(c.Scope, g.Path, ObjUser, Read) {
+		if c.Allowed(g.Path, ObjUser, Read) {
 			return true
 		}
 	}
@@ -232,7 +236,7 @@ func (s *Users) visible(c *Caller, u *User) bool {
 // hand out every grant u holds.
 func (s *Users) manageable(c *Caller, u *User) bool {
 	for _, g := range u.Grants {
-		if !s.authz.CanGrant(c.Scope, g.Path, g.Role) {
+		if !c.CanGrant(g.Path, g.Role) {
 			return false
 		}
 	}
@@ -245,7 +249,7 @@ func forCaller(c *Caller, u *User) *User {
 	cp := *u
 	cp.Grants = nil
 	for _, g := range u.Grants {
-		if c.Scope.Covers(g.Path) {
+		if c.Covers(g.Path) {
 			cp.Grants = append(cp.Grants, g)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/store/sqlite"
 	"github.com/sohoi/sohoi/internal/units"
@@ -55,8 +56,8 @@ func buildAuthzFixture() (*authzFixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := units.NewService(db, time.Now)
-	root, err := svc.EnsureRoot(ctx, "Trung ương Hội", "VN")
+	svc := units.NewService(db, counting.Uncounted, time.Now) // benchmarks of reads: no counters kept
+	root, err := svc.EnsureRoot(ctx, access.System("bench"), "Trung ương Hội", "VN")
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +70,7 @@ func buildAuthzFixture() (*authzFixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := svc.Seed(ctx, root, areas, nil); err != nil {
+	if _, err := svc.Seed(ctx, access.System("bench"), root, areas, nil); err != nil {
 		return nil, err
 	}
 	fx := &authzFixture{db: db}

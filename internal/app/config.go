@@ -16,6 +16,7 @@ import (
 type Config struct {
 	Addr           string        // SOHOI_ADDR
 	MetricsAddr    string        // SOHOI_METRICS_ADDR: /metrics on a listener of its own (empty: on Addr)
+	PprofAddr      string        // SOHOI_PPROF_ADDR: Go's profiles (/debug/pprof/) on a listener of their own (empty: none)
 	MaxConnections int           // SOHOI_MAX_CONNECTIONS: connections served at once on Addr
 	DataDir        string        // SOHOI_DATA_DIR: the embedded store's directory
 	MongoURI       string        // SOHOI_MONGODB_URI: MongoDB instead of the embedded store
@@ -90,6 +91,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	str("SOHOI_ADDR", &c.Addr)
 	str("SOHOI_METRICS_ADDR", &c.MetricsAddr)
+	str("SOHOI_PPROF_ADDR", &c.PprofAddr)
 	if v := strings.TrimSpace(getenv("SOHOI_MAX_CONNECTIONS")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {

@@ -126,16 +126,22 @@ func (s counterStore) MarkStale(ctx context.Context, marks []rollups.Mark) ([]ro
 	return out, err
 }
 
-func (s counterStore) ClearMark(ctx context.Context, mk rollups.Mark) error {
-	err := s.Store.ClearMark(ctx, mk)
-	if err == nil && mk.Day == "" {
-		s.m.mu.Lock()
-		since, ok := s.m.pending[mk.UnitID]
-		delete(s.m.pending, mk.UnitID)
-		s.m.mu.Unlock()
-		if ok {
-			s.m.settleLag.Observe(time.Since(since).Seconds())
+func (s counterStore) ClearMarks(ctx context.Context, marks []rollups.Mark) error {
+	err := s.Store.ClearMarks(ctx, marks)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	s.m.mu.Lock()
+	defer s.m.mu.Unlock()
+	for _, mk := range marks {
+		if mk.Day != "" {
+			continue
+		}
+		if since, ok := s.m.pending[mk.UnitID]; ok {
+			delete(s.m.pending, mk.UnitID)
+			s.m.settleLag.Observe(now.Sub(since).Seconds())
 		}
 	}
-	return err
+	return nil
 }

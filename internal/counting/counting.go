@@ -47,9 +47,10 @@ type Counts interface {
 }
 
 // Around runs store between marking paths and settling them. A change that
-// touches no counted fact, or that has no counts attached, is just stored.
+// touches no counted fact is just stored. c is never nil: the services
+// cannot be built without their counts (see Required).
 func Around(ctx context.Context, c Counts, paths [][]string, on civil.Date, touched Facts, store func() error) error {
-	if c == nil || len(paths) == 0 || touched == None {
+	if len(paths) == 0 || touched == None {
 		return store()
 	}
 	settle, err := c.Mark(ctx, paths, on)
@@ -59,4 +60,25 @@ func Around(ctx context.Context, c Counts, paths [][]string, on civil.Date, touc
 	err = store()
 	settle(ctx)
 	return err
+}
+
+// Required returns c, and panics when it is nil: a service that writes
+// counted facts cannot be built without the counts that follow them, so no
+// path can skip counting because a setter was not called. A test that
+// wants no counting says so with Uncounted.
+func Required(service string, c Counts) Counts {
+	if c == nil {
+		panic(service + ": built without counts (pass the rollups service, or counting.Uncounted to say that nothing is counted)")
+	}
+	return c
+}
+
+// Uncounted keeps nothing current: the visible choice of a test or
+// benchmark that writes without counters. Nothing in the server uses it.
+var Uncounted Counts = uncounted{}
+
+type uncounted struct{}
+
+func (uncounted) Mark(context.Context, [][]string, civil.Date) (func(context.Context), error) {
+	return func(context.Context) {}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/members"
@@ -51,12 +52,13 @@ type RollSpec struct {
 	FirstSerial int
 	Seed        uint64 // of the random choices
 	Now         time.Time
-	// Counts, when set, is marked before and after each batch is stored,
+	// Counts (required) is marked before and after each batch is stored,
 	// like any write (see counting.Counts), so that a run stopped at any
 	// point (even by kill -9) leaves marks on exactly the branches whose
 	// stored figures it made stale, and the settler's next sweep recounts them. The
 	// marks are not settled batch by batch: that would recount every
-	// branch for every batch; the caller counts once at the end.
+	// branch for every batch; the caller counts once at the end. A caller
+	// that counts by other means says so with counting.Uncounted.
 	Counts counting.Counts
 	// Progress, when set, is told how many members are stored so far,
 	// after each batch.
@@ -67,6 +69,7 @@ type RollSpec struct {
 // believable members over them, in batches. When it stops early, the Roll
 // it returns with the error counts the members stored.
 func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpec) (*Roll, error) {
+	seed := access.System("seed")
 	r := rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x5eed))
 	roll := &Roll{}
 	top, total, batch, now := spec.Top, spec.Members, max(spec.Batch, 1), spec.Now
@@ -79,9 +82,9 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpe
 		if u.Level == units.Commune {
 			for i := 1; i <= spec.BranchesPerCommune; i++ {
 				code := fmt.Sprintf("CH%02d", i)
-				b, err := svc.ChildByCode(ctx, u, code)
+				b, err := svc.ChildByCode(ctx, seed, u.ID, code)
 				if err != nil {
-					b, err = svc.Create(ctx, u, units.NewUnit{Level: units.Branch, Name: fmt.Sprintf("Chi hội thôn %d", i), Code: code})
+					b, err = svc.Create(ctx, seed, u.ID, units.NewUnit{Level: units.Branch, Name: fmt.Sprintf("Chi hội thôn %d", i), Code: code})
 				}
 				if err != nil {
 					return err
@@ -92,7 +95,7 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpe
 		}
 		p := page.Request{Limit: page.MaxLimit}
 		for {
-			res, err := svc.Children(ctx, u, p)
+			res, err := svc.Children(ctx, seed, u.ID, p)
 			if err != nil {
 				return err
 			}
@@ -124,7 +127,7 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpe
 		err error
 	}
 	batches := make(chan batchOf, 2)
-	marks := &marker{counts: spec.Counts, pending: map[string][]string{}}
+	marks := &marker{counts: counting.Required("demo.SeedRoll", spec.Counts), pending: map[string][]string{}}
 	genCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
@@ -183,7 +186,7 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpe
 // after one batch and the mark before the next are one call: consecutive
 // batches fill mostly the same branches.
 type marker struct {
-	counts  counting.Counts
+	counts  counting.Counts     // never nil
 	pending map[string][]string // branch → path, stored since the last mark
 	from    civil.Date          // the earliest join date seen: kept days from it on are marked
 }
@@ -191,9 +194,6 @@ type marker struct {
 // store marks the branches of ms (and those of the batch before), then
 // stores ms.
 func (k *marker) store(ctx context.Context, load Loader, ms []*members.Member, evs []*members.Event) error {
-	if k.counts == nil {
-		return load.LoadMembers(ctx, ms, evs)
-	}
 	for _, m := range ms {
 		k.pending[m.BranchID] = m.Path
 		if k.from.IsZero() || m.JoinedOn.Before(k.from) {
@@ -213,7 +213,7 @@ func (k *marker) store(ctx context.Context, load Loader, ms []*members.Member, e
 // the marks stay until the caller counts at the end, or until the next
 // read after a stop.
 func (k *marker) mark(ctx context.Context) error {
-	if k.counts == nil || len(k.pending) == 0 {
+	if len(k.pending) == 0 {
 		return nil
 	}
 	paths := make([][]string, 0, len(k.pending))

@@ -18,8 +18,8 @@ import (
 )
 
 // handlerFunc is a gin handler that returns its error, so that each handler
-// reads decode → authorise → call → encode and errors are answered in one
-// place.
+// reads decode → call → encode (the service authorises) and errors are
+// answered in one place.
 type handlerFunc func(c *gin.Context) error
 
 func (s *server) h(fn handlerFunc) gin.HandlerFunc {

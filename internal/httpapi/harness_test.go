@@ -22,7 +22,7 @@ const adminPassword = "admin-password-1"
 // env is a real sohoi over real HTTP on a fresh embedded store.
 type env struct {
 	t     *testing.T
-	app   *app.App
+	app   *app.Server
 	eng   interface{ Routes() gin.RoutesInfo }
 	srv   *httptest.Server
 	admin string // the bootstrap admin's access token
@@ -49,7 +49,7 @@ func newEnvOn(t *testing.T, wrapStore func(app.Store) app.Store, mutate ...func(
 	if os.Getenv("SOHOI_TEST_LOG") != "" {
 		logOut = os.Stderr
 	}
-	var a *app.App
+	var a *app.Server
 	var err error
 	if wrapStore == nil {
 		a, err = app.New(context.Background(), cfg, logging.New(logOut, "debug"))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/units"
 )
@@ -14,7 +15,7 @@ func unitsNew(code string) units.NewUnit {
 
 func mustUnit(t *testing.T, e *env, id string) *units.Unit {
 	t.Helper()
-	u, err := e.app.Units.Get(context.Background(), id)
+	u, err := e.app.Units.Get(context.Background(), access.System("test"), id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,11 @@
 package httpapi
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
@@ -77,40 +74,6 @@ func (b memberBody) patch() (members.Patch, error) {
 	return p, f.Err()
 }
 
-func actorOf(c *gin.Context) members.Actor {
-	u := callerOf(c).User
-	return members.Actor{ID: u.ID, Name: u.Username}
-}
-
-// memberFor loads a member and authorises act on it: outside the caller's
-// scope the member does not exist.
-func (s *server) memberFor(c *gin.Context, act access.Action) (*members.Member, error) {
-	m, err := s.Members.Get(c.Request.Context(), c.Param("id"))
-	if err == nil {
-		err = s.Authz.Authorize(callerOf(c).Scope, m.Path, access.ObjMember, act, "member")
-	}
-	if err != nil {
-		return nil, sameNotFound(err, "member")
-	}
-	return m, nil
-}
-
-// duplicateDetail says where the other holder of a national ID is, but only
-// when the caller may see that member.
-func (s *server) duplicateDetail(c *gin.Context, err error) error {
-	var dup *members.DuplicateError
-	if !errors.As(err, &dup) {
-		return err
-	}
-	if dup.Other == nil || !s.Authz.Allowed(callerOf(c).Scope, dup.Other.Path, access.ObjMember, access.Read) {
-		return dup.Err
-	}
-	e := *dup.Err
-	e.Detail = fmt.Sprintf("active member %s (%s) of branch %s already holds this national ID", dup.Other.ID, dup.Other.FullName, dup.Other.BranchID)
-	e.Fields = []errs.FieldError{{Field: "nationalId", Message: e.Detail}}
-	return &e
-}
-
 func (s *server) createMember(c *gin.Context) error {
 	var in memberBody
 	if err := decode(c, &in); err != nil {
@@ -123,20 +86,16 @@ func (s *server) createMember(c *gin.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	branch, err := s.unitFor(c, c.Param("id"), access.ObjMember, access.Write)
+	m, err := s.Members.Create(c.Request.Context(), callerOf(c), c.Param("id"), input)
 	if err != nil {
 		return err
-	}
-	m, err := s.Members.Create(c.Request.Context(), actorOf(c), branch, input)
-	if err != nil {
-		return s.duplicateDetail(c, err)
 	}
 	c.Header("Location", "/api/v1/members/"+m.ID)
 	return replyMember(c, http.StatusCreated, m)
 }
 
 func (s *server) getMember(c *gin.Context) error {
-	m, err := s.memberFor(c, access.Read)
+	m, err := s.Members.Get(c.Request.Context(), callerOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -156,13 +115,9 @@ func (s *server) patchMember(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.memberFor(c, access.Write)
+	m, err := s.Members.Update(c.Request.Context(), callerOf(c), c.Param("id"), p, version)
 	if err != nil {
 		return err
-	}
-	m, err = s.Members.Update(c.Request.Context(), actorOf(c), m, p, version)
-	if err != nil {
-		return s.duplicateDetail(c, err)
 	}
 	return replyMember(c, http.StatusOK, m)
 }
@@ -183,19 +138,7 @@ func (s *server) transferMember(c *gin.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	m, err := s.memberFor(c, access.Write)
-	if err != nil {
-		return err
-	}
-	// The caller must be allowed to write both branches.
-	to, err := s.unitFor(c, in.ToBranchID, access.ObjMember, access.Write)
-	if errs.Is(err, errs.NotFound) {
-		return (errs.Fields{{Field: "toBranchId", Message: "no such branch"}}).Err()
-	}
-	if err != nil {
-		return err
-	}
-	m, err = s.Members.Transfer(c.Request.Context(), actorOf(c), m, to, on)
+	m, err := s.Members.Transfer(c.Request.Context(), callerOf(c), c.Param("id"), in.ToBranchID, on)
 	if err != nil {
 		return err
 	}
@@ -216,11 +159,7 @@ func (s *server) leaveMember(c *gin.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	m, err := s.memberFor(c, access.Write)
-	if err != nil {
-		return err
-	}
-	m, err = s.Members.Leave(c.Request.Context(), actorOf(c), m, members.Status(in.Status), on, in.Reason)
+	m, err := s.Members.Leave(c.Request.Context(), callerOf(c), c.Param("id"), members.Status(in.Status), on, in.Reason)
 	if err != nil {
 		return err
 	}
@@ -232,16 +171,11 @@ func (s *server) memberHistory(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.memberFor(c, access.Read)
+	evs, next, err := s.Members.History(c.Request.Context(), callerOf(c), c.Param("id"), p)
 	if err != nil {
 		return err
 	}
-	all, err := s.Members.History(c.Request.Context(), m)
-	if err != nil {
-		return err
-	}
-	evs, next := page.Slice(all, p)
-	return reply(c, http.StatusOK, listOf(evs, next, s.historyView(c).event))
+	return reply(c, http.StatusOK, listOf(evs, next, toEventJSON))
 }
 
 // listMembers lists the roll of a unit's subtree in the official order,
@@ -270,19 +204,7 @@ func (s *server) listMembers(c *gin.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	u, err := s.unitFor(c, c.Param("id"), access.ObjMember, access.Read)
-	if err != nil {
-		return err
-	}
-	q.UnitID = u.ID
-	if b := c.Query("branchId"); b != "" {
-		branch, err := s.Units.Get(c.Request.Context(), b)
-		if err != nil || !branch.Within(u.ID) || !branch.Level.HoldsMembers() {
-			return (errs.Fields{{Field: "branchId", Message: "is not a branch of this unit"}}).Err()
-		}
-		q.UnitID = branch.ID
-	}
-	res, err := s.Members.List(c.Request.Context(), q)
+	res, err := s.Members.List(c.Request.Context(), callerOf(c), c.Param("id"), c.Query("branchId"), q)
 	if err != nil {
 		return err
 	}

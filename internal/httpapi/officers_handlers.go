@@ -6,10 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
-	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/page"
 )
@@ -29,15 +27,15 @@ type officerJSON struct {
 	UpdatedAt time.Time         `json:"updatedAt"`
 }
 
-func (s *server) toOfficerJSON(unitID string, o *officers.Officer) officerJSON {
-	return officerJSON{ID: o.ID, UnitID: unitID, MemberID: o.MemberID, FullName: o.FullName, Position: o.Position,
-		TermLabel: o.TermLabel, From: o.From, To: o.To, Current: o.HeldOn(s.Officers.Today()), Version: o.Version,
+func toOfficerJSON(o *officers.Post) officerJSON {
+	return officerJSON{ID: o.ID, UnitID: o.UnitID, MemberID: o.MemberID, FullName: o.FullName, Position: o.Position,
+		TermLabel: o.TermLabel, From: o.From, To: o.To, Current: o.Current, Version: o.Version,
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 }
 
-func (s *server) replyOfficer(c *gin.Context, status int, unitID string, o *officers.Officer) error {
+func replyOfficer(c *gin.Context, status int, o *officers.Post) error {
 	setETag(c, o.Version)
-	return reply(c, status, s.toOfficerJSON(unitID, o))
+	return reply(c, status, toOfficerJSON(o))
 }
 
 func (s *server) listOfficers(c *gin.Context) error {
@@ -49,16 +47,12 @@ func (s *server) listOfficers(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.unitFor(c, c.Param("id"), access.ObjOfficer, access.Read)
-	if err != nil {
-		return err
-	}
-	all, err := s.Officers.List(c.Request.Context(), u, current == "true")
+	all, err := s.Officers.List(c.Request.Context(), callerOf(c), c.Param("id"), current == "true")
 	if err != nil {
 		return err
 	}
 	posts, next := page.Slice(all, p)
-	return reply(c, http.StatusOK, listOf(posts, next, func(o *officers.Officer) officerJSON { return s.toOfficerJSON(u.ID, o) }))
+	return reply(c, http.StatusOK, listOf(posts, next, toOfficerJSON))
 }
 
 type officerBody struct {
@@ -81,49 +75,20 @@ func (s *server) createOfficer(c *gin.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	u, err := s.unitFor(c, c.Param("id"), access.ObjOfficer, access.Write)
-	if err != nil {
-		return err
-	}
-	var m *members.Member
-	if id := str(in.MemberID); id != "" {
-		m, err = s.Members.Get(c.Request.Context(), id)
-		if err == nil && !s.Authz.Allowed(callerOf(c).Scope, m.Path, access.ObjMember, access.Read) {
-			err = errs.E(errs.NotFound, "member not found")
-		}
-		if errs.Is(err, errs.NotFound) {
-			return (errs.Fields{{Field: "memberId", Message: "no such member"}}).Err()
-		}
-		if err != nil {
-			return err
-		}
-	}
-	o, err := s.Officers.Create(c.Request.Context(), u, m, input)
+	o, err := s.Officers.Create(c.Request.Context(), callerOf(c), c.Param("id"), str(in.MemberID), input)
 	if err != nil {
 		return err
 	}
 	c.Header("Location", "/api/v1/officers/"+o.ID)
-	return s.replyOfficer(c, http.StatusCreated, u.ID, o)
-}
-
-// officerFor finds a post and authorises act on its unit.
-func (s *server) officerFor(c *gin.Context, act access.Action) (*officers.Officer, *officers.Board, error) {
-	o, b, err := s.Officers.Find(c.Request.Context(), c.Param("id"))
-	if err == nil {
-		err = s.Authz.Authorize(callerOf(c).Scope, b.Path, access.ObjOfficer, act, "officer")
-	}
-	if err != nil {
-		return nil, nil, sameNotFound(err, "officer")
-	}
-	return o, b, nil
+	return replyOfficer(c, http.StatusCreated, o)
 }
 
 func (s *server) getOfficer(c *gin.Context) error {
-	o, b, err := s.officerFor(c, access.Read)
+	o, err := s.Officers.Get(c.Request.Context(), callerOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return s.replyOfficer(c, http.StatusOK, b.UnitID, o)
+	return replyOfficer(c, http.StatusOK, o)
 }
 
 func (s *server) patchOfficer(c *gin.Context) error {
@@ -132,10 +97,7 @@ func (s *server) patchOfficer(c *gin.Context) error {
 		return err
 	}
 	var f errs.Fields
-	if in.MemberID != nil {
-		f.Add("memberId", "cannot be changed; end this post and create another")
-	}
-	p := officers.Patch{FullName: in.FullName, TermLabel: in.TermLabel, From: in.From.patch(&f, "from"), To: in.To.patch(&f, "to")}
+	p := officers.Patch{MemberID: in.MemberID, FullName: in.FullName, TermLabel: in.TermLabel, From: in.From.patch(&f, "from"), To: in.To.patch(&f, "to")}
 	if in.Position != nil {
 		pos := officers.Position(*in.Position)
 		p.Position = &pos
@@ -147,23 +109,15 @@ func (s *server) patchOfficer(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	o, b, err := s.officerFor(c, access.Write)
+	o, err := s.Officers.Update(c.Request.Context(), callerOf(c), c.Param("id"), p, version)
 	if err != nil {
 		return err
 	}
-	o, err = s.Officers.Update(c.Request.Context(), b, o.ID, p, version)
-	if err != nil {
-		return err
-	}
-	return s.replyOfficer(c, http.StatusOK, b.UnitID, o)
+	return replyOfficer(c, http.StatusOK, o)
 }
 
 func (s *server) deleteOfficer(c *gin.Context) error {
-	o, b, err := s.officerFor(c, access.Write)
-	if err != nil {
-		return err
-	}
-	if err := s.Officers.Delete(c.Request.Context(), b, o.ID); err != nil {
+	if err := s.Officers.Delete(c.Request.Context(), callerOf(c), c.Param("id")); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -25,24 +24,17 @@ func (s *server) rollup(c *gin.Context) error {
 	var f errs.Fields
 	q := c.Query("asOf")
 	asOf := dateField(&f, "asOf", &q)
-	if !asOf.IsZero() && asOf.Year < 1900 {
-		f.Add("asOf", "must not be before 1900")
-	}
 	if err := f.Err(); err != nil {
 		return err
 	}
-	u, err := s.unitFor(c, c.Param("id"), access.ObjRollup, access.Read)
-	if err != nil {
-		return err
-	}
-	r, err := s.Rollups.Rollup(c.Request.Context(), u, asOf)
+	r, err := s.Rollups.Rollup(c.Request.Context(), callerOf(c), c.Param("id"), asOf)
 	if err != nil {
 		return err
 	}
 	children := each(r.Children, func(ch rollups.Row) rollupChildJSON {
 		return rollupChildJSON{UnitID: ch.Unit.ID, Name: ch.Unit.Name, Level: ch.Unit.Level, Code: ch.Unit.Code, Totals: ch.Totals}
 	})
-	return reply(c, http.StatusOK, gin.H{"unitId": u.ID, "asOf": r.AsOf, "totals": r.Totals, "children": children, "pending": r.Pending})
+	return reply(c, http.StatusOK, gin.H{"unitId": r.Unit.ID, "asOf": r.AsOf, "totals": r.Totals, "children": children, "pending": r.Pending})
 }
 
 type periodRowJSON struct {
@@ -75,17 +67,11 @@ func (s *server) periodReport(c *gin.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	if err := s.Rollups.CheckPeriod(from, to); err != nil {
-		return err
-	}
-	u, err := s.unitFor(c, c.Param("id"), access.ObjReport, access.Read)
+	p, err := s.Rollups.PeriodReport(c.Request.Context(), callerOf(c), c.Param("id"), from, to)
 	if err != nil {
 		return err
 	}
-	p, err := s.Rollups.PeriodReport(c.Request.Context(), u, from, to)
-	if err != nil {
-		return err
-	}
+	u := p.Unit
 	if format != "json" {
 		return sendTable(c, format, fmt.Sprintf("bao-cao-%s-%s-%s", u.Code, from, to), sheet{
 			Name: "Báo cáo", Title: periodTitle(u, from, to), Rows: p.Table(), TextCols: 2, TotalLast: true,

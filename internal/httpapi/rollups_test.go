@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"strings"
 	"sync"
@@ -15,7 +16,6 @@ import (
 
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/rollups"
-	"github.com/sohoi/sohoi/internal/units"
 )
 
 type totals struct {
@@ -260,7 +260,7 @@ func TestConcurrentCreatesAreCountedExactly(t *testing.T) {
 	if err := r.e.app.Rollups.WaitSettled(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	rec, err := r.e.app.Rollups.Reconcile(context.Background(), mustUnit(t, r.e, "root"))
+	rec, err := r.e.app.Rollups.Reconcile(context.Background(), access.System("test"), mustUnit(t, r.e, "root"))
 	if err != nil || len(rec.Repairs) != 0 {
 		t.Fatalf("reconcile found drift after concurrent writes: %v %v", rec, err)
 	}
@@ -273,11 +273,11 @@ type failingCounts struct {
 	failures atomic.Int32
 }
 
-func (f *failingCounts) PutCounter(ctx context.Context, c *rollups.Counter) (bool, error) {
+func (f *failingCounts) PutCounters(ctx context.Context, cs []*rollups.Counter) (int, error) {
 	if f.failures.Add(-1) >= 0 {
-		return false, errors.New("injected failure")
+		return 0, errors.New("injected failure")
 	}
-	return f.Store.PutCounter(ctx, c)
+	return f.Store.PutCounters(ctx, cs)
 }
 
 func TestAWriteThatFailsHalfWayIsCountedOnce(t *testing.T) {
@@ -312,7 +312,7 @@ func TestAWriteThatFailsHalfWayIsCountedOnce(t *testing.T) {
 	if err := e.app.Rollups.WaitSettled(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if rec, err := e.app.Rollups.Reconcile(context.Background(), mustUnit(t, e, "root")); err != nil || len(rec.Repairs) != 0 {
+	if rec, err := e.app.Rollups.Reconcile(context.Background(), access.System("test"), mustUnit(t, e, "root")); err != nil || len(rec.Repairs) != 0 {
 		t.Fatalf("reconcile: %+v %v", rec, err)
 	}
 }
@@ -340,7 +340,7 @@ func TestReconcileRepairsADamagedCounter(t *testing.T) {
 	if got := r.active(r.a.ID, ""); got != 1000 {
 		t.Fatalf("the damage did not take: %d", got)
 	}
-	rec, err := r.e.app.Rollups.Reconcile(ctx, mustUnit(t, r.e, r.prov.ID))
+	rec, err := r.e.app.Rollups.Reconcile(ctx, access.System("test"), mustUnit(t, r.e, r.prov.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,17 +371,17 @@ func TestCloseMonth(t *testing.T) {
 	ctx := context.Background()
 	prov := mustUnit(t, r.e, r.prov.ID)
 	day := civilDate(t, "2024-06-30")
-	made, err := r.e.app.Rollups.CloseMonth(ctx, prov, day)
+	made, err := r.e.app.Rollups.CloseMonth(ctx, access.System("test"), prov, day)
 	if err != nil || !made {
 		t.Fatalf("close: %v %v", made, err)
 	}
 	if c, err := r.e.app.Store.GetCounter(ctx, r.a.ID, "2024-06-30"); err != nil || c.Tally.Active != 1 {
 		t.Fatalf("the branch's kept tally: %+v %v", c, err)
 	}
-	if made, _ := r.e.app.Rollups.CloseMonth(ctx, prov, day); made {
+	if made, _ := r.e.app.Rollups.CloseMonth(ctx, access.System("test"), prov, day); made {
 		t.Fatal("closing twice counted twice")
 	}
-	if _, err := r.e.app.Rollups.CloseMonth(ctx, prov, civilDate(t, "2024-06-29")); err == nil {
+	if _, err := r.e.app.Rollups.CloseMonth(ctx, access.System("test"), prov, civilDate(t, "2024-06-29")); err == nil {
 		t.Fatal("closed a day that is not a month end")
 	}
 	if got := r.active(r.prov.ID, "2024-06-30"); got != 2 {
@@ -464,17 +464,17 @@ type countingWrites struct {
 	hold   atomic.Bool
 }
 
-func (c *countingWrites) TakeTicket(ctx context.Context, unitID, day string, path units.Path) (int64, error) {
+func (c *countingWrites) TakeTickets(ctx context.Context, ts []rollups.TicketFor) ([]int64, error) {
 	c.writes.Add(1)
-	return c.Store.TakeTicket(ctx, unitID, day, path)
+	return c.Store.TakeTickets(ctx, ts)
 }
 
-func (c *countingWrites) PutCounter(ctx context.Context, ct *rollups.Counter) (bool, error) {
+func (c *countingWrites) PutCounters(ctx context.Context, cs []*rollups.Counter) (int, error) {
 	c.writes.Add(1)
 	if c.hold.Load() {
-		return false, errors.New("held")
+		return 0, errors.New("held")
 	}
-	return c.Store.PutCounter(ctx, ct)
+	return c.Store.PutCounters(ctx, cs)
 }
 
 func (c *countingWrites) MarkStale(ctx context.Context, marks []rollups.Mark) ([]rollups.Mark, error) {
@@ -482,9 +482,9 @@ func (c *countingWrites) MarkStale(ctx context.Context, marks []rollups.Mark) ([
 	return c.Store.MarkStale(ctx, marks)
 }
 
-func (c *countingWrites) ClearMark(ctx context.Context, m rollups.Mark) error {
+func (c *countingWrites) ClearMarks(ctx context.Context, ms []rollups.Mark) error {
 	c.writes.Add(1)
-	return c.Store.ClearMark(ctx, m)
+	return c.Store.ClearMarks(ctx, ms)
 }
 
 func (c *countingWrites) AddSnapshotDay(ctx context.Context, day string) error {

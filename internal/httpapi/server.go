@@ -1,6 +1,7 @@
 // Package httpapi is the JSON API of API.md over gin: routes, middleware,
 // problem+json errors and the OpenAPI description. Handlers stay thin:
-// decode, authorise, call the domain, encode.
+// decode, call one service method with the caller, encode; the services
+// decide scope and role (access.Caller).
 package httpapi
 
 import (
@@ -31,7 +32,6 @@ type Deps struct {
 	Members        *members.Service
 	Officers       *officers.Service
 	Rollups        *rollups.Service
-	Authz          *access.Authorizer
 	Ping           func(context.Context) error
 	CORSOrigins    []string
 	TrustedProxies []string

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/sohoi/sohoi/internal/access"
 )
 
 func TestUnitLevelRules(t *testing.T) {
@@ -117,12 +119,8 @@ func TestChildrenPagination(t *testing.T) {
 	const n = 1000
 	// Insert straight through the service: 1,000 HTTP round trips would
 	// only slow the test, and listing is what is under test.
-	parent, err := e.app.Units.Get(t.Context(), prov.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for i := range n {
-		if _, err := e.app.Units.Create(t.Context(), parent, unitsNew(fmt.Sprintf("CH%04d", (i*7919)%n))); err != nil {
+		if _, err := e.app.Units.Create(t.Context(), access.System("test"), prov.ID, unitsNew(fmt.Sprintf("CH%04d", (i*7919)%n))); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // Status of a member. A member who left or died stays on the roll, with
@@ -35,7 +35,7 @@ type Member struct {
 	BranchID string
 	// Path is the branch's path (root first, ending with the branch):
 	// "every member below unit X" is one indexed query on it.
-	Path        units.Path
+	Path        unitpath.Path
 	FullName    string
 	Gender      Gender
 	BirthDate   civil.Date

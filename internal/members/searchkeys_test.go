@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 func TestSearchTerms(t *testing.T) {
@@ -49,7 +49,7 @@ func TestPlanSearch(t *testing.T) {
 // A member is filed under every unit of its path, its branch included,
 // with every term of its name: path length × terms keys.
 func TestSearchKeys(t *testing.T) {
-	m := &Member{FullName: "Lê Thị Hoa", Path: units.Path{"r", "p", "b"}}
+	m := &Member{FullName: "Lê Thị Hoa", Path: unitpath.Path{"r", "p", "b"}}
 	keys := m.SearchKeys()
 	terms := SearchTerms(m.NameWords())
 	if len(terms) != 6 || len(keys) != 3*6 {

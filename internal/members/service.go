@@ -2,8 +2,10 @@ package members
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
@@ -13,64 +15,93 @@ import (
 	"github.com/sohoi/sohoi/internal/vntext"
 )
 
-// Service applies the roll's rules. It does not decide who may do what:
-// callers authorise first (internal/access).
-type Service struct {
-	store  Store
-	now    func() time.Time
-	counts counting.Counts
+// Units loads a unit and authorises an action there for a caller
+// (units.Service.Load): not found outside the caller's scope, forbidden
+// beyond its role.
+type Units interface {
+	Load(ctx context.Context, c *access.Caller, id string, obj access.Object, act access.Action) (*units.Unit, error)
 }
 
-// SetCounts attaches the counters to keep current.
-func (s *Service) SetCounts(c counting.Counts) { s.counts = c }
+// Accounts says whether a user lies in a caller's scope, for the actors a
+// history names (access.Users.InScope).
+type Accounts interface {
+	InScope(ctx context.Context, c *access.Caller, id string) bool
+}
 
-// NewService returns a Service; now is the clock.
-func NewService(store Store, now func() time.Time) *Service {
+// Service applies the roll's rules. Every public method takes the caller
+// and decides scope and role itself: a member or branch outside the
+// caller's scope is not found, a change beyond its role is forbidden.
+type Service struct {
+	store    Store
+	units    Units
+	accounts Accounts
+	now      func() time.Time
+	counts   counting.Counts // never nil
+}
+
+// NewService returns a Service on store, finding branches in units and
+// the actors of histories in accounts, that keeps counts current (the
+// rollups service; counting.Uncounted to say that nothing is counted);
+// now is the clock.
+func NewService(store Store, units Units, accounts Accounts, counts counting.Counts, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, now: now}
+	return &Service{store: store, units: units, accounts: accounts, counts: counting.Required("members.NewService", counts), now: now}
 }
 
-// DuplicateError is the 409 for a national ID that an active member
-// already holds. Other is that member, so that the caller's adapter can say
-// where it is, but only if the caller may see it.
-type DuplicateError struct {
-	Err   *errs.Error
-	Other *Member
+// ActorOf is the caller as a member's history records it.
+func ActorOf(c *access.Caller) Actor {
+	if c.IsSystem() {
+		return Actor{ID: "system", Name: c.User.Username}
+	}
+	return Actor{ID: c.User.ID, Name: c.User.Username}
 }
 
-func (e *DuplicateError) Error() string { return e.Err.Error() }
-
-func (e *DuplicateError) Unwrap() error { return e.Err }
-
-func (s *Service) duplicate(ctx context.Context, err error, nationalID string) error {
+// duplicate turns the store's duplicate national ID into the 409, saying
+// where the other holder is only when the caller may see that member.
+func (s *Service) duplicate(ctx context.Context, c *access.Caller, err error, nationalID string) error {
 	if !errs.Is(err, errs.DuplicateNationalID) {
 		return err
 	}
-	d := &DuplicateError{Err: errs.E(errs.DuplicateNationalID, "an active member already holds this national ID")}
-	d.Err.Fields = []errs.FieldError{{Field: "nationalId", Message: "an active member already holds this national ID"}}
-	if other, lerr := s.store.ActiveMemberByNationalID(ctx, nationalID); lerr == nil {
-		d.Other = other
+	detail := "an active member already holds this national ID"
+	if other, lerr := s.store.ActiveMemberByNationalID(ctx, nationalID); lerr == nil && c.Allowed(other.Path, access.ObjMember, access.Read) {
+		detail = fmt.Sprintf("active member %s (%s) of branch %s already holds this national ID", other.ID, other.FullName, other.BranchID)
 	}
-	return d
+	e := errs.E(errs.DuplicateNationalID, "%s", detail)
+	e.Fields = []errs.FieldError{{Field: "nationalId", Message: detail}}
+	return e
 }
 
-// NameOf returns a member's current full name (for posts they hold).
-func (s *Service) NameOf(ctx context.Context, id string) (string, error) {
-	m, err := s.Get(ctx, id)
+// NameOf returns the current full name of a member the caller may read
+// (for posts they hold).
+func (s *Service) NameOf(ctx context.Context, c *access.Caller, id string) (string, error) {
+	m, err := s.Get(ctx, c, id)
 	if err != nil {
 		return "", err
 	}
 	return m.FullName, nil
 }
 
-// Get returns a member.
-func (s *Service) Get(ctx context.Context, id string) (*Member, error) {
+// Get returns a member the caller may read.
+func (s *Service) Get(ctx context.Context, c *access.Caller, id string) (*Member, error) {
+	return s.load(ctx, c, id, access.Read)
+}
+
+// load finds a member and authorises act on it for c: a member that does
+// not exist and one outside c's scope are both "member not found".
+func (s *Service) load(ctx context.Context, c *access.Caller, id string, act access.Action) (*Member, error) {
 	if !ids.Valid(id) {
 		return nil, errs.E(errs.NotFound, "member not found")
 	}
-	return s.store.GetMember(ctx, id)
+	m, err := s.store.GetMember(ctx, id)
+	if err == nil {
+		err = c.Authorize(m.Path, access.ObjMember, act, "member")
+	}
+	if err != nil {
+		return nil, access.NotFound(err, "member")
+	}
+	return m, nil
 }
 
 func checkBranch(f *errs.Fields, field string, b *units.Unit) {
@@ -82,14 +113,19 @@ func checkBranch(f *errs.Fields, field string, b *units.Unit) {
 	}
 }
 
-// Create adds a member to a branch (loaded and authorised by the caller).
-func (s *Service) Create(ctx context.Context, actor Actor, branch *units.Unit, in Input) (*Member, error) {
-	m, ev, err := NewRecord(actor, branch, in, s.now())
+// Create adds a member to the branch branchID, where the caller must be
+// allowed to write members.
+func (s *Service) Create(ctx context.Context, c *access.Caller, branchID string, in Input) (*Member, error) {
+	branch, err := s.units.Load(ctx, c, branchID, access.ObjMember, access.Write)
+	if err != nil {
+		return nil, err
+	}
+	m, ev, err := NewRecord(ActorOf(c), branch, in, s.now())
 	if err != nil {
 		return nil, err
 	}
 	if err := counting.Around(ctx, s.counts, [][]string{m.Path}, ev.On, counting.Member, func() error { return s.store.CreateMember(ctx, m, ev) }); err != nil {
-		return nil, s.duplicate(ctx, err, m.NationalID)
+		return nil, s.duplicate(ctx, c, err, m.NationalID)
 	}
 	return m, nil
 }
@@ -131,7 +167,7 @@ func (m *Member) set(in Input) {
 
 // write stores next (a changed copy of m) with ev, retrying a lost race on
 // a fresh copy when the caller gave no If-Match.
-func (s *Service) write(ctx context.Context, m *Member, ifVersion int, change func(m *Member) (*Member, *Event, error)) (*Member, error) {
+func (s *Service) write(ctx context.Context, c *access.Caller, m *Member, ifVersion int, change func(m *Member) (*Member, *Event, error)) (*Member, error) {
 	for attempt := 0; ; attempt++ {
 		if ifVersion != 0 && ifVersion != m.Version {
 			return nil, errs.E(errs.VersionMismatch, "member %s is at version %d, not %d", m.ID, m.Version, ifVersion)
@@ -152,7 +188,7 @@ func (s *Service) write(ctx context.Context, m *Member, ifVersion int, change fu
 			return next, nil
 		}
 		if ifVersion != 0 || attempt == 2 || !errs.Is(err, errs.VersionMismatch) {
-			return nil, s.duplicate(ctx, err, next.NationalID)
+			return nil, s.duplicate(ctx, c, err, next.NationalID)
 		}
 		fresh, err := s.store.GetMember(ctx, m.ID)
 		if err != nil {
@@ -174,10 +210,16 @@ func clone(m *Member) *Member {
 	return &c
 }
 
-// Update corrects a member's details. ifVersion (If-Match), when not zero,
-// must be the stored version.
-func (s *Service) Update(ctx context.Context, actor Actor, m *Member, p Patch, ifVersion int) (*Member, error) {
-	return s.write(ctx, m, ifVersion, func(m *Member) (*Member, *Event, error) {
+// Update corrects the details of member id, which the caller must be
+// allowed to write. ifVersion (If-Match), when not zero, must be the stored
+// version.
+func (s *Service) Update(ctx context.Context, c *access.Caller, id string, p Patch, ifVersion int) (*Member, error) {
+	m, err := s.load(ctx, c, id, access.Write)
+	if err != nil {
+		return nil, err
+	}
+	actor := ActorOf(c)
+	return s.write(ctx, c, m, ifVersion, func(m *Member) (*Member, *Event, error) {
 		before := Patch{}.apply(m)
 		after := p.apply(m)
 		if err := after.clean(civil.Today(s.now())); err != nil {
@@ -222,9 +264,23 @@ func checkEventDate(m *Member, on, today civil.Date) error {
 	return f.Err()
 }
 
-// Transfer moves an active member to another branch from a day on.
-func (s *Service) Transfer(ctx context.Context, actor Actor, m *Member, to *units.Unit, on civil.Date) (*Member, error) {
-	return s.write(ctx, m, 0, func(m *Member) (*Member, *Event, error) {
+// Transfer moves active member id to the branch toBranchID from a day on.
+// The caller must be allowed to write members in both branches; a target
+// it cannot see is "no such branch".
+func (s *Service) Transfer(ctx context.Context, c *access.Caller, id, toBranchID string, on civil.Date) (*Member, error) {
+	m, err := s.load(ctx, c, id, access.Write)
+	if err != nil {
+		return nil, err
+	}
+	to, err := s.units.Load(ctx, c, toBranchID, access.ObjMember, access.Write)
+	if errs.Is(err, errs.NotFound) {
+		return nil, (errs.Fields{{Field: "toBranchId", Message: "no such branch"}}).Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	actor := ActorOf(c)
+	return s.write(ctx, c, m, 0, func(m *Member) (*Member, *Event, error) {
 		if m.Status != Active {
 			return nil, nil, errs.E(errs.Conflict, "only an active member can be transferred; this member is %s", m.Status)
 		}
@@ -248,10 +304,15 @@ func (s *Service) Transfer(ctx context.Context, actor Actor, m *Member, to *unit
 	})
 }
 
-// Leave records that an active member left or died on a day; the record
-// and its history stay.
-func (s *Service) Leave(ctx context.Context, actor Actor, m *Member, status Status, on civil.Date, reason string) (*Member, error) {
-	return s.write(ctx, m, 0, func(m *Member) (*Member, *Event, error) {
+// Leave records that active member id left or died on a day; the record
+// and its history stay. The caller must be allowed to write the member.
+func (s *Service) Leave(ctx context.Context, c *access.Caller, id string, status Status, on civil.Date, reason string) (*Member, error) {
+	m, err := s.load(ctx, c, id, access.Write)
+	if err != nil {
+		return nil, err
+	}
+	actor := ActorOf(c)
+	return s.write(ctx, c, m, 0, func(m *Member) (*Member, *Event, error) {
 		var f errs.Fields
 		ev := LeftEvent
 		switch status {
@@ -281,12 +342,21 @@ func (s *Service) Leave(ctx context.Context, actor Actor, m *Member, status Stat
 	})
 }
 
-// List lists the members of unit's subtree, in the official order.
-func (s *Service) List(ctx context.Context, q Query) (page.Result[*Member], error) {
+// List lists the members of unit unitID's subtree in the official order,
+// or of one branch of it (branchID, optional); the caller must be allowed
+// to read members at the unit.
+func (s *Service) List(ctx context.Context, c *access.Caller, unitID, branchID string, q Query) (page.Result[*Member], error) {
+	u, err := s.units.Load(ctx, c, unitID, access.ObjMember, access.Read)
+	if err != nil {
+		return page.Result[*Member]{}, err
+	}
+	q.UnitID = u.ID
+	if branchID != "" {
+		branch, err := s.units.Load(ctx, c, branchID, access.ObjMember, access.Read)
+		if err != nil || !branch.Within(u.ID) || !branch.Level.HoldsMembers() {
+			return page.Result[*Member]{}, (errs.Fields{{Field: "branchId", Message: "is not a branch of this unit"}}).Err()
+		}
+		q.UnitID = branch.ID
+	}
 	return s.store.ListMembers(ctx, q)
-}
-
-// History returns every change to a member, oldest first.
-func (s *Service) History(ctx context.Context, m *Member) ([]*Event, error) {
-	return s.store.MemberHistory(ctx, m.ID)
 }

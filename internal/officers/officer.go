@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // Position is a post at a unit.
@@ -53,8 +53,8 @@ func (o *Officer) overlaps(p *Officer) bool {
 // a time — hold without multi-document transactions.
 type Board struct {
 	UnitID  string
-	Path    units.Path // the unit's path
-	Version int        // 0 for a unit with no posts yet
+	Path    unitpath.Path // the unit's path
+	Version int           // 0 for a unit with no posts yet
 	Posts   []*Officer
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
@@ -16,32 +17,41 @@ import (
 	"github.com/sohoi/sohoi/internal/vntext"
 )
 
-// Service applies the rules of posts. Callers authorise first.
+// Service applies the rules of posts. Every public method takes the
+// caller and decides scope and role itself: a post or unit outside the
+// caller's scope is not found, a change beyond its role is forbidden.
 type Service struct {
 	store  Store
+	units  Units
 	now    func() time.Time
-	counts counting.Counts
-	names  Names
+	counts counting.Counts // never nil
+	names  Names           // the roll (nil only where no post names a member)
 }
 
-// SetCounts attaches the counters to keep current.
-func (s *Service) SetCounts(c counting.Counts) { s.counts = c }
+// Units loads a unit and authorises an action there for a caller
+// (units.Service.Load).
+type Units interface {
+	Load(ctx context.Context, c *access.Caller, id string, obj access.Object, act access.Action) (*units.Unit, error)
+}
 
-// Names finds the current name of a member, so that a post held by a
-// member shows the name as it is on the roll today (corrections included).
+// names reads the names of members' posts as the system: a post's holder
+// is shown to whoever may read the post.
+var names = access.System("officer names")
+
+// Names is the roll: it finds the member who is to hold a post, and the
+// current name of a member, so that a post held by a member shows the name
+// as it is on the roll today (corrections included).
 type Names interface {
-	NameOf(ctx context.Context, memberID string) (string, error)
+	Get(ctx context.Context, c *access.Caller, id string) (*members.Member, error)
+	NameOf(ctx context.Context, c *access.Caller, memberID string) (string, error)
 }
-
-// SetNames attaches the roll the names of members' posts are read from.
-func (s *Service) SetNames(n Names) { s.names = n }
 
 // fresh returns the post with its holder's current name.
 func (s *Service) fresh(ctx context.Context, o *Officer) *Officer {
 	if s.names == nil || o.MemberID == "" {
 		return o
 	}
-	if name, err := s.names.NameOf(ctx, o.MemberID); err == nil && name != o.FullName {
+	if name, err := s.names.NameOf(ctx, names, o.MemberID); err == nil && name != o.FullName {
 		cp := *o
 		cp.FullName = name
 		return &cp
@@ -49,12 +59,15 @@ func (s *Service) fresh(ctx context.Context, o *Officer) *Officer {
 	return o
 }
 
-// NewService returns a Service; now is the clock.
-func NewService(store Store, now func() time.Time) *Service {
+// NewService returns a Service on store, finding units in units, that
+// keeps counts current (the rollups service; counting.Uncounted to say
+// that nothing is counted) and finds members and their names today in
+// names (the members service); now is the clock.
+func NewService(store Store, units Units, counts counting.Counts, names Names, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, now: now}
+	return &Service{store: store, units: units, counts: counting.Required("officers.NewService", counts), names: names, now: now}
 }
 
 // Input is a post as a client sends it.
@@ -68,6 +81,8 @@ type Input struct {
 
 // Patch holds the fields PATCH changes; nil means unchanged.
 type Patch struct {
+	// MemberID cannot change: it is here so that asking is refused.
+	MemberID  *string
 	FullName  *string
 	Position  *Position
 	TermLabel *string
@@ -126,7 +141,7 @@ func orOpen(d civil.Date) string {
 
 // change loads the board, applies fn and saves it, retrying when another
 // change to the same board won the race.
-func (s *Service) change(ctx context.Context, unitID string, path units.Path, fn func(b *Board) error) (*Board, error) {
+func (s *Service) change(ctx context.Context, unitID string, path []string, fn func(b *Board) error) (*Board, error) {
 	for attempt := 0; ; attempt++ {
 		b, err := s.store.GetBoard(ctx, unitID)
 		if err != nil {
@@ -163,8 +178,25 @@ func sortPosts(posts []*Officer) {
 	})
 }
 
-// List returns the posts of a unit; with currentOnly, those held today.
-func (s *Service) List(ctx context.Context, u *units.Unit, currentOnly bool) ([]*Officer, error) {
+// Post is a post as the service answers it: the officer, the unit it is
+// at, and whether it is held today by the service's clock.
+type Post struct {
+	*Officer
+	UnitID  string
+	Current bool
+}
+
+func (s *Service) post(unitID string, o *Officer) *Post {
+	return &Post{Officer: o, UnitID: unitID, Current: o.HeldOn(s.today())}
+}
+
+// List returns the posts of unit unitID, which the caller must be allowed
+// to read officers of; with currentOnly, those held today.
+func (s *Service) List(ctx context.Context, c *access.Caller, unitID string, currentOnly bool) ([]*Post, error) {
+	u, err := s.units.Load(ctx, c, unitID, access.ObjOfficer, access.Read)
+	if err != nil {
+		return nil, err
+	}
 	b, err := s.store.GetBoard(ctx, u.ID)
 	if err != nil {
 		return nil, err
@@ -177,13 +209,31 @@ func (s *Service) List(ctx context.Context, u *units.Unit, currentOnly bool) ([]
 		}
 	}
 	sortPosts(out)
-	return out, nil
+	posts := make([]*Post, len(out))
+	for i, o := range out {
+		posts[i] = s.post(u.ID, o)
+	}
+	return posts, nil
 }
 
-// Create adds a post at u. member, when not nil, is the person on a roll
-// who holds it (the caller has checked it may see them); they must be a
-// member within u's subtree.
-func (s *Service) Create(ctx context.Context, u *units.Unit, member *members.Member, in Input) (*Officer, error) {
+// Create adds a post at unit unitID, where the caller must be allowed to
+// write officers. memberID, when not empty, is the person on the roll who
+// holds it: a member the caller may read, within the unit's subtree.
+func (s *Service) Create(ctx context.Context, c *access.Caller, unitID, memberID string, in Input) (*Post, error) {
+	u, err := s.units.Load(ctx, c, unitID, access.ObjOfficer, access.Write)
+	if err != nil {
+		return nil, err
+	}
+	var member *members.Member
+	if memberID != "" {
+		member, err = s.names.Get(ctx, c, memberID)
+		if errs.Is(err, errs.NotFound) {
+			return nil, (errs.Fields{{Field: "memberId", Message: "no such member"}}).Err()
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 	if u.Status != units.Active {
 		return nil, errs.E(errs.Conflict, "unit %s is closed", u.ID)
 	}
@@ -205,19 +255,43 @@ func (s *Service) Create(ctx context.Context, u *units.Unit, member *members.Mem
 	if member != nil {
 		o.MemberID = member.ID
 	}
-	_, err := s.change(ctx, u.ID, u.Path, func(b *Board) error {
+	_, err = s.change(ctx, u.ID, u.Path, func(b *Board) error {
 		if err := checkChairs(b, o); err != nil {
 			return err
 		}
 		b.Posts = append(b.Posts, o)
 		return nil
 	})
-	return o, err
+	if err != nil {
+		return nil, err
+	}
+	return s.post(u.ID, o), nil
 }
 
-// Find returns a post and its board (for the caller to authorise on the
-// board's unit).
-func (s *Service) Find(ctx context.Context, id string) (*Officer, *Board, error) {
+// Get returns a post the caller may read.
+func (s *Service) Get(ctx context.Context, c *access.Caller, id string) (*Post, error) {
+	o, b, err := s.find(ctx, c, id, access.Read)
+	if err != nil {
+		return nil, err
+	}
+	return s.post(b.UnitID, o), nil
+}
+
+// find returns a post and its board, authorising act on its unit for c: a
+// post that does not exist and one outside c's scope are both "officer not
+// found".
+func (s *Service) find(ctx context.Context, c *access.Caller, id string, act access.Action) (*Officer, *Board, error) {
+	o, b, err := s.findAnywhere(ctx, id)
+	if err == nil {
+		err = c.Authorize(b.Path, access.ObjOfficer, act, "officer")
+	}
+	if err != nil {
+		return nil, nil, access.NotFound(err, "officer")
+	}
+	return o, b, nil
+}
+
+func (s *Service) findAnywhere(ctx context.Context, id string) (*Officer, *Board, error) {
 	notFound := errs.E(errs.NotFound, "officer not found")
 	if !ids.Valid(id) {
 		return nil, nil, notFound
@@ -238,11 +312,18 @@ func (s *Service) Find(ctx context.Context, id string) (*Officer, *Board, error)
 	return nil, nil, notFound
 }
 
-// Update changes a post. ifVersion (If-Match), when not zero, must be the
-// post's version.
-func (s *Service) Update(ctx context.Context, b *Board, id string, p Patch, ifVersion int) (*Officer, error) {
+// Update changes post id, which the caller must be allowed to write.
+// ifVersion (If-Match), when not zero, must be the post's version.
+func (s *Service) Update(ctx context.Context, c *access.Caller, id string, p Patch, ifVersion int) (*Post, error) {
+	if p.MemberID != nil {
+		return nil, (errs.Fields{{Field: "memberId", Message: "cannot be changed; end this post and create another"}}).Err()
+	}
+	_, b, err := s.find(ctx, c, id, access.Write)
+	if err != nil {
+		return nil, err
+	}
 	var out *Officer
-	_, err := s.change(ctx, b.UnitID, b.Path, func(b *Board) error {
+	b, err = s.change(ctx, b.UnitID, b.Path, func(b *Board) error {
 		i := slices.IndexFunc(b.Posts, func(o *Officer) bool { return o.ID == id })
 		if i < 0 {
 			return errs.E(errs.NotFound, "officer not found")
@@ -283,13 +364,21 @@ func (s *Service) Update(ctx context.Context, b *Board, id string, p Patch, ifVe
 		out = s.fresh(ctx, &next)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return s.post(b.UnitID, out), nil
 }
 
-// Delete removes a post (a post entered by mistake; an ended term is
-// recorded by setting its end date instead).
-func (s *Service) Delete(ctx context.Context, b *Board, id string) error {
-	_, err := s.change(ctx, b.UnitID, b.Path, func(b *Board) error {
+// Delete removes post id, which the caller must be allowed to write (a
+// post entered by mistake; an ended term is recorded by setting its end
+// date instead).
+func (s *Service) Delete(ctx context.Context, c *access.Caller, id string) error {
+	_, b, err := s.find(ctx, c, id, access.Write)
+	if err != nil {
+		return err
+	}
+	_, err = s.change(ctx, b.UnitID, b.Path, func(b *Board) error {
 		i := slices.IndexFunc(b.Posts, func(o *Officer) bool { return o.ID == id })
 		if i < 0 {
 			return errs.E(errs.NotFound, "officer not found")
@@ -300,8 +389,8 @@ func (s *Service) Delete(ctx context.Context, b *Board, id string) error {
 	return err
 }
 
-// Today is the day by the service's clock (what "current" means).
-func (s *Service) Today() civil.Date { return civil.Today(s.now()) }
+// today is the day by the service's clock (what "current" means).
+func (s *Service) today() civil.Date { return civil.Today(s.now()) }
 
 // save stores a board between marking and settling the counters (posts
 // count on every day of their terms, so every kept day is marked) when

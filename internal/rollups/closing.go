@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/units"
@@ -48,11 +49,11 @@ func (s *Service) CloseLastMonth(ctx context.Context) (bool, error) {
 	last := civil.Date{Year: today.Year, Month: today.Month, Day: 1}.AddDays(-1)
 	var made bool
 	held, err := s.underLease(ctx, closeMonthLease, func(ctx context.Context) error {
-		root, err := s.units.Get(ctx, units.RootID)
+		root, err := s.unit(ctx, units.RootID)
 		if err != nil {
 			return err
 		}
-		made, err = s.CloseMonth(ctx, root, last)
+		made, err = s.CloseMonth(ctx, access.System("closing months"), root, last)
 		return err
 	})
 	if !held {
@@ -144,7 +145,13 @@ func (s *Service) closeMonths(ctx context.Context) {
 // they are not kept yet), so that rollups and period reports for that day
 // read stored figures from then on; later changes dated on or before d
 // correct them through marks. It reports whether it counted anything.
-func (s *Service) CloseMonth(ctx context.Context, u *units.Unit, d civil.Date) (bool, error) {
+//
+// It is the system's work (the monthly job, `sohoi close-month`): a user
+// caller needs the system permission at u.
+func (s *Service) CloseMonth(ctx context.Context, c *access.Caller, u *units.Unit, d civil.Date) (bool, error) {
+	if err := c.Authorize(u.Path, access.ObjSystem, access.Write, "unit"); err != nil {
+		return false, err
+	}
 	if _, keep := s.dayKey(d); !keep || !d.Before(civil.Today(s.now())) {
 		return false, errs.E(errs.Validation, "%s is not the end of a month of the last %d years", d, keptYears)
 	}

@@ -45,7 +45,7 @@
 //     is stored (Mark.Stored), and only a stored mark may be cleared: by
 //     a recount that read it before it began (the settler working for any
 //     change, its sweep, reconcile), at the generation it read
-//     (Store.ClearMark). A mark made before the store is recounted for by
+//     (Store.ClearMarks). A mark made before the store is recounted for by
 //     every recount that finds it and cleared by none, so a recount that
 //     read the facts before the change was stored, or a crash between the
 //     store and the second marking, can never leave the change unmarked.
@@ -53,13 +53,17 @@
 //     cleared by the first sweep that finds it orphanAfter after an
 //     earlier one saw it: no write takes that long between its markings.
 //  5. Settling recounts every unit on the marked paths, children before
-//     parents and each once, then clears the stored marks. Only writers
-//     settle: the write itself recounts the unit it changed (a branch's
-//     roll, a unit's posts) before it answers, and the settler (settle.go)
-//     recounts the units above, today's tallies and the kept days', after
-//     collecting the marks of a short window (settleWindow), and sweeps
-//     every mark in the store at start and every sweepEvery (marks left by
-//     a crash, a stop or a full queue).
+//     parents and each once (a level of the tree at a time: the level's
+//     tickets in one call, its tallies in one), then clears the stored
+//     marks in one call. Only the settler (settle.go) settles: a write
+//     recounts nothing before it answers (a read of a branch with a change
+//     pending counts its roll instead, so the branch's own figures are
+//     exact at once); the settler recounts today's tallies and the kept
+//     days' after collecting the marks of a short window (settleWindow),
+//     and sweeps every mark in the store at start and every sweepEvery
+//     (marks left by a crash, a stop or a full queue). Without a settler
+//     (SOHOI_COUNT_IN_BACKGROUND=false) each write settles its own marks
+//     before it answers.
 //  6. Reads never write and never wait for a writer: a rollup or a period
 //     report answers the stored tallies as they are, and says pending when
 //     a mark at or below the unit is not settled (the figures above a

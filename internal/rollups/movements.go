@@ -6,6 +6,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -29,7 +30,7 @@ type Moves struct {
 // MovedPeriod is one member's period in a branch, with what a tally counts of
 // the member.
 type MovedPeriod struct {
-	Path      units.Path // the branch's path
+	Path      unitpath.Path // the branch's path
 	Gender    members.Gender
 	BirthYear int // 0: not recorded
 	JoinYear  int
@@ -70,10 +71,6 @@ func CreatedWindow(after, upTo string) (from, until time.Time, err error) {
 	until, err = time.Parse(time.DateOnly, upTo)
 	return from, until.AddDate(0, 0, 2), err
 }
-
-// UseMovements answers past days from ms (for a store that NewService
-// sees only through a wrapper). Call it before the service is used.
-func (s *Service) UseMovements(ms MovementStore) { s.moves = ms }
 
 // monthEndBefore is the last day of the month before d's.
 func monthEndBefore(d civil.Date) civil.Date {
@@ -120,7 +117,7 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 	for id, ct := range base.children {
 		t.children[id] = withoutTerms(ct)
 	}
-	at := func(path units.Path) (own *Tally, child *Tally) {
+	at := func(path unitpath.Path) (own *Tally, child *Tally) {
 		own = t.own
 		for i, id := range path {
 			if id == u.ID && i+1 < len(path) {

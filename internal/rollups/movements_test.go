@@ -8,6 +8,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -108,5 +109,5 @@ func TestBranchCountsFromItsFirstDay(t *testing.T) {
 // unitCreated is an active branch created at noon UTC of day d (the same
 // day in Vietnam).
 func unitCreated(d civil.Date) *units.Unit {
-	return &units.Unit{ID: "A", Path: units.Path{"A"}, Level: units.Branch, Status: units.Active, CreatedAt: time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)}
+	return &units.Unit{ID: "A", Path: unitpath.Path{"A"}, Level: units.Branch, Status: units.Active, CreatedAt: time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)}
 }

@@ -12,10 +12,6 @@ const (
 // counts them for /metrics; this package knows nothing of Prometheus).
 type JobObserver func(job string, took time.Duration, err error)
 
-// ObserveJobs sets the observer of background jobs; call it before
-// StartSettling.
-func (s *Service) ObserveJobs(o JobObserver) { s.jobs = o }
-
 // ran reports a run of job that started at start.
 func (s *Service) ran(job string, start time.Time, err error) {
 	if s.jobs != nil {

@@ -88,13 +88,10 @@ func newPastDays(l PastDayLimits) *pastDays {
 	return &pastDays{sem: make(chan struct{}, l.Workers), wait: l.Wait, memo: map[memoKey]*dayTallies{}}
 }
 
-// SetPastDayLimits replaces the bounds on past-day computations. Call it
-// before the service is used.
-func (s *Service) SetPastDayLimits(l PastDayLimits) {
-	p := newPastDays(l)
-	p.onWork = s.past.onWork
-	s.past = p
-}
+// SetPastDayLimits replaces the bounds on past-day computations, for a
+// test that tightens them on a built service (the wiring passes
+// WithPastDayLimits). Call it before the service is used.
+func (s *Service) SetPastDayLimits(l PastDayLimits) { WithPastDayLimits(l)(s) }
 
 // OnPastDayWork sets a function called as each past-day computation
 // starts, with the unit and the day (for tests and metrics: identical

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/units"
@@ -37,7 +38,13 @@ type Reconciled struct {
 // clears unstored marks too (a repair must end the recounts a crash left
 // behind): a change in flight while it runs that then dies between its
 // store and its second marking is missed until the next reconcile.
-func (s *Service) Reconcile(ctx context.Context, u *units.Unit) (*Reconciled, error) {
+//
+// It is the system's work (`sohoi reconcile`, a seed's repair): a user
+// caller needs the system permission at u.
+func (s *Service) Reconcile(ctx context.Context, c *access.Caller, u *units.Unit) (*Reconciled, error) {
+	if err := c.Authorize(u.Path, access.ObjSystem, access.Write, "unit"); err != nil {
+		return nil, err
+	}
 	r := &Reconciled{}
 	today := civil.Today(s.now())
 	seen, err := s.store.MarksUnder(ctx, u.ID, live)
@@ -47,10 +54,8 @@ func (s *Service) Reconcile(ctx context.Context, u *units.Unit) (*Reconciled, er
 	if _, err := s.reconcile(ctx, u, today, r); err != nil {
 		return nil, err
 	}
-	for _, m := range seen {
-		if err := s.store.ClearMark(ctx, m); err != nil {
-			return nil, err
-		}
+	if err := s.store.ClearMarks(ctx, seen); err != nil {
+		return nil, err
 	}
 	days, err := s.store.SnapshotDays(ctx)
 	if err != nil {
@@ -90,7 +95,7 @@ func (s *Service) reconcile(ctx context.Context, u *units.Unit, today civil.Date
 	if err != nil && !errs.Is(err, errs.NotFound) {
 		return nil, err
 	}
-	ticket, err := s.store.TakeTicket(ctx, u.ID, live, u.Path)
+	tickets, err := s.store.TakeTickets(ctx, []TicketFor{{UnitID: u.ID, Day: live, Path: u.Path}})
 	if err != nil {
 		return nil, err
 	}
@@ -107,8 +112,8 @@ func (s *Service) reconcile(ctx context.Context, u *units.Unit, today civil.Date
 	}
 	// Stored unless a recount that began after this one stored first: its
 	// tally is at least as new.
-	c := &Counter{UnitID: u.ID, ParentID: u.ParentID, Path: u.Path, Day: live, Ticket: ticket, Tally: *fresh}
-	if _, err := s.store.PutCounter(ctx, c); err != nil {
+	c := &Counter{UnitID: u.ID, ParentID: u.ParentID, Path: u.Path, Day: live, Ticket: tickets[0], Tally: *fresh}
+	if _, err := s.store.PutCounters(ctx, []*Counter{c}); err != nil {
 		return nil, err
 	}
 	return fresh, nil

@@ -3,6 +3,7 @@ package rollups
 import (
 	"context"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/units"
@@ -39,14 +40,15 @@ func periodRow(u *units.Unit, start, end *Tally) PeriodRow {
 
 // Period is a unit's period report: its own row and each child's.
 type Period struct {
+	Unit     *units.Unit
 	From, To civil.Date
 	Total    PeriodRow
 	Children []PeriodRow
 	Pending  bool // as Rollup.Pending, for either end
 }
 
-// CheckPeriod validates a period's ends, naming every field at fault.
-func (s *Service) CheckPeriod(from, to civil.Date) error {
+// checkPeriod validates a period's ends, naming every field at fault.
+func (s *Service) checkPeriod(from, to civil.Date) error {
 	var f errs.Fields
 	if from.IsZero() {
 		f.Add("from", "is required")
@@ -69,12 +71,21 @@ func (s *Service) CheckPeriod(from, to civil.Date) error {
 // day from to the end of day to. Both ends are read from tallies as of a
 // day (the day before from, and to), so a report for whole months or
 // half-years reads kept snapshots.
-func (s *Service) PeriodReport(ctx context.Context, u *units.Unit, from, to civil.Date) (*Period, error) {
-	if err := s.CheckPeriod(from, to); err != nil {
+// The caller must be allowed to read reports at unit unitID.
+func (s *Service) PeriodReport(ctx context.Context, c *access.Caller, unitID string, from, to civil.Date) (*Period, error) {
+	if err := s.checkPeriod(from, to); err != nil {
 		return nil, err
 	}
+	u, err := s.units.Load(ctx, c, unitID, access.ObjReport, access.Read)
+	if err != nil {
+		return nil, err
+	}
+	return s.periodReport(ctx, u, from, to)
+}
+
+func (s *Service) periodReport(ctx context.Context, u *units.Unit, from, to civil.Date) (*Period, error) {
 	before := from.AddDays(-1)
-	p := &Period{From: from, To: to}
+	p := &Period{Unit: u, From: from, To: to}
 	start, err := s.dayTallies(ctx, u, before)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package rollups
 import (
 	"context"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/units"
@@ -16,6 +17,7 @@ type Row struct {
 
 // Rollup is a unit's totals and each child's, as of a day.
 type Rollup struct {
+	Unit     *units.Unit
 	AsOf     civil.Date
 	Totals   Totals
 	Children []Row
@@ -25,10 +27,22 @@ type Rollup struct {
 	Pending bool
 }
 
-// Rollup answers the figures of u's subtree and of each child's, as of
-// day d (zero: today). A day after today is refused: its figures are not
+// Rollup answers the figures of unit unitID's subtree and of each child's,
+// as of day d (zero: today), for a caller allowed to read its rollups. A
+// day before 1900 or after today is refused: the latter's figures are not
 // known yet.
-func (s *Service) Rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rollup, error) {
+func (s *Service) Rollup(ctx context.Context, c *access.Caller, unitID string, d civil.Date) (*Rollup, error) {
+	if !d.IsZero() && d.Year < 1900 {
+		return nil, (errs.Fields{{Field: "asOf", Message: "must not be before 1900"}}).Err()
+	}
+	u, err := s.units.Load(ctx, c, unitID, access.ObjRollup, access.Read)
+	if err != nil {
+		return nil, err
+	}
+	return s.rollup(ctx, u, d)
+}
+
+func (s *Service) rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rollup, error) {
 	today := civil.Today(s.now())
 	if d.After(today) {
 		var f errs.Fields
@@ -42,7 +56,7 @@ func (s *Service) Rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rol
 	if err != nil {
 		return nil, err
 	}
-	r := &Rollup{AsOf: d, Totals: t.own.Totals(d), Pending: t.pending}
+	r := &Rollup{Unit: u, AsOf: d, Totals: t.own.Totals(d), Pending: t.pending}
 	err = s.eachChild(ctx, u, func(c *units.Unit) error {
 		ct, ok := t.children[c.ID]
 		if !ok { // a child created since the day was counted: nothing then

@@ -6,16 +6,29 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/page"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
-// Units reads the tree.
+// Units reads the tree as stored (units.Tree): Load authorises a caller
+// (not found outside the caller's scope, forbidden beyond its role), and
+// the counters walk every unit with Children, whoever asked.
 type Units interface {
-	Get(ctx context.Context, id string) (*units.Unit, error)
+	Load(ctx context.Context, c *access.Caller, id string, obj access.Object, act access.Action) (*units.Unit, error)
 	Children(ctx context.Context, u *units.Unit, p page.Request) (page.Result[*units.Unit], error)
+}
+
+// counter is who reads the tree to count it: the counters cover every
+// unit, whoever asked for the figures (their caller was authorised on the
+// unit asked about, and everything counted lies below it).
+var counter = access.System("counting")
+
+// unit reads a unit to count it.
+func (s *Service) unit(ctx context.Context, id string) (*units.Unit, error) {
+	return s.units.Load(ctx, counter, id, access.ObjUnit, access.Read)
 }
 
 // Boards reads officer posts.
@@ -23,7 +36,13 @@ type Boards interface {
 	GetBoard(ctx context.Context, unitID string) (*officers.Board, error)
 }
 
-// Service keeps counters current and answers rollups and reports.
+// Service keeps counters current and answers rollups and reports. What
+// answers someone (Rollup, PeriodReport) or repairs (Reconcile,
+// CloseMonth) takes the caller and decides scope and role itself; what
+// acts for no one takes none: the counting hook the other services call
+// around their writes (Mark), and the settler's own lifecycle
+// (StartSettling, WaitSettled, Sweep, CloseLastMonth), which reads the
+// tree as access.System.
 type Service struct {
 	store   Store
 	units   Units
@@ -41,10 +60,14 @@ type Service struct {
 	moves MovementStore // nil: past days are counted from periods (movements.go)
 }
 
-// NewService wires the rollups.
-func NewService(store Store, u Units, b Boards, log *slog.Logger, now func() time.Time) *Service {
+// NewService wires the rollups: the counters in store over the tree u
+// (units.Tree), the posts in b, and the options (options.go).
+func NewService(store Store, u Units, b Boards, log *slog.Logger, now func() time.Time, opts ...Option) *Service {
 	s := &Service{store: store, units: u, boards: b, log: log, now: now, past: newPastDays(PastDayLimits{}), owner: newOwner()}
 	s.moves, _ = store.(MovementStore)
+	for _, o := range opts {
+		o(s)
+	}
 	return s
 }
 

@@ -254,46 +254,55 @@ func (s *Service) settleAll(ctx context.Context, marks []Mark) error {
 }
 
 // clear clears the marks of stored changes (a mark made before its
-// change was stored is recounted for, never cleared: doc.go, 4).
+// change was stored is recounted for, never cleared: doc.go, 4), all in
+// one call.
 func (s *Service) clear(ctx context.Context, marks []Mark) error {
+	stored := make([]Mark, 0, len(marks))
 	for _, m := range marks {
-		if !m.Stored {
-			continue
-		}
-		if err := s.store.ClearMark(ctx, m); err != nil {
-			return err
+		if m.Stored {
+			stored = append(stored, m)
 		}
 	}
-	return nil
+	return s.store.ClearMarks(ctx, stored)
 }
 
 // recountPaths recounts every unit on the marks' paths for one day,
-// deepest first and each once. It clears nothing: a mark may cover other
-// days too (settleAll clears once every day it covers is recounted).
+// deepest first and each once, a level of the tree at a time (one
+// recountLevel each). It clears nothing: a mark may cover other days too
+// (settleAll clears once every day it covers is recounted).
 func (s *Service) recountPaths(ctx context.Context, marks []Mark, day string, d civil.Date) error {
 	if len(marks) == 0 {
 		return nil
 	}
 	depth := map[string]int{}
+	deepest := 0
 	for _, m := range marks {
 		for i, id := range m.Path {
 			depth[id] = i
+			deepest = max(deepest, i)
 		}
 	}
-	order := make([]string, 0, len(depth))
-	for id := range depth {
-		order = append(order, id)
+	levels := make([][]string, deepest+1)
+	for id, i := range depth {
+		levels[i] = append(levels[i], id)
 	}
-	slices.SortFunc(order, func(a, b string) int { return depth[b] - depth[a] })
-	for _, id := range order {
-		u, err := s.units.Get(ctx, id)
-		if errs.Is(err, errs.NotFound) {
+	for i := deepest; i >= 0; i-- {
+		slices.Sort(levels[i]) // the same order every time: easier to follow in logs and tests
+		us := make([]*units.Unit, 0, len(levels[i]))
+		for _, id := range levels[i] {
+			u, err := s.unit(ctx, id)
+			if errs.Is(err, errs.NotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			us = append(us, u)
+		}
+		if len(us) == 0 {
 			continue
 		}
-		if err != nil {
-			return err
-		}
-		if _, err := s.recount(ctx, u, day, d); err != nil {
+		if _, err := s.recountLevel(ctx, us, day, d); err != nil {
 			return err
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/members"
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // Counter is a unit's stored tally for one day ("" is the live tally,
@@ -20,7 +20,7 @@ import (
 type Counter struct {
 	UnitID   string
 	ParentID string
-	Path     units.Path // the unit's path
+	Path     unitpath.Path // the unit's path
 	Day      string
 	Ticket   int64
 	Tally    Tally
@@ -32,7 +32,7 @@ type Counter struct {
 // (or reconcile) to settle.
 type Mark struct {
 	UnitID string
-	Path   units.Path
+	Path   unitpath.Path
 	Day    string
 	Gen    int64 // bumped by every marking; a mark is cleared only at its generation
 	// Change is the change the mark was made for: marks are kept per
@@ -60,19 +60,30 @@ func (m Mark) Covers(day string) bool {
 	return m.Day == day
 }
 
+// TicketFor names a tally about to be recounted: a unit's day ("" the
+// live one) and the unit's path, root first.
+type TicketFor struct {
+	UnitID, Day string
+	Path        unitpath.Path
+}
+
 // Store keeps counters, marks and the facts they are counted from.
 type Store interface {
 	// BranchEveryone returns every member who ever had a period in the
 	// branch, with their stints.
 	BranchEveryone(ctx context.Context, branchID string) ([]*members.Member, error)
 
-	// TakeTicket returns a fresh ticket for recounting a unit's day; path
-	// (the unit's ancestors and itself) is recorded with it, so that a
-	// subtree's tickets can be found before any tally is stored.
-	TakeTicket(ctx context.Context, unitID, day string, path units.Path) (int64, error)
-	// PutCounter stores c unless a tally with a newer ticket is stored;
-	// it reports whether c was stored.
-	PutCounter(ctx context.Context, c *Counter) (bool, error)
+	// TakeTickets returns a fresh ticket for recounting each of several
+	// units' tallies, in their order; the path (the unit's ancestors and
+	// itself) is recorded with it, so that a subtree's tickets can be
+	// found before any tally is stored. The settler recounts a level of
+	// the tree at a time: one call for them all keeps it from queueing
+	// once per unit behind the writes it follows (SQLite: one
+	// transaction).
+	TakeTickets(ctx context.Context, tickets []TicketFor) ([]int64, error)
+	// PutCounters stores each counter unless a tally with a newer ticket
+	// is stored for its unit and day; it returns how many were stored.
+	PutCounters(ctx context.Context, cs []*Counter) (int, error)
 	// ReplaceCounter stores c whatever is stored (for repair tools and
 	// tests that damage a tally on purpose).
 	ReplaceCounter(ctx context.Context, c *Counter) error
@@ -87,12 +98,16 @@ type Store interface {
 
 	// MarkStale records marks and returns them with their generations.
 	MarkStale(ctx context.Context, marks []Mark) ([]Mark, error)
-	// ClearMark removes a mark if no one marked it again since.
-	ClearMark(ctx context.Context, m Mark) error
+	// ClearMarks removes each mark unless someone marked it again since
+	// (at a newer generation): one round trip for a settled batch.
+	ClearMarks(ctx context.Context, marks []Mark) error
 	// MarksUnder returns the marks on units in a subtree that cover a day
 	// (Mark.Covers): the marks of that day and the onward marks from it or
 	// before (for "", every onward mark).
 	MarksUnder(ctx context.Context, unitID, day string) ([]Mark, error)
+	// AnyMarkUnder reports whether MarksUnder would return any mark,
+	// reading at most one: what every rollup read asks (pending).
+	AnyMarkUnder(ctx context.Context, unitID, day string) (bool, error)
 
 	// SnapshotDays lists the days whose tallies are kept.
 	SnapshotDays(ctx context.Context) ([]string, error)

@@ -20,16 +20,39 @@ func (s *Service) dayOf(day string) civil.Date {
 // recount computes a unit's tally for a day from its own facts and its
 // children's tallies, and stores it under a fresh ticket.
 func (s *Service) recount(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
-	ticket, err := s.store.TakeTicket(ctx, u.ID, day, u.Path)
+	ts, err := s.recountLevel(ctx, []*units.Unit{u}, day, d)
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.computeOverStored(ctx, u, day, d)
+	return ts[0], nil
+}
+
+// recountLevel is recount for several units none of which is below
+// another (one level of the marked paths): their tickets are taken in one
+// call, and their tallies stored in one, so that settling a burst of
+// changes costs the store two writes per level of the tree, not two per
+// unit.
+func (s *Service) recountLevel(ctx context.Context, us []*units.Unit, day string, d civil.Date) ([]*Tally, error) {
+	want := make([]TicketFor, len(us))
+	for i, u := range us {
+		want[i] = TicketFor{UnitID: u.ID, Day: day, Path: u.Path}
+	}
+	tickets, err := s.store.TakeTickets(ctx, want)
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.store.PutCounter(ctx, &Counter{UnitID: u.ID, ParentID: u.ParentID, Path: u.Path, Day: day, Ticket: ticket, Tally: *t})
-	return t, err
+	tallies := make([]*Tally, len(us))
+	cs := make([]*Counter, len(us))
+	for i, u := range us {
+		t, err := s.computeOverStored(ctx, u, day, d)
+		if err != nil {
+			return nil, err
+		}
+		tallies[i] = t
+		cs[i] = &Counter{UnitID: u.ID, ParentID: u.ParentID, Path: u.Path, Day: day, Ticket: tickets[i], Tally: *t}
+	}
+	_, err = s.store.PutCounters(ctx, cs)
+	return tallies, err
 }
 
 // ownTally is what a unit holds by itself on a day: a branch's roll (its
@@ -210,6 +233,5 @@ func (s *Service) readOverStored(ctx context.Context, u *units.Unit, day string,
 // pending reports whether a change at or below u may be missing from its
 // stored tally for a day: a mark on its subtree is not settled yet.
 func (s *Service) pending(ctx context.Context, u *units.Unit, day string) (bool, error) {
-	marks, err := s.store.MarksUnder(ctx, u.ID, day)
-	return len(marks) > 0, err
+	return s.store.AnyMarkUnder(ctx, u.ID, day)
 }

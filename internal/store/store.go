@@ -21,6 +21,6 @@ type Store interface {
 	officers.Store
 	rollups.Store
 	// RewritePaths rewrites every copy of a moved subtree's path: the
-	// one list of the records that carry a units.Path.
+	// one list of the records that carry a unitpath.Path.
 	units.PathRewriter
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // PathRewriter rewrites every stored copy of the paths of a moved subtree:
@@ -30,7 +31,7 @@ import (
 // cursor) is not followed until the job is run again. to within from is
 // errs.Validation.
 type PathRewriter interface {
-	RewritePaths(ctx context.Context, from, to Path, after string, limit int) (next string, err error)
+	RewritePaths(ctx context.Context, from, to unitpath.Path, after string, limit int) (next string, err error)
 }
 
 // RewriteLimit is the batch of a RewritePaths call when none is given.
@@ -43,14 +44,14 @@ const RewriteLimit = 500
 // at: fewer than limit means the kind is done.
 type RewriteKind struct {
 	Name string
-	Step func(ctx context.Context, from, to Path, after string, limit int) (last string, n int, err error)
+	Step func(ctx context.Context, from, to unitpath.Path, after string, limit int) (last string, n int, err error)
 }
 
 // RunRewrite is the part of RewritePaths every store shares: it checks
 // the move, reads the cursor ("<kind>:<key>"), runs one step of the kind
 // it names and says where to continue, so that adapters only translate
 // each kind's step into their queries.
-func RunRewrite(ctx context.Context, from, to Path, after string, limit int, kinds []RewriteKind) (string, error) {
+func RunRewrite(ctx context.Context, from, to unitpath.Path, after string, limit int, kinds []RewriteKind) (string, error) {
 	if len(from) == 0 || len(to) == 0 || from.Unit() != to.Unit() {
 		return "", errs.E(errs.Validation, "a path rewrite moves a unit: from %v and to %v must end with the same unit", from, to)
 	}

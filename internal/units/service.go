@@ -4,25 +4,25 @@ import (
 	"context"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/vntext"
 )
 
-// Service applies the tree's rules on top of a Store. It does not decide
-// who may do what: callers authorise first (internal/access).
+// Service applies the tree's rules on top of a Store. Every public method
+// takes the caller and decides scope and role itself (access.Caller): a
+// unit outside the caller's scope is not found, a change beyond its role
+// is forbidden.
 type Service struct {
 	store  Store
 	now    func() time.Time
-	counts counting.Counts
+	counts counting.Counts // never nil: a new unit changes the branch counts of everything above it
 }
-
-// SetCounts attaches the counters to keep current: a new unit changes the
-// branch counts of everything above it.
-func (s *Service) SetCounts(c counting.Counts) { s.counts = c }
 
 // settled runs store between marking paths and settling them: a unit
 // counts from the day it is made, so only tallies from today are touched.
@@ -30,22 +30,28 @@ func (s *Service) settled(ctx context.Context, paths [][]string, store func() er
 	return counting.Around(ctx, s.counts, paths, civil.Today(s.now()), counting.Branch, store)
 }
 
-// NewService returns a Service; now is the clock (injectable for tests).
-func NewService(store Store, now func() time.Time) *Service {
+// NewService returns a Service that keeps counts current (the rollups
+// service; counting.Uncounted to say that nothing is counted); now is the
+// clock (injectable for tests).
+func NewService(store Store, counts counting.Counts, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, now: now}
+	return &Service{store: store, counts: counting.Required("units.NewService", counts), now: now}
 }
 
-// EnsureRoot creates the central unit if it does not exist yet.
-func (s *Service) EnsureRoot(ctx context.Context, name, code string) (*Unit, error) {
+// EnsureRoot creates the central unit if it does not exist yet; only the
+// system (the server's bootstrap) or a caller who may write the root may.
+func (s *Service) EnsureRoot(ctx context.Context, c *access.Caller, name, code string) (*Unit, error) {
+	if err := c.Authorize([]string{RootID}, access.ObjUnit, access.Write, "unit"); err != nil {
+		return nil, err
+	}
 	u, err := s.store.GetUnit(ctx, RootID)
 	if err == nil || !errs.Is(err, errs.NotFound) {
 		return u, err
 	}
 	t := s.now().UTC()
-	u = &Unit{ID: RootID, Path: Path{RootID}, Level: Central, Name: CleanName(name), Code: code, Status: Active, Version: 1, CreatedAt: t, UpdatedAt: t}
+	u = &Unit{ID: RootID, Path: unitpath.Path{RootID}, Level: Central, Name: CleanName(name), Code: code, Status: Active, Version: 1, CreatedAt: t, UpdatedAt: t}
 	if err := s.store.CreateUnit(ctx, u); err != nil {
 		if errs.Is(err, errs.Conflict) { // another instance won the race
 			return s.store.GetUnit(ctx, RootID)
@@ -55,12 +61,36 @@ func (s *Service) EnsureRoot(ctx context.Context, name, code string) (*Unit, err
 	return u, nil
 }
 
-// Get returns a unit by id.
-func (s *Service) Get(ctx context.Context, id string) (*Unit, error) {
-	if !ids.Valid(id) {
-		return nil, errs.E(errs.NotFound, "unit not found")
+// Load finds unit id and authorises act to obj there for c: the one check
+// every service makes before acting at a unit (members of a branch,
+// officers of a unit, its rollup). A unit that does not exist and one
+// outside c's scope are both "unit not found".
+func (s *Service) Load(ctx context.Context, c *access.Caller, id string, obj access.Object, act access.Action) (*Unit, error) {
+	return NewTree(s.store).Load(ctx, c, id, obj, act)
+}
+
+// Get returns a unit the caller may read.
+func (s *Service) Get(ctx context.Context, c *access.Caller, id string) (*Unit, error) {
+	return s.Load(ctx, c, id, access.ObjUnit, access.Read)
+}
+
+// Root returns the root unit, if the caller may read it.
+func (s *Service) Root(ctx context.Context, c *access.Caller) (*Unit, error) {
+	return s.Get(ctx, c, RootID)
+}
+
+// PathOf is the path of a unit the caller may read (access.UnitPaths).
+func (s *Service) PathOf(ctx context.Context, c *access.Caller, id string) ([]string, error) {
+	u, err := s.Get(ctx, c, id)
+	if err != nil {
+		return nil, err
 	}
-	return s.store.GetUnit(ctx, id)
+	return u.Path, nil
+}
+
+// RootPath is the path of the root unit (access.UnitPaths).
+func (s *Service) RootPath(ctx context.Context, c *access.Caller) ([]string, error) {
+	return s.PathOf(ctx, c, RootID)
 }
 
 // NewUnit is the input of Create.
@@ -70,9 +100,16 @@ type NewUnit struct {
 	Code  string
 }
 
-// Create adds a child under parent, which the caller has already loaded
-// (and authorised against).
-func (s *Service) Create(ctx context.Context, parent *Unit, in NewUnit) (*Unit, error) {
+// Create adds a child under the unit parentID, where the caller must be
+// allowed to write units.
+func (s *Service) Create(ctx context.Context, c *access.Caller, parentID string, in NewUnit) (*Unit, error) {
+	if parentID == "" {
+		return nil, (errs.Fields{{Field: "parentId", Message: "is required"}}).Err()
+	}
+	parent, err := s.Load(ctx, c, parentID, access.ObjUnit, access.Write)
+	if err != nil {
+		return nil, err
+	}
 	return s.create(ctx, parent, in, true)
 }
 
@@ -118,10 +155,22 @@ type Patch struct {
 	Code *string
 }
 
-// Update applies p to u (already loaded and authorised). ifVersion, when not
-// zero, is the version the caller last saw (If-Match): a stale one is
-// errs.VersionMismatch. Without it a lost race is retried on the fresh unit.
-func (s *Service) Update(ctx context.Context, u *Unit, p Patch, ifVersion int) (*Unit, error) {
+// Update applies p to unit id, where the caller must be allowed to write
+// units. ifVersion, when not zero, is the version the caller last saw
+// (If-Match): a stale one is errs.VersionMismatch. Without it a lost race
+// is retried on the fresh unit.
+func (s *Service) Update(ctx context.Context, c *access.Caller, id string, p Patch, ifVersion int) (*Unit, error) {
+	u, err := s.Load(ctx, c, id, access.ObjUnit, access.Write)
+	if err != nil {
+		return nil, err
+	}
+	return s.updateLoaded(ctx, c, u, p, ifVersion)
+}
+
+// updateLoaded is Update on u, already loaded and authorised for c. A
+// lost race is retried on a fresh copy authorised again: the unit may
+// have moved out of c's scope meanwhile.
+func (s *Service) updateLoaded(ctx context.Context, c *access.Caller, u *Unit, p Patch, ifVersion int) (*Unit, error) {
 	for attempt := 0; ; attempt++ {
 		if ifVersion != 0 && ifVersion != u.Version {
 			return nil, errs.E(errs.VersionMismatch, "unit %s is at version %d, not %d", u.ID, u.Version, ifVersion)
@@ -130,7 +179,7 @@ func (s *Service) Update(ctx context.Context, u *Unit, p Patch, ifVersion int) (
 		if ifVersion != 0 || attempt == 2 || !errs.Is(err, errs.VersionMismatch) {
 			return next, err
 		}
-		if u, err = s.store.GetUnit(ctx, u.ID); err != nil {
+		if u, err = s.Load(ctx, c, u.ID, access.ObjUnit, access.Write); err != nil {
 			return nil, err
 		}
 	}
@@ -162,12 +211,27 @@ func (s *Service) update(ctx context.Context, u *Unit, p Patch) (*Unit, error) {
 	return &next, nil
 }
 
-// Children lists the children of u.
-func (s *Service) Children(ctx context.Context, u *Unit, p page.Request) (page.Result[*Unit], error) {
-	return s.store.ListChildren(ctx, u.ID, p)
+// Children lists the children of unit parentID, which the caller must be
+// allowed to read. The system is not checked, so that counting's walks of
+// the tree cost no extra read per unit.
+func (s *Service) Children(ctx context.Context, c *access.Caller, parentID string, p page.Request) (page.Result[*Unit], error) {
+	if !c.IsSystem() {
+		if _, err := s.Get(ctx, c, parentID); err != nil {
+			return page.Result[*Unit]{}, err
+		}
+	}
+	return s.store.ListChildren(ctx, parentID, p)
 }
 
-// ChildByCode finds a child of u by its code.
-func (s *Service) ChildByCode(ctx context.Context, u *Unit, code string) (*Unit, error) {
-	return s.store.GetChildByCode(ctx, u.ID, code)
+// ChildByCode finds a child of unit parentID by its code, if the caller
+// may read it.
+func (s *Service) ChildByCode(ctx context.Context, c *access.Caller, parentID, code string) (*Unit, error) {
+	u, err := s.store.GetChildByCode(ctx, parentID, code)
+	if err == nil {
+		err = c.Authorize(u.Path, access.ObjUnit, access.Read, "unit")
+	}
+	if err != nil {
+		return nil, access.NotFound(err, "unit")
+	}
+	return u, nil
 }

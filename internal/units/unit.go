@@ -3,7 +3,11 @@
 // store interface the tree needs, and the service that applies the rules.
 package units
 
-import "time"
+import (
+	"time"
+
+	"github.com/sohoi/sohoi/internal/unitpath"
+)
 
 // RootID is the fixed id of the single central unit, so that creating it on
 // first start is idempotent even when several instances start at once.
@@ -26,7 +30,7 @@ type Unit struct {
 	Name     string
 	Code     string
 	// Path is the unit's ancestors and itself, root first.
-	Path   Path
+	Path   unitpath.Path
 	Status Status
 	// MergedInto points to the unit that took over a merged (closed) unit.
 	MergedInto string

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
 )
 
@@ -117,9 +118,13 @@ type SeedResult struct {
 //
 // Counters are settled once at the end, for every unit that gained
 // children, rather than once per unit created. progress, when not nil, is
-// told how many areas are done after each one.
-func (s *Service) Seed(ctx context.Context, parent *Unit, areas []AdminArea, progress func(done int)) (SeedResult, error) {
+// told how many areas are done after each one. The caller must be allowed
+// to write units at parent.
+func (s *Service) Seed(ctx context.Context, c *access.Caller, parent *Unit, areas []AdminArea, progress func(done int)) (SeedResult, error) {
 	var res SeedResult
+	if err := c.Authorize(parent.Path, access.ObjUnit, access.Write, "unit"); err != nil {
+		return res, err
+	}
 	done := 0
 	grown := map[string][]string{}
 	var walk func(parent *Unit, areas []AdminArea) error
@@ -137,7 +142,7 @@ func (s *Service) Seed(ctx context.Context, parent *Unit, areas []AdminArea, pro
 				return err
 			case u.Name != a.Name:
 				name := a.Name
-				if u, err = s.Update(ctx, u, Patch{Name: &name}, 0); err != nil {
+				if u, err = s.updateLoaded(ctx, c, u, Patch{Name: &name}, 0); err != nil {
 					return fmt.Errorf("renaming %s: %w", a.Code, err)
 				}
 				res.Renamed++

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	store "github.com/sohoi/sohoi/internal/store/mongo"
+	"github.com/sohoi/sohoi/internal/store/mongo/mongotest"
 	"github.com/sohoi/sohoi/internal/store/storetest"
 )
 
@@ -22,7 +23,7 @@ func TestContractMongoDB(t *testing.T) {
 }
 
 func runContract(t *testing.T, uri string) {
-	rec := store.NewRecorder()
+	rec := mongotest.NewRecorder()
 	storetest.Run(t, func(t *testing.T) storetest.Store { return openStore(t, uri, rec) })
 
 	t.Run("IndexCoverage", func(t *testing.T) {

@@ -5,21 +5,21 @@ import (
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/rollups"
-	"github.com/sohoi/sohoi/internal/units"
 )
 
 // counterDoc is a unit's counter for a day, _id = dayKey(unit, day).
 //
 // Bump hands out tickets and Ticket is the ticket of the stored tally. The
-// writes keep bump ≥ ticket (TakeTicket increments bump; PutCounter and
+// writes keep bump ≥ ticket (TakeTickets increments bump; PutCounters and
 // ReplaceCounter raise it to their ticket with $max in the same update),
 // so the next $inc is above any stored ticket: what SQLite writes as
 // bump = max(bump, ticket) + 1, without an update pipeline (FerretDB v1
-// has none). A document TakeTicket created has no tally, parent or path
+// has none). A document TakeTickets created has no tally, parent or path
 // yet: it is a ticket, not a tally, and the reads skip it.
 type counterDoc struct {
 	ID       string    `bson:"_id"`
@@ -51,39 +51,56 @@ func counterUpdate(c *rollups.Counter) bson.D {
 	}
 }
 
-// TakeTicket implements rollups.Store: one upsert that increments bump and
-// returns it. The new document gets ticket 0, so that PutCounter's
+// TakeTickets implements rollups.Store: a findAndModify per unit (the
+// new ticket comes back from the server; a bulkWrite returns no
+// documents). The settler, not a member write, is the one caller with
+// many. A new document gets ticket 0, so that PutCounters'
 // {ticket: {$lt: t}} matches it (a missing field would not).
-func (db *DB) TakeTicket(ctx context.Context, unitID, day string, path units.Path) (_ int64, err error) {
-	defer errs.Wrap(&err, "mongo: TakeTicket %s", unitID)
-	var d struct {
-		Bump int64 `bson:"bump"`
+func (db *DB) TakeTickets(ctx context.Context, tickets []rollups.TicketFor) (_ []int64, err error) {
+	defer errs.Wrap(&err, "mongo: TakeTickets")
+	out := make([]int64, len(tickets))
+	for i, t := range tickets {
+		var d struct {
+			Bump int64 `bson:"bump"`
+		}
+		err := retryUpsert(func() error {
+			return db.coll(collCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: dayKey(t.UnitID, t.Day)}},
+				bson.D{
+					{Key: "$inc", Value: bson.D{{Key: "bump", Value: int64(1)}}},
+					{Key: "$set", Value: bson.D{{Key: "path", Value: nonNil(t.Path)}}},
+					{Key: "$setOnInsert", Value: bson.D{{Key: "unitId", Value: t.UnitID}, {Key: "day", Value: t.Day}, {Key: "ticket", Value: int64(0)}}},
+				},
+				afterUpsert()).Decode(&d)
+		})
+		if err != nil {
+			return nil, err
+		}
+		out[i] = d.Bump
 	}
-	err = retryUpsert(func() error {
-		return db.coll(collCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: dayKey(unitID, day)}},
-			bson.D{
-				{Key: "$inc", Value: bson.D{{Key: "bump", Value: int64(1)}}},
-				{Key: "$set", Value: bson.D{{Key: "path", Value: nonNil(path)}}},
-				{Key: "$setOnInsert", Value: bson.D{{Key: "unitId", Value: unitID}, {Key: "day", Value: day}, {Key: "ticket", Value: int64(0)}}},
-			},
-			afterUpsert()).Decode(&d)
-	})
-	return d.Bump, err
+	return out, nil
 }
 
-// PutCounter implements rollups.Store: an update guarded by the stored
-// ticket, so it is stored iff it matched. Without a document there is no
-// ticket behind c (TakeTicket creates it, DeleteCounters may have dropped
-// it since): c is not stored, as in SQLite.
-func (db *DB) PutCounter(ctx context.Context, c *rollups.Counter) (_ bool, err error) {
-	defer errs.Wrap(&err, "mongo: PutCounter %s", c.UnitID)
-	res, err := db.coll(collCounters).UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: dayKey(c.UnitID, c.Day)}, {Key: "ticket", Value: bson.D{{Key: "$lt", Value: c.Ticket}}}},
-		counterUpdate(c))
-	if err != nil {
-		return false, err
+// PutCounters implements rollups.Store: one unordered bulkWrite of
+// updates each guarded by its stored ticket, so a counter is stored iff
+// its update matched. Without a document there is no ticket behind a
+// counter (TakeTickets creates it, DeleteCounters may have dropped it
+// since): it is not stored, as in SQLite.
+func (db *DB) PutCounters(ctx context.Context, cs []*rollups.Counter) (_ int, err error) {
+	defer errs.Wrap(&err, "mongo: PutCounters")
+	if len(cs) == 0 {
+		return 0, nil
 	}
-	return res.MatchedCount == 1, nil
+	models := make([]mongo.WriteModel, len(cs))
+	for i, c := range cs {
+		models[i] = mongo.NewUpdateOneModel().
+			SetFilter(bson.D{{Key: "_id", Value: dayKey(c.UnitID, c.Day)}, {Key: "ticket", Value: bson.D{{Key: "$lt", Value: c.Ticket}}}}).
+			SetUpdate(counterUpdate(c))
+	}
+	res, err := db.coll(collCounters).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	if err != nil {
+		return 0, err
+	}
+	return int(res.MatchedCount), nil
 }
 
 // ReplaceCounter implements rollups.Store: the same update unguarded, as an

@@ -7,7 +7,7 @@
 //     the version in its filter, and every write of several steps is safe
 //     to run again after a failure part-way;
 //   - every query is served by an index from Indexes, which is also what
-//     createIndexes builds at start (checked in the tests by indexcheck.go).
+//     createIndexes builds at start (checked in the tests by mongotest/indexcheck.go).
 package mongo
 
 import (

@@ -15,13 +15,15 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
 	store "github.com/sohoi/sohoi/internal/store/mongo"
+	"github.com/sohoi/sohoi/internal/store/mongo/mongotest"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
 func TestMigrationsRunOnceAndCreateTheDeclaredIndexes(t *testing.T) {
 	ctx := testCtx(t)
 	name := newDBName()
-	first := store.NewRecorder()
+	first := mongotest.NewRecorder()
 	openStoreIn(t, ferretURI, name, first)
 	if n := first.Counts()["createIndexes"]; n != len(store.Indexes) {
 		t.Errorf("first open sent %d createIndexes, want %d", n, len(store.Indexes))
@@ -37,7 +39,7 @@ func TestMigrationsRunOnceAndCreateTheDeclaredIndexes(t *testing.T) {
 	if n := first.Counts()["collMod"]; ttl == 0 || n != ttl {
 		t.Errorf("first open sent %d collMod for %d TTL indexes", n, ttl)
 	}
-	again := store.NewRecorder()
+	again := mongotest.NewRecorder()
 	db, err := store.Open(ctx, store.Options{URI: ferretURI, Database: name, Monitor: again.Monitor()})
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +143,7 @@ func TestDocumentShapes(t *testing.T) {
 	name := newDBName()
 	db := openStoreIn(t, ferretURI, name, nil)
 	t0 := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
-	root := &units.Unit{ID: units.RootID, Path: units.Path{units.RootID}, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
+	root := &units.Unit{ID: units.RootID, Path: unitpath.Path{units.RootID}, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
 	prov := &units.Unit{ID: "p000000000000001", ParentID: root.ID, Path: root.Path.Child("p000000000000001"), Level: units.Province, Name: "Thái Bình", Code: "34",
 		Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
 	for _, u := range []*units.Unit{root, prov} {
@@ -246,7 +248,7 @@ func TestConcurrentCompareAndSwap(t *testing.T) {
 			t.Fatalf("refresh token %s was used unused by %d callers", id, wins)
 		}
 	}
-	u := &units.Unit{ID: units.RootID, Path: units.Path{units.RootID}, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1, CreatedAt: now, UpdatedAt: now}
+	u := &units.Unit{ID: units.RootID, Path: unitpath.Path{units.RootID}, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if err := db.CreateUnit(ctx, u); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	store "github.com/sohoi/sohoi/internal/store/mongo"
+	"github.com/sohoi/sohoi/internal/store/mongo/mongotest"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -124,7 +126,7 @@ func TestCheckCommand(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := store.CheckCommand(c.cmdName, cmd(t, c.cmd), store.Indexes)
+			err := mongotest.CheckCommand(c.cmdName, cmd(t, c.cmd), store.Indexes)
 			if c.covered && err != nil {
 				t.Errorf("want covered, got %v", err)
 			}
@@ -141,11 +143,11 @@ func TestCheckCommand(t *testing.T) {
 // TestRecorderCatchesUnindexedFind sends a real query by a field no index
 // holds through a monitored client, and expects the recorder to report it.
 func TestRecorderCatchesUnindexedFind(t *testing.T) {
-	rec := store.NewRecorder()
+	rec := mongotest.NewRecorder()
 	dbName := newDBName()
 	db := openStoreIn(t, ferretURI, dbName, rec)
 	ctx := testCtx(t)
-	root := &units.Unit{ID: units.RootID, Path: units.Path{units.RootID}, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1,
+	root := &units.Unit{ID: units.RootID, Path: unitpath.Path{units.RootID}, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1,
 		CreatedAt: time.Now(), UpdatedAt: time.Now()}
 	if err := db.CreateUnit(ctx, root); err != nil {
 		t.Fatal(err)

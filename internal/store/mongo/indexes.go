@@ -21,7 +21,7 @@ const (
 )
 
 // Index is one declared index. The same list creates the indexes (see
-// migrations.go) and is what the coverage checker (indexcheck.go) accepts a
+// migrations.go) and is what the coverage checker (mongotest/indexcheck.go) accepts a
 // query against, so a query can only pass the tests if the index behind it
 // is created in production too.
 //

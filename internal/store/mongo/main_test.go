@@ -54,13 +54,13 @@ func testCtx(t *testing.T) context.Context {
 
 // openStore opens a store on a fresh database of uri, recording its
 // commands in rec (when not nil); the database is dropped after the test.
-func openStore(t *testing.T, uri string, rec *store.Recorder) *store.DB {
+func openStore(t *testing.T, uri string, rec *mongotest.Recorder) *store.DB {
 	t.Helper()
 	return openStoreIn(t, uri, newDBName(), rec)
 }
 
 // openStoreIn is openStore on the database name.
-func openStoreIn(t *testing.T, uri, name string, rec *store.Recorder) *store.DB {
+func openStoreIn(t *testing.T, uri, name string, rec *mongotest.Recorder) *store.DB {
 	t.Helper()
 	o := store.Options{URI: uri, Database: name}
 	if rec != nil {

@@ -46,7 +46,7 @@ func markKey(m rollups.Mark) string {
 // MarkStale implements rollups.Store: one bulkWrite of upserts, whatever
 // the number of marks. Each marking sets a generation this process
 // chooses (newGen): the generation must be the one this call wrote
-// (ClearMark settles only at it), and a bulkWrite returns no documents,
+// (ClearMarks settles only at it), and a bulkWrite returns no documents,
 // so it cannot come from the server the way an $inc through findAndModify
 // would. Without a transaction a failure part-way leaves some marks
 // recorded: a mark only costs a recount, and running the call again marks
@@ -90,19 +90,27 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) (_ []rollups.
 	return out, nil
 }
 
-// ClearMark implements rollups.Store: settles the mark at its generation,
-// so a mark made again since (at another generation) stays. A change's
-// mark is deleted (one document per change must not pile up); a mark
-// from before marks were per change is settled in place, as it was.
-func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) (err error) {
-	defer errs.Wrap(&err, "mongo: ClearMark")
-	filter := bson.D{{Key: "_id", Value: markKey(m)}, {Key: "gen", Value: m.Gen}}
-	if m.Change != "" {
-		_, err := db.coll(collMarks).DeleteOne(ctx, filter)
-		return err
+// ClearMarks implements rollups.Store: one unordered bulkWrite that
+// settles each mark at its generation, so a mark made again since (at
+// another generation) stays. A change's mark is deleted (one document per
+// change must not pile up); a mark from before marks were per change is
+// settled in place, as it was.
+func (db *DB) ClearMarks(ctx context.Context, marks []rollups.Mark) (err error) {
+	defer errs.Wrap(&err, "mongo: ClearMarks")
+	if len(marks) == 0 {
+		return nil
 	}
-	_, err = db.coll(collMarks).UpdateOne(ctx, filter,
-		bson.D{{Key: "$set", Value: bson.D{{Key: "cleared", Value: m.Gen}, {Key: "pending", Value: false}}}})
+	models := make([]mongo.WriteModel, len(marks))
+	for i, m := range marks {
+		filter := bson.D{{Key: "_id", Value: markKey(m)}, {Key: "gen", Value: m.Gen}}
+		if m.Change != "" {
+			models[i] = mongo.NewDeleteOneModel().SetFilter(filter)
+			continue
+		}
+		models[i] = mongo.NewUpdateOneModel().SetFilter(filter).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "cleared", Value: m.Gen}, {Key: "pending", Value: false}}}})
+	}
+	_, err = db.coll(collMarks).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
 	return err
 }
 
@@ -111,6 +119,22 @@ func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) (err error) {
 // the live tally), two index ranges.
 func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.Mark, err error) {
 	defer errs.Wrap(&err, "mongo: MarksUnder %s", unitID)
+	return db.marksUnder(ctx, unitID, day, 0)
+}
+
+// AnyMarkUnder implements rollups.Store: MarksUnder reading at most one
+// mark per range.
+func (db *DB) AnyMarkUnder(ctx context.Context, unitID, day string) (_ bool, err error) {
+	defer errs.Wrap(&err, "mongo: AnyMarkUnder %s", unitID)
+	ms, err := db.marksUnder(ctx, unitID, day, 1)
+	return len(ms) > 0, err
+}
+
+// marksUnder is MarksUnder reading at most limit marks per range (0: all).
+// A limited read still finds a pending mark when there is one: the first
+// range asks only for pending marks, and onward marks are deleted when
+// cleared.
+func (db *DB) marksUnder(ctx context.Context, unitID, day string, limit int64) ([]rollups.Mark, error) {
 	lo, hi := rollups.OnwardFields(day) // one range of stale_marks_pending
 	var out []rollups.Mark
 	for _, f := range []bson.D{
@@ -119,7 +143,7 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.M
 		// is pending, and the range is the last field the index serves.
 		{{Key: "path", Value: unitID}, {Key: "day", Value: bson.D{{Key: "$gte", Value: lo}, {Key: "$lte", Value: hi}}}},
 	} {
-		cur, err := db.coll(collMarks).Find(ctx, f)
+		cur, err := db.coll(collMarks).Find(ctx, f, options.Find().SetLimit(limit))
 		if err != nil {
 			return nil, err
 		}
@@ -134,6 +158,9 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.M
 			m := rollups.Mark{UnitID: d.UnitID, Path: d.Path, Gen: d.Gen, Change: d.Change, Stored: !d.Unstored}
 			m.SetDayField(d.Day)
 			out = append(out, m)
+		}
+		if limit > 0 && len(out) > 0 {
+			break
 		}
 	}
 	return out, nil

@@ -7,7 +7,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // How a member is stored. Dates are "YYYY-MM-DD" strings ("" when not
@@ -19,7 +19,7 @@ import (
 // inserts and what UpdateMember $sets, and the two cannot drift apart.
 type memberState struct {
 	BranchID string   `bson:"branchId"`
-	Path     []string `bson:"path"` // the branch's units.Path
+	Path     []string `bson:"path"` // the branch's unitpath.Path
 	FullName string   `bson:"fullName"`
 	// SortKey is the official order (members.Member.SortKey); unique, so a
 	// page cursor is one value of it.
@@ -106,7 +106,7 @@ func scopeWords(m *members.Member) []string {
 }
 
 // scopeTerms are the scopeWords of a name on a path.
-func scopeTerms(path units.Path, fullName string) []string {
+func scopeTerms(path unitpath.Path, fullName string) []string {
 	return scopeWords(&members.Member{FullName: fullName, Path: path})
 }
 

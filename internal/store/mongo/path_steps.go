@@ -12,7 +12,7 @@ import (
 )
 
 // Issue 16.2: every record that knows where a unit stands carries its
-// units.Path under one name, "path". Before, units kept "ancestors" (the
+// unitpath.Path under one name, "path". Before, units kept "ancestors" (the
 // path without the unit), members "ancestors" (the branch's path), boards
 // and grants "unitPath". These steps move documents stored before to the
 // one name, then drop the indexes on the old field. They must run before

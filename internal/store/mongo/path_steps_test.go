@@ -13,6 +13,7 @@ import (
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	store "github.com/sohoi/sohoi/internal/store/mongo"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -26,7 +27,7 @@ func TestOldPathNamesUpgradeInPlace(t *testing.T) {
 	name := newDBName()
 	db := openStoreIn(t, ferretURI, name, nil)
 	t0 := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
-	root := &units.Unit{ID: units.RootID, Path: units.Path{units.RootID}, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
+	root := &units.Unit{ID: units.RootID, Path: unitpath.Path{units.RootID}, Level: units.Central, Name: "Trung ương", Code: "VN", Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
 	prov := &units.Unit{ID: "p000000000000001", ParentID: root.ID, Path: root.Path.Child("p000000000000001"), Level: units.Province, Name: "Thái Bình", Code: "34", Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
 	branch := &units.Unit{ID: "b000000000000001", ParentID: prov.ID, Path: prov.Path.Child("b000000000000001"), Level: units.Branch, Name: "Chi hội 1", Code: "01", Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
 	for _, u := range []*units.Unit{root, prov, branch} {

@@ -10,6 +10,7 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -20,7 +21,7 @@ import (
 // what was read. A document already rewritten is skipped; one changed
 // between the read and the write is not matched, and the page is read
 // again (the cursor stays) so it follows too.
-func (db *DB) RewritePaths(ctx context.Context, from, to units.Path, after string, limit int) (next string, err error) {
+func (db *DB) RewritePaths(ctx context.Context, from, to unitpath.Path, after string, limit int) (next string, err error) {
 	defer errs.Wrap(&err, "mongo: RewritePaths %v to %v after %q", from, to, after)
 	return units.RunRewrite(ctx, from, to, after, limit, []units.RewriteKind{
 		{Name: "units", Step: db.rewriteByID(collUnits, true)},
@@ -36,16 +37,16 @@ func (db *DB) RewritePaths(ctx context.Context, from, to units.Path, after strin
 // unit, in _id order (the index <coll>_path_id). Each update is guarded by
 // the old path: a compare-and-swap that wrote meanwhile wrote the same
 // path, and one prepared before fails on the bumped version.
-func (db *DB) rewriteByID(coll string, bump bool) func(context.Context, units.Path, units.Path, string, int) (string, int, error) {
-	return func(ctx context.Context, from, to units.Path, after string, limit int) (string, int, error) {
+func (db *DB) rewriteByID(coll string, bump bool) func(context.Context, unitpath.Path, unitpath.Path, string, int) (string, int, error) {
+	return func(ctx context.Context, from, to unitpath.Path, after string, limit int) (string, int, error) {
 		cur, err := db.coll(coll).Find(ctx, bson.D{{Key: "path", Value: from.Unit()}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
 			options.Find().SetProjection(bson.D{{Key: "path", Value: 1}}).SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 		if err != nil {
 			return "", 0, err
 		}
 		var docs []struct {
-			ID   string     `bson:"_id"`
-			Path units.Path `bson:"path"`
+			ID   string        `bson:"_id"`
+			Path unitpath.Path `bson:"path"`
 		}
 		if err := cur.All(ctx, &docs); err != nil {
 			return "", 0, err
@@ -74,7 +75,7 @@ func (db *DB) rewriteByID(coll string, bump bool) func(context.Context, units.Pa
 // rewriteGrants rewrites the grants of users filed under the moved unit,
 // in username order (users_grant_units_username), each guarded by its
 // version.
-func (db *DB) rewriteGrants(ctx context.Context, from, to units.Path, after string, limit int) (string, int, error) {
+func (db *DB) rewriteGrants(ctx context.Context, from, to unitpath.Path, after string, limit int) (string, int, error) {
 	cur, err := db.coll(collUsers).Find(ctx, bson.D{{Key: "grantUnits", Value: from.Unit()}, {Key: "username", Value: bson.D{{Key: "$gt", Value: after}}}},
 		options.Find().SetProjection(bson.D{{Key: "username", Value: 1}, {Key: "grants", Value: 1}, {Key: "version", Value: 1}}).
 			SetSort(bson.D{{Key: "username", Value: 1}}).SetLimit(int64(limit)))
@@ -108,7 +109,7 @@ func (db *DB) rewriteGrants(ctx context.Context, from, to units.Path, after stri
 // rewriteMembers rewrites the path and the search keys of the members
 // below the moved unit, in the official order (members_path_status_sort),
 // each guarded by its version: the keys are made from the name read.
-func (db *DB) rewriteMembers(ctx context.Context, from, to units.Path, after string, limit int) (string, int, error) {
+func (db *DB) rewriteMembers(ctx context.Context, from, to unitpath.Path, after string, limit int) (string, int, error) {
 	cur, err := db.coll(collMembers).Find(ctx, bson.D{{Key: "path", Value: from.Unit()}, {Key: "status", Value: bson.D{{Key: "$in", Value: allStatuses}}},
 		{Key: "sortKey", Value: bson.D{{Key: "$gt", Value: after}}}},
 		options.Find().SetProjection(bson.D{{Key: "path", Value: 1}, {Key: "fullName", Value: 1}, {Key: "sortKey", Value: 1}, {Key: "version", Value: 1}}).
@@ -117,11 +118,11 @@ func (db *DB) rewriteMembers(ctx context.Context, from, to units.Path, after str
 		return "", 0, err
 	}
 	var docs []struct {
-		ID       string     `bson:"_id"`
-		Path     units.Path `bson:"path"`
-		FullName string     `bson:"fullName"`
-		SortKey  string     `bson:"sortKey"`
-		Version  int        `bson:"version"`
+		ID       string        `bson:"_id"`
+		Path     unitpath.Path `bson:"path"`
+		FullName string        `bson:"fullName"`
+		SortKey  string        `bson:"sortKey"`
+		Version  int           `bson:"version"`
 	}
 	if err := cur.All(ctx, &docs); err != nil {
 		return "", 0, err

@@ -25,7 +25,14 @@ func TestCounterDocumentShape(t *testing.T) {
 		}
 		return doc
 	}
-	if _, err := db.TakeTicket(ctx, "u1", "2025-06-30", []string{"root", "u1"}); err != nil {
+	take := func(unit string) (int64, error) {
+		ts, err := db.TakeTickets(ctx, []rollups.TicketFor{{UnitID: unit, Day: "2025-06-30", Path: []string{"root", unit}}})
+		if err != nil {
+			return 0, err
+		}
+		return ts[0], nil
+	}
+	if _, err := take("u1"); err != nil {
 		t.Fatal(err)
 	}
 	d := get("u1|2025-06-30")
@@ -37,8 +44,8 @@ func TestCounterDocumentShape(t *testing.T) {
 	}
 	c := &rollups.Counter{UnitID: "u1", ParentID: "p1", Path: []string{"root", "p1", "u1"}, Day: "2025-06-30", Ticket: 500,
 		Tally: rollups.Tally{Active: 2, ByBirthYear: map[int]int{1960: 2}}}
-	if ok, err := db.PutCounter(ctx, c); !ok || err != nil {
-		t.Fatalf("put: %v %v", ok, err)
+	if n, err := db.PutCounters(ctx, []*rollups.Counter{c}); n != 1 || err != nil {
+		t.Fatalf("put: %v %v", n, err)
 	}
 	d = get("u1|2025-06-30")
 	if n, _ := d.Lookup("tally", "byBirthYear", "1960").AsInt64OK(); n != 2 {
@@ -47,12 +54,12 @@ func TestCounterDocumentShape(t *testing.T) {
 	if n, _ := d.Lookup("bump").AsInt64OK(); n < 500 {
 		t.Errorf("bump %d is below the stored ticket 500", n)
 	}
-	if next, _ := db.TakeTicket(ctx, "u1", "2025-06-30", []string{"root", "u1"}); next <= 500 {
+	if next, _ := take("u1"); next <= 500 {
 		t.Errorf("ticket %d after a stored ticket 500", next)
 	}
-	// PutCounter with no ticket document stores nothing, as in SQLite.
-	if ok, err := db.PutCounter(ctx, &rollups.Counter{UnitID: "u2", Day: "", Ticket: 1}); ok || err != nil {
-		t.Errorf("put without a ticket: %v %v", ok, err)
+	// PutCounters with no ticket document stores nothing, as in SQLite.
+	if n, err := db.PutCounters(ctx, []*rollups.Counter{{UnitID: "u2", Day: "", Ticket: 1}}); n != 0 || err != nil {
+		t.Errorf("put without a ticket: %v %v", n, err)
 	}
 }
 
@@ -89,7 +96,13 @@ func TestConcurrentTicketsAndMarks(t *testing.T) {
 	// A fresh _id each round, so that the racers also race to insert it.
 	for round := range 5 {
 		unit := string(rune('a' + round))
-		distinct("tickets", func() (int64, error) { return db.TakeTicket(ctx, unit, "", []string{"root", unit}) })
+		distinct("tickets", func() (int64, error) {
+			ts, err := db.TakeTickets(ctx, []rollups.TicketFor{{UnitID: unit, Path: []string{"root", unit}}})
+			if err != nil {
+				return 0, err
+			}
+			return ts[0], nil
+		})
 		distinct("generations", func() (int64, error) {
 			ms, err := db.MarkStale(ctx, []rollups.Mark{{UnitID: unit, Path: []string{unit}}})
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/page"
 	store "github.com/sohoi/sohoi/internal/store/mongo"
+	"github.com/sohoi/sohoi/internal/store/mongo/mongotest"
 )
 
 func searchMember(id, name string, path []string) (*members.Member, *members.Event) {
@@ -75,7 +76,7 @@ func TestSearchIsLedByItsPair(t *testing.T) {
 		if !slices.Equal(all, want) {
 			t.Errorf("%q: $all %q, want %q (the leading term first)", c.q, all, want)
 		}
-		if err := store.CheckCommand("find", cmd, store.Indexes); err != nil {
+		if err := mongotest.CheckCommand("find", cmd, store.Indexes); err != nil {
 			t.Errorf("%q: %v", c.q, err)
 		}
 	}

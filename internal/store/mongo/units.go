@@ -22,7 +22,7 @@ type unitDoc struct {
 	Level      units.Level  `bson:"level"`
 	Name       string       `bson:"name"`
 	Code       string       `bson:"code"`
-	Path       []string     `bson:"path"` // units.Path: root first, ending with the unit
+	Path       []string     `bson:"path"` // unitpath.Path: root first, ending with the unit
 	Status     units.Status `bson:"status"`
 	MergedInto string       `bson:"mergedInto,omitempty"`
 	// Root is set on the root only; the sparse unique index

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -44,6 +46,13 @@ type DB struct {
 	read       *sql.DB
 	fixedModes []string // files whose mode Open made 0600
 	leases     leases   // see lease.go
+
+	// The group commit (writes.go).
+	writes     chan *writeReq
+	stopped    chan struct{}
+	writerDone chan struct{}
+	stopOnce   sync.Once
+	grouped    atomic.Int64 // groups of more than one write committed (for tests)
 }
 
 // Open opens (creating if needed) the database in dir and runs pending
@@ -89,16 +98,20 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	db := &DB{write: w, fixedModes: fixed}
+	db.startWriter()
 	if err := db.migrate(ctx); err != nil {
+		db.stopWriter()
 		w.Close()
 		return nil, err
 	}
 	if err := db.ensureProbeTable(ctx); err != nil {
+		db.stopWriter()
 		w.Close()
 		return nil, err
 	}
 	r, err := sql.Open("sqlite", dsn("query_only(1)", fmt.Sprintf("cache_size(-%d)", readerCacheKiB)))
 	if err != nil {
+		db.stopWriter()
 		w.Close()
 		return nil, err
 	}
@@ -108,22 +121,11 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	return db, nil
 }
 
-// Close closes both pools.
+// Close stops the writer (after the group under way) and closes both
+// pools.
 func (db *DB) Close() error {
+	db.stopWriter()
 	return errors.Join(db.read.Close(), db.write.Close())
-}
-
-// tx runs fn in a write transaction.
-func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
 }
 
 // isUnique reports whether err is a UNIQUE or PRIMARY KEY violation, by

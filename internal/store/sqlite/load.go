@@ -16,7 +16,7 @@ import (
 // errs.DuplicateNationalID and stores nothing.
 func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*members.Event) (err error) {
 	defer errs.Wrap(&err, "sqlite: LoadMembers")
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		insM, err := tx.PrepareContext(ctx, `INSERT INTO members(id, branch_id, path, full_name, sort_key, gender, birth_date,
 			national_id, active_national_id, phone, address, joined_on, member_no, status, left_on, leave_reason, stints,
 			version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)

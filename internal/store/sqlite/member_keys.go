@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/sohoi/sohoi/internal/members"
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // memberKeysMigration replaces the full-text index of names (member_terms)
@@ -73,7 +73,7 @@ func fillMemberKeys(ctx context.Context, tx *sql.Tx) error {
 			break
 		}
 		for _, r := range batch {
-			m := &members.Member{FullName: r.name, Path: units.ParseKey(r.path)}
+			m := &members.Member{FullName: r.name, Path: unitpath.ParseKey(r.path)}
 			if err := execKeys(ctx, ins, m, r.key, r.rid); err != nil {
 				return err
 			}
@@ -130,7 +130,7 @@ func insertKeys(ctx context.Context, tx *sql.Tx, m *members.Member, rid int64) e
 
 // deleteKeys removes the keys a member had under this name, path and sort key.
 func deleteKeys(ctx context.Context, tx *sql.Tx, name, path, sortKey string) error {
-	unitIDs, terms, err := keyArgs(&members.Member{FullName: name, Path: units.ParseKey(path)})
+	unitIDs, terms, err := keyArgs(&members.Member{FullName: name, Path: unitpath.ParseKey(path)})
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func TestFillMemberKeysBuildsExistingMembers(t *testing.T) {
 	}
 	insert("m1", "Nguyễn Thị Hoà", "/r/p/b/")
 	insert("m2", "Lê An", "/r/b2/")
-	if err := db.tx(ctx, func(tx *sql.Tx) error { return fillMemberKeys(ctx, tx) }); err != nil {
+	if err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error { return fillMemberKeys(ctx, tx) }); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT unit || ':' || term FROM member_keys WHERE sort_key = ? ORDER BY 1`, (&members.Member{ID: "m2", FullName: "Lê An"}).SortKey())
@@ -95,7 +95,7 @@ func TestLoadMembersWritesTheKeys(t *testing.T) {
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM member_keys`); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.tx(ctx, func(tx *sql.Tx) error { return fillMemberKeys(ctx, tx) }); err != nil {
+	if err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error { return fillMemberKeys(ctx, tx) }); err != nil {
 		t.Fatal(err)
 	}
 	if built := keys(); !slices.Equal(built, loaded) {

@@ -9,7 +9,7 @@ import (
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 const memberCols = `id, branch_id, path, full_name, gender, birth_date, national_id, phone, address, joined_on, member_no,
@@ -24,7 +24,7 @@ func scanMember(row interface{ Scan(...any) error }) (*members.Member, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.Path = units.ParseKey(path)
+	m.Path = unitpath.ParseKey(path)
 	m.BirthDate, m.JoinedOn, m.LeftOn = dateOf(birth), dateOf(joined), dateOf(left)
 	if err := json.Unmarshal([]byte(stints), &m.Stints); err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.E
 	if err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO members(id, branch_id, path, full_name, sort_key, gender, birth_date,
 			national_id, active_national_id, phone, address, joined_on, member_no, status, left_on, leave_reason, stints,
 			version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, append([]any{m.ID}, args...)...)
@@ -131,7 +131,7 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 	if err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var rowid int64
 		var version int
 		var oldName, oldPath, oldKey string

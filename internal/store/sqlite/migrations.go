@@ -218,7 +218,7 @@ CREATE INDEX stale_marks_day_path ON stale_marks(day, path);
 `},
 	{"0015_member_keys", memberKeysMigration}, // issue 15.5: member_keys.go
 	{"0016_one_path", `
--- issue 16.2: one name for a unit path in every record (units.Path). The
+-- issue 16.2: one name for a unit path in every record (unitpath.Path). The
 -- tables already call it path; a grant called it unitPath in its JSON.
 UPDATE users SET grants = (
 	SELECT json_group_array(json_remove(json_set(g.value, '$.path', json(g.value -> '$.unitPath')), '$.unitPath'))
@@ -234,7 +234,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	for _, m := range migrations {
-		err := db.tx(ctx, func(tx *sql.Tx) error {
+		err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, m.name).Scan(&n); err != nil || n > 0 {
 				return err

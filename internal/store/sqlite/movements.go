@@ -7,6 +7,7 @@ import (
 	"github.com/sohoi/sohoi/internal/errs"
 
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -120,7 +121,7 @@ func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (_ *
 		}
 		seen[k] = true
 		if p.Path = paths[p.Stint.BranchID]; p.Path == nil {
-			p.Path = units.ParseKey(path)
+			p.Path = unitpath.ParseKey(path)
 			paths[p.Stint.BranchID] = p.Path
 		}
 		p.Stint.From, p.Stint.To = dateOf(from), dateOf(to)

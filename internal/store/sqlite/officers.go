@@ -8,7 +8,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/officers"
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // GetBoard implements officers.Store.
@@ -23,7 +23,7 @@ func (db *DB) GetBoard(ctx context.Context, unitID string) (_ *officers.Board, e
 	if err != nil {
 		return nil, err
 	}
-	b.Path = units.ParseKey(path)
+	b.Path = unitpath.ParseKey(path)
 	return b, json.Unmarshal([]byte(posts), &b.Posts)
 }
 
@@ -35,7 +35,7 @@ func (db *DB) SaveBoard(ctx context.Context, b *officers.Board) (err error) {
 		return err
 	}
 	mismatch := errs.E(errs.VersionMismatch, "the posts of unit %s changed meanwhile", b.UnitID)
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if b.Version == 1 {
 			_, err := tx.ExecContext(ctx, `INSERT INTO officer_boards(unit_id, path, version, posts) VALUES (?,?,?,?)`,
 				b.UnitID, b.Path.Key(), b.Version, string(posts))

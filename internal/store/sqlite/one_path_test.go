@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // Migration 0016 upgrades a database in place: a grant stored before it
@@ -43,8 +43,8 @@ func TestOnePathMigrationUpgradesGrants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(u.Grants) != 2 || !slices.Equal(u.Grants[0].Path, units.Path{"root", "p"}) ||
-		!slices.Equal(u.Grants[1].Path, units.Path{"root", "p", "b"}) || u.Grants[1].UnitID != "b" || u.Grants[1].Role != "viewer" {
+	if len(u.Grants) != 2 || !slices.Equal(u.Grants[0].Path, unitpath.Path{"root", "p"}) ||
+		!slices.Equal(u.Grants[1].Path, unitpath.Path{"root", "p", "b"}) || u.Grants[1].UnitID != "b" || u.Grants[1].Role != "viewer" {
 		t.Fatalf("grants after the upgrade = %+v", u.Grants)
 	}
 	var stored string

@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 // BenchmarkPastDay times, in one run beside the plain aggregation of the
@@ -41,7 +43,7 @@ func BenchmarkPastDay(b *testing.B) {
 			if !e.Before(today) {
 				continue
 			}
-			made, err := fx.rollups.CloseMonth(ctx, fx.province, e)
+			made, err := fx.rollups.CloseMonth(ctx, access.System("bench"), fx.province, e)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -53,15 +55,15 @@ func BenchmarkPastDay(b *testing.B) {
 	fmt.Printf("kept %d month ends around the days asked for: %s\n", kept, time.Since(start).Round(time.Millisecond))
 	// The same service without movements counts every period (the store
 	// is seen through a wrapper that offers only rollups.Store).
-	slow := rollups.NewService(struct{ rollups.Store }{fx.db}, fx.units, fx.db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	slow := rollups.NewService(struct{ rollups.Store }{fx.db}, units.NewTree(fx.db), fx.db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
 	for _, d := range days[:2] {
 		start := time.Now()
-		want, err := slow.Rollup(ctx, fx.province, d)
+		want, err := slow.Rollup(ctx, access.System("bench"), fx.province.ID, d)
 		if err != nil {
 			b.Fatal(err)
 		}
 		took := time.Since(start)
-		got, err := fx.rollups.Rollup(ctx, fx.province, d)
+		got, err := fx.rollups.Rollup(ctx, access.System("bench"), fx.province.ID, d)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -79,7 +81,7 @@ func BenchmarkPastDay(b *testing.B) {
 	})
 	b.Run("province asOf any day", func(b *testing.B) {
 		latencies(b, func(i int) {
-			r, err := fx.rollups.Rollup(ctx, fx.province, days[i%len(days)])
+			r, err := fx.rollups.Rollup(ctx, access.System("bench"), fx.province.ID, days[i%len(days)])
 			if err != nil || r.Totals.Members == 0 {
 				b.Fatalf("%+v %v", r, err)
 			}
@@ -91,7 +93,7 @@ func BenchmarkPastDay(b *testing.B) {
 			if to.Before(from) {
 				from, to = to, from
 			}
-			p, err := fx.rollups.PeriodReport(ctx, fx.province, from, to)
+			p, err := fx.rollups.PeriodReport(ctx, access.System("bench"), fx.province.ID, from, to)
 			if err != nil || !p.Total.Balanced() {
 				b.Fatalf("%+v %v", p, err)
 			}

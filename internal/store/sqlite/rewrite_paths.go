@@ -7,6 +7,7 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -22,16 +23,16 @@ CREATE INDEX stale_marks_path_range ON stale_marks(path);
 // transaction over at most limit records of one kind: a subtree's records
 // are found by the range of its path key, and a rewritten record leaves
 // the range, so a step that was rolled back is simply done again.
-func (db *DB) RewritePaths(ctx context.Context, from, to units.Path, after string, limit int) (next string, err error) {
+func (db *DB) RewritePaths(ctx context.Context, from, to unitpath.Path, after string, limit int) (next string, err error) {
 	defer errs.Wrap(&err, "sqlite: RewritePaths %v to %v after %q", from, to, after)
-	rangeStep := func(table, key string, bump bool) func(ctx context.Context, from, to units.Path, _ string, limit int) (string, int, error) {
+	rangeStep := func(table, key string, bump bool) func(ctx context.Context, from, to unitpath.Path, _ string, limit int) (string, int, error) {
 		set := `path = ?1 || substr(path, ?2)`
 		if bump {
 			set += `, version = version + 1`
 		}
 		q := `UPDATE ` + table + ` SET ` + set + ` WHERE (` + key + `) IN (SELECT ` + key + ` FROM ` + table + `
 			WHERE path >= ?3 AND path < ?4 LIMIT ?5)`
-		return func(ctx context.Context, from, to units.Path, _ string, limit int) (string, int, error) {
+		return func(ctx context.Context, from, to unitpath.Path, _ string, limit int) (string, int, error) {
 			lo, hi := keyRange(from)
 			res, err := db.write.ExecContext(ctx, q, to.Key(), len(lo)+1, lo, hi, limit)
 			if err != nil {
@@ -53,7 +54,7 @@ func (db *DB) RewritePaths(ctx context.Context, from, to units.Path, after strin
 
 // keyRange is the range of path keys of from's subtree: '/…/id/' up to
 // '/…/id0' ('0' follows '/').
-func keyRange(from units.Path) (lo, hi string) {
+func keyRange(from unitpath.Path) (lo, hi string) {
 	lo = from.Key()
 	return lo, lo[:len(lo)-1] + "0"
 }
@@ -61,8 +62,8 @@ func keyRange(from units.Path) (lo, hi string) {
 // rewriteGrants rewrites the grants of users filed under the moved unit,
 // in user id order (the cursor): a user's rows in user_grant_units name
 // the moved unit before and after, so they do not leave the lookup.
-func (db *DB) rewriteGrants(ctx context.Context, from, to units.Path, after string, limit int) (last string, n int, err error) {
-	err = db.tx(ctx, func(tx *sql.Tx) error {
+func (db *DB) rewriteGrants(ctx context.Context, from, to unitpath.Path, after string, limit int) (last string, n int, err error) {
+	err = db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+prefixed("u.", userCols)+` FROM user_grant_units g JOIN users u ON u.id = g.user_id
 			WHERE g.unit_id = ? AND g.user_id > ? ORDER BY g.user_id LIMIT ?`, from.Unit(), after, limit)
 		if err != nil {
@@ -106,9 +107,9 @@ func (db *DB) rewriteGrants(ctx context.Context, from, to units.Path, after stri
 
 // rewriteMembers rewrites the path and the search keys of the members of
 // the subtree; the keys under the units above the moved top change.
-func (db *DB) rewriteMembers(ctx context.Context, from, to units.Path, _ string, limit int) (last string, n int, err error) {
+func (db *DB) rewriteMembers(ctx context.Context, from, to unitpath.Path, _ string, limit int) (last string, n int, err error) {
 	lo, hi := keyRange(from)
-	err = db.tx(ctx, func(tx *sql.Tx) error {
+	err = db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT rowid, full_name, path, sort_key FROM members WHERE path >= ? AND path < ? LIMIT ?`, lo, hi, limit)
 		if err != nil {
 			return err
@@ -132,7 +133,7 @@ func (db *DB) rewriteMembers(ctx context.Context, from, to units.Path, _ string,
 		}
 		for _, r := range batch {
 			n++
-			moved, _ := units.ParseKey(r.path).Rebase(from, to)
+			moved, _ := unitpath.ParseKey(r.path).Rebase(from, to)
 			if _, err := tx.ExecContext(ctx, `UPDATE members SET path = ?, version = version + 1 WHERE rowid = ?`, moved.Key(), r.rid); err != nil {
 				return err
 			}

@@ -11,7 +11,7 @@ import (
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/rollups"
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // BranchEveryone implements rollups.Store. It reads only what a tally
@@ -40,14 +40,24 @@ func (db *DB) BranchEveryone(ctx context.Context, branchID string) (_ []*members
 	return out, rows.Err()
 }
 
-// TakeTicket implements rollups.Store.
-func (db *DB) TakeTicket(ctx context.Context, unitID, day string, path units.Path) (_ int64, err error) {
-	defer errs.Wrap(&err, "sqlite: TakeTicket %s", unitID)
-	var t int64
-	err = db.write.QueryRowContext(ctx, `INSERT INTO counters(unit_id, day, path, bump) VALUES (?, ?, ?, 1)
-		ON CONFLICT(unit_id, day) DO UPDATE SET bump = max(bump, ticket) + 1, path = excluded.path RETURNING bump`,
-		unitID, day, path.Key()).Scan(&t)
-	return t, err
+// TakeTickets implements rollups.Store: one transaction for them all.
+func (db *DB) TakeTickets(ctx context.Context, tickets []rollups.TicketFor) (_ []int64, err error) {
+	defer errs.Wrap(&err, "sqlite: TakeTickets")
+	out := make([]int64, len(tickets))
+	err = db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for i, t := range tickets {
+			if err := tx.QueryRowContext(ctx, `INSERT INTO counters(unit_id, day, path, bump) VALUES (?, ?, ?, 1)
+				ON CONFLICT(unit_id, day) DO UPDATE SET bump = max(bump, ticket) + 1, path = excluded.path RETURNING bump`,
+				t.UnitID, t.Day, t.Path.Key()).Scan(&out[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func tallyJSON(t *rollups.Tally) (string, error) {
@@ -55,20 +65,31 @@ func tallyJSON(t *rollups.Tally) (string, error) {
 	return string(b), err
 }
 
-// PutCounter implements rollups.Store.
-func (db *DB) PutCounter(ctx context.Context, c *rollups.Counter) (_ bool, err error) {
-	defer errs.Wrap(&err, "sqlite: PutCounter %s", c.UnitID)
-	tally, err := tallyJSON(&c.Tally)
-	if err != nil {
-		return false, err
-	}
-	res, err := db.write.ExecContext(ctx, `UPDATE counters SET parent_id = ?, path = ?, ticket = ?, tally = ?
-		WHERE unit_id = ? AND day = ? AND ticket < ?`, c.ParentID, c.Path.Key(), c.Ticket, tally, c.UnitID, c.Day, c.Ticket)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+// PutCounters implements rollups.Store: one transaction for them all.
+func (db *DB) PutCounters(ctx context.Context, cs []*rollups.Counter) (_ int, err error) {
+	defer errs.Wrap(&err, "sqlite: PutCounters")
+	stored := 0
+	err = db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		stored = 0
+		for _, c := range cs {
+			tally, err := tallyJSON(&c.Tally)
+			if err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `UPDATE counters SET parent_id = ?, path = ?, ticket = ?, tally = ?
+				WHERE unit_id = ? AND day = ? AND ticket < ?`, c.ParentID, c.Path.Key(), c.Ticket, tally, c.UnitID, c.Day, c.Ticket)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			stored += int(n)
+		}
+		return nil
+	})
+	return stored, err
 }
 
 // ReplaceCounter implements rollups.Store.
@@ -93,7 +114,7 @@ func scanCounter(row interface{ Scan(...any) error }) (*rollups.Counter, error) 
 	if err := row.Scan(&c.UnitID, &c.Day, &c.ParentID, &path, &c.Ticket, &tally); err != nil {
 		return nil, err
 	}
-	c.Path = units.ParseKey(path)
+	c.Path = unitpath.ParseKey(path)
 	return &c, json.Unmarshal([]byte(tally), &c.Tally)
 }
 
@@ -162,7 +183,7 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) (_ []rollups.
 		return nil, nil
 	}
 	gens := make(map[[3]string]int64, len(marks))
-	err = db.tx(ctx, func(tx *sql.Tx) error {
+	err = db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for chunk := range slices.Chunk(marks, markRows) {
 			args := make([]any, 0, 5*len(chunk))
 			for _, m := range chunk {
@@ -209,27 +230,28 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) (_ []rollups.
 // far below SQLite's limit of 32,766; a change marks one or two units).
 const markRows = 1000
 
-// ClearMark implements rollups.Store.
-func (db *DB) ClearMark(ctx context.Context, m rollups.Mark) (err error) {
-	defer errs.Wrap(&err, "sqlite: ClearMark")
-	_, err = db.write.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND change_id = ? AND gen = ?`, m.UnitID, m.DayField(), m.Change, m.Gen)
-	return err
+// ClearMarks implements rollups.Store: one transaction for them all.
+func (db *DB) ClearMarks(ctx context.Context, marks []rollups.Mark) (err error) {
+	defer errs.Wrap(&err, "sqlite: ClearMarks")
+	if len(marks) == 0 {
+		return nil
+	}
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for _, m := range marks {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM stale_marks WHERE unit_id = ? AND day = ? AND change_id = ? AND gen = ?`,
+				m.UnitID, m.DayField(), m.Change, m.Gen); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // MarksUnder implements rollups.Store.
 func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.Mark, err error) {
 	defer errs.Wrap(&err, "sqlite: MarksUnder %s", unitID)
-	lo, hi, ok, err := db.subtree(ctx, unitID)
-	if err != nil || !ok {
-		return nil, err
-	}
-	// The marks of the day, and the onward ones from it or before (every
-	// onward one for the live tally): two ranges of the (day, path) index.
-	from, upTo := rollups.OnwardFields(day)
-	rows, err := db.read.QueryContext(ctx, `SELECT unit_id, day, change_id, path, gen, stored FROM stale_marks
-		WHERE (day = ? AND path >= ? AND path < ?) OR (day >= ? AND day <= ? AND path >= ? AND path < ?)`,
-		day, lo, hi, from, upTo, lo, hi)
-	if err != nil {
+	rows, err := db.marksUnder(ctx, unitID, day, "")
+	if err != nil || rows == nil {
 		return nil, err
 	}
 	defer rows.Close()
@@ -240,11 +262,37 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.M
 		if err := rows.Scan(&m.UnitID, &day, &m.Change, &path, &m.Gen, &m.Stored); err != nil {
 			return nil, err
 		}
-		m.Path = units.ParseKey(path)
+		m.Path = unitpath.ParseKey(path)
 		m.SetDayField(day)
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// AnyMarkUnder implements rollups.Store.
+func (db *DB) AnyMarkUnder(ctx context.Context, unitID, day string) (_ bool, err error) {
+	defer errs.Wrap(&err, "sqlite: AnyMarkUnder %s", unitID)
+	rows, err := db.marksUnder(ctx, unitID, day, " LIMIT 1")
+	if err != nil || rows == nil {
+		return false, err
+	}
+	defer rows.Close()
+	return rows.Next(), rows.Err()
+}
+
+// marksUnder queries the marks on a subtree that cover a day (nil rows
+// when the unit does not exist): the marks of the day, and the onward
+// ones from it or before (every onward one for the live tally), two
+// ranges of the (day, path) index.
+func (db *DB) marksUnder(ctx context.Context, unitID, day, limit string) (*sql.Rows, error) {
+	lo, hi, ok, err := db.subtree(ctx, unitID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	from, upTo := rollups.OnwardFields(day)
+	return db.read.QueryContext(ctx, `SELECT unit_id, day, change_id, path, gen, stored FROM stale_marks
+		WHERE (day = ? AND path >= ? AND path < ?) OR (day >= ? AND day <= ? AND path >= ? AND path < ?)`+limit,
+		day, lo, hi, from, upTo, lo, hi)
 }
 
 // SnapshotDays implements rollups.Store.

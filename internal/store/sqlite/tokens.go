@@ -23,7 +23,7 @@ func (db *DB) UseRefreshToken(ctx context.Context, id string) (_ *access.Refresh
 	defer errs.Wrap(&err, "sqlite: UseRefreshToken")
 	var t access.RefreshToken
 	var created, expires int64
-	err = db.tx(ctx, func(tx *sql.Tx) error {
+	err = db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT id, family_id, user_id, created_at, expires_at, used, revoked
 			FROM refresh_tokens WHERE id = ?`, id).Scan(&t.ID, &t.FamilyID, &t.UserID, &created, &expires, &t.Used, &t.Revoked)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -29,7 +30,7 @@ func scanUnit(row interface{ Scan(...any) error }) (*units.Unit, error) {
 		return nil, err
 	}
 	u.ParentID, u.MergedInto = parent.String, merged.String
-	u.Path = units.ParseKey(path)
+	u.Path = unitpath.ParseKey(path)
 	u.CreatedAt, u.UpdatedAt = fromNanos(created), fromNanos(updated)
 	return &u, nil
 }

@@ -10,13 +10,13 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/page"
-	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 type grantRow struct {
-	Role   access.Role `json:"role"`
-	UnitID string      `json:"unitId"`
-	Path   units.Path  `json:"path"`
+	Role   access.Role   `json:"role"`
+	UnitID string        `json:"unitId"`
+	Path   unitpath.Path `json:"path"`
 }
 
 func encodeGrants(gs []access.Grant) (string, error) {
@@ -68,7 +68,7 @@ func (db *DB) CreateUser(ctx context.Context, u *access.User) (err error) {
 	if err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users(`+userCols+`) VALUES (?,?,?,?,?,?,?,?,?)`,
 			u.ID, u.Username, u.DisplayName, u.PasswordHash, grants, u.Version, nanos(u.CreatedAt), nanos(u.UpdatedAt), u.Disabled)
 		if isUnique(err) {
@@ -110,7 +110,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *access.User) (err error) {
 	if err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET display_name = ?, password_hash = ?, grants = ?, version = ?, updated_at = ?, disabled = ?
 			WHERE id = ? AND version = ?`, u.DisplayName, u.PasswordHash, grants, u.Version, nanos(u.UpdatedAt), u.Disabled, u.ID, u.Version-1)
 		if err != nil {

@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"github.com/sohoi/sohoi/internal/ids"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
 // mustRoot creates the central unit.
 func mustRoot(t *testing.T, s Store) *units.Unit {
 	t.Helper()
-	u := &units.Unit{ID: units.RootID, Path: units.Path{units.RootID}, Level: units.Central, Name: "Trung ương Hội", Code: "VN",
+	u := &units.Unit{ID: units.RootID, Path: unitpath.Path{units.RootID}, Level: units.Central, Name: "Trung ương Hội", Code: "VN",
 		Status: units.Active, Version: 1, CreatedAt: t0, UpdatedAt: t0}
 	if err := s.CreateUnit(ctx(), u); err != nil {
 		t.Fatalf("create root: %v", err)

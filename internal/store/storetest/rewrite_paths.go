@@ -13,6 +13,7 @@ import (
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/page"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -45,12 +46,12 @@ func mustRewriteFixture(t *testing.T, s Store) rewriteFixture {
 	}
 	for _, u := range []*units.Unit{tr.a, tr.c12436, tr.d336, tr.p34} {
 		for _, day := range []string{"", "2025-06-30"} {
-			ticket, err := s.TakeTicket(ctx(), u.ID, day, u.Path)
+			tickets, err := s.TakeTickets(ctx(), []rollups.TicketFor{{UnitID: u.ID, Day: day, Path: u.Path}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.PutCounter(ctx(), &rollups.Counter{UnitID: u.ID, ParentID: u.ParentID, Path: u.Path, Day: day, Ticket: ticket,
-				Tally: rollups.Tally{Active: 1}}); err != nil {
+			if _, err := s.PutCounters(ctx(), []*rollups.Counter{{UnitID: u.ID, ParentID: u.ParentID, Path: u.Path, Day: day, Ticket: tickets[0],
+				Tally: rollups.Tally{Active: 1}}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -73,7 +74,7 @@ func (f rewriteFixture) snapshot(t *testing.T, s Store) string {
 		pairs = append(pairs, u.ID, u.Code)
 	}
 	named := strings.NewReplacer(pairs...)
-	path := func(p units.Path) string { return named.Replace(strings.Join(p, "/")) }
+	path := func(p unitpath.Path) string { return named.Replace(strings.Join(p, "/")) }
 	var out []string
 	for _, u := range all {
 		got, err := s.GetUnit(ctx(), u.ID)
@@ -118,7 +119,7 @@ func (f rewriteFixture) snapshot(t *testing.T, s Store) string {
 }
 
 // rewriteAll runs RewritePaths from after to the end, limit records a call.
-func rewriteAll(t *testing.T, s Store, from, to units.Path, after string, limit int) {
+func rewriteAll(t *testing.T, s Store, from, to unitpath.Path, after string, limit int) {
 	t.Helper()
 	for i := 0; ; i++ {
 		next, err := s.RewritePaths(ctx(), from, to, after, limit)
@@ -137,7 +138,7 @@ func rewriteAll(t *testing.T, s Store, from, to units.Path, after string, limit 
 
 func testRewritePaths(t *testing.T, open Opener) {
 	// The district 336 moves from province 34 to province 33.
-	move := func(tr tree) (from, to units.Path) { return tr.d336.Path, tr.p33.Path.Child(tr.d336.ID) }
+	move := func(tr tree) (from, to unitpath.Path) { return tr.d336.Path, tr.p33.Path.Child(tr.d336.ID) }
 
 	s := open(t)
 	f := mustRewriteFixture(t, s)

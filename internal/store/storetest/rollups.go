@@ -69,9 +69,20 @@ func testCounters(t *testing.T, open Opener) {
 			Tally: rollups.Tally{Active: active, ByBirthYear: map[int]int{1960: active}, Terms: map[string]int{"2021-06-01|": 1},
 				PostsFrom: map[string]int{"2021-06-01": 2}, PostsTo: map[string]int{"2026-05-31": 1}}}
 	}
-	t1, err1 := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path)
-	t2, err2 := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path)
-	other, err3 := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30", tr.a.Path)
+	take := func(u, day string, path []string) (int64, error) {
+		ts, err := s.TakeTickets(ctx(), []rollups.TicketFor{{UnitID: u, Day: day, Path: path}})
+		if err != nil {
+			return 0, err
+		}
+		return ts[0], nil
+	}
+	put := func(c *rollups.Counter) (bool, error) {
+		n, err := s.PutCounters(ctx(), []*rollups.Counter{c})
+		return n == 1, err
+	}
+	t1, err1 := take(tr.a.ID, "", tr.a.Path)
+	t2, err2 := take(tr.a.ID, "", tr.a.Path)
+	other, err3 := take(tr.a.ID, "2025-06-30", tr.a.Path)
 	if err := errors.Join(err1, err2, err3); err != nil {
 		t.Fatal(err)
 	}
@@ -81,10 +92,10 @@ func testCounters(t *testing.T, open Opener) {
 	if _, err := s.GetCounter(ctx(), tr.a.ID, ""); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("a ticket alone is not a tally: %v", err)
 	}
-	if ok, err := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t2, 7)); !ok || err != nil {
+	if ok, err := put(counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t2, 7)); !ok || err != nil {
 		t.Fatalf("put newest: %v %v", ok, err)
 	}
-	if ok, err := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t1, 99)); ok || err != nil {
+	if ok, err := put(counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t1, 99)); ok || err != nil {
 		t.Fatalf("an older ticket must not overwrite: %v %v", ok, err)
 	}
 	got, err := s.GetCounter(ctx(), tr.a.ID, "")
@@ -94,9 +105,9 @@ func testCounters(t *testing.T, open Opener) {
 		t.Fatalf("counter %+v %v", got, err)
 	}
 	// children of the commune, by day
-	tb, _ := s.TakeTicket(ctx(), tr.b.ID, "", tr.b.Path)
-	s.PutCounter(ctx(), counter(tr.b.ID, tr.c12436.ID, tr.b.Path, "", tb, 3))
-	s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "2025-06-30", other, 5))
+	tb, _ := take(tr.b.ID, "", tr.b.Path)
+	put(counter(tr.b.ID, tr.c12436.ID, tr.b.Path, "", tb, 3))
+	put(counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "2025-06-30", other, 5))
 	kids, err := s.ChildCounters(ctx(), tr.c12436.ID, "")
 	if err != nil || len(kids) != 2 {
 		t.Fatalf("live children %v %v", kids, err)
@@ -106,23 +117,23 @@ func testCounters(t *testing.T, open Opener) {
 	}
 	// a repair replaces whatever is stored, and later tickets pass it
 	damaged := counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", 1_000_000, -1)
-	if ok, _ := s.PutCounter(ctx(), damaged); !ok {
+	if ok, _ := put(damaged); !ok {
 		t.Fatal("setting up a damaged counter")
 	}
-	t3, _ := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path)
+	t3, _ := take(tr.a.ID, "", tr.a.Path)
 	if err := s.ReplaceCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t3, 8)); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.GetCounter(ctx(), tr.a.ID, ""); got.Tally.Active != 8 {
 		t.Fatalf("after replace %+v", got)
 	}
-	t4, _ := s.TakeTicket(ctx(), tr.a.ID, "", tr.a.Path)
-	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t4, 9)); !ok {
+	t4, _ := take(tr.a.ID, "", tr.a.Path)
+	if ok, _ := put(counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t4, 9)); !ok {
 		t.Fatal("a ticket taken after a repair must be newer than the repair")
 	}
 	// dropping a day's tallies in a subtree keeps other days and other subtrees
-	tc, _ := s.TakeTicket(ctx(), tr.c.ID, "2025-06-30", tr.c.Path)
-	s.PutCounter(ctx(), counter(tr.c.ID, tr.p33.ID, tr.c.Path, "2025-06-30", tc, 1))
+	tc, _ := take(tr.c.ID, "2025-06-30", tr.c.Path)
+	put(counter(tr.c.ID, tr.p33.ID, tr.c.Path, "2025-06-30", tc, 1))
 	if err := s.DeleteCounters(ctx(), tr.p34.ID, "2025-06-30"); err != nil {
 		t.Fatal(err)
 	}
@@ -136,14 +147,14 @@ func testCounters(t *testing.T, open Opener) {
 		t.Fatalf("another province's tally was dropped: %v", err)
 	}
 	// a recount that took its ticket before the drop cannot store after it
-	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "2025-06-30", other, 5)); ok {
+	if ok, _ := put(counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "2025-06-30", other, 5)); ok {
 		t.Fatal("a ticket from before the drop stored a tally")
 	}
-	t5, err := s.TakeTicket(ctx(), tr.a.ID, "2025-06-30", tr.a.Path)
+	t5, err := take(tr.a.ID, "2025-06-30", tr.a.Path)
 	if err != nil || t5 <= other {
 		t.Fatalf("ticket after the drop %d (before %d): %v", t5, other, err)
 	}
-	if ok, _ := s.PutCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "2025-06-30", t5, 6)); !ok {
+	if ok, _ := put(counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "2025-06-30", t5, 6)); !ok {
 		t.Fatal("a ticket taken after the drop could not store")
 	}
 	// kept days
@@ -154,6 +165,31 @@ func testCounters(t *testing.T, open Opener) {
 	}
 	if days, err := s.SnapshotDays(ctx()); err != nil || !slices.Equal(days, []string{"2025-06-30", "2025-12-31"}) {
 		t.Fatalf("days %v %v", days, err)
+	}
+	// a level of the tree at once: tickets in the order asked, each fresh
+	// for its own unit and day; of the counters put together, those over
+	// an older ticket are stored and the one under a newer is not
+	before, _ := take(tr.a.ID, "", tr.a.Path)
+	ts, err := s.TakeTickets(ctx(), []rollups.TicketFor{
+		{UnitID: tr.a.ID, Day: "", Path: tr.a.Path}, {UnitID: tr.b.ID, Day: "", Path: tr.b.Path}, {UnitID: tr.c.ID, Day: "", Path: tr.c.Path}})
+	if err != nil || len(ts) != 3 || ts[0] <= before || ts[1] < 1 || ts[2] < 1 {
+		t.Fatalf("tickets of a level %v %v (a's before: %d)", ts, err, before)
+	}
+	n, err := s.PutCounters(ctx(), []*rollups.Counter{
+		counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", ts[0], 11),
+		counter(tr.b.ID, tr.c12436.ID, tr.b.Path, "", ts[1], 12),
+		counter(tr.c.ID, tr.p33.ID, tr.c.Path, "", 0, 13), // older than any ticket: not stored
+	})
+	if err != nil || n != 2 {
+		t.Fatalf("stored %d of a level (want 2): %v", n, err)
+	}
+	for id, want := range map[string]int{tr.a.ID: 11, tr.b.ID: 12} {
+		if got, err := s.GetCounter(ctx(), id, ""); err != nil || got.Tally.Active != want {
+			t.Fatalf("%s after a level's put: %+v %v", id, got, err)
+		}
+	}
+	if _, err := s.GetCounter(ctx(), tr.c.ID, ""); !errs.Is(err, errs.NotFound) {
+		t.Fatalf("a counter under an older ticket was stored: %v", err)
 	}
 }
 
@@ -177,6 +213,9 @@ func testStaleMarks(t *testing.T, open Opener) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if any, err := s.AnyMarkUnder(ctx(), unit, day); err != nil || any != (len(ms) > 0) {
+			t.Fatalf("AnyMarkUnder(%s, %q) = %v %v, MarksUnder found %d", unit, day, any, err, len(ms))
+		}
 		var ids []string
 		for _, m := range ms {
 			ids = append(ids, m.UnitID)
@@ -197,13 +236,13 @@ func testStaleMarks(t *testing.T, open Opener) {
 		t.Fatalf("marks under branch B: %v", got)
 	}
 	// clearing at an old generation leaves a newer mark in place
-	if err := s.ClearMark(ctx(), marks[0]); err != nil {
+	if err := s.ClearMarks(ctx(), []rollups.Mark{marks[0]}); err != nil {
 		t.Fatal(err)
 	}
 	if got := under(tr.a.ID, ""); len(got) != 1 {
 		t.Fatal("a newer mark was cleared")
 	}
-	if err := s.ClearMark(ctx(), again[0]); err != nil {
+	if err := s.ClearMarks(ctx(), []rollups.Mark{again[0]}); err != nil {
 		t.Fatal(err)
 	}
 	if got := under(tr.a.ID, ""); len(got) != 0 {
@@ -219,7 +258,7 @@ func testStaleMarks(t *testing.T, open Opener) {
 	if _, err := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path, Day: "", Change: "c2"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ClearMark(ctx(), mine[0]); err != nil {
+	if err := s.ClearMarks(ctx(), []rollups.Mark{mine[0]}); err != nil {
 		t.Fatal(err)
 	}
 	left, err := s.MarksUnder(ctx(), tr.a.ID, "")
@@ -229,7 +268,7 @@ func testStaleMarks(t *testing.T, open Opener) {
 	// marking again (after the change is stored) bumps that change's
 	// generation, so a clear at the first one leaves the mark
 	stored, _ := s.MarkStale(ctx(), []rollups.Mark{{UnitID: tr.a.ID, Path: tr.a.Path, Day: "", Change: "c2", Stored: true}})
-	if err := s.ClearMark(ctx(), left[0]); err != nil {
+	if err := s.ClearMarks(ctx(), []rollups.Mark{left[0]}); err != nil {
 		t.Fatal(err)
 	}
 	if ms, _ := s.MarksUnder(ctx(), tr.a.ID, ""); len(ms) != 1 || !ms[0].Stored || ms[0].Gen != stored[0].Gen {
@@ -265,7 +304,7 @@ func testManyMarksAtOnce(t *testing.T, open Opener) {
 		if ms, err := s.MarksUnder(ctx(), tr.p34.ID, m.Day); err != nil || len(ms) != 1 || ms[0].Gen != m.Gen {
 			t.Fatalf("pending on %s: %+v %v", m.Day, ms, err)
 		}
-		if err := s.ClearMark(ctx(), m); err != nil {
+		if err := s.ClearMarks(ctx(), []rollups.Mark{m}); err != nil {
 			t.Fatal(err)
 		}
 		if ms, _ := s.MarksUnder(ctx(), tr.p34.ID, m.Day); len(ms) != 0 {
@@ -294,6 +333,9 @@ func testOnwardMarks(t *testing.T, open Opener) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if any, err := s.AnyMarkUnder(ctx(), unit, day); err != nil || any != (len(ms) > 0) {
+			t.Fatalf("AnyMarkUnder(%s, %q) = %v %v, MarksUnder found %d", unit, day, any, err, len(ms))
+		}
 		var cs []string
 		for _, m := range ms {
 			if !m.Onward || m.Day != "" || m.UnitID != tr.a.ID || !slices.Equal(m.Path, tr.a.Path) {
@@ -313,7 +355,7 @@ func testOnwardMarks(t *testing.T, open Opener) {
 	if got := changes(tr.c.ID, ""); len(got) != 0 {
 		t.Errorf("marks under another subtree: %v", got)
 	}
-	if err := s.ClearMark(ctx(), out[0]); err != nil {
+	if err := s.ClearMarks(ctx(), []rollups.Mark{out[0]}); err != nil {
 		t.Fatal(err)
 	}
 	for _, day := range []string{"", "2025-06-30", "2025-12-31"} {

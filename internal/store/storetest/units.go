@@ -7,6 +7,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -44,7 +45,7 @@ func testUnits(t *testing.T, open Opener) {
 			t.Fatalf("got %+v, want %+v", got, comm)
 		}
 		r, err := s.GetUnit(ctx(), root.ID)
-		if err != nil || r.ParentID != "" || !slices.Equal(r.Path, units.Path{root.ID}) {
+		if err != nil || r.ParentID != "" || !slices.Equal(r.Path, unitpath.Path{root.ID}) {
 			t.Fatalf("root = %+v, %v", r, err)
 		}
 	})

@@ -1,7 +1,9 @@
-// Package mongotest starts FerretDB v1 (SQLite backend) inside a test
-// process, so that the MongoDB adapter and the server are tested over the
-// real wire protocol. Only tests import it: FerretDB is never linked into
-// the sohoi binary (.ci/run checks this).
+// Package mongotest is what the tests of the MongoDB adapter need and the
+// binary must not carry: FerretDB v1 (SQLite backend) started inside a test
+// process, so that the adapter and the server are tested over the real wire
+// protocol, and the index-coverage checker (indexcheck.go), which imitates
+// MongoDB's planner. Only tests import it: neither is linked into the sohoi
+// binary (.ci/run checks that FerretDB is not).
 package mongotest
 
 import (

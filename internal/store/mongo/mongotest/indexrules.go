@@ -1,4 +1,4 @@
-package mongo
+package mongotest
 
 // How one filter and sort are matched against the declared indexes, by
 // MongoDB's ESR rule (see indexcheck.go): a filter is split into its $or
@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	store "github.com/sohoi/sohoi/internal/store/mongo"
 )
 
 // use is how a predicate lets an index use a field, weakest first.
@@ -253,10 +255,10 @@ func sign(n int64) int {
 	return 0
 }
 
-var idIndex = Index{Name: "_id_", Keys: bson.D{{Key: "_id", Value: 1}}, Unique: true}
+var idIndex = store.Index{Name: "_id_", Keys: bson.D{{Key: "_id", Value: 1}}, Unique: true}
 
 // checkQuery checks one filter and sort on coll.
-func checkQuery(coll string, filter, sortDoc bson.Raw, indexes []Index) error {
+func checkQuery(coll string, filter, sortDoc bson.Raw, indexes []store.Index) error {
 	if len(filter) == 0 {
 		filter = emptyDoc
 	}
@@ -271,7 +273,7 @@ func checkQuery(coll string, filter, sortDoc bson.Raw, indexes []Index) error {
 	if err != nil {
 		return fmt.Errorf("sort %s: %w", sortDoc, err)
 	}
-	candidates := []Index{idIndex}
+	candidates := []store.Index{idIndex}
 	for _, ix := range indexes {
 		if ix.Collection == coll {
 			candidates = append(candidates, ix)
@@ -292,7 +294,7 @@ func checkQuery(coll string, filter, sortDoc bson.Raw, indexes []Index) error {
 var emptyDoc = func() bson.Raw { b, _ := bson.Marshal(bson.D{}); return b }()
 
 // covered reports whether one of candidates serves c with sort sk.
-func covered(c conj, sk []sortKey, candidates []Index) bool {
+func covered(c conj, sk []sortKey, candidates []store.Index) bool {
 	// A query pinned to at most one document by a unique key needs nothing
 	// more: the other fields are checked on that one document.
 	for _, ix := range candidates {
@@ -317,7 +319,7 @@ func covered(c conj, sk []sortKey, candidates []Index) bool {
 }
 
 // pins reports whether c has a single-value equality on every key of ix.
-func pins(c conj, ix Index) bool {
+func pins(c conj, ix store.Index) bool {
 	for _, k := range ix.Keys {
 		if c[k.Key] != eqOne {
 			return false

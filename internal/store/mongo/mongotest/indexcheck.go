@@ -1,4 +1,4 @@
-package mongo
+package mongotest
 
 // The index-coverage checker. No MongoDB query planner runs in the tests
 // (FerretDB v1 pushes no filter to an index), so the tests record every
@@ -9,8 +9,9 @@ package mongo
 // that no declared index serves that way is a full scan or an in-memory
 // sort in production, and fails the test.
 //
-// It lives in a non-test file so that other packages' tests can use it too;
-// it imports nothing beyond the driver.
+// It lives in this test-only package (beside the FerretDB the tests start)
+// so that other packages' tests can use it and the sohoi binary never links
+// it: .ci/run's check that FerretDB is not linked covers it too.
 
 import (
 	"context"
@@ -22,6 +23,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
+
+	store "github.com/sohoi/sohoi/internal/store/mongo"
 )
 
 // Recorder keeps the query commands a client sends. It is safe for
@@ -74,7 +77,7 @@ func (r *Recorder) Counts() map[string]int {
 
 // Uncovered checks every recorded command against indexes and describes
 // each distinct problem; it is empty when every query has an index.
-func (r *Recorder) Uncovered(indexes []Index) []string {
+func (r *Recorder) Uncovered(indexes []store.Index) []string {
 	r.mu.Lock()
 	cmds := slices.Clone(r.cmds)
 	r.mu.Unlock()
@@ -93,7 +96,7 @@ func (r *Recorder) Uncovered(indexes []Index) []string {
 // CheckCommand reports whether one command is served by one of indexes
 // (or by its collection's _id index): nil when it is, or when the command
 // is not a query; otherwise an error saying which query is not.
-func CheckCommand(cmdName string, cmd bson.Raw, indexes []Index) error {
+func CheckCommand(cmdName string, cmd bson.Raw, indexes []store.Index) error {
 	if !checkedCommands[cmdName] {
 		return nil
 	}

@@ -1,4 +1,7 @@
-package units
+// Package unitpath is where a unit stands in the tree: its Path. It imports
+// nothing of sohoi, so that every package (access, units, the stores) can
+// use the one path type without an import cycle.
+package unitpath
 
 import (
 	"slices"

@@ -1,0 +1,107 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+)
+
+// TestGroupedWritesFailAlone queues many writes at once, so that they are
+// committed in groups: each write that fails (a duplicate key half-way
+// through its statements, an error of its own, a caller gone before its
+// turn) leaves nothing, and every other write is stored whole.
+func TestGroupedWritesFailAlone(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.write.Exec(`CREATE TABLE t (k TEXT PRIMARY KEY, side TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	const n = 300
+	errsOf := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := ctx
+			if i%7 == 3 {
+				c = gone
+			}
+			errsOf[i] = db.tx(c, func(ctx context.Context, tx *sql.Tx) error {
+				// Two statements: a failure after the first must undo it.
+				if _, err := tx.ExecContext(ctx, `INSERT INTO t(k, side) VALUES (?, 'a')`, fmt.Sprintf("w%d", i)); err != nil {
+					return err
+				}
+				switch i % 7 {
+				case 1: // a key every such write shares: all but one fail
+					_, err := tx.ExecContext(ctx, `INSERT INTO t(k, side) VALUES ('shared', 'b')`)
+					return err
+				case 5:
+					return errors.New("refused")
+				}
+				_, err := tx.ExecContext(ctx, `INSERT INTO t(k, side) VALUES (?, 'b')`, fmt.Sprintf("w%d-b", i))
+				return err
+			})
+		}()
+	}
+	wg.Wait()
+	sharedWinners := 0
+	for i, err := range errsOf {
+		var rows int
+		if err := db.write.QueryRow(`SELECT count(*) FROM t WHERE k = ? OR k = ?`, fmt.Sprintf("w%d", i), fmt.Sprintf("w%d-b", i)).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case i%7 == 3:
+			if !errors.Is(err, context.Canceled) || rows != 0 {
+				t.Errorf("write %d of a caller gone: %v, %d rows", i, err, rows)
+			}
+		case i%7 == 5:
+			if err == nil || rows != 0 {
+				t.Errorf("refused write %d: %v, %d rows left", i, err, rows)
+			}
+		case i%7 == 1:
+			if err == nil {
+				sharedWinners++
+				if rows != 1 {
+					t.Errorf("write %d took the shared key: %d rows of its own", i, rows)
+				}
+			} else if !isUnique(err) || rows != 0 {
+				t.Errorf("write %d lost the shared key: %v, %d rows left", i, err, rows)
+			}
+		default:
+			if err != nil || rows != 2 {
+				t.Errorf("write %d: %v, %d rows", i, err, rows)
+			}
+		}
+	}
+	if db.grouped.Load() == 0 {
+		t.Error("no two writes were committed together: the savepoints went untested")
+	}
+	if sharedWinners != 1 {
+		t.Errorf("%d writes stored the shared key, want 1", sharedWinners)
+	}
+}
+
+// TestWritesAfterCloseFail: a store closed answers writes with an error
+// instead of blocking them.
+func TestWritesAfterCloseFail(t *testing.T) {
+	db, err := Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	err = db.tx(context.Background(), func(context.Context, *sql.Tx) error { return nil })
+	if !errors.Is(err, errClosed) {
+		t.Fatalf("a write after Close: %v", err)
+	}
+}

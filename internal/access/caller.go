@@ -1,6 +1,10 @@
 package access
 
-import "github.com/sohoi/sohoi/internal/errs"
+import (
+	"github.com/sohoi/sohoi/internal/errs"
+
+	"github.com/sohoi/sohoi/internal/unitpath"
+)
 
 // Caller is who asks a service to do something: a signed-in user with the
 // scope of their grants, or the system itself (a seed, a reconcile, the
@@ -46,7 +50,7 @@ func (c *Caller) IsSystem() bool {
 // Authorize decides whether the caller may do act to obj at the unit with
 // path (its ancestors then itself): nil, errs.NotFound ("<what> not
 // found") outside the scope, errs.Forbidden beyond the role.
-func (c *Caller) Authorize(path []string, obj Object, act Action, what string) error {
+func (c *Caller) Authorize(path unitpath.Path, obj Object, act Action, what string) error {
 	if c.IsSystem() {
 		return nil
 	}
@@ -54,20 +58,20 @@ func (c *Caller) Authorize(path []string, obj Object, act Action, what string) e
 }
 
 // Allowed is Authorize as a boolean, for filtering.
-func (c *Caller) Allowed(path []string, obj Object, act Action) bool {
+func (c *Caller) Allowed(path unitpath.Path, obj Object, act Action) bool {
 	return c.IsSystem() || c.authz.Allowed(c.Scope, path, obj, act)
 }
 
 // Covers reports whether the caller's scope covers the unit with path,
 // whatever the role.
-func (c *Caller) Covers(path []string) bool {
+func (c *Caller) Covers(path unitpath.Path) bool {
 	return c.IsSystem() || c.Scope.Covers(path)
 }
 
 // CanGrant reports whether the caller may hand out (or take away) role on
 // the unit with path: a grant covering the unit that may write users and
 // whose role includes role. The system may grant anything.
-func (c *Caller) CanGrant(path []string, role Role) bool {
+func (c *Caller) CanGrant(path unitpath.Path, role Role) bool {
 	return c.IsSystem() || c.authz.CanGrant(c.Scope, path, role)
 }
 

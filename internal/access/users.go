@@ -14,6 +14,7 @@ import (
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/vntext"
 )
 
@@ -22,9 +23,9 @@ import (
 type UnitPaths interface {
 	// PathOf is the path of unit id (its ancestors and itself, root first),
 	// or errs.NotFound when it does not exist or lies outside c's scope.
-	PathOf(ctx context.Context, c *Caller, id string) ([]string, error)
+	PathOf(ctx context.Context, c *Caller, id string) (unitpath.Path, error)
 	// RootPath is the path of the root unit.
-	RootPath(ctx context.Context, c *Caller) ([]string, error)
+	RootPath(ctx context.Context, c *Caller) (unitpath.Path, error)
 }
 
 // Users manages accounts and grants within the caller's scope.

@@ -80,7 +80,7 @@ func (s *Service) Root(ctx context.Context, c *access.Caller) (*Unit, error) {
 }
 
 // PathOf is the path of a unit the caller may read (access.UnitPaths).
-func (s *Service) PathOf(ctx context.Context, c *access.Caller, id string) ([]string, error) {
+func (s *Service) PathOf(ctx context.Context, c *access.Caller, id string) (unitpath.Path, error) {
 	u, err := s.Get(ctx, c, id)
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func (s *Service) PathOf(ctx context.Context, c *access.Caller, id string) ([]st
 }
 
 // RootPath is the path of the root unit (access.UnitPaths).
-func (s *Service) RootPath(ctx context.Context, c *access.Caller) ([]string, error) {
+func (s *Service) RootPath(ctx context.Context, c *access.Caller) (unitpath.Path, error) {
 	return s.PathOf(ctx, c, RootID)
 }
 

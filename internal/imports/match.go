@@ -94,10 +94,11 @@ func (p *Parsed) Lookups() Lookups {
 //     in the branch, or by name and birth date in the branch, but never by
 //     name when both give national IDs and they differ (another person);
 //   - exactly one member matched: update, or unchanged when no field the
-//     row gives differs; more than one (an ID of one, the card number of
-//     another): a question;
+//     row gives differs; more than one, or one while another holds the
+//     row's card number in the branch: a question;
 //   - only a loose match (same name and birth year, in another branch or
-//     with only the year known): a question;
+//     with only the year known; or the card number of someone whose name
+//     differs): a question;
 //   - nothing matched creates.
 func Decide(p Parsed, branchID string, candidates []members.Member, ans Answer) Decision {
 	d := Decision{Row: p.Row}
@@ -106,7 +107,7 @@ func Decide(p Parsed, branchID string, candidates []members.Member, ans Answer) 
 		return d
 	}
 	year := p.Lookups().BirthYear
-	var strict, loose []*members.Member
+	var strict, loose, cards []*members.Member
 	var asked []Candidate
 	seen := map[string]*members.Member{}
 	for i := range candidates {
@@ -133,7 +134,13 @@ func Decide(p Parsed, branchID string, candidates []members.Member, ans Answer) 
 		}
 		seen[m.ID] = m
 		asked = append(asked, Candidate{MemberID: m.ID, FullName: m.FullName, BranchID: m.BranchID, Why: why})
-		if why == ByNameYear {
+		// A card number is typed by hand: held by someone of another name,
+		// it is asked about rather than taken.
+		cardOnly := why == ByMemberNo && vntext.Fold(m.FullName) != vntext.Fold(p.Input.FullName)
+		if why == ByMemberNo {
+			cards = append(cards, m)
+		}
+		if why == ByNameYear || cardOnly {
 			loose = append(loose, m)
 		} else {
 			strict = append(strict, m)
@@ -148,9 +155,9 @@ func Decide(p Parsed, branchID string, candidates []members.Member, ans Answer) 
 		}
 		d.Action = Error
 		d.Errors = []RowError{{Row: p.Row, Message: fmt.Sprintf("the answer names member %s, who is not among the members this row may mean", ans.MemberID)}}
-	case len(strict) == 1:
+	case len(strict) == 1 && (len(cards) == 0 || len(cards) == 1 && cards[0] == strict[0]):
 		return update(d, p, branchID, strict[0])
-	case len(strict) > 1, len(loose) > 0:
+	case len(strict) > 0, len(loose) > 0:
 		d.Action, d.Candidates = Question, asked
 	default:
 		d.Action = Create

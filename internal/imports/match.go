@@ -67,9 +67,9 @@ type Lookups struct {
 	// MemberNo: members with this number in the row's branch.
 	MemberNo string
 	// FullName and BirthYear: members of this name (compared as
-	// vntext.Fold does) born in this year, anywhere in the import's unit;
-	// this covers both same name and birth date in the branch and the
-	// loose match elsewhere.
+	// vntext.Fold does) born in this year or of unknown birth, anywhere in
+	// the import's unit (BirthYear 0: of any year); this covers both same
+	// name and birth date in the branch and the loose match elsewhere.
 	FullName  string
 	BirthYear int
 }
@@ -91,12 +91,14 @@ func (p *Parsed) Lookups() Lookups {
 //   - an answer decides: New creates, a member id updates that member if
 //     it is among the candidates (else the answer is an error);
 //   - a row matches a member by national ID (anywhere), by member number
-//     in the branch, or by name and birth date in the branch, but never by
+//     in the branch, or by name and birth date in the branch (neither
+//     knowing the birth date counts as equal), but never by
 //     name when both give national IDs and they differ (another person);
 //   - exactly one member matched: update, or unchanged when no field the
 //     row gives differs; more than one, or one while another holds the
 //     row's card number in the branch: a question;
-//   - only a loose match (same name and birth year, in another branch or
+//   - only a loose match (same name, ignoring case and diacritics, and
+//     the same birth year or one side not knowing it, in another branch or
 //     with only the year known; or the card number of someone whose name
 //     differs): a question;
 //   - nothing matched creates.
@@ -125,9 +127,11 @@ func Decide(p Parsed, branchID string, candidates []members.Member, ans Answer) 
 			why = ByMemberNo // a card number held by another person is asked about, too
 		case otherID:
 			continue
-		case sameName(m.FullName, p.Input.FullName) && !p.Input.BirthDate.IsZero() && m.BirthDate == p.Input.BirthDate && m.BranchID == branchID:
+		case sameName(m.FullName, p.Input.FullName) && p.BirthYear == 0 && m.BirthDate == p.Input.BirthDate && m.BranchID == branchID:
+			// Equal birth dates, or neither known: a roll of names alone
+			// must also read back as itself.
 			why = ByNameBirth
-		case year != 0 && m.BirthDate.Year == year && vntext.Fold(m.FullName) == vntext.Fold(p.Input.FullName):
+		case vntext.Fold(m.FullName) == vntext.Fold(p.Input.FullName) && (year == 0 || m.BirthDate.IsZero() || m.BirthDate.Year == year):
 			why = ByNameYear
 		default:
 			continue

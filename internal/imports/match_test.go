@@ -83,6 +83,12 @@ func TestDecide(t *testing.T) {
 			cands: []members.Member{anNoID, twin}, ans: Answer{MemberID: "m9"}, action: Error},
 		{name: "a row with errors is an error, whatever matches", p: row(t, "Nguyễn Văn An", "31/02/1985", "001085012345"), branch: "b1",
 			cands: []members.Member{an}, action: Error},
+		{name: "name alone, neither knows the birth: the same member", p: row(t, "Nguyễn Văn An"), branch: "b1",
+			cands: []members.Member{member("m7", "b1", "Nguyễn Văn An", "", "", "")}, action: Unchanged, member: "m7"},
+		{name: "name alone, the member's birth is known: question", p: row(t, "Nguyễn Văn An"), branch: "b1",
+			cands: []members.Member{anNoID}, action: Question, candidates: []string{"m1"}},
+		{name: "birth known, the member's is not: question", p: row(t, "Nguyễn Văn An", "05/09/1985"), branch: "b1",
+			cands: []members.Member{member("m7", "b1", "Nguyễn Văn An", "", "", "")}, action: Question, candidates: []string{"m7"}},
 		{name: "a year alone changes no birth date", p: row(t, "Nguyễn Văn An", "1985", "001085012345"), branch: "b1",
 			cands: []members.Member{an}, action: Unchanged, member: "m1"},
 	} {

@@ -13,6 +13,7 @@ import (
 // csvSource reads a delimited text file.
 type csvSource struct {
 	r        *csv.Reader
+	limit    *rowLimit
 	encoding string
 	n        int
 }
@@ -55,12 +56,13 @@ func OpenCSV(r io.Reader) (Source, error) {
 	if dec == nil && strings.ContainsRune(sample, '\uFFFD') {
 		return nil, notReadable("it is not text in a known encoding")
 	}
-	cr := csv.NewReader(text)
+	limit := &rowLimit{r: text}
+	cr := csv.NewReader(limit)
 	cr.Comma = delimiter(sample)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.ReuseRecord = true
-	return &csvSource{r: cr, encoding: name}, nil
+	return &csvSource{r: cr, limit: limit, encoding: name}, nil
 }
 
 // delimiter is the one of comma, semicolon and tab that the first lines
@@ -93,9 +95,13 @@ scan:
 
 func (s *csvSource) Next() (Row, error) {
 	rec, err := s.r.Read()
+	s.limit.n = 0
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return Row{}, io.EOF
+		}
+		if errors.Is(err, errRowTooLong) {
+			return Row{}, notReadable("row %d is longer than %d bytes (a quote never closed?)", s.n+1, maxRow)
 		}
 		return Row{}, notReadable("row %d: %v", s.n+1, err)
 	}
@@ -109,3 +115,25 @@ func (s *csvSource) Next() (Row, error) {
 
 func (s *csvSource) Encoding() string { return s.encoding }
 func (s *csvSource) Close() error     { return nil }
+
+// maxRow bounds one CSV row, so that memory stays bounded whatever the
+// file: an unclosed quote would otherwise make the rest of it one cell.
+const maxRow = 1 << 20
+
+var errRowTooLong = errors.New("row too long")
+
+// rowLimit fails a read once a row has taken more than maxRow bytes; the
+// source resets n after each row (csv.Reader reads ahead by a few KB only).
+type rowLimit struct {
+	r io.Reader
+	n int
+}
+
+func (l *rowLimit) Read(p []byte) (int, error) {
+	if l.n > maxRow {
+		return 0, errRowTooLong
+	}
+	n, err := l.r.Read(p)
+	l.n += n
+	return n, err
+}

@@ -240,3 +240,27 @@ func civilTime(s string) any {
 	d := civil.MustParse(s)
 	return timeOf(d)
 }
+
+// An unclosed quote does not make the rest of a large file one cell in
+// memory: the row is refused once it passes the bound.
+func TestCSVRowBound(t *testing.T) {
+	data := "Họ và tên,Địa chỉ\nAn,\"" + strings.Repeat("x", 3*maxRow) + "\n"
+	src, err := Open(strings.NewReader(data), OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := NewTable(src, nil, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tab.Next(); !errs.Is(err, errs.Validation) || !strings.Contains(err.Error(), "row 2 is longer") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestNameColumnAlone(t *testing.T) {
+	_, rows := readAll(t, []byte("DANH SÁCH\nHọ và tên\nNguyễn Văn An\n"), OpenOptions{}, nil)
+	if len(rows) != 1 || rows[0].Row != 3 || rows[0].Input.FullName != "Nguyễn Văn An" {
+		t.Errorf("rows %+v", rows)
+	}
+}

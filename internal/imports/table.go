@@ -28,8 +28,9 @@ type Table struct {
 }
 
 // NewTable finds the header in src: the first row, among the first 30,
-// whose cells name the full name and one more known column (or the
-// columns of the explicit mapping). Rows above it are skipped; a file with
+// whose cells name the full name and one more known column, or the full
+// name and nothing unknown (columns are known by name or by the explicit
+// mapping). Rows above it are skipped; a file with
 // no such row is refused, and so is random data.
 func NewTable(src Source, m Mapping, today civil.Date) (*Table, error) {
 	t := &Table{src: src, mapping: m, today: today, seen: map[string]bool{}}
@@ -47,7 +48,7 @@ func NewTable(src Source, m Mapping, today civil.Date) (*Table, error) {
 			return nil, err
 		}
 		cols, err := MapColumns(row.Cells, m)
-		if err == nil && len(cols.Of) >= 2 {
+		if err == nil && (len(cols.Of) >= 2 || len(cols.Unknown) == 0) {
 			t.setColumns(cols)
 			return t, nil
 		}

@@ -146,5 +146,5 @@ func (c Columns) cell(row Row, f Field) string {
 	if !ok || i >= len(row.Cells) {
 		return ""
 	}
-	return strings.TrimSpace(row.Cells[i])
+	return undefuse(strings.TrimSpace(row.Cells[i]))
 }

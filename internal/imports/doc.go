@@ -5,7 +5,7 @@
 //
 // Reading, streamed (memory stays bounded whatever the file's size):
 //
-//	src, err := imports.Open(file, name, imports.OpenOptions{Sheet: "..."}) // CSV, XLSX or NDJSON, sniffed
+//	src, err := imports.Open(r, imports.OpenOptions{Sheet: "..."})      // CSV, XLSX or NDJSON, sniffed
 //	tab, err := imports.NewTable(src, mapping, today)                    // finds the header row, maps columns
 //	for { p, err := tab.Next(); if err == io.EOF { break } ... }          // one Parsed row at a time
 //

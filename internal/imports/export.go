@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"strings"
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
@@ -120,7 +121,7 @@ func WriteCSV(w io.Writer, all Members, branch func(id string) Branch) (int, err
 			case !d.IsZero():
 				s = FormatDate(d)
 			}
-			rec[i] = s
+			rec[i] = defuse(s)
 		}
 		if err := cw.Write(rec); err != nil {
 			return n, err
@@ -244,4 +245,22 @@ func startRoll(sw *excelize.StreamWriter, title Title, st rollStyles) error {
 		header[i] = excelize.Cell{StyleID: st.header, Value: c.header}
 	}
 	return sw.SetRow("A2", header)
+}
+
+// defuse keeps a cell from being run as a formula when Excel opens a CSV
+// ("=HYPERLINK(…)" in an address): a cell that begins like one gets the
+// apostrophe Excel itself uses for "this is text", and reading drops it.
+func defuse(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// undefuse is defuse undone, for a cell read back.
+func undefuse(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
 }

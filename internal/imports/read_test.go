@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
@@ -262,5 +263,18 @@ func TestNameColumnAlone(t *testing.T) {
 	_, rows := readAll(t, []byte("DANH SÁCH\nHọ và tên\nNguyễn Văn An\n"), OpenOptions{}, nil)
 	if len(rows) != 1 || rows[0].Row != 3 || rows[0].Input.FullName != "Nguyễn Văn An" {
 		t.Errorf("rows %+v", rows)
+	}
+}
+
+// Excel's "Unicode text": UTF-16 with a BOM, tab-separated.
+func TestReadUTF16(t *testing.T) {
+	text := "Họ và tên\tGiới tính\r\nĐỗ Thị Hoa\tNữ\r\n"
+	data := []byte{0xFF, 0xFE}
+	for _, r := range utf16.Encode([]rune(text)) {
+		data = append(data, byte(r), byte(r>>8))
+	}
+	tab, rows := readAll(t, data, OpenOptions{}, nil)
+	if tab.Encoding() != "UTF-16" || len(rows) != 1 || rows[0].Input.FullName != "Đỗ Thị Hoa" || rows[0].Input.Gender != members.Female {
+		t.Fatalf("encoding %q, rows %+v", tab.Encoding(), rows)
 	}
 }

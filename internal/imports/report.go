@@ -117,13 +117,23 @@ func NewReport(w io.Writer, format Format, header []string) (*Report, error) {
 func (r *Report) Write(cells []string, d Decision) error {
 	rec := make([]string, 0, r.width+3)
 	rec = append(rec, fmt.Sprint(d.Row))
+	extra := []string(nil)
+	if len(cells) > r.width {
+		// An NDJSON key first seen after the report began: its cells go
+		// after the decision, so that the columns stay under their header.
+		cells, extra = cells[:r.width], cells[r.width:]
+	}
 	rec = append(rec, cells...)
 	for len(rec) < r.width+1 {
 		rec = append(rec, "")
 	}
 	rec = append(rec, string(d.Action)+" ("+actionLabels[d.Action]+")", Message(d))
+	rec = append(rec, extra...)
 	r.n++
 	if r.csv != nil {
+		for i := range rec {
+			rec[i] = defuse(rec[i])
+		}
 		return r.csv.Write(rec)
 	}
 	row := make([]any, len(rec))

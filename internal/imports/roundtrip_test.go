@@ -21,6 +21,8 @@ func roll() []members.Member {
 		{ID: "m2", BranchID: "b1", FullName: "Lê Thị Cúc", Gender: members.Female, BirthDate: d("1990-02-28"), NationalID: "012345678"},
 		{ID: "m3", BranchID: "b2", FullName: "Đỗ \"Út\" Thị Hoa", Gender: members.Other, Address: "Số 5; ngõ 3, \"Hà Nội\""},
 		{ID: "m4", BranchID: "b2", FullName: "Phạm Văn Dũng", JoinedOn: d("2024-02-29"), Phone: "02438123456"},
+		// A formula where Excel would run it, in a CSV: written as text.
+		{ID: "m5", BranchID: "b1", FullName: "Hoàng Văn Tư", Address: "=HYPERLINK(\"http://x.vn\",\"bấm\")", MemberNo: "-5"},
 	}
 }
 
@@ -81,6 +83,13 @@ func TestExportReadsBackUnchanged(t *testing.T) {
 
 func TestExportCSVForExcel(t *testing.T) {
 	var buf bytes.Buffer
+	if _, err := WriteCSV(&buf, seq(roll()[4:]), branchOf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `,"'=HYPERLINK(""http://x.vn"",""bấm"")",,'-5,`) {
+		t.Errorf("a formula is not defused: %q", buf.String())
+	}
+	buf.Reset()
 	if _, err := WriteCSV(&buf, seq(roll()[:1]), branchOf); err != nil {
 		t.Fatal(err)
 	}

@@ -121,3 +121,23 @@ func TestMessage(t *testing.T) {
 		t.Errorf("question: %s", got)
 	}
 }
+
+// An NDJSON key first seen after the report began: its cell goes after
+// the decision, and the columns under the header stay in place.
+func TestReportExtraCells(t *testing.T) {
+	var buf bytes.Buffer
+	r, err := NewReport(&buf, CSV, []string{"fullName"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Write([]string{"An", "late"}, Decision{Row: 2, Action: Create}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := "\xEF\xBB\xBFDòng,fullName,Kết quả,Ghi chú\r\n2,An,create (thêm mới),,late\r\n"
+	if buf.String() != want {
+		t.Errorf("report %q, want %q", buf.String(), want)
+	}
+}

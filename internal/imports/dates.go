@@ -17,12 +17,18 @@ import (
 // zero date: old rolls often give only the birth year. Days that do not
 // exist (31/02) are refused.
 func ParseDate(s string, allowYear bool) (d civil.Date, year int, err error) {
+	return parseDate(s, allowYear, false)
+}
+
+// parseDate is ParseDate for a workbook that counts serials from 1904
+// when date1904.
+func parseDate(s string, allowYear, date1904 bool) (d civil.Date, year int, err error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return civil.Date{}, 0, nil
 	}
 	if n, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "/-") {
-		return serialOrYear(s, n, allowYear)
+		return serialOrYear(s, n, allowYear, date1904)
 	}
 	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '.' || r == '-' })
 	if len(parts) != 3 || !allDigits(parts[0]) || !allDigits(parts[1]) || !allDigits(parts[2]) {
@@ -50,7 +56,7 @@ func ParseDate(s string, allowYear bool) (d civil.Date, year int, err error) {
 // serialOrYear reads a number: four digits from 1000 to 2999 are a year
 // (a serial in that range would be a day in 1902–1908, which no member
 // joined on and few were born on); anything else is an Excel serial.
-func serialOrYear(s string, n float64, allowYear bool) (civil.Date, int, error) {
+func serialOrYear(s string, n float64, allowYear, date1904 bool) (civil.Date, int, error) {
 	if n == math.Trunc(n) && n >= 1000 && n <= 2999 {
 		if !allowYear {
 			return civil.Date{}, 0, fmt.Errorf("%q is only a year: give the whole date, dd/mm/yyyy", s)
@@ -61,7 +67,7 @@ func serialOrYear(s string, n float64, allowYear bool) (civil.Date, int, error) 
 	if n < 1 || n >= 2958466 || math.IsNaN(n) {
 		return civil.Date{}, 0, fmt.Errorf("%q is not a date: write dd/mm/yyyy (such as 05/09/1990) or yyyy-mm-dd", s)
 	}
-	t, err := excelize.ExcelDateToTime(math.Floor(n), false)
+	t, err := excelize.ExcelDateToTime(math.Floor(n), date1904)
 	if err != nil {
 		return civil.Date{}, 0, fmt.Errorf("%q is not a date: %v", s, err)
 	}

@@ -102,6 +102,11 @@ func (p *Parsed) Lookups() Lookups {
 //     with only the year known; or the card number of someone whose name
 //     differs): a question;
 //   - nothing matched creates.
+//
+// A member matched who has left or died is matched all the same: whether
+// such a row re-admits them is the caller's rule, as are scope (a member
+// matched by national ID outside the caller's units) and a change of
+// "branchId" (a transfer).
 func Decide(p Parsed, branchID string, candidates []members.Member, ans Answer) Decision {
 	d := Decision{Row: p.Row}
 	if !p.OK() {
@@ -109,6 +114,7 @@ func Decide(p Parsed, branchID string, candidates []members.Member, ans Answer) 
 		return d
 	}
 	year := p.Lookups().BirthYear
+	folded := vntext.Fold(p.Input.FullName)
 	var strict, loose, cards []*members.Member
 	var asked []Candidate
 	seen := map[string]*members.Member{}
@@ -131,7 +137,7 @@ func Decide(p Parsed, branchID string, candidates []members.Member, ans Answer) 
 			// Equal birth dates, or neither known: a roll of names alone
 			// must also read back as itself.
 			why = ByNameBirth
-		case vntext.Fold(m.FullName) == vntext.Fold(p.Input.FullName) && (year == 0 || m.BirthDate.IsZero() || m.BirthDate.Year == year):
+		case vntext.Fold(m.FullName) == folded && (year == 0 || m.BirthDate.IsZero() || m.BirthDate.Year == year):
 			why = ByNameYear
 		default:
 			continue
@@ -140,7 +146,7 @@ func Decide(p Parsed, branchID string, candidates []members.Member, ans Answer) 
 		asked = append(asked, Candidate{MemberID: m.ID, FullName: m.FullName, BranchID: m.BranchID, Why: why})
 		// A card number is typed by hand: held by someone of another name,
 		// it is asked about rather than taken.
-		cardOnly := why == ByMemberNo && vntext.Fold(m.FullName) != vntext.Fold(p.Input.FullName)
+		cardOnly := why == ByMemberNo && vntext.Fold(m.FullName) != folded
 		if why == ByMemberNo {
 			cards = append(cards, m)
 		}

@@ -278,3 +278,24 @@ func TestReadUTF16(t *testing.T) {
 		t.Fatalf("encoding %q, rows %+v", tab.Encoding(), rows)
 	}
 }
+
+// A workbook from old Mac Excel counts date serials from 1904.
+func TestReadXLSXDate1904(t *testing.T) {
+	f := excelize.NewFile()
+	yes := true
+	if err := f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	s := f.GetSheetName(0)
+	_ = f.SetSheetRow(s, "A1", &[]any{"Họ và tên", "Ngày sinh"})
+	// 1985-09-05 is serial 31295 from 1900 and 29833 from 1904.
+	_ = f.SetSheetRow(s, "A2", &[]any{"Nguyễn Văn An", 29833})
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	_, rows := readAll(t, buf.Bytes(), OpenOptions{}, nil)
+	if len(rows) != 1 || rows[0].Input.BirthDate != civil.MustParse("1985-09-05") {
+		t.Fatalf("rows %+v", rows)
+	}
+}

@@ -84,11 +84,11 @@ func ParseRow(c Columns, row Row, today civil.Date) Parsed {
 		in.Gender = g
 	}
 	var err error
-	if in.BirthDate, p.BirthYear, err = ParseDate(c.cell(row, BirthDate), true); err != nil {
+	if in.BirthDate, p.BirthYear, err = parseDate(c.cell(row, BirthDate), true, row.Date1904); err != nil {
 		p.Fail(BirthDate, err.Error())
 		delete(p.Present, BirthDate)
 	}
-	if in.JoinedOn, _, err = ParseDate(c.cell(row, JoinedOn), false); err != nil {
+	if in.JoinedOn, _, err = parseDate(c.cell(row, JoinedOn), false, row.Date1904); err != nil {
 		p.Fail(JoinedOn, err.Error())
 		delete(p.Present, JoinedOn)
 	}

@@ -15,6 +15,9 @@ import (
 type Row struct {
 	Number int
 	Cells  []string
+	// Date1904: the workbook counts date serials from 1904 (old Mac
+	// Excel), not 1900.
+	Date1904 bool
 }
 
 // Source yields the rows of a file one at a time, io.EOF after the last.

@@ -10,9 +10,10 @@ import (
 
 // xlsxSource streams the rows of one sheet.
 type xlsxSource struct {
-	f    *excelize.File
-	rows *excelize.Rows
-	n    int
+	f        *excelize.File
+	rows     *excelize.Rows
+	n        int
+	date1904 bool
 }
 
 // OpenXLSX reads the sheet named sheet ("" for the first) of the workbook
@@ -53,7 +54,9 @@ func openSheet(f *excelize.File, sheet string) (Source, error) {
 		f.Close()
 		return nil, notReadable("sheet %q: %v", sheet, err)
 	}
-	return &xlsxSource{f: f, rows: rows}, nil
+	props, err := f.GetWorkbookProps()
+	date1904 := err == nil && props.Date1904 != nil && *props.Date1904
+	return &xlsxSource{f: f, rows: rows, date1904: date1904}, nil
 }
 
 func (s *xlsxSource) Next() (Row, error) {
@@ -71,7 +74,7 @@ func (s *xlsxSource) Next() (Row, error) {
 	for i, c := range cells {
 		cells[i] = norm.NFC.String(c)
 	}
-	return Row{Number: s.n, Cells: cells}, nil
+	return Row{Number: s.n, Cells: cells, Date1904: s.date1904}, nil
 }
 
 func (s *xlsxSource) Encoding() string { return "XLSX" }

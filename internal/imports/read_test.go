@@ -204,6 +204,7 @@ func TestUnreadableFiles(t *testing.T) {
 		"no header":   []byte("a,b,c\n1,2,3\n"),
 		"broken xlsx": append([]byte("PK\x03\x04"), random...),
 		"bad ndjson":  []byte("{\"fullName\": \n"),
+		"old xls":     append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, random...),
 	} {
 		t.Run(name, func(t *testing.T) {
 			src, err := Open(bytes.NewReader(data), OpenOptions{})
@@ -215,6 +216,9 @@ func TestUnreadableFiles(t *testing.T) {
 			}
 			if !errs.Is(err, errs.Validation) || !strings.Contains(err.Error(), "cannot be read as a roll") {
 				t.Errorf("err = %v", err)
+			}
+			if name == "old xls" && !strings.Contains(err.Error(), "old Excel workbook (.xls)") {
+				t.Errorf("an .xls is not named: %v", err)
 			}
 		})
 	}

@@ -67,6 +67,9 @@ func Open(r io.Reader, opts OpenOptions) (Source, error) {
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, err
 	}
+	if bytes.HasPrefix(head, oleMagic) {
+		return nil, notReadable("it is an old Excel workbook (.xls); save it as .xlsx or CSV and import that")
+	}
 	format := opts.Format
 	if format == "" {
 		format = Sniff(head)
@@ -81,6 +84,10 @@ func Open(r io.Reader, opts OpenOptions) (Source, error) {
 	}
 	return nil, notReadable("unknown format %q (csv, xlsx or ndjson)", format)
 }
+
+// oleMagic begins the old binary Excel workbooks (.xls), which many
+// rolls still are.
+var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 
 // Sniff guesses the format from a file's first bytes: a zip is an XLSX,
 // text whose first non-blank character is '{' is NDJSON, anything else is

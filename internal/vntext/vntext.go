@@ -23,20 +23,42 @@ func Clean(s string) string {
 }
 
 // Fold lowercases s and removes its diacritics ("Đỗ Đình Trọng" → "do dinh
-// trong"), so that a search matches however the name was typed.
+// trong"), so that a search matches however the name was typed. It runs
+// for every name stored, searched and imported: plain ASCII takes a short
+// cut, and the transform chain is reused (building one per call was most
+// of an import's parsing time).
 func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), runes.Map(func(r rune) rune {
+	if isASCII(s) {
+		return strings.ToLower(s)
+	}
+	t := folders.Get().(transform.Transformer)
+	defer folders.Put(t)
+	out, _, err := transform.String(t, s) // resets t first
+	if err != nil {
+		return strings.ToLower(s)
+	}
+	return out
+}
+
+// folders holds fold chains for reuse: a chain keeps state while it runs,
+// so each call takes one of its own.
+var folders = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), runes.Map(func(r rune) rune {
 		switch r {
 		case 'đ', 'Đ':
 			return 'd'
 		}
 		return unicode.ToLower(r)
 	}), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		return strings.ToLower(s)
+}}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
 	}
-	return out
+	return true
 }
 
 // Words are the folded words of s, each once, in order.

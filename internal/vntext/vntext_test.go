@@ -99,3 +99,29 @@ func TestCompactKeepsOrder(t *testing.T) {
 		}
 	}
 }
+
+// Fold runs for every name stored, searched and imported.
+func BenchmarkFold(b *testing.B) {
+	for b.Loop() {
+		Fold("Nguyễn Thị Thanh Hương")
+	}
+}
+
+// Folding from many goroutines at once gives each its own chain.
+func TestFoldConcurrently(t *testing.T) {
+	done := make(chan bool)
+	for range 8 {
+		go func() {
+			ok := true
+			for range 500 {
+				ok = ok && Fold("Đỗ Đình Trọng") == "do dinh trong" && Fold("Phạm THỊ Hoa") == "pham thi hoa"
+			}
+			done <- ok
+		}()
+	}
+	for range 8 {
+		if !<-done {
+			t.Fatal("a concurrent Fold gave a wrong answer")
+		}
+	}
+}

@@ -58,6 +58,10 @@ type MovementStore interface {
 	// to apply), each with the first day of its earliest period. Others
 	// may come too; none that began then is missing.
 	BranchStarts(ctx context.Context, unitID, after, upTo string) ([]BranchStart, error)
+	// BranchPeriods returns every period any member spent in a branch
+	// (Path left empty): what a recount of the branch reads, without the
+	// members' whole rows (PeriodsIn of BranchEveryone gives the same).
+	BranchPeriods(ctx context.Context, branchID string) ([]MovedPeriod, error)
 }
 
 // CreatedWindow is the span of creation times BranchStarts looks in for

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/background"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/units"
@@ -26,10 +27,12 @@ import (
 //
 // Without background, writes settle their counts before they answer; the
 // sweep and the month closing (if asked for) run beside them.
-func (s *Service) StartSettling(background, closeMonths bool) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
+func (s *Service) StartSettling(inBackground, closeMonths bool) (stop func()) {
+	// Marked as background work: the embedded store reads it on a
+	// connection of its own, not queued behind the requests.
+	ctx, cancel := context.WithCancel(background.With(context.Background()))
 	var wg sync.WaitGroup
-	if background {
+	if inBackground {
 		s.queue = make(chan []Mark, 4096)
 	}
 	s.queued.Add(1) // the first sweep: WaitSettled waits for it too

@@ -60,11 +60,11 @@ func (s *Service) recountLevel(ctx context.Context, us []*units.Unit, day string
 func (s *Service) ownTally(ctx context.Context, u *units.Unit, d civil.Date) (*Tally, error) {
 	t := &Tally{}
 	if u.Level == units.Branch {
-		everyone, err := s.store.BranchEveryone(ctx, u.ID)
+		periods, err := s.branchPeriods(ctx, u.ID)
 		if err != nil {
 			return nil, err
 		}
-		t = BranchOn(u.ID, civil.Today(u.CreatedAt), everyone, d)
+		t = BranchOnPeriods(civil.Today(u.CreatedAt), periods, d)
 		if u.Status != units.Active {
 			t.Branches = 0
 		}
@@ -75,6 +75,21 @@ func (s *Service) ownTally(ctx context.Context, u *units.Unit, d civil.Date) (*T
 	}
 	t.AddTerms(b.Posts)
 	return t, nil
+}
+
+// branchPeriods are the periods members spent in a branch: read narrow
+// from the movements where the store keeps them (every recount of a branch
+// reads them, and the settler recounts every branch a write touched), else
+// from the members' rows.
+func (s *Service) branchPeriods(ctx context.Context, branchID string) ([]MovedPeriod, error) {
+	if s.moves != nil {
+		return s.moves.BranchPeriods(ctx, branchID)
+	}
+	everyone, err := s.store.BranchEveryone(ctx, branchID)
+	if err != nil {
+		return nil, err
+	}
+	return PeriodsIn(branchID, everyone), nil
 }
 
 // dateOf is the date a day's tally is counted as of: today for the live

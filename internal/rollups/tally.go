@@ -71,16 +71,16 @@ func addMap[K comparable](dst, src map[K]int) map[K]int {
 	return dst
 }
 
-func (t *Tally) countActive(m *members.Member) {
+func (t *Tally) countActive(p *MovedPeriod) {
 	t.Active++
-	switch m.Gender {
+	switch p.Gender {
 	case members.Female:
 		t.Female++
 	case members.Male:
 		t.Male++
 	}
-	t.ByBirthYear = addMap(t.ByBirthYear, map[int]int{m.BirthDate.Year: 1})
-	t.ByJoinYear = addMap(t.ByJoinYear, map[int]int{m.JoinedOn.Year: 1})
+	t.ByBirthYear = addMap(t.ByBirthYear, map[int]int{p.BirthYear: 1})
+	t.ByJoinYear = addMap(t.ByJoinYear, map[int]int{p.JoinYear: 1})
 }
 
 // BranchOn tallies a branch as it was at the end of day d, from the
@@ -89,33 +89,53 @@ func (t *Tally) countActive(m *members.Member) {
 // day it was created, or from its first member's first day if that is
 // earlier (rolls entered today often begin years ago).
 func BranchOn(branchID string, created civil.Date, everyone []*members.Member, d civil.Date) *Tally {
+	return BranchOnPeriods(created, PeriodsIn(branchID, everyone), d)
+}
+
+// PeriodsIn are the periods the members spent in a branch, each with what
+// a tally counts of its member.
+func PeriodsIn(branchID string, everyone []*members.Member) []MovedPeriod {
+	var out []MovedPeriod
+	for _, m := range everyone {
+		for _, st := range m.Stints {
+			if st.BranchID == branchID {
+				out = append(out, MovedPeriod{Gender: m.Gender, BirthYear: m.BirthDate.Year, JoinYear: m.JoinedOn.Year, Stint: st})
+			}
+		}
+	}
+	return out
+}
+
+// BranchOnPeriods is BranchOn from the branch's periods (PeriodsIn, or a
+// store's BranchPeriods, which reads them without the members' rows).
+func BranchOnPeriods(created civil.Date, periods []MovedPeriod, d civil.Date) *Tally {
 	t := &Tally{}
 	if !created.After(d) {
 		t.Branches = 1
 	}
-	for _, m := range everyone {
-		for _, s := range m.Stints {
-			if s.BranchID != branchID || s.From.After(d) {
-				continue
-			}
-			t.Branches = 1
-			if s.StartedBy == members.Joined {
-				t.Joined++
-			} else {
-				t.TransferredIn++
-			}
-			if s.To.IsZero() || s.To.After(d) {
-				t.countActive(m)
-				continue
-			}
-			switch s.EndedBy {
-			case members.LeftEvent:
-				t.Left++
-			case members.Died:
-				t.Deceased++
-			default:
-				t.TransferredOut++
-			}
+	for i := range periods {
+		p := &periods[i]
+		s := p.Stint
+		if s.From.After(d) {
+			continue
+		}
+		t.Branches = 1
+		if s.StartedBy == members.Joined {
+			t.Joined++
+		} else {
+			t.TransferredIn++
+		}
+		if s.To.IsZero() || s.To.After(d) {
+			t.countActive(p)
+			continue
+		}
+		switch s.EndedBy {
+		case members.LeftEvent:
+			t.Left++
+		case members.Died:
+			t.Deceased++
+		default:
+			t.TransferredOut++
 		}
 	}
 	return t

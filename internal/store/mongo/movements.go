@@ -169,3 +169,15 @@ func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) (_ [
 	}
 	return out, nil
 }
+
+// BranchPeriods implements rollups.MovementStore: a member document holds
+// its periods, so they are the branch's members' (BranchEveryone, one
+// indexed query with the counting projection).
+func (db *DB) BranchPeriods(ctx context.Context, branchID string) (_ []rollups.MovedPeriod, err error) {
+	defer errs.Wrap(&err, "mongo: BranchPeriods %s", branchID)
+	everyone, err := db.BranchEveryone(ctx, branchID)
+	if err != nil {
+		return nil, err
+	}
+	return rollups.PeriodsIn(branchID, everyone), nil
+}

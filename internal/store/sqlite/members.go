@@ -107,7 +107,7 @@ func addMemberBranches(ctx context.Context, tx *sql.Tx, rowid int64, m *members.
 // GetMember implements members.Store.
 func (db *DB) GetMember(ctx context.Context, id string) (_ *members.Member, err error) {
 	defer errs.Wrap(&err, "sqlite: GetMember %s", id)
-	m, err := scanMember(db.read.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = ?`, id))
+	m, err := scanMember(db.reads(ctx).QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.E(errs.NotFound, "member not found")
 	}
@@ -117,7 +117,7 @@ func (db *DB) GetMember(ctx context.Context, id string) (_ *members.Member, err 
 // ActiveMemberByNationalID implements members.Store.
 func (db *DB) ActiveMemberByNationalID(ctx context.Context, nationalID string) (_ *members.Member, err error) {
 	defer errs.Wrap(&err, "sqlite: ActiveMemberByNationalID (an ID)")
-	m, err := scanMember(db.read.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE active_national_id = ?`, nationalID))
+	m, err := scanMember(db.reads(ctx).QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE active_national_id = ?`, nationalID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.E(errs.NotFound, "no active member holds this national ID")
 	}
@@ -169,7 +169,7 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 // MemberHistory implements members.Store.
 func (db *DB) MemberHistory(ctx context.Context, id string) (_ []*members.Event, err error) {
 	defer errs.Wrap(&err, "sqlite: MemberHistory %s", id)
-	rows, err := db.read.QueryContext(ctx, `SELECT member_id, seq, type, on_date, at, actor_id, actor_name, changes, from_branch,
+	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT member_id, seq, type, on_date, at, actor_id, actor_name, changes, from_branch,
 		to_branch, reason FROM member_events WHERE member_id = ? ORDER BY seq`, id)
 	if err != nil {
 		return nil, err

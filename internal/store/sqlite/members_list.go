@@ -28,7 +28,7 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*
 	}
 	var path string
 	var level units.Level
-	err = db.read.QueryRowContext(ctx, `SELECT path, level FROM units WHERE id = ?`, q.UnitID).Scan(&path, &level)
+	err = db.reads(ctx).QueryRowContext(ctx, `SELECT path, level FROM units WHERE id = ?`, q.UnitID).Scan(&path, &level)
 	if errors.Is(err, sql.ErrNoRows) {
 		return res, nil
 	}
@@ -36,7 +36,7 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*
 		return res, err
 	}
 	query, args := listQuery(q, path, level, k)
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	rows, err := db.reads(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
 		return res, err
 	}

@@ -27,12 +27,13 @@ func TestPageCachesFitTheBudget(t *testing.T) {
 		}
 		return -n
 	}
-	w, r := cacheKiB(db.write), cacheKiB(db.read)
-	conns := int64(db.read.Stats().MaxOpenConnections)
-	if conns < 1 {
-		t.Fatalf("the read pool is unbounded (MaxOpenConnections %d): its caches are too", conns)
+	w, r, bg := cacheKiB(db.write), cacheKiB(db.read), cacheKiB(db.background)
+	conns, bgConns := int64(db.read.Stats().MaxOpenConnections), int64(db.background.Stats().MaxOpenConnections)
+	if conns < 1 || bgConns < 1 {
+		t.Fatalf("a read pool is unbounded (MaxOpenConnections %d, background %d): its caches are too", conns, bgConns)
 	}
-	if total := w + conns*r; total > budgetKiB {
-		t.Fatalf("writer %d KiB + %d readers × %d KiB = %d KiB, over the %d KiB budget", w, conns, r, total, budgetKiB)
+	if total := w + conns*r + bgConns*bg; total > budgetKiB {
+		t.Fatalf("writer %d KiB + %d readers × %d KiB + %d background × %d KiB = %d KiB, over the %d KiB budget",
+			w, conns, r, bgConns, bg, total, budgetKiB)
 	}
 }

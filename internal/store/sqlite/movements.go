@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/members"
 
 	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/unitpath"
@@ -77,7 +78,7 @@ var _ rollups.MovementStore = (*DB)(nil)
 // subtreeRange is the range of paths of a unit's subtree: '/…/id/' up
 // to '/…/id0' ('0' follows '/'), so that units_path serves it.
 func (db *DB) subtreeRange(ctx context.Context, unitID string) (lo, hi string, err error) {
-	err = db.read.QueryRowContext(ctx, `SELECT path FROM units WHERE id = ?`, unitID).Scan(&lo)
+	err = db.reads(ctx).QueryRowContext(ctx, `SELECT path FROM units WHERE id = ?`, unitID).Scan(&lo)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", notFound("unit", unitID)
 	}
@@ -96,7 +97,7 @@ func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (_ *
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT mv.member_rowid, mv.period, mv.branch_id, u.path, mv.from_day, mv.to_day,
+	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT mv.member_rowid, mv.period, mv.branch_id, u.path, mv.from_day, mv.to_day,
 			mv.started_by, mv.ended_by, mv.gender, mv.birth_year, mv.joined_year
 		FROM member_moves mv CROSS JOIN units u ON u.id = mv.branch_id
 		WHERE mv.day > ? AND mv.day <= ? AND u.path >= ? AND u.path < ?`, after, upTo, lo, hi)
@@ -144,7 +145,7 @@ func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) (_ [
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+unitCols+`, coalesce((SELECT min(day) FROM member_moves f WHERE f.branch_id = units.id), '')
+	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT `+unitCols+`, coalesce((SELECT min(day) FROM member_moves f WHERE f.branch_id = units.id), '')
 		FROM units WHERE id IN (
 			SELECT b FROM (SELECT DISTINCT mv.branch_id AS b FROM member_moves mv WHERE mv.day > ? AND mv.day <= ? AND mv.day = mv.from_day)
 				WHERE NOT EXISTS (SELECT 1 FROM member_moves p WHERE p.branch_id = b AND p.day <= ?)
@@ -174,3 +175,27 @@ type scanWith struct {
 }
 
 func (s scanWith) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
+
+// BranchPeriods implements rollups.MovementStore from member_moves: one
+// range of member_moves_branch, each period once (its first day's row),
+// with the member's counted facts beside it; no member row is read.
+func (db *DB) BranchPeriods(ctx context.Context, branchID string) (_ []rollups.MovedPeriod, err error) {
+	defer errs.Wrap(&err, "sqlite: BranchPeriods %s", branchID)
+	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT from_day, to_day, started_by, ended_by, gender, birth_year, joined_year
+		FROM member_moves WHERE branch_id = ? AND day = from_day`, branchID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []rollups.MovedPeriod
+	for rows.Next() {
+		p := rollups.MovedPeriod{Stint: members.Stint{BranchID: branchID}}
+		var from, to string
+		if err := rows.Scan(&from, &to, &p.Stint.StartedBy, &p.Stint.EndedBy, &p.Gender, &p.BirthYear, &p.JoinYear); err != nil {
+			return nil, err
+		}
+		p.Stint.From, p.Stint.To = dateOf(from), dateOf(to)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -16,7 +16,7 @@ func (db *DB) GetBoard(ctx context.Context, unitID string) (_ *officers.Board, e
 	defer errs.Wrap(&err, "sqlite: GetBoard %s", unitID)
 	b := &officers.Board{UnitID: unitID}
 	var path, posts string
-	err = db.read.QueryRowContext(ctx, `SELECT path, version, posts FROM officer_boards WHERE unit_id = ?`, unitID).Scan(&path, &b.Version, &posts)
+	err = db.reads(ctx).QueryRowContext(ctx, `SELECT path, version, posts FROM officer_boards WHERE unit_id = ?`, unitID).Scan(&path, &b.Version, &posts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, nil
 	}
@@ -71,7 +71,7 @@ func (db *DB) SaveBoard(ctx context.Context, b *officers.Board) (err error) {
 func (db *DB) BoardOfOfficer(ctx context.Context, officerID string) (_ string, err error) {
 	defer errs.Wrap(&err, "sqlite: BoardOfOfficer %s", officerID)
 	var unitID string
-	err = db.read.QueryRowContext(ctx, `SELECT unit_id FROM officer_posts WHERE officer_id = ?`, officerID).Scan(&unitID)
+	err = db.reads(ctx).QueryRowContext(ctx, `SELECT unit_id FROM officer_posts WHERE officer_id = ?`, officerID).Scan(&unitID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", errs.E(errs.NotFound, "officer not found")
 	}

@@ -28,7 +28,7 @@ func (db *DB) ensureProbeTable(ctx context.Context) error {
 func (db *DB) Ping(ctx context.Context) (err error) {
 	defer errs.Wrap(&err, "sqlite: Ping")
 	var one int
-	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+	if err := db.reads(ctx).QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return err
 	}
 	// The writer is one connection: a long batch (a seed, an import) keeps

@@ -18,7 +18,7 @@ import (
 // counts (and the name): it runs on every write to the branch.
 func (db *DB) BranchEveryone(ctx context.Context, branchID string) (_ []*members.Member, err error) {
 	defer errs.Wrap(&err, "sqlite: BranchEveryone %s", branchID)
-	rows, err := db.read.QueryContext(ctx, `SELECT m.id, m.full_name, m.gender, m.birth_date, m.joined_on, m.status, m.stints
+	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT m.id, m.full_name, m.gender, m.birth_date, m.joined_on, m.status, m.stints
 		FROM member_branches b CROSS JOIN members m ON m.rowid = b.member_rowid WHERE b.branch_id = ?`, branchID)
 	if err != nil {
 		return nil, err
@@ -121,7 +121,7 @@ func scanCounter(row interface{ Scan(...any) error }) (*rollups.Counter, error) 
 // GetCounter implements rollups.Store.
 func (db *DB) GetCounter(ctx context.Context, unitID, day string) (_ *rollups.Counter, err error) {
 	defer errs.Wrap(&err, "sqlite: GetCounter %s", unitID)
-	c, err := scanCounter(db.read.QueryRowContext(ctx, `SELECT `+counterCols+` FROM counters
+	c, err := scanCounter(db.reads(ctx).QueryRowContext(ctx, `SELECT `+counterCols+` FROM counters
 		WHERE unit_id = ? AND day = ? AND tally IS NOT NULL`, unitID, day))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.E(errs.NotFound, "no tally of unit %s for %q", unitID, day)
@@ -130,7 +130,7 @@ func (db *DB) GetCounter(ctx context.Context, unitID, day string) (_ *rollups.Co
 }
 
 func (db *DB) counters(ctx context.Context, query string, args ...any) ([]*rollups.Counter, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+counterCols+` FROM counters WHERE `+query, args...)
+	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT `+counterCols+` FROM counters WHERE `+query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (db *DB) ChildCounters(ctx context.Context, parentID, day string) (_ []*rol
 // subtree is the path range of a unit's subtree, or ok=false when the
 // unit does not exist.
 func (db *DB) subtree(ctx context.Context, unitID string) (lo, hi string, ok bool, err error) {
-	err = db.read.QueryRowContext(ctx, `SELECT path FROM units WHERE id = ?`, unitID).Scan(&lo)
+	err = db.reads(ctx).QueryRowContext(ctx, `SELECT path FROM units WHERE id = ?`, unitID).Scan(&lo)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", false, nil
 	}
@@ -290,7 +290,7 @@ func (db *DB) marksUnder(ctx context.Context, unitID, day, limit string) (*sql.R
 		return nil, err
 	}
 	from, upTo := rollups.OnwardFields(day)
-	return db.read.QueryContext(ctx, `SELECT unit_id, day, change_id, path, gen, stored FROM stale_marks
+	return db.reads(ctx).QueryContext(ctx, `SELECT unit_id, day, change_id, path, gen, stored FROM stale_marks
 		WHERE (day = ? AND path >= ? AND path < ?) OR (day >= ? AND day <= ? AND path >= ? AND path < ?)`+limit,
 		day, lo, hi, from, upTo, lo, hi)
 }
@@ -298,7 +298,7 @@ func (db *DB) marksUnder(ctx context.Context, unitID, day, limit string) (*sql.R
 // SnapshotDays implements rollups.Store.
 func (db *DB) SnapshotDays(ctx context.Context) (_ []string, err error) {
 	defer errs.Wrap(&err, "sqlite: SnapshotDays")
-	rows, err := db.read.QueryContext(ctx, `SELECT day FROM snapshot_days ORDER BY day`)
+	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT day FROM snapshot_days ORDER BY day`)
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func (db *DB) RefreshFamilyRevoked(ctx context.Context, familyID string) (_ bool
 	// Through a reader: every authenticated request asks, and must not
 	// queue behind writes. In WAL mode a statement outside a transaction
 	// reads the last committed state, so a revocation a moment ago is seen.
-	err = db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = ? AND revoked = 1)`, familyID).Scan(&n)
+	err = db.reads(ctx).QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = ? AND revoked = 1)`, familyID).Scan(&n)
 	return n == 1, err
 }
 

@@ -64,7 +64,7 @@ func (db *DB) GetUnit(ctx context.Context, id string) (_ *units.Unit, err error)
 // GetChildByCode implements units.Store.
 func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (_ *units.Unit, err error) {
 	defer errs.Wrap(&err, "sqlite: GetChildByCode %s", parentID)
-	u, err := scanUnit(db.read.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units WHERE parent_id = ? AND code = ?`, parentID, code))
+	u, err := scanUnit(db.reads(ctx).QueryRowContext(ctx, `SELECT `+unitCols+` FROM units WHERE parent_id = ? AND code = ?`, parentID, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("unit with code", code)
 	}
@@ -103,7 +103,7 @@ func (db *DB) ListChildren(ctx context.Context, parentID string, p page.Request)
 	if err != nil {
 		return res, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+unitCols+` FROM units WHERE parent_id = ? AND code > ? ORDER BY code LIMIT ?`,
+	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT `+unitCols+` FROM units WHERE parent_id = ? AND code > ? ORDER BY code LIMIT ?`,
 		parentID, k.After, k.Fetch())
 	if err != nil {
 		return res, err

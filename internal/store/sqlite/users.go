@@ -160,7 +160,7 @@ func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request
 	}
 	args = append(args, k.After, k.Fetch())
 	marks := strings.TrimSuffix(strings.Repeat("?,", len(underUnits)), ",")
-	rows, err := db.read.QueryContext(ctx, `SELECT `+userCols+` FROM users WHERE id IN
+	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT `+userCols+` FROM users WHERE id IN
 		(SELECT user_id FROM user_grant_units WHERE unit_id IN (`+marks+`)) AND username > ? ORDER BY username LIMIT ?`, args...)
 	if err != nil {
 		return res, err
@@ -181,6 +181,6 @@ func (db *DB) ListUsers(ctx context.Context, underUnits []string, p page.Request
 func (db *DB) HasUsers(ctx context.Context) (_ bool, err error) {
 	defer errs.Wrap(&err, "sqlite: HasUsers")
 	var n int
-	err = db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users)`).Scan(&n)
+	err = db.reads(ctx).QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users)`).Scan(&n)
 	return n == 1, err
 }

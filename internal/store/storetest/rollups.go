@@ -11,6 +11,7 @@ import (
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 func memberNames(ms []*members.Member) []string {
@@ -58,6 +59,39 @@ func testBranchEveryone(t *testing.T, open Opener) {
 	}
 	if b, _ := s.BranchEveryone(ctx(), tr.b.ID); len(b) != 0 {
 		t.Fatalf("branch B: %v", memberNames(b))
+	}
+	// A store that keeps movements reads a branch's periods without its
+	// members' rows (what the settler recounts a branch from): the same
+	// periods, with the same counted facts.
+	ms, ok := s.(rollups.MovementStore)
+	if !ok {
+		return
+	}
+	for _, br := range []*units.Unit{tr.a, tr.b, tr.c} {
+		everyone, _ := s.BranchEveryone(ctx(), br.ID)
+		want := rollups.PeriodsIn(br.ID, everyone)
+		got, err := ms.BranchPeriods(ctx(), br.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := func(p rollups.MovedPeriod) string {
+			return fmt.Sprintf("%s %s-%s %s/%s %s %d %d", p.Stint.BranchID, p.Stint.From, p.Stint.To, p.Stint.StartedBy, p.Stint.EndedBy, p.Gender, p.BirthYear, p.JoinYear)
+		}
+		gk, wk := make([]string, len(got)), make([]string, len(want))
+		for i := range got {
+			gk[i] = key(got[i])
+		}
+		for i := range want {
+			wk[i] = key(want[i])
+		}
+		slices.Sort(gk)
+		slices.Sort(wk)
+		if !slices.Equal(gk, wk) {
+			t.Errorf("branch %s periods %v, want %v", br.Code, gk, wk)
+		}
+	}
+	if got, _ := ms.BranchPeriods(ctx(), tr.c.ID); len(got) != 2 {
+		t.Errorf("branch C has %d periods, want 2 (one member's and the moved one's second)", len(got))
 	}
 }
 

@@ -1,6 +1,7 @@
 package mongo_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -276,4 +277,23 @@ func mongoURI(t *testing.T) string {
 		t.Skip(mongoURIEnv + " is not set; FerretDB v1 does not make single-document compare-and-swap atomic")
 	}
 	return uri
+}
+
+// A database written by a newer sohoi (a step this binary does not know)
+// is refused, naming the step.
+func TestNewerSchemaIsRefused(t *testing.T) {
+	ctx := testCtx(t)
+	name := newDBName()
+	openStoreIn(t, ferretURI, name, nil)
+	raw := connect(t, ferretURI).Database(name)
+	if _, err := raw.Collection("migrations").InsertOne(ctx, bson.D{{Key: "_id", Value: "data from the future"}}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, store.Options{URI: ferretURI, Database: name})
+	if err == nil {
+		db.Close()
+	}
+	if !errors.Is(err, store.ErrNewerSchema) || !strings.Contains(err.Error(), "data from the future") {
+		t.Fatalf("opening a newer schema: %v", err)
+	}
 }

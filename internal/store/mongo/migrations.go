@@ -2,7 +2,9 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -43,15 +45,22 @@ func migrations() []migration {
 	return append(steps, searchKeySteps()...)
 }
 
-// migrate runs the steps not yet recorded.
+// ErrNewerSchema refuses a database written by a newer sohoi.
+var ErrNewerSchema = errors.New("the database's schema is newer than this sohoi knows")
+
+// migrate runs the steps not yet recorded (the migrations collection is
+// the database's schema version: the steps it has). A database with a step
+// this binary does not know was written by a newer sohoi, whose data this
+// one could damage: it is refused.
 func (db *DB) migrate(ctx context.Context) error {
 	steps := migrations()
-	names := make([]string, len(steps))
-	for i, s := range steps {
-		names[i] = s.name
+	known := make(map[string]bool, len(steps))
+	for _, s := range steps {
+		known[s.name] = true
 	}
 	coll := db.db.Collection(collMigrations)
-	cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: names}}}},
+	// Every recorded step (one range of the _id index).
+	cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: ""}}}},
 		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return err
@@ -63,8 +72,15 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	done := make(map[string]bool, len(recorded))
+	var unknown []string
 	for _, r := range recorded {
 		done[r.ID] = true
+		if !known[r.ID] {
+			unknown = append(unknown, r.ID)
+		}
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("%w (steps %s): run the sohoi that wrote it, or a newer one", ErrNewerSchema, strings.Join(unknown, ", "))
 	}
 	for _, s := range steps {
 		if done[s.name] {

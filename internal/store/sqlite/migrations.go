@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -228,9 +230,23 @@ WHERE grants LIKE '%"unitPath"%';
 	{"0017_path_ranges", rewritePathsIndexes}, // issue 16.2: rewrite_paths.go
 }
 
+// ErrNewerSchema refuses a database written by a newer sohoi.
+var ErrNewerSchema = errors.New("the database's schema is newer than this sohoi knows")
+
+// retiredMigrations ran on some databases and no longer exist: their
+// record is not a sign of a newer schema.
+var retiredMigrations = []string{"0013_member_order"}
+
+// migrate brings the schema forward, step by step, each once (the
+// schema_migrations table records the steps a database has: its schema
+// version). A database with a step this binary does not know was written
+// by a newer sohoi, whose data this one could damage: it is refused.
 func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`); err != nil {
+		return err
+	}
+	if err := db.refuseNewerSchema(ctx); err != nil {
 		return err
 	}
 	for _, m := range migrations {
@@ -253,6 +269,40 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
+	}
+	return nil
+}
+
+// refuseNewerSchema fails when the database records a step this binary
+// does not know.
+func (db *DB) refuseNewerSchema(ctx context.Context) error {
+	known := map[string]bool{}
+	for _, m := range migrations {
+		known[m.name] = true
+	}
+	for _, name := range retiredMigrations {
+		known[name] = true
+	}
+	rows, err := db.write.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY name`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var unknown []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return err
+		}
+		if !known[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("%w (steps %s): run the sohoi that wrote it, or a newer one", ErrNewerSchema, strings.Join(unknown, ", "))
 	}
 	return nil
 }

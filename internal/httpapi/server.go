@@ -137,6 +137,8 @@ func (s *server) routes(e *gin.Engine, m *metrics) {
 
 	a.POST("/units/:id/members", s.h(s.createMember))
 	a.GET("/units/:id/members", s.h(s.listMembers))
+	a.GET("/units/:id/members/export", s.h(s.exportMembers))
+	a.GET("/imports/template.xlsx", s.h(s.importTemplate))
 	a.GET("/members/:id", s.h(s.getMember))
 	a.PATCH("/members/:id", s.h(s.patchMember))
 	a.POST("/members/:id/transfer", s.h(s.transferMember))

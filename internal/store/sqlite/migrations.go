@@ -226,6 +226,7 @@ UPDATE users SET grants = (
 WHERE grants LIKE '%"unitPath"%';
 `},
 	{"0017_path_ranges", rewritePathsIndexes}, // issue 16.2: rewrite_paths.go
+	{"0018_idempotency_keys", idempotencyKeysTable}, // issue 17.8: idempotency.go
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -70,7 +70,8 @@ func (k *Keys) Begin(ctx context.Context, userID, key, fingerprint string) (*Ans
 	if err := CheckKey(key); err != nil {
 		return nil, nil, err
 	}
-	deadline := k.now().Add(k.Wait)
+	// The wait is real time, whatever the clock of the records says.
+	deadline := time.Now().Add(k.Wait)
 	for {
 		now := k.now()
 		rec := Record{UserID: userID, Key: key, Token: ids.New(), Fingerprint: fingerprint, CreatedAt: now, ExpiresAt: now.Add(TTL)}
@@ -88,7 +89,7 @@ func (k *Keys) Begin(ctx context.Context, userID, key, fingerprint string) (*Ans
 		if other.Done {
 			return &other.Answer, nil, nil
 		}
-		if !now.Before(deadline) {
+		if time.Now().After(deadline) {
 			return nil, nil, errs.E(errs.Conflict, "a request with this Idempotency-Key is still running; retry it later")
 		}
 		select {

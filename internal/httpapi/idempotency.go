@@ -158,7 +158,14 @@ func (w *recorder) WriteString(s string) (int, error) {
 // new boundary.
 func fingerprint(r *http.Request) (fp string, cleanup func(), err error) {
 	cleanup = func() {}
-	r.Body = http.MaxBytesReader(nil, r.Body, maxSpooled)
+	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt == "multipart/form-data" {
+		r.Body = http.MaxBytesReader(nil, r.Body, maxSpooled)
+	} else {
+		// A JSON body over maxBodyBytes is refused by decode: read no more
+		// than it will, and put back what was read for it to refuse.
+		r.Body = io.NopCloser(io.LimitReader(r.Body, maxBodyBytes+1))
+	}
 	var mem bytes.Buffer
 	var file *os.File
 	n, err := io.Copy(&mem, io.LimitReader(r.Body, inMemoryBody+1))
@@ -188,7 +195,6 @@ func fingerprint(r *http.Request) (fp string, cleanup func(), err error) {
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s %s\n", r.Method, r.URL.RequestURI())
-	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	rd, err := body()
 	if err == nil {
 		if mt == "multipart/form-data" && params["boundary"] != "" {

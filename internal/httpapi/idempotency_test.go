@@ -97,6 +97,9 @@ func TestIdempotencyKeyReusedAndOwned(t *testing.T) {
 			t.Errorf("key %q: %s", bad, r.body)
 		}
 	}
+	// A body over the limit is refused as without a key, read no further.
+	huge := `{"fullName":"` + strings.Repeat("a", 2<<20) + `"}`
+	e.expect(e.do("POST", path, e.admin, huge, "Idempotency-Key", "k-huge"), 413, "payload_too_large")
 	// A refusal of the request itself (400) is kept like any answer: the
 	// same request again is refused again, from the kept answer.
 	bad := map[string]any{"fullName": ""}

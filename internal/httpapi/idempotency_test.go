@@ -2,12 +2,18 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+
+	"github.com/sohoi/sohoi/internal/app"
+	"github.com/sohoi/sohoi/internal/members"
 )
 
 // count is how many items a list answer holds (one page).
@@ -159,5 +165,37 @@ func TestIdempotencyKeyConcurrentRetriesCreateOnce(t *testing.T) {
 	}
 	if n := e.count(path, e.admin); n != 1 {
 		t.Fatalf("%d members created, want 1", n)
+	}
+}
+
+// failOnce fails the first member create with a server error.
+type failOnce struct {
+	app.Store
+	failed atomic.Bool
+}
+
+func (s *failOnce) CreateMember(ctx context.Context, m *members.Member, ev *members.Event) error {
+	if s.failed.CompareAndSwap(false, true) {
+		return errors.New("the disk hiccupped")
+	}
+	return s.Store.CreateMember(ctx, m, ev)
+}
+
+// A server error is not kept: the retry with the key runs again and
+// creates; the one after that is the replay.
+func TestIdempotencyKeyAfterAServerErrorRunsAgain(t *testing.T) {
+	e := newEnvOn(t, func(s app.Store) app.Store { return &failOnce{Store: s} })
+	prov := e.mustUnit("root", "province", "34")
+	branch := e.mustUnit(prov.ID, "branch", "B1")
+	path := "/api/v1/units/" + branch.ID + "/members"
+	body := map[string]any{"fullName": "Nguyễn Văn An"}
+	e.expect(e.do("POST", path, e.admin, body, "Idempotency-Key", "k"), 500, "internal")
+	first := e.expect(e.do("POST", path, e.admin, body, "Idempotency-Key", "k"), 201)
+	again := e.expect(e.do("POST", path, e.admin, body, "Idempotency-Key", "k"), 201)
+	if first.header.Get("Idempotent-Replayed") != "" || again.header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(first.body, again.body) {
+		t.Errorf("after the 500: first %s, again %s", first.body, again.body)
+	}
+	if n := e.count(path, e.admin); n != 1 {
+		t.Fatalf("%d members, want 1", n)
 	}
 }

@@ -82,20 +82,31 @@ func (k *Keys) Begin(ctx context.Context, userID, key, fingerprint string) (*Ans
 		if other == nil {
 			return nil, &Claim{keys: k, rec: rec}, nil
 		}
-		if other.Fingerprint != fingerprint {
-			return nil, nil, errs.E(errs.IdempotencyKeyReused,
-				"this Idempotency-Key was used for another request in the last 24 hours; use a new key for a new request")
-		}
-		if other.Done {
-			return &other.Answer, nil, nil
-		}
-		if time.Now().After(deadline) {
-			return nil, nil, errs.E(errs.Conflict, "a request with this Idempotency-Key is still running; retry it later")
-		}
-		select {
-		case <-ctx.Done():
-			return nil, nil, ctx.Err()
-		case <-time.After(k.Poll):
+		// Another request holds the key: wait for its answer by reading
+		// (a claim is a write), and claim again only once it is gone.
+		for {
+			if other.Fingerprint != fingerprint {
+				return nil, nil, errs.E(errs.IdempotencyKeyReused,
+					"this Idempotency-Key was used for another request in the last 24 hours; use a new key for a new request")
+			}
+			if other.Done {
+				return &other.Answer, nil, nil
+			}
+			if time.Now().After(deadline) {
+				return nil, nil, errs.E(errs.Conflict, "a request with this Idempotency-Key is still running; retry it later")
+			}
+			select {
+			case <-ctx.Done():
+				return nil, nil, ctx.Err()
+			case <-time.After(k.Poll):
+			}
+			other, err = k.store.GetIdempotencyKey(ctx, userID, key)
+			if errs.Is(err, errs.NotFound) || err == nil && !other.Done && other.CreatedAt.Before(k.now().Add(-abandonAfter)) {
+				break // released or abandoned: claim it
+			}
+			if err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 }

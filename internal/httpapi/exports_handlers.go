@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bufio"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -60,7 +61,7 @@ func (s *server) exportMembers(c *gin.Context) error {
 	if err == nil {
 		err = buf.Flush()
 	}
-	return out.failed(err)
+	return out.failed(s.log, err)
 }
 
 // importTemplate answers an empty roll to fill in for an import at a
@@ -78,7 +79,7 @@ func (s *server) importTemplate(c *gin.Context) error {
 		list[i] = imports.Branch{Code: b.Code, Name: b.Name}
 	}
 	out := &fileAnswer{c: c, ctype: xlsxType, name: fileName("mau-nhap-hoi-vien", tpl.Unit, tpl.Day, "xlsx")}
-	return out.failed(imports.WriteTemplate(out, imports.Title{Unit: tpl.Unit.Name, Day: tpl.Day}, list))
+	return out.failed(s.log, imports.WriteTemplate(out, imports.Title{Unit: tpl.Unit.Name, Day: tpl.Day}, list))
 }
 
 // fileName is an ASCII file name for a file about a unit drawn on a day:
@@ -118,10 +119,10 @@ func (w *fileAnswer) Write(p []byte) (int, error) {
 // file has begun, the answer cannot become an error any more: the
 // connection is cut, so that the client sees a broken transfer rather
 // than a roll that silently ends early.
-func (w *fileAnswer) failed(err error) error {
+func (w *fileAnswer) failed(log *slog.Logger, err error) error {
 	if err == nil || !w.started {
 		return err
 	}
-	w.c.Error(err) //nolint:errcheck // recorded for the access log
+	log.ErrorContext(w.c.Request.Context(), "a file answer failed after it had begun; the connection is cut", "err", err, "file", w.name)
 	panic(http.ErrAbortHandler)
 }

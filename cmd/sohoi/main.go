@@ -9,6 +9,10 @@
 //	sohoi reconcile [--unit ID]       recount counters, repair and report drift
 //	sohoi close-month --day D [--unit ID]
 //	                                  keep a past month end's figures
+//	sohoi import --server URL --unit ID FILE [--dry-run] [--answers FILE] [--report FILE]
+//	                                  import a roll through a server's API
+//	sohoi export --server URL --unit ID [--format csv|xlsx] [-o FILE]
+//	                                  download a unit's roll
 //	sohoi version
 //
 // Every command prints its own flags with -h; the exit status is 0 when it
@@ -35,6 +39,8 @@ commands:
   close-month  keep a past month end's figures (the server keeps each month as it ends)
   users reset-password USERNAME
                give an account a new password (printed once) and end its logins
+  import FILE  import a roll (CSV, XLSX, NDJSON) into a unit through a server's API
+  export       download a unit's roll (CSV or XLSX) from a server
   version      print the version
 
 "sohoi <command> -h" prints a command's flags. Configuration comes from
@@ -81,6 +87,10 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return reconcile(ctx, args[1:], getenv, stdout, stderr)
 	case "users":
 		return users(ctx, args[1:], getenv, stdout, stderr)
+	case "import":
+		return importRoll(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		return export(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		return printVersion(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/idempotency"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -38,6 +39,7 @@ type Core struct {
 	Officers *officers.Service // counts through Rollups; names from Members
 	Authz    *access.Authorizer
 	Users    *access.Users
+	Keys     *idempotency.Keys // the Idempotency-Key of creates
 
 	// registry holds the application metrics the services' stores report
 	// to; a Server serves it at /metrics, a tool leaves it unread.
@@ -93,6 +95,7 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 	c.Users = access.NewUsers(store, store, c.Units, c.Authz, c.Now)
 	c.Members = members.NewService(memberStore{store, c.metrics}, c.Units, c.Users, c.Rollups, c.Now)
 	c.Officers = officers.NewService(store, c.Units, c.Rollups, c.Members, c.Now)
+	c.Keys = idempotency.New(store, c.Now)
 
 	// Every command works below the root: the first one on a new store
 	// makes it.

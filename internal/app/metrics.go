@@ -27,7 +27,10 @@ type appMetrics struct {
 }
 
 // Background jobs that internal/app runs itself.
-const jobPurgeRefreshTokens = "purge_refresh_tokens"
+const (
+	jobPurgeRefreshTokens   = "purge_refresh_tokens"
+	jobPurgeIdempotencyKeys = "purge_idempotency_keys"
+)
 
 func newAppMetrics(reg prometheus.Registerer) *appMetrics {
 	m := &appMetrics{
@@ -53,7 +56,7 @@ func newAppMetrics(reg prometheus.Registerer) *appMetrics {
 	for _, c := range []members.EventType{members.Joined, members.Updated, members.Transferred, members.LeftEvent, members.Died} {
 		m.memberChanges.WithLabelValues(string(c))
 	}
-	for _, j := range []string{rollups.JobSettleCounters, rollups.JobCloseMonth, jobPurgeRefreshTokens} {
+	for _, j := range []string{rollups.JobSettleCounters, rollups.JobCloseMonth, jobPurgeRefreshTokens, jobPurgeIdempotencyKeys} {
 		m.jobRuns.WithLabelValues(j, "ok")
 		m.jobRuns.WithLabelValues(j, "failed")
 	}

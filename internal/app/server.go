@@ -78,7 +78,7 @@ func NewServer(ctx context.Context, c *Core) (*Server, error) {
 	s.Metrics = httpapi.MetricsHandler(c.registry)
 	s.Handler, err = httpapi.New(httpapi.Deps{
 		Log: log, Units: c.Units, Auth: s.Auth, Users: c.Users, Ping: c.Store.Ping,
-		Members: c.Members, Officers: c.Officers, Rollups: c.Rollups,
+		Members: c.Members, Officers: c.Officers, Rollups: c.Rollups, Idempotency: c.Keys,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, OpenAPI: api.OpenAPI, Metrics: c.registry,
 		MetricsElsewhere: cfg.MetricsAddr != "",
 	})
@@ -108,7 +108,7 @@ func (s *Server) ensureAdmin(ctx context.Context) error {
 
 // startJobs starts the server's background work: the settler (with the
 // month close when configured) and the hourly purge of expired refresh
-// tokens.
+// tokens and idempotency keys.
 func (s *Server) startJobs() {
 	noteStarted(StartedSettler)
 	if s.Config.CloseMonths {
@@ -126,6 +126,16 @@ func (s *Server) startJobs() {
 			s.Log.WarnContext(ctx, "purging expired refresh tokens failed", "err", err)
 		} else if n > 0 {
 			s.Log.InfoContext(ctx, "purged expired refresh tokens", "count", n)
+		}
+		start = time.Now()
+		n, err = s.Keys.PurgeExpired(ctx)
+		if ctx.Err() == nil {
+			s.metrics.jobRan(jobPurgeIdempotencyKeys, time.Since(start), err)
+		}
+		if err != nil && ctx.Err() == nil {
+			s.Log.WarnContext(ctx, "purging expired idempotency keys failed", "err", err)
+		} else if n > 0 {
+			s.Log.InfoContext(ctx, "purged expired idempotency keys", "count", n)
 		}
 	}))
 }

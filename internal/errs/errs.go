@@ -32,6 +32,9 @@ const (
 	// InsufficientStorage: the database cannot store the change (its disk
 	// is full); nothing was changed.
 	InsufficientStorage Code = "insufficient_storage"
+	// IdempotencyKeyReused: an Idempotency-Key sent again with another
+	// request than the one it was first sent with.
+	IdempotencyKeyReused Code = "idempotency_key_reused"
 )
 
 // FieldError names one invalid input field.

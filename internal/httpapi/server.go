@@ -17,6 +17,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/idempotency"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -25,13 +26,16 @@ import (
 
 // Deps is everything the API needs, built by internal/app.
 type Deps struct {
-	Log            *slog.Logger
-	Units          *units.Service
-	Auth           *access.Auth
-	Users          *access.Users
-	Members        *members.Service
-	Officers       *officers.Service
-	Rollups        *rollups.Service
+	Log      *slog.Logger
+	Units    *units.Service
+	Auth     *access.Auth
+	Users    *access.Users
+	Members  *members.Service
+	Officers *officers.Service
+	Rollups  *rollups.Service
+	// Idempotency keeps the Idempotency-Key of creates (nil: the header
+	// is ignored).
+	Idempotency    *idempotency.Keys
 	Ping           func(context.Context) error
 	CORSOrigins    []string
 	TrustedProxies []string
@@ -81,8 +85,8 @@ func New(d Deps) (*gin.Engine, error) {
 				return false
 			},
 			AllowMethods:  []string{"GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"},
-			AllowHeaders:  []string{"Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-Id"},
-			ExposeHeaders: []string{"ETag", "Location", "Content-Disposition", "Retry-After", "X-Request-Id"},
+			AllowHeaders:  []string{"Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-Id", "Idempotency-Key"},
+			ExposeHeaders: []string{"ETag", "Location", "Content-Disposition", "Retry-After", "X-Request-Id", "Idempotent-Replayed"},
 			MaxAge:        10 * time.Minute,
 		}))
 	}
@@ -123,7 +127,7 @@ func (s *server) routes(e *gin.Engine, m *metrics) {
 	g.POST("/auth/refresh", s.h(s.refresh))
 	g.POST("/auth/logout", s.h(s.logout))
 
-	ag := g.Group("", s.authenticate)
+	ag := g.Group("", s.authenticate, s.idempotent)
 	a := withHead{ag}
 	a.GET("/me", s.h(s.me))
 
@@ -137,6 +141,8 @@ func (s *server) routes(e *gin.Engine, m *metrics) {
 
 	a.POST("/units/:id/members", s.h(s.createMember))
 	a.GET("/units/:id/members", s.h(s.listMembers))
+	a.GET("/units/:id/members/export", s.h(s.exportMembers))
+	a.GET("/imports/template.xlsx", s.h(s.importTemplate))
 	a.GET("/members/:id", s.h(s.getMember))
 	a.PATCH("/members/:id", s.h(s.patchMember))
 	a.POST("/members/:id/transfer", s.h(s.transferMember))

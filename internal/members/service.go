@@ -20,6 +20,9 @@ import (
 // beyond its role.
 type Units interface {
 	Load(ctx context.Context, c *access.Caller, id string, obj access.Object, act access.Action) (*units.Unit, error)
+	// Branches is Load, with the open branches of the unit's subtree
+	// (units.Service.Branches).
+	Branches(ctx context.Context, c *access.Caller, id string, obj access.Object, act access.Action) (*units.Unit, []*units.Unit, error)
 }
 
 // Accounts says whether a user lies in a caller's scope, for the actors a

@@ -105,6 +105,18 @@ func TestEveryServiceMethodDecidesScopeAndRole(t *testing.T) {
 			_, err := s.Members.Create(ctx, c, tg.branch.ID, members.Input{FullName: name, BirthDate: civil.Date{Year: 1990, Month: 1, Day: 2}})
 			return err
 		}},
+		{"members.Export", access.Viewer, func(ctx context.Context, c *access.Caller, tg target) error {
+			_, err := s.Members.Export(ctx, c, tg.unit.ID, nil)
+			return err
+		}},
+		{"members.Template", access.Editor, func(ctx context.Context, c *access.Caller, tg target) error {
+			_, err := s.Members.Template(ctx, c, tg.unit.ID)
+			return err
+		}},
+		{"units.Branches", access.Reporter, func(ctx context.Context, c *access.Caller, tg target) error {
+			_, _, err := s.Units.Branches(ctx, c, tg.unit.ID, access.ObjUnit, access.Read)
+			return err
+		}},
 		{"members.Get", access.Viewer, func(ctx context.Context, c *access.Caller, tg target) error {
 			_, err := s.Members.Get(ctx, c, s.Member(t, tg.branch.ID, name).ID)
 			return err

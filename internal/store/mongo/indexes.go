@@ -18,6 +18,7 @@ const (
 	collCounters   = "counters"
 	collMarks      = "staleMarks"
 	collSnapDays   = "snapshotDays"
+	collIdemKeys   = "idempotencyKeys"
 )
 
 // Index is one declared index. The same list creates the indexes (see
@@ -69,6 +70,11 @@ var Indexes = []Index{
 	// MongoDB deletes a token at purgeAt: a whole token lifetime after it
 	// expired, the grace the purge keeps (see access.Auth.PurgeExpired).
 	{Collection: collRefresh, Name: "refresh_purge_ttl", Keys: bson.D{{Key: "purgeAt", Value: 1}}, ExpireAfterSeconds: new(int32(0))},
+
+	// DeleteExpiredIdempotencyKeys; MongoDB itself deletes a key once it
+	// expired (a TTL index where the server has them, see ttl.go). Every
+	// other query of idempotency keys is by _id.
+	{Collection: collIdemKeys, Name: "idempotency_keys_expiry", Keys: bson.D{{Key: "expiresAt", Value: 1}}, ExpireAfterSeconds: new(int32(0))},
 
 	// ListSigningKeys, oldest first.
 	{Collection: collKeys, Name: "signing_keys_created", Keys: bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}},

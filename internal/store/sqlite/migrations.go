@@ -227,7 +227,8 @@ UPDATE users SET grants = (
 	FROM json_each(users.grants) g)
 WHERE grants LIKE '%"unitPath"%';
 `},
-	{"0017_path_ranges", rewritePathsIndexes}, // issue 16.2: rewrite_paths.go
+	{"0017_path_ranges", rewritePathsIndexes},       // issue 16.2: rewrite_paths.go
+	{"0018_idempotency_keys", idempotencyKeysTable}, // issue 17.8: idempotency.go
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.

@@ -1,0 +1,198 @@
+package learning
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/evidence"
+	"github.com/sohoi/sohoi/internal/vntext"
+)
+
+// The transitions change r in place and return nil, or return an error and
+// leave r as it was: a wrong transition is errs.Conflict, bad input
+// errs.Validation with the fields at fault. The caller stores r (with a
+// compare-and-swap on Version) only when they succeed.
+
+// open refuses a change to a decided record.
+func (r *Recognition) open(what string) error {
+	if r.Status.Final() {
+		return errs.E(errs.Conflict, "recognition %s is %s: it cannot be %s any more (renew it for the next year instead)", r.ID, r.Status, what)
+	}
+	return nil
+}
+
+// Assess records the assessment of some or all criteria of set (a
+// criterion assessed again is replaced). The record becomes assessed.
+func (r *Recognition) Assess(set *CriteriaSet, as []Assessment) error {
+	if err := r.open("assessed"); err != nil {
+		return err
+	}
+	if err := r.checkSet(set); err != nil {
+		return err
+	}
+	var f errs.Fields
+	if len(as) == 0 {
+		f.Add("assessments", "assess at least one criterion")
+	}
+	seen := map[string]bool{}
+	for i, a := range as {
+		field := fmt.Sprintf("assessments[%d]", i)
+		switch {
+		case set.Criterion(a.Criterion) == nil:
+			f.Add(field+".criterion", "%q is not a criterion of %s", a.Criterion, set.ID)
+		case seen[a.Criterion]:
+			f.Add(field+".criterion", "%q is assessed twice", a.Criterion)
+		}
+		seen[a.Criterion] = true
+		if len([]rune(a.Note)) > 1000 {
+			f.Add(field+".note", "must be at most 1000 characters")
+		}
+		vntext.Check(f.Add, field+".note", a.Note)
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	for _, a := range as {
+		a.Note = vntext.Clean(a.Note)
+		if old := r.assessment(a.Criterion); old != nil {
+			*old = a
+		} else {
+			r.Assessments = append(r.Assessments, a)
+		}
+	}
+	// Keep the set's order, so that a record reads like the form.
+	slices.SortStableFunc(r.Assessments, func(a, b Assessment) int {
+		return criterionIndex(set, a.Criterion) - criterionIndex(set, b.Criterion)
+	})
+	r.Status = Assessed
+	return nil
+}
+
+// Attach shows evidence file (its content hash) for a criterion. Attaching
+// the same file to the same criterion twice changes nothing.
+func (r *Recognition) Attach(set *CriteriaSet, criterion, file string) error {
+	if err := r.open("given evidence"); err != nil {
+		return err
+	}
+	if err := r.checkSet(set); err != nil {
+		return err
+	}
+	var f errs.Fields
+	if set.Criterion(criterion) == nil {
+		f.Add("criterion", "%q is not a criterion of %s", criterion, set.ID)
+	}
+	if !evidence.ValidID(file) {
+		f.Add("file", "must be the SHA-256 of an evidence file, 64 lowercase hexadecimal digits")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	a := Attachment{Criterion: criterion, File: file}
+	if !slices.Contains(r.Evidence, a) {
+		r.Evidence = append(r.Evidence, a)
+	}
+	return nil
+}
+
+// Recognise records the decision that recognises r. It must be assessed,
+// ready (Missing is empty), and decided by a unit of a level the kind
+// allows, on or after the day it was proposed.
+func (r *Recognition) Recognise(cat *Catalogue, d Decision) error {
+	if err := r.open("recognised"); err != nil {
+		return err
+	}
+	if r.Status != Assessed {
+		return errs.E(errs.Conflict, "recognition %s is %s: assess it before recognising it", r.ID, r.Status)
+	}
+	f := r.checkDecision(cat, d)
+	if set := cat.Sets[r.Criteria]; set == nil {
+		return errs.E(errs.Conflict, "criteria set %q of recognition %s is not in the catalogue", r.Criteria, r.ID)
+	} else {
+		f = append(f, r.Missing(set)...)
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	d.Reason = ""
+	r.Status, r.Decision = Recognised, &d
+	return nil
+}
+
+// Refuse records the decision that refuses r, with its reason.
+func (r *Recognition) Refuse(cat *Catalogue, d Decision) error {
+	if err := r.open("refused"); err != nil {
+		return err
+	}
+	f := r.checkDecision(cat, d)
+	d.Reason = vntext.Clean(d.Reason)
+	if d.Reason == "" {
+		f.Add("reason", "is required: say why the proposal is refused")
+	}
+	vntext.Check(f.Add, "reason", d.Reason)
+	if err := f.Err(); err != nil {
+		return err
+	}
+	r.Status, r.Decision = Refused, &d
+	return nil
+}
+
+// Missing lists, as field errors, what keeps r from being recognised on
+// set: criteria not assessed, required criteria not met, a threshold not
+// reached, and met criteria needing evidence that have none. An unmet
+// criterion needs no evidence: evidence shows that a criterion is met.
+func (r *Recognition) Missing(set *CriteriaSet) errs.Fields {
+	var f errs.Fields
+	met := 0
+	for _, c := range set.Criteria {
+		a := r.assessment(c.ID)
+		switch {
+		case a == nil:
+			f.Add(fieldOf(c.ID), "is not assessed")
+			continue
+		case !a.Met && c.Required:
+			f.Add(fieldOf(c.ID), "is required and not met")
+		case a.Met && c.Evidence && r.evidenceFor(c.ID) == 0:
+			f.Add(fieldOf(c.ID), "requires evidence: attach at least one file")
+		}
+		if a.Met {
+			met++
+		}
+	}
+	if set.Threshold > 0 && met < set.Threshold {
+		f.Add("criteria", "%d of %d criteria are met; %s needs at least %d", met, len(set.Criteria), set.ID, set.Threshold)
+	}
+	return f
+}
+
+func (r *Recognition) checkSet(set *CriteriaSet) error {
+	if set == nil || set.ID != r.Criteria {
+		return errs.E(errs.Conflict, "recognition %s is assessed on criteria set %q", r.ID, r.Criteria)
+	}
+	return nil
+}
+
+func (r *Recognition) checkDecision(cat *Catalogue, d Decision) errs.Fields {
+	var f errs.Fields
+	k := cat.Kind(r.Kind)
+	switch {
+	case k == nil:
+		f.Add("kind", "%q is not in the catalogue", r.Kind)
+	case !slices.Contains(k.RecognisedBy, d.Level):
+		f.Add("decision.level", "a %s is decided at level %v, not %q", k.Name, k.RecognisedBy, d.Level)
+	}
+	if d.ByUnit == "" {
+		f.Add("decision.byUnit", "is required")
+	} else if !r.Path.Contains(d.ByUnit) {
+		f.Add("decision.byUnit", "must be the unit the model belongs to or one above it")
+	}
+	if d.On.IsZero() || d.On.Before(r.ProposedOn) {
+		f.Add("decision.on", "is required, on or after the day proposed (%s)", r.ProposedOn)
+	}
+	vntext.Check(f.Add, "decision.number", d.Number)
+	return f
+}
+
+func criterionIndex(set *CriteriaSet, id string) int {
+	return slices.IndexFunc(set.Criteria, func(c Criterion) bool { return c.ID == id })
+}

@@ -15,6 +15,10 @@ func add(a, b int64) (int64, error) {
 	return c, nil
 }
 
+// AddVND is the checked sum of two amounts, for the packages that total
+// amounts paid from the fund (scholarships).
+func AddVND(a, b int64) (int64, error) { return add(a, b) }
+
 func sub(a, b int64) (int64, error) {
 	if b == -b && b != 0 { // math.MinInt64 has no negation
 		return 0, errs.E(errs.Validation, "the amounts overflow: %d − %d", a, b)

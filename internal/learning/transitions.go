@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/evidence"
+	"github.com/sohoi/sohoi/internal/units"
 	"github.com/sohoi/sohoi/internal/vntext"
 )
 
@@ -95,17 +97,27 @@ func (r *Recognition) Attach(set *CriteriaSet, criterion, file string) error {
 	return nil
 }
 
+// Decide is a decision as taken: by which unit (its level is the level
+// that recognised the model, so it comes from the unit, never from the
+// client), on which day, under which number, and for a refusal why.
+type Decide struct {
+	By     *units.Unit
+	On     civil.Date
+	Number string
+	Reason string
+}
+
 // Recognise records the decision that recognises r. It must be assessed,
-// ready (Missing is empty), and decided by a unit of a level the kind
-// allows, on or after the day it was proposed.
-func (r *Recognition) Recognise(cat *Catalogue, d Decision) error {
+// ready (Missing is empty), and decided by an active unit on its path of a
+// level the kind allows, on or after the day it was proposed.
+func (r *Recognition) Recognise(cat *Catalogue, in Decide) error {
 	if err := r.open("recognised"); err != nil {
 		return err
 	}
 	if r.Status != Assessed {
 		return errs.E(errs.Conflict, "recognition %s is %s: assess it before recognising it", r.ID, r.Status)
 	}
-	f := r.checkDecision(cat, d)
+	d, f := r.checkDecision(cat, in)
 	if set := cat.Sets[r.Criteria]; set == nil {
 		return errs.E(errs.Conflict, "criteria set %q of recognition %s is not in the catalogue", r.Criteria, r.ID)
 	} else {
@@ -114,26 +126,25 @@ func (r *Recognition) Recognise(cat *Catalogue, d Decision) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	d.Reason = ""
-	r.Status, r.Decision = Recognised, &d
+	r.Status, r.Decision = Recognised, d
 	return nil
 }
 
 // Refuse records the decision that refuses r, with its reason.
-func (r *Recognition) Refuse(cat *Catalogue, d Decision) error {
+func (r *Recognition) Refuse(cat *Catalogue, in Decide) error {
 	if err := r.open("refused"); err != nil {
 		return err
 	}
-	f := r.checkDecision(cat, d)
-	d.Reason = vntext.Clean(d.Reason)
+	d, f := r.checkDecision(cat, in)
+	d.Reason = vntext.Clean(in.Reason)
 	if d.Reason == "" {
 		f.Add("reason", "is required: say why the proposal is refused")
 	}
-	vntext.Check(f.Add, "reason", d.Reason)
+	vntext.Check(f.Add, "reason", in.Reason)
 	if err := f.Err(); err != nil {
 		return err
 	}
-	r.Status, r.Decision = Refused, &d
+	r.Status, r.Decision = Refused, d
 	return nil
 }
 
@@ -172,25 +183,30 @@ func (r *Recognition) checkSet(set *CriteriaSet) error {
 	return nil
 }
 
-func (r *Recognition) checkDecision(cat *Catalogue, d Decision) errs.Fields {
+// checkDecision is the decision to record, and what is wrong with it.
+func (r *Recognition) checkDecision(cat *Catalogue, in Decide) (*Decision, errs.Fields) {
 	var f errs.Fields
+	d := &Decision{On: in.On, Number: vntext.Clean(in.Number)}
 	k := cat.Kind(r.Kind)
 	switch {
 	case k == nil:
 		f.Add("kind", "%q is not in the catalogue", r.Kind)
-	case !slices.Contains(k.RecognisedBy, d.Level):
-		f.Add("decision.level", "a %s is decided at level %v, not %q", k.Name, k.RecognisedBy, d.Level)
-	}
-	if d.ByUnit == "" {
+	case in.By == nil:
 		f.Add("decision.byUnit", "is required")
-	} else if !r.Path.Contains(d.ByUnit) {
+	case in.By.Status == units.Closed:
+		f.Add("decision.byUnit", "unit %s is closed", in.By.ID)
+	case !r.Path.Contains(in.By.ID):
 		f.Add("decision.byUnit", "must be the unit the model belongs to or one above it")
+	case !slices.Contains(k.RecognisedBy, in.By.Level):
+		f.Add("decision.byUnit", "a %s is decided by a unit of level %v, not %s", k.Name, k.RecognisedBy, in.By.Level)
+	default:
+		d.ByUnit, d.Level = in.By.ID, in.By.Level
 	}
-	if d.On.IsZero() || d.On.Before(r.ProposedOn) {
+	if in.On.IsZero() || in.On.Before(r.ProposedOn) {
 		f.Add("decision.on", "is required, on or after the day proposed (%s)", r.ProposedOn)
 	}
-	vntext.Check(f.Add, "decision.number", d.Number)
-	return f
+	vntext.Check(f.Add, "decision.number", in.Number)
+	return d, f
 }
 
 func criterionIndex(set *CriteriaSet, id string) int {

@@ -14,9 +14,12 @@ import (
 )
 
 var (
-	branch  = &units.Unit{ID: "b1", Level: units.Branch, Status: units.Active, Path: unitpath.Path{"root", "tb", "vt", "c1", "b1"}}
-	commune = &units.Unit{ID: "c1", Level: units.Commune, Status: units.Active, Path: unitpath.Path{"root", "tb", "vt", "c1"}}
-	day     = civil.MustParse
+	branch   = &units.Unit{ID: "b1", Level: units.Branch, Status: units.Active, Path: unitpath.Path{"root", "tb", "vt", "c1", "b1"}}
+	commune  = &units.Unit{ID: "c1", Level: units.Commune, Status: units.Active, Path: unitpath.Path{"root", "tb", "vt", "c1"}}
+	district = &units.Unit{ID: "vt", Level: units.District, Status: units.Active, Path: unitpath.Path{"root", "tb", "vt"}}
+	// another commune of the district, not on the models' paths
+	commune2 = &units.Unit{ID: "c2", Level: units.Commune, Status: units.Active, Path: unitpath.Path{"root", "tb", "vt", "c2"}}
+	day      = civil.MustParse
 )
 
 func fileID(s string) string {
@@ -52,7 +55,7 @@ func meetAll(t *testing.T, r *Recognition) {
 	}
 }
 
-var byCommune = Decision{ByUnit: "c1", Level: units.Commune, On: day("2022-06-20"), Number: "15/QĐ-UBND"}
+var byCommune = Decide{By: commune, On: day("2022-06-20"), Number: "15/QĐ-UBND"}
 
 func TestAFamilyProposedAssessedWithEvidenceIsRecognised(t *testing.T) {
 	r := proposeFamily(t)
@@ -75,7 +78,7 @@ func TestAFamilyProposedAssessedWithEvidenceIsRecognised(t *testing.T) {
 		"assess":    r.Assess(set, []Assessment{{Criterion: "f1-plan", Met: false}}),
 		"attach":    r.Attach(set, "f1-plan", fileID("x")),
 		"recognise": r.Recognise(Default(), byCommune),
-		"refuse":    r.Refuse(Default(), Decision{ByUnit: "c1", Level: units.Commune, On: day("2022-07-01"), Reason: "x"}),
+		"refuse":    r.Refuse(Default(), Decide{By: commune, On: day("2022-07-01"), Reason: "x"}),
 	} {
 		if !errs.Is(err, errs.Conflict) {
 			t.Errorf("%s after recognition: %v", name, err)
@@ -166,7 +169,7 @@ func TestAThresholdSetNeedsEnoughCriteriaMet(t *testing.T) {
 		t.Fatalf("4 of 7 met: %v", missing)
 	}
 	assess("k3-clans", "k7-fund") // 5 of 7
-	if err := r.Recognise(Default(), Decision{ByUnit: "vt", Level: units.District, On: day("2022-06-30")}); err != nil {
+	if err := r.Recognise(Default(), Decide{By: district, On: day("2022-06-30")}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -197,18 +200,28 @@ func TestTransitionsAreValidated(t *testing.T) {
 		{"attach to an unknown criterion", func(r *Recognition) error { return r.Attach(set, "zz", fileID("a")) }, errs.Validation, "criterion"},
 		{"recognised by a branch", func(r *Recognition) error {
 			meetAll(t, r)
-			return r.Recognise(Default(), Decision{ByUnit: "b1", Level: units.Branch, On: day("2022-06-01")})
-		}, errs.Validation, "decision.level"},
+			return r.Recognise(Default(), Decide{By: branch, On: day("2022-06-01")})
+		}, errs.Validation, "decision.byUnit"},
 		{"recognised by a unit outside its path", func(r *Recognition) error {
 			meetAll(t, r)
-			return r.Recognise(Default(), Decision{ByUnit: "c2", Level: units.Commune, On: day("2022-06-01")})
+			return r.Recognise(Default(), Decide{By: commune2, On: day("2022-06-01")})
+		}, errs.Validation, "decision.byUnit"},
+		{"recognised by a closed commune", func(r *Recognition) error {
+			meetAll(t, r)
+			closed := *commune
+			closed.Status = units.Closed
+			return r.Recognise(Default(), Decide{By: &closed, On: day("2022-06-01")})
+		}, errs.Validation, "decision.byUnit"},
+		{"recognised by nobody", func(r *Recognition) error {
+			meetAll(t, r)
+			return r.Recognise(Default(), Decide{On: day("2022-06-01")})
 		}, errs.Validation, "decision.byUnit"},
 		{"recognised before proposed", func(r *Recognition) error {
 			meetAll(t, r)
-			return r.Recognise(Default(), Decision{ByUnit: "c1", Level: units.Commune, On: day("2022-05-09")})
+			return r.Recognise(Default(), Decide{By: commune, On: day("2022-05-09")})
 		}, errs.Validation, "decision.on"},
 		{"refused without a reason", func(r *Recognition) error {
-			return r.Refuse(Default(), Decision{ByUnit: "c1", Level: units.Commune, On: day("2022-06-01")})
+			return r.Refuse(Default(), Decide{By: commune, On: day("2022-06-01")})
 		}, errs.Validation, "reason"},
 		{"renew a record not recognised", func(r *Recognition) error { _, err := Renew(r, "r2", day("2023-03-01")); return err }, errs.Conflict, ""},
 	}
@@ -231,7 +244,7 @@ func TestTransitionsAreValidated(t *testing.T) {
 
 func TestRefusedIsFinal(t *testing.T) {
 	r := proposeFamily(t)
-	if err := r.Refuse(Default(), Decision{ByUnit: "c1", Level: units.Commune, On: day("2022-06-01"), Reason: " thiếu minh chứng "}); err != nil {
+	if err := r.Refuse(Default(), Decide{By: commune, On: day("2022-06-01"), Reason: " thiếu minh chứng "}); err != nil {
 		t.Fatal(err)
 	}
 	if r.Status != Refused || r.Decision.Reason != "thiếu minh chứng" || !r.RecognisedOn().IsZero() {
@@ -266,7 +279,6 @@ func TestRenewalIsANewRecordForTheNextYear(t *testing.T) {
 func TestProposeValidates(t *testing.T) {
 	closed := *branch
 	closed.Status = units.Closed
-	district := &units.Unit{ID: "vt", Level: units.District, Status: units.Active, Path: unitpath.Path{"root", "tb", "vt"}}
 	good := Proposal{ID: "r", Kind: "family", Name: "Gia đình bà Lê Thị Hoa", Unit: branch, Year: 2022, ProposedOn: day("2022-01-05")}
 	cases := []struct {
 		name   string

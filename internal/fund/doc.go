@@ -8,7 +8,8 @@
 // # Files
 //
 //   - entry.go: an entry, its direction, its signed effect.
-//   - validate.go: what a new entry must satisfy against its unit's ledger.
+//   - validate.go: what a new entry must satisfy against its unit's ledger
+//     (a payment never overdraws the fund, on its day or after).
 //   - balance.go: a unit's and a subtree's balance as of any day, and the
 //     period report section (start + in − out = end, checked).
 //   - contribution.go: what a unit's own entries add to its tally.

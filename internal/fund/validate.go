@@ -1,6 +1,10 @@
 package fund
 
 import (
+	"fmt"
+	"slices"
+
+	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/vntext"
 )
@@ -17,7 +21,8 @@ const MaxAmount int64 = 1_000_000_000_000_000
 // already used in the unit that year for the same direction (receipts and
 // payment vouchers are numbered in separate series), and a reversal that
 // does not cancel exactly one entry of the ledger; errs.Conflict when the
-// entry reversed is already reversed. It stores e's text fields cleaned
+// entry reversed is already reversed. A payment may not leave the fund
+// below zero on its day or any later one. It stores e's text fields cleaned
 // (vntext.Clean).
 func Validate(e *Entry, ledger []*Entry) error {
 	var f errs.Fields
@@ -95,12 +100,48 @@ func Validate(e *Entry, ledger []*Entry) error {
 		}
 	}
 	// The ledger with e must still add up.
-	c, err := UnitOn(append(ledger[:len(ledger):len(ledger)], e), dayZero)
+	with := append(ledger[:len(ledger):len(ledger)], e)
+	c, err := UnitOn(with, dayZero)
 	if err == nil {
 		_, err = c.Balance(dayZero)
 	}
 	if err != nil {
 		return errs.Fields{{Field: "amount", Message: "the ledger's totals would overflow"}}.Err()
 	}
+	if e.Direction == Out && e.Reverses == "" {
+		if day, short := overdrawn(c, e.Date); short > 0 {
+			return errs.Fields{{Field: "amount", Message: fmt.Sprintf("the fund would hold %d đồng too little on %s: a payment is made from what came in before it (enter an opening balance as a contribution)", short, day)}}.Err()
+		}
+	}
 	return nil
+}
+
+// overdrawn is the first day from from on whose end the balance of c is
+// below zero, and by how much; short is 0 when there is none. A payment
+// is checked on its own day and every later one, so that a back-dated
+// payment cannot overdraw a day already reported. Corrections (reversals)
+// are not checked: a reversed contribution that leaves the fund short is
+// the truth, to be answered by a correction of the payments.
+func overdrawn(c Contribution, from civil.Date) (civil.Date, int64) {
+	balance, err := c.Balance(from.AddDays(-1))
+	if err != nil {
+		return civil.Date{}, 0 // Validate refused an overflow before
+	}
+	days := make([]string, 0, len(c.In)+len(c.Out))
+	for _, m := range []map[string]int64{c.In, c.Out} {
+		for d := range m {
+			if d >= from.String() {
+				days = append(days, d)
+			}
+		}
+	}
+	slices.Sort(days)
+	for _, d := range slices.Compact(days) {
+		// In range: every total of the ledger was checked above.
+		balance += c.In[d] - c.Out[d]
+		if balance < 0 {
+			return civil.MustParse(d), -balance
+		}
+	}
+	return civil.Date{}, 0
 }

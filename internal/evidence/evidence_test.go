@@ -66,7 +66,7 @@ func xlsxBytes(t *testing.T) []byte {
 
 // zipWith is an archive whose [Content_Types].xml declares mainType as
 // the main part ("" for none at all).
-func zipWith(t *testing.T, mainType string) []byte {
+func zipWith(t testing.TB, mainType string) []byte {
 	var b bytes.Buffer
 	w := zip.NewWriter(&b)
 	if mainType != "" {

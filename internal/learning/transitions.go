@@ -107,6 +107,21 @@ type Decide struct {
 	Reason string
 }
 
+// Detach withdraws a file shown for a criterion (the wrong photo), while
+// r is undecided; the file itself stays stored for any other record that
+// shows it. Detaching a file that is not attached is errs.NotFound.
+func (r *Recognition) Detach(criterion, file string) error {
+	if err := r.open("changed"); err != nil {
+		return err
+	}
+	i := slices.Index(r.Evidence, Attachment{Criterion: criterion, File: file})
+	if i < 0 {
+		return errs.E(errs.NotFound, "file %s is not attached to criterion %s of recognition %s", file, criterion, r.ID)
+	}
+	r.Evidence = slices.Delete(r.Evidence, i, i+1)
+	return nil
+}
+
 // Recognise records the decision that recognises r. It must be assessed,
 // ready (Missing is empty), and decided by an active unit on its path of a
 // level the kind allows, on or after the day it was proposed.

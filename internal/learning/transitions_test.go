@@ -77,6 +77,7 @@ func TestAFamilyProposedAssessedWithEvidenceIsRecognised(t *testing.T) {
 	for name, err := range map[string]error{
 		"assess":    r.Assess(set, []Assessment{{Criterion: "f1-plan", Met: false}}),
 		"attach":    r.Attach(set, "f1-plan", fileID("x")),
+		"detach":    r.Detach("f2-children-in-school", fileID("f2-children-in-school")),
 		"recognise": r.Recognise(Default(), byCommune),
 		"refuse":    r.Refuse(Default(), Decide{By: commune, On: day("2022-07-01"), Reason: "x"}),
 	} {
@@ -141,6 +142,24 @@ func TestRecognisingNeedsEveryCriterionAndItsEvidence(t *testing.T) {
 				t.Fatalf("fields %v, want %v", got, c.fields)
 			}
 		})
+	}
+}
+
+func TestDetachingEvidenceMakesItMissingAgain(t *testing.T) {
+	r := proposeFamily(t)
+	meetAll(t, r)
+	set := Default().Sets[r.Criteria]
+	if err := r.Attach(set, "f5-culture", fileID("f5-culture")); err != nil || len(r.Evidence) != 3 {
+		t.Fatalf("attaching the same file again: %v, %d attachments", err, len(r.Evidence))
+	}
+	if err := r.Detach("f5-culture", fileID("f5-culture")); err != nil {
+		t.Fatal(err)
+	}
+	if m := r.Missing(set); len(m) != 1 || m[0].Field != "criteria.f5-culture" {
+		t.Fatalf("missing after detaching: %v", m)
+	}
+	if err := r.Detach("f5-culture", fileID("f5-culture")); !errs.Is(err, errs.NotFound) {
+		t.Fatalf("detaching twice: %v", err)
 	}
 }
 

@@ -94,6 +94,7 @@ func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (_ *uni
 func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) (err error) {
 	defer errs.Wrap(&err, "mongo: UpdateUnit %s", u.ID)
 	set := bson.D{
+		{Key: "parentId", Value: u.ParentID}, {Key: "path", Value: nonNil(u.Path)},
 		{Key: "name", Value: u.Name}, {Key: "code", Value: u.Code}, {Key: "status", Value: u.Status},
 		{Key: "version", Value: u.Version}, {Key: "updatedAt", Value: u.UpdatedAt},
 	}

@@ -74,9 +74,9 @@ func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (_ *uni
 // UpdateUnit implements units.Store.
 func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) (err error) {
 	defer errs.Wrap(&err, "sqlite: UpdateUnit %s", u.ID)
-	res, err := db.write.ExecContext(ctx, `UPDATE units SET name = ?, code = ?, status = ?, merged_into = ?, version = ?, updated_at = ?
+	res, err := db.write.ExecContext(ctx, `UPDATE units SET parent_id = ?, path = ?, name = ?, code = ?, status = ?, merged_into = ?, version = ?, updated_at = ?
 		WHERE id = ? AND version = ?`,
-		u.Name, u.Code, u.Status, nullable(u.MergedInto), u.Version, nanos(u.UpdatedAt), u.ID, u.Version-1)
+		nullable(u.ParentID), u.Path.Key(), u.Name, u.Code, u.Status, nullable(u.MergedInto), u.Version, nanos(u.UpdatedAt), u.ID, u.Version-1)
 	if isUnique(err) {
 		return errs.E(errs.Conflict, "a unit with code %q already exists under this parent", u.Code)
 	}

@@ -1,12 +1,17 @@
 package httpapi_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/sohoi/sohoi/internal/app"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // childCodes lists the codes of a unit's children (query: "" or "status=all").
@@ -243,5 +248,90 @@ func TestReadsDuringAMoveSeeEveryMemberOnce(t *testing.T) {
 	}
 	if reads.Load() == 0 {
 		t.Fatal("no read finished during the moves")
+	}
+}
+
+// crashingStore fails the path rewrites after the first allow calls, as
+// a crash part-way through a move would leave the store.
+type crashingStore struct {
+	app.Store
+	allow atomic.Int64
+}
+
+func (s *crashingStore) RewritePaths(ctx context.Context, from, to unitpath.Path, after string, limit int) (string, error) {
+	if s.allow.Add(-1) < 0 {
+		return "", errors.New("crashed")
+	}
+	return s.Store.RewritePaths(ctx, from, to, after, limit)
+}
+
+// mergeFixture builds the same tree in e: two communes with branches,
+// members in every branch, a clash of branch codes; it returns the
+// target, the source and every member id.
+func mergeFixture(t *testing.T, e *env) (target, source unit, ids []string) {
+	prov := e.mustUnit("root", "province", "34")
+	target = e.mustUnit(prov.ID, "commune", "12436")
+	source = e.mustUnit(prov.ID, "commune", "12439")
+	for _, parent := range []unit{target, source} {
+		for _, code := range []string{"A", "B" + parent.Code[4:]} { // both communes have an A
+			b := e.mustUnit(parent.ID, "branch", code)
+			for i := range 3 {
+				var m member
+				e.expect(e.do("POST", "/api/v1/units/"+b.ID+"/members", e.admin, map[string]any{"fullName": fmt.Sprintf("Hội viên %s %s %d", parent.Code, b.Code, i),
+					"gender": "female", "birthDate": "1980-05-17", "joinedOn": "2020-01-01"}), 201).decode(t, &m)
+				ids = append(ids, m.ID)
+			}
+		}
+	}
+	return target, source, ids
+}
+
+// mergeOutcome describes the tree and the members after a merge in
+// codes and names, so that two environments compare as text.
+func mergeOutcome(t *testing.T, e *env, target, source unit, ids []string) string {
+	var out []string
+	for _, u := range []unit{target, source} {
+		var got struct {
+			unit
+			MergedInto string `json:"mergedInto"`
+		}
+		e.expect(e.do("GET", "/api/v1/units/"+u.ID, e.admin, nil), 200).decode(t, &got)
+		out = append(out, fmt.Sprintf("%s %s merged:%t", got.Code, got.Status, got.MergedInto == target.ID))
+		out = append(out, strings.Join(e.childCodes(u.ID, "status=all"), ","))
+	}
+	for _, id := range ids {
+		var m member
+		e.expect(e.do("GET", "/api/v1/members/"+id, e.admin, nil), 200).decode(t, &m)
+		var b unit
+		e.expect(e.do("GET", "/api/v1/units/"+m.BranchID, e.admin, nil), 200).decode(t, &b)
+		out = append(out, fmt.Sprintf("%s in %s (%d ancestors, parent %t)", m.FullName, b.Code, len(m.Ancestors), m.Ancestors[2] == target.ID))
+	}
+	return strings.Join(out, "\n")
+}
+
+// A merge that fails part-way (its moves' path rewrites stop after a few
+// batches) and is asked for again ends exactly as an uninterrupted one.
+func TestMergeInterruptedAndResumedEndsTheSame(t *testing.T) {
+	whole := newEnv(t)
+	target, source, ids := mergeFixture(t, whole)
+	whole.expect(whole.do("POST", "/api/v1/units/"+target.ID+"/merge", whole.admin, map[string]any{"sources": []string{source.ID}}), 200)
+	want := mergeOutcome(t, whole, target, source, ids)
+
+	for _, allow := range []int64{0, 1, 3, 7} {
+		t.Run(fmt.Sprintf("after %d rewrite steps", allow), func(t *testing.T) {
+			var cs *crashingStore
+			e := newEnvOn(t, func(s app.Store) app.Store { cs = &crashingStore{Store: s}; cs.allow.Store(1 << 40); return cs })
+			target, source, ids := mergeFixture(t, e)
+			cs.allow.Store(allow)
+			e.expect(e.do("POST", "/api/v1/units/"+target.ID+"/merge", e.admin, map[string]any{"sources": []string{source.ID}}), 500)
+			cs.allow.Store(1 << 40)
+			if mergeOutcome(t, e, target, source, ids) == want {
+				t.Fatal("the failed merge left nothing to finish: the test proves nothing")
+			}
+			e.expect(e.do("POST", "/api/v1/units/"+target.ID+"/merge", e.admin, map[string]any{"sources": []string{source.ID}}), 200)
+			if got := mergeOutcome(t, e, target, source, ids); got != want {
+				t.Fatalf("resumed merge ends as\n%s\nwant\n%s", got, want)
+			}
+		})
 	}
 }

@@ -9,6 +9,8 @@
 //	sohoi reconcile [--unit ID]       recount counters, repair and report drift
 //	sohoi close-month --day D [--unit ID]
 //	                                  keep a past month end's figures
+//	sohoi restructure --plan 2025-07|F [--province CODE] [--assign F] [--dry-run]
+//	                                  apply a reform plan to the tree before it
 //	sohoi version
 //
 // Every command prints its own flags with -h; the exit status is 0 when it
@@ -33,6 +35,7 @@ commands:
   seed members make a demonstration roll (made-up members) in a province
   reconcile    recount a subtree's counters from the facts and repair drift
   close-month  keep a past month end's figures (the server keeps each month as it ends)
+  restructure  apply a reform plan (--plan 2025-07) to the tree before it; --dry-run says what it would do
   users reset-password USERNAME
                give an account a new password (printed once) and end its logins
   version      print the version
@@ -79,6 +82,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return closeMonth(ctx, args[1:], getenv, stdout, stderr)
 	case "reconcile":
 		return reconcile(ctx, args[1:], getenv, stdout, stderr)
+	case "restructure":
+		return restructure(ctx, args[1:], getenv, stdout, stderr)
 	case "users":
 		return users(ctx, args[1:], getenv, stdout, stderr)
 	case "version":

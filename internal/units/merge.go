@@ -174,6 +174,7 @@ func (s *Service) closeMerged(ctx context.Context, id, targetID string) (*Unit, 
 		}
 		next := *u
 		next.Status, next.MergedInto, next.Version, next.UpdatedAt = Closed, targetID, u.Version+1, s.now().UTC()
+		next.ClosedAt = next.UpdatedAt
 		err = s.settled(ctx, [][]string{u.Path}, func() error { return s.store.UpdateUnit(ctx, &next) })
 		if err == nil {
 			return &next, nil

@@ -223,9 +223,10 @@ func (s *Service) update(ctx context.Context, u *Unit, p Patch) (*Unit, error) {
 	case next.Status == u.Status:
 	case next.Status == Closed:
 		err = s.checkClose(ctx, u)
+		next.ClosedAt = s.now().UTC()
 	default:
 		err = s.checkReopen(ctx, u)
-		next.MergedInto = "" // reopened: no longer taken over by anything
+		next.MergedInto, next.ClosedAt = "", time.Time{} // reopened: open again, taken over by nothing
 	}
 	if err != nil {
 		return nil, err

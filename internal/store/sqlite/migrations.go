@@ -226,6 +226,9 @@ UPDATE users SET grants = (
 WHERE grants LIKE '%"unitPath"%';
 `},
 	{"0017_path_ranges", rewritePathsIndexes}, // issue 16.2: rewrite_paths.go
+	// issue 18.3: when a unit was closed (NULL while open): a branch counts
+	// only on the days before.
+	{"0018_unit_closed_at", `ALTER TABLE units ADD COLUMN closed_at INTEGER;`},
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/page"
@@ -125,13 +126,20 @@ func testUnits(t *testing.T, open Opener) {
 	})
 	t.Run("closing keeps the pointer to the target", func(t *testing.T) {
 		u, _ := s.GetUnit(ctx(), comm.ID)
-		u.Status, u.MergedInto, u.Version = units.Closed, dist.ID, 2
+		u.Status, u.MergedInto, u.Version, u.ClosedAt = units.Closed, dist.ID, 2, t0.Add(time.Hour)
 		if err := s.UpdateUnit(ctx(), u); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.GetUnit(ctx(), comm.ID)
-		if got.Status != units.Closed || got.MergedInto != dist.ID {
+		if got.Status != units.Closed || got.MergedInto != dist.ID || !got.ClosedAt.Equal(t0.Add(time.Hour)) {
 			t.Fatalf("got %+v", got)
+		}
+		got.Status, got.MergedInto, got.ClosedAt, got.Version = units.Active, "", time.Time{}, 3 // reopened
+		if err := s.UpdateUnit(ctx(), got); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := s.GetUnit(ctx(), comm.ID); again.Status != units.Active || again.MergedInto != "" || !again.ClosedAt.IsZero() {
+			t.Fatalf("reopened: %+v", again)
 		}
 	})
 }

@@ -62,6 +62,8 @@ func TestCommandLine(t *testing.T) {
 		{name: "serve -h", args: []string{"serve", "-h"}, code: 0, stdout: append([]string{"usage: sohoi serve", "-addr"}, storeFlags...), emptyStore: true},
 		{name: "reconcile -h", args: []string{"reconcile", "-h"}, code: 0, stdout: []string{"usage: sohoi reconcile", "-unit"}, notStdout: []string{"-addr", "-day"}, emptyStore: true},
 		{name: "close-month -h", args: []string{"close-month", "-h"}, code: 0, stdout: []string{"usage: sohoi close-month", "-day", "-unit"}, notStdout: []string{"-addr"}, emptyStore: true},
+		{name: "restructure -h", args: []string{"restructure", "-h"}, code: 0, stdout: append([]string{"usage: sohoi restructure", "-plan", "-assign", "-dry-run", "-province"}, storeFlags...), notStdout: []string{"-addr"}, emptyStore: true},
+		{name: "restructure without a plan", args: []string{"restructure"}, code: 2, stderr: []string{"--plan is required"}, emptyStore: true},
 		{name: "version -h", args: []string{"version", "-h"}, code: 0, stdout: []string{"usage: sohoi version"}, notStdout: []string{"flags:"}, emptyStore: true},
 
 		{name: "no command", args: nil, code: 2, stderr: []string{"usage: sohoi <command>"}, emptyStore: true},

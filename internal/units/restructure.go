@@ -84,6 +84,7 @@ type reform struct {
 	oldProvinces map[string]*Unit // by code
 	oldCommunes  map[string]*Unit // by code: communes under a district
 	districts    map[string]*Unit // by id
+	oldDistricts map[string]*Unit // by code: an island district without communes is a source itself
 	// open counts the active children of old units (communes: branches,
 	// districts: communes, provinces: districts) as the run goes.
 	open map[string]int
@@ -96,6 +97,7 @@ type reform struct {
 // communes.
 func (r *reform) indexOld(ctx context.Context, root *Unit, plan []ReformArea) error {
 	r.oldProvinces, r.oldCommunes, r.districts, r.open = map[string]*Unit{}, map[string]*Unit{}, map[string]*Unit{}, map[string]int{}
+	r.oldDistricts = map[string]*Unit{}
 	for _, p := range plan {
 		for _, src := range p.Sources {
 			if _, done := r.oldProvinces[src.Code]; done {
@@ -122,6 +124,7 @@ func (r *reform) indexOld(ctx context.Context, root *Unit, plan []ReformArea) er
 				}
 				r.open[prov.ID]++
 				r.districts[d.ID] = d
+				r.oldDistricts[d.Code] = d
 				cs, err := r.s.activeChildList(ctx, d.ID)
 				if err != nil {
 					return err
@@ -192,6 +195,19 @@ func (r *reform) province(ctx context.Context, root *Unit, p ReformArea) (Provin
 		newCommunes[nc.Code] = u
 		for _, src := range nc.Sources {
 			old, ok := r.oldCommunes[src.Code]
+			if d, isDistrict := r.oldDistricts[src.Code]; !ok && isDistrict {
+				// A district with no communes (an island district) the
+				// plan names as a source: closed into the new commune.
+				if r.open[d.ID] == 0 && d.Status == Active {
+					if err := r.close(ctx, d, u); err != nil {
+						return ch, err
+					}
+					d.Status = Closed
+					ch.ClosedDistricts++
+					r.open[d.ParentID]--
+				}
+				continue
+			}
 			if !ok {
 				if _, split := partial[src.Code]; !split || src.Full {
 					ch.MissingOldUnits = append(ch.MissingOldUnits, src.Code)

@@ -9,9 +9,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
+	"github.com/sohoi/sohoi/internal/demo"
 	"github.com/sohoi/sohoi/internal/unitpath"
+	"github.com/sohoi/sohoi/internal/units"
+	"github.com/sohoi/sohoi/internal/units/vnadmin"
 )
 
 // childCodes lists the codes of a unit's children (query: "" or "status=all").
@@ -333,5 +338,98 @@ func TestMergeInterruptedAndResumedEndsTheSame(t *testing.T) {
 				t.Fatalf("resumed merge ends as\n%s\nwant\n%s", got, want)
 			}
 		})
+	}
+}
+
+type reformResult struct {
+	DryRun    bool `json:"dryRun"`
+	Provinces []struct {
+		Code            string `json:"code"`
+		CreatedCommunes int    `json:"createdCommunes"`
+		MovedBranches   int    `json:"movedBranches"`
+		ClosedCommunes  int    `json:"closedCommunes"`
+		Waiting         []struct {
+			BranchID   string   `json:"branchId"`
+			Candidates []string `json:"candidates"`
+		} `json:"waiting"`
+	} `json:"provinces"`
+}
+
+// The 2025-07 plan for Hưng Yên over HTTP, on Thái Bình and Hưng Yên
+// seeded from the 2025-03 tree with a branch in every commune: a manager
+// of Hưng Yên alone does not reach Thái Bình (404); a dry run changes
+// nothing; a manager of both applies it, then assigns the waiting branches.
+func TestApplyReformPlanOverHTTP(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	sys := access.System("test")
+	root, err := e.app.Units.Root(ctx, sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prov := map[string]string{}
+	for _, code := range []string{"33", "34"} {
+		r, err := vnadmin.Open(vnadmin.Before2025Reform)
+		if err != nil {
+			t.Fatal(err)
+		}
+		areas, err := units.ParseAdminAreas(r, code)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.app.Units.Seed(ctx, sys, root, areas, nil); err != nil {
+			t.Fatal(err)
+		}
+		p, err := e.app.Units.ChildByCode(ctx, sys, root.ID, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prov[code] = p.ID
+		if _, err := demo.SeedRoll(ctx, e.app.Units, demo.OneByOne{Store: e.app.Store}, demo.RollSpec{Top: p, BranchesPerCommune: 1,
+			Members: 40, Batch: 40, FirstSerial: len(prov) * 100, Seed: 7, Now: time.Now(), Counts: e.app.Rollups}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	onlyHY := e.mustUser("manager.33", "manager", prov["33"])
+	e.expect(e.do("POST", "/api/v1/restructures", onlyHY, map[string]any{"plan": "2025-07", "province": "33", "dryRun": true}), 404, "not_found")
+	e.expect(e.do("POST", "/api/v1/restructures", e.admin, map[string]any{"plan": "2025-07", "province": "99"}), 400, "validation_failed")
+
+	e.expect(e.do("POST", "/api/v1/users", e.admin, map[string]any{"username": "manager.both", "password": "password-manager.both", "displayName": "both",
+		"grants": []map[string]string{{"role": "manager", "unitId": prov["33"]}, {"role": "manager", "unitId": prov["34"]}}}), 201)
+	both := e.login("manager.both", "password-manager.both")
+
+	var dry reformResult
+	e.expect(e.do("POST", "/api/v1/restructures", both, map[string]any{"plan": "2025-07", "province": "33", "dryRun": true}), 200).decode(t, &dry)
+	if !dry.DryRun || len(dry.Provinces) != 1 || dry.Provinces[0].CreatedCommunes != 104 || dry.Provinces[0].MovedBranches == 0 {
+		t.Fatalf("dry run: %+v", dry)
+	}
+	if codes := e.childCodes(prov["33"], ""); slices.ContainsFunc(codes, func(c string) bool { return len(c) == 5 }) {
+		t.Fatalf("the dry run created communes: %v", codes)
+	}
+	var done reformResult
+	e.expect(e.do("POST", "/api/v1/restructures", both, map[string]any{"plan": "2025-07", "province": "33"}), 200).decode(t, &done)
+	got := done.Provinces[0]
+	if got.CreatedCommunes != 104 || got.MovedBranches != dry.Provinces[0].MovedBranches || len(got.Waiting) != len(dry.Provinces[0].Waiting) {
+		t.Fatalf("applied %+v, the dry run said %+v", got, dry.Provinces[0])
+	}
+	if len(got.Waiting) == 0 {
+		t.Fatal("nothing waits: the assignment below proves nothing")
+	}
+	assign := map[string]string{}
+	for _, w := range got.Waiting {
+		assign[w.BranchID] = w.Candidates[0]
+	}
+	e.expect(e.do("POST", "/api/v1/restructures", both, map[string]any{"plan": "2025-07", "province": "33", "assign": assign}), 200).decode(t, &done)
+	if len(done.Provinces[0].Waiting) != 0 || done.Provinces[0].MovedBranches != len(assign) {
+		t.Fatalf("with the assignments: %+v", done.Provinces[0])
+	}
+	var tb struct {
+		Status     string `json:"status"`
+		MergedInto string `json:"mergedInto"`
+	}
+	e.expect(e.do("GET", "/api/v1/units/"+prov["34"], both, nil), 200).decode(t, &tb)
+	if tb.Status != "closed" || tb.MergedInto != prov["33"] {
+		t.Fatalf("old Thái Bình: %+v", tb)
 	}
 }

@@ -134,6 +134,7 @@ func (s *server) routes(e *gin.Engine, m *metrics) {
 	a.DELETE("/units/:id", s.h(s.closeUnit))
 	a.POST("/units/:id/move", s.h(s.moveUnit))
 	a.POST("/units/:id/merge", s.h(s.mergeUnits))
+	a.POST("/restructures", s.h(s.applyPlan))
 	a.GET("/units/:id/children", s.h(s.listChildren))
 	a.GET("/units/:id/rollup", s.h(s.rollup))
 	a.GET("/units/:id/reports/period", s.h(s.periodReport))

@@ -8,6 +8,7 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/units/vnadmin"
 )
 
 // Waiting is a branch of an old unit split among several new ones
@@ -56,7 +57,9 @@ type ProvinceChange struct {
 // (moved branches are no longer in the old communes; created units are
 // found by their codes).
 func (s *Service) Restructure(ctx context.Context, c *access.Caller, plan []ReformArea, assign map[string]string, dryRun bool) ([]ProvinceChange, error) {
-	root, err := s.Load(ctx, c, RootID, access.ObjUnit, access.Read)
+	// The root is read as stored: a manager of the provinces concerned
+	// need not see it (each province is authorised below).
+	root, err := s.store.GetUnit(ctx, RootID)
 	if err != nil {
 		return nil, err
 	}
@@ -413,4 +416,34 @@ func sortedMap[V any](m map[string]V) func(func(string, V) bool) {
 			}
 		}
 	}
+}
+
+// PlanRequest is a reform plan carried in the binary (vnadmin) to apply:
+// the whole plan or one new province's part of it.
+type PlanRequest struct {
+	Plan     string            // a carried tree, "2025-07"
+	Province string            // "" for the whole plan
+	Assign   map[string]string // branch id → new commune code
+	DryRun   bool
+}
+
+// ApplyPlan is Restructure with a plan carried in the binary (the HTTP
+// API's): the caller must be allowed to write units at every province the
+// part of the plan names, new or old.
+func (s *Service) ApplyPlan(ctx context.Context, c *access.Caller, req PlanRequest) ([]ProvinceChange, error) {
+	if req.Plan == "" {
+		req.Plan = string(vnadmin.Current)
+	}
+	r, err := vnadmin.Open(vnadmin.Tree(req.Plan))
+	if err != nil {
+		return nil, (errs.Fields{{Field: "plan", Message: err.Error()}}).Err()
+	}
+	defer r.Close()
+	plan, err := ParseReform(r, req.Province)
+	if err != nil {
+		return nil, (errs.Fields{{Field: "province", Message: err.Error()}}).Err()
+	}
+	// audit: one entry per applied plan (plan, province, what changed)
+	// goes here; its moves and closes are its parts.
+	return s.Restructure(ctx, c, plan, req.Assign, req.DryRun)
 }

@@ -70,6 +70,8 @@ func TestCommandLine(t *testing.T) {
 		{name: "import without a file", args: []string{"import", "--unit", "u1"}, code: 2, stderr: []string{"give one FILE"}, emptyStore: true},
 		{name: "export in pdf", args: []string{"export", "--unit", "u1", "--format", "pdf"}, code: 2, stderr: []string{"--format must be csv or xlsx"}, emptyStore: true},
 		{name: "import without a token", args: []string{"import", "--unit", "u1", "cli_test.go"}, code: 1, stderr: []string{"set SOHOI_TOKEN"}, emptyStore: true},
+		{name: "restructure -h", args: []string{"restructure", "-h"}, code: 0, stdout: append([]string{"usage: sohoi restructure", "-plan", "-assign", "-dry-run", "-province"}, storeFlags...), notStdout: []string{"-addr"}, emptyStore: true},
+		{name: "restructure without a plan", args: []string{"restructure"}, code: 2, stderr: []string{"--plan is required"}, emptyStore: true},
 		{name: "version -h", args: []string{"version", "-h"}, code: 0, stdout: []string{"usage: sohoi version"}, notStdout: []string{"flags:"}, emptyStore: true},
 
 		{name: "no command", args: nil, code: 2, stderr: []string{"usage: sohoi <command>"}, emptyStore: true},

@@ -13,6 +13,8 @@
 //	                                  import a roll through a server's API
 //	sohoi export --server URL --unit ID [--format csv|xlsx] [-o FILE]
 //	                                  download a unit's roll
+//	sohoi restructure --plan 2025-07|F [--province CODE] [--assign F] [--dry-run]
+//	                                  apply a reform plan to the tree before it
 //	sohoi version
 //
 // Every command prints its own flags with -h; the exit status is 0 when it
@@ -37,6 +39,7 @@ commands:
   seed members make a demonstration roll (made-up members) in a province
   reconcile    recount a subtree's counters from the facts and repair drift
   close-month  keep a past month end's figures (the server keeps each month as it ends)
+  restructure  apply a reform plan (--plan 2025-07) to the tree before it; --dry-run says what it would do
   users reset-password USERNAME
                give an account a new password (printed once) and end its logins
   import FILE  import a roll (CSV, XLSX, NDJSON) into a unit through a server's API
@@ -85,6 +88,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return closeMonth(ctx, args[1:], getenv, stdout, stderr)
 	case "reconcile":
 		return reconcile(ctx, args[1:], getenv, stdout, stderr)
+	case "restructure":
+		return restructure(ctx, args[1:], getenv, stdout, stderr)
 	case "users":
 		return users(ctx, args[1:], getenv, stdout, stderr)
 	case "import":

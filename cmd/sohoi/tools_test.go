@@ -33,6 +33,7 @@ func TestToolsStartNoServerNorJobs(t *testing.T) {
 		{"seed", "members", "--province", "34", "--branches-per-commune", "1", "--count", "300"},
 		{"reconcile"},
 		{"close-month", "--day", "2026-01-31"},
+		{"restructure", "--plan", "2025-07", "--province", "33", "--dry-run"},
 		{"users", "reset-password", "admin"}, // the admin an earlier serve made
 	}
 	// The account reset-password needs exists once a server has run.

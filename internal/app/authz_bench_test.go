@@ -12,6 +12,7 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/ids"
+	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/store/sqlite"
 	"github.com/sohoi/sohoi/internal/units"
 	"github.com/sohoi/sohoi/internal/units/vnadmin"
@@ -56,7 +57,7 @@ func buildAuthzFixture() (*authzFixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := units.NewService(db, counting.Uncounted, time.Now) // benchmarks of reads: no counters kept
+	svc := units.NewService(db, counting.Uncounted, members.ActiveRoll(db), time.Now) // benchmarks of reads: no counters kept
 	root, err := svc.EnsureRoot(ctx, access.System("bench"), "Trung ương Hội", "VN")
 	if err != nil {
 		return nil, err

@@ -91,7 +91,7 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 		opts = append(opts, rollups.WithMovements(ms))
 	}
 	c.Rollups = rollups.NewService(counterStore{store, c.metrics}, c.Tree, store, log, c.Now, opts...)
-	c.Units = units.NewService(store, c.Rollups, c.Now)
+	c.Units = units.NewService(store, c.Rollups, members.ActiveRoll(store), c.Now)
 	c.Users = access.NewUsers(store, store, c.Units, c.Authz, c.Now)
 	c.Members = members.NewService(memberStore{store, c.metrics}, c.Units, c.Users, c.Rollups, c.Now)
 	c.Officers = officers.NewService(store, c.Units, c.Rollups, c.Members, c.Now)

@@ -19,7 +19,7 @@ import (
 // nothing can leave a path uncounted by forgetting to attach them.
 func TestServicesCannotBeBuiltWithoutCounts(t *testing.T) {
 	cases := map[string]func(){
-		"units":    func() { units.NewService(nil, nil, nil) },
+		"units":    func() { units.NewService(nil, nil, nil, nil) },
 		"members":  func() { members.NewService(nil, nil, nil, nil, nil) },
 		"officers": func() { officers.NewService(nil, nil, nil, nil, nil) },
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/page"
 	"github.com/sohoi/sohoi/internal/units"
 )
@@ -74,8 +75,9 @@ func (s *server) createUnit(c *gin.Context) error {
 
 func (s *server) patchUnit(c *gin.Context) error {
 	var in struct {
-		Name *string `json:"name"`
-		Code *string `json:"code"`
+		Name   *string       `json:"name"`
+		Code   *string       `json:"code"`
+		Status *units.Status `json:"status"`
 	}
 	if err := decode(c, &in); err != nil {
 		return err
@@ -84,7 +86,7 @@ func (s *server) patchUnit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.Units.Update(c.Request.Context(), callerOf(c), c.Param("id"), units.Patch{Name: in.Name, Code: in.Code}, version)
+	u, err := s.Units.Update(c.Request.Context(), callerOf(c), c.Param("id"), units.Patch{Name: in.Name, Code: in.Code, Status: in.Status}, version)
 	if err != nil {
 		return err
 	}
@@ -96,9 +98,79 @@ func (s *server) listChildren(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.Units.Children(c.Request.Context(), callerOf(c), c.Param("id"), p)
+	withClosed := false
+	switch c.Query("status") {
+	case "", "active":
+	case "all":
+		withClosed = true
+	default:
+		return errs.E(errs.Validation, "status must be active or all")
+	}
+	res, err := s.Units.OpenChildren(c.Request.Context(), callerOf(c), c.Param("id"), withClosed, p)
 	if err != nil {
 		return err
 	}
 	return reply(c, http.StatusOK, listOf(res.Items, res.Next, toUnitJSON))
+}
+
+func (s *server) closeUnit(c *gin.Context) error {
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.Units.Close(c.Request.Context(), callerOf(c), c.Param("id"), version)
+	if err != nil {
+		return err
+	}
+	return replyUnit(c, http.StatusOK, u)
+}
+
+func (s *server) moveUnit(c *gin.Context) error {
+	var in struct {
+		ParentID string `json:"parentId"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.Units.Move(c.Request.Context(), callerOf(c), c.Param("id"), in.ParentID, version)
+	if err != nil {
+		return err
+	}
+	return replyUnit(c, http.StatusOK, u)
+}
+
+type recodedJSON struct {
+	UnitID  string `json:"unitId"`
+	OldCode string `json:"oldCode"`
+	NewCode string `json:"newCode"`
+}
+
+func (s *server) mergeUnits(c *gin.Context) error {
+	var in struct {
+		Sources []string `json:"sources"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	m, err := s.Units.Merge(c.Request.Context(), callerOf(c), c.Param("id"), in.Sources)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Target  unitJSON      `json:"target"`
+		Sources []unitJSON    `json:"sources"`
+		Moved   int           `json:"moved"`
+		Recoded []recodedJSON `json:"recoded"`
+	}{Target: toUnitJSON(m.Target), Moved: m.Moved, Recoded: []recodedJSON{}}
+	for _, u := range m.Sources {
+		out.Sources = append(out.Sources, toUnitJSON(u))
+	}
+	for _, r := range m.Recoded {
+		out.Recoded = append(out.Recoded, recodedJSON(r))
+	}
+	return reply(c, http.StatusOK, out)
 }

@@ -189,5 +189,6 @@ func TestBadRequestsChangeNothing(t *testing.T) {
 
 func TestWrongMethodIs405(t *testing.T) {
 	e := newEnv(t)
-	e.expect(e.do("DELETE", "/api/v1/units/root", e.admin, nil), 405, "method_not_allowed")
+	e.expect(e.do("PUT", "/api/v1/units/root", e.admin, nil), 405, "method_not_allowed") // DELETE closes a unit (issue 18)
+	e.expect(e.do("DELETE", "/api/v1/units/root/children", e.admin, nil), 405, "method_not_allowed")
 }

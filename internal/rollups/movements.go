@@ -217,7 +217,7 @@ func movedIn(st members.Stint, e, d civil.Date) bool {
 // branchCounts mirrors BranchOn and compute: an active branch counts from
 // the day it was created or its first period, whichever is earlier.
 func branchCounts(b BranchStart, d civil.Date) bool {
-	if b.Unit.Status != units.Active {
+	if closedBy(b.Unit, d) {
 		return false
 	}
 	if !civil.Today(b.Unit.CreatedAt).After(d) {
@@ -290,4 +290,14 @@ func (t *Tally) prune() {
 	if len(t.ByJoinYear) == 0 {
 		t.ByJoinYear = nil
 	}
+}
+
+// closedBy reports whether u was closed on or before d: a branch counts as
+// a branch only on the days before its closing day. A unit closed before
+// closing days were kept (no ClosedAt) counts on no day.
+func closedBy(u *units.Unit, d civil.Date) bool {
+	if u.Status == units.Active {
+		return false
+	}
+	return u.ClosedAt.IsZero() || !d.Before(civil.Today(u.ClosedAt))
 }

@@ -65,7 +65,7 @@ func (s *Service) ownTally(ctx context.Context, u *units.Unit, d civil.Date) (*T
 			return nil, err
 		}
 		t = BranchOnPeriods(civil.Today(u.CreatedAt), periods, d)
-		if u.Status != units.Active {
+		if closedBy(u, d) {
 			t.Branches = 0
 		}
 	}

@@ -19,7 +19,8 @@ import (
 // unit outside the caller's scope is not found, a change beyond its role
 // is forbidden.
 type Service struct {
-	store  Store
+	store  TreeStore
+	roll   Roll // never nil: a branch with active members is not closed
 	now    func() time.Time
 	counts counting.Counts // never nil: a new unit changes the branch counts of everything above it
 }
@@ -31,13 +32,18 @@ func (s *Service) settled(ctx context.Context, paths [][]string, store func() er
 }
 
 // NewService returns a Service that keeps counts current (the rollups
-// service; counting.Uncounted to say that nothing is counted); now is the
-// clock (injectable for tests).
-func NewService(store Store, counts counting.Counts, now func() time.Time) *Service {
+// service; counting.Uncounted to say that nothing is counted) and asks
+// roll before closing a branch (members.ActiveRoll); now is the clock
+// (injectable for tests).
+func NewService(store TreeStore, counts counting.Counts, roll Roll, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, counts: counting.Required("units.NewService", counts), now: now}
+	counts = counting.Required("units.NewService", counts)
+	if roll == nil {
+		panic("units.NewService: built without a roll (pass members.ActiveRoll over the store)")
+	}
+	return &Service{store: store, roll: roll, counts: counts, now: now}
 }
 
 // EnsureRoot creates the central unit if it does not exist yet; only the
@@ -153,6 +159,9 @@ func (s *Service) create(ctx context.Context, parent *Unit, in NewUnit, count bo
 type Patch struct {
 	Name *string
 	Code *string
+	// Status closes (Closed) or reopens (Active) the unit: see checkClose
+	// and checkReopen for what each needs.
+	Status *Status
 }
 
 // Update applies p to unit id, where the caller must be allowed to write
@@ -197,18 +206,48 @@ func (s *Service) update(ctx context.Context, u *Unit, p Patch) (*Unit, error) {
 		next.Code = *p.Code
 		checkCode(&f, next.Code)
 	}
+	if p.Status != nil {
+		next.Status = *p.Status
+		if next.Status != Active && next.Status != Closed {
+			f.Add("status", "must be active or closed")
+		}
+	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	if next.Name == u.Name && next.Code == u.Code {
+	if next.Name == u.Name && next.Code == u.Code && next.Status == u.Status {
 		return u, nil
+	}
+	var err error
+	switch {
+	case next.Status == u.Status:
+	case next.Status == Closed:
+		err = s.checkClose(ctx, u)
+		next.ClosedAt = s.now().UTC()
+	default:
+		err = s.checkReopen(ctx, u)
+		next.MergedInto, next.ClosedAt = "", time.Time{} // reopened: open again, taken over by nothing
+	}
+	if err != nil {
+		return nil, err
 	}
 	next.Version = u.Version + 1
 	next.UpdatedAt = s.now().UTC()
-	if err := s.store.UpdateUnit(ctx, &next); err != nil {
+	// audit: one entry per change of a unit (u before, next after) goes here.
+	var paths [][]string
+	if next.Status != u.Status { // a branch counts only while open
+		paths = [][]string{u.Path}
+	}
+	if err := s.settled(ctx, paths, func() error { return s.store.UpdateUnit(ctx, &next) }); err != nil {
 		return nil, err
 	}
 	return &next, nil
+}
+
+// Close closes unit id (DELETE): Update with the status closed.
+func (s *Service) Close(ctx context.Context, c *access.Caller, id string, ifVersion int) (*Unit, error) {
+	closed := Closed
+	return s.Update(ctx, c, id, Patch{Status: &closed}, ifVersion)
 }
 
 // Children lists the children of unit parentID, which the caller must be
@@ -221,6 +260,24 @@ func (s *Service) Children(ctx context.Context, c *access.Caller, parentID strin
 		}
 	}
 	return s.store.ListChildren(ctx, parentID, p)
+}
+
+// OpenChildren is Children for lists people read: closed children are
+// left out unless withClosed. They are dropped from the store's page, so
+// a page may hold fewer than asked for (its next cursor still goes on).
+func (s *Service) OpenChildren(ctx context.Context, c *access.Caller, parentID string, withClosed bool, p page.Request) (page.Result[*Unit], error) {
+	res, err := s.Children(ctx, c, parentID, p)
+	if err != nil || withClosed {
+		return res, err
+	}
+	open := res.Items[:0]
+	for _, u := range res.Items {
+		if u.Status == Active {
+			open = append(open, u)
+		}
+	}
+	res.Items = open
+	return res, nil
 }
 
 // ChildByCode finds a child of unit parentID by its code, if the caller

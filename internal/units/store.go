@@ -16,8 +16,9 @@ type Store interface {
 	GetUnit(ctx context.Context, id string) (*Unit, error)
 	// GetChildByCode finds a child of parentID by its code, or errs.NotFound.
 	GetChildByCode(ctx context.Context, parentID, code string) (*Unit, error)
-	// UpdateUnit writes u's name, code, status and mergedInto if the stored
-	// version is u.Version-1: errs.VersionMismatch when it is not,
+	// UpdateUnit writes u's parent, path, name, code, status and
+	// mergedInto if the stored version is u.Version-1 (a move writes the
+	// parent and the path of the unit it moves; RewritePaths the rest): errs.VersionMismatch when it is not,
 	// errs.NotFound when the unit is gone, errs.Conflict on a sibling code.
 	UpdateUnit(ctx context.Context, u *Unit) error
 	// ListChildren lists the children of parentID ordered by code.

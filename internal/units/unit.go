@@ -34,9 +34,13 @@ type Unit struct {
 	Status Status
 	// MergedInto points to the unit that took over a merged (closed) unit.
 	MergedInto string
-	Version    int
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// ClosedAt is when the unit was closed (zero while it is open, and for
+	// units closed before it was kept): a branch counts as a branch on the
+	// days before it, so past figures count it only while it was open.
+	ClosedAt  time.Time
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Within reports whether the unit is id or lies below it.

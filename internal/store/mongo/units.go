@@ -25,6 +25,7 @@ type unitDoc struct {
 	Path       []string     `bson:"path"` // unitpath.Path: root first, ending with the unit
 	Status     units.Status `bson:"status"`
 	MergedInto string       `bson:"mergedInto,omitempty"`
+	ClosedAt   *time.Time   `bson:"closedAt,omitempty"`
 	// Root is set on the root only; the sparse unique index
 	// units_single_root then admits one root, like SQLite's partial index.
 	Root      bool      `bson:"root,omitempty"`
@@ -37,8 +38,16 @@ func toUnitDoc(u *units.Unit) unitDoc {
 	return unitDoc{
 		ID: u.ID, ParentID: u.ParentID, Level: u.Level, Name: u.Name, Code: u.Code,
 		Path: nonNil(u.Path), Status: u.Status, MergedInto: u.MergedInto, Root: u.ParentID == "",
-		Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
+		Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, ClosedAt: closedAt(u),
 	}
+}
+
+// closedAt is a unit's closing time as stored: absent while it is open.
+func closedAt(u *units.Unit) *time.Time {
+	if u.ClosedAt.IsZero() {
+		return nil
+	}
+	return &u.ClosedAt
 }
 
 func (d *unitDoc) unit() *units.Unit {
@@ -47,6 +56,9 @@ func (d *unitDoc) unit() *units.Unit {
 		MergedInto: d.MergedInto, Version: d.Version, CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt),
 	}
 	u.Path = d.Path
+	if d.ClosedAt != nil {
+		u.ClosedAt = utc(*d.ClosedAt)
+	}
 	return u
 }
 
@@ -94,14 +106,24 @@ func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (_ *uni
 func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) (err error) {
 	defer errs.Wrap(&err, "mongo: UpdateUnit %s", u.ID)
 	set := bson.D{
+		{Key: "parentId", Value: u.ParentID}, {Key: "path", Value: nonNil(u.Path)},
 		{Key: "name", Value: u.Name}, {Key: "code", Value: u.Code}, {Key: "status", Value: u.Status},
 		{Key: "version", Value: u.Version}, {Key: "updatedAt", Value: u.UpdatedAt},
 	}
-	var update bson.D
+	var unset bson.D
 	if u.MergedInto != "" {
-		update = bson.D{{Key: "$set", Value: append(set, bson.E{Key: "mergedInto", Value: u.MergedInto})}}
+		set = append(set, bson.E{Key: "mergedInto", Value: u.MergedInto})
 	} else {
-		update = bson.D{{Key: "$set", Value: set}, {Key: "$unset", Value: bson.D{{Key: "mergedInto", Value: ""}}}}
+		unset = append(unset, bson.E{Key: "mergedInto", Value: ""})
+	}
+	if at := closedAt(u); at != nil {
+		set = append(set, bson.E{Key: "closedAt", Value: *at})
+	} else {
+		unset = append(unset, bson.E{Key: "closedAt", Value: ""})
+	}
+	update := bson.D{{Key: "$set", Value: set}}
+	if len(unset) > 0 {
+		update = append(update, bson.E{Key: "$unset", Value: unset})
 	}
 	res, err := db.coll(collUnits).UpdateOne(ctx, bson.D{{Key: "_id", Value: u.ID}, {Key: "version", Value: u.Version - 1}}, update)
 	if isDup(err) {

@@ -229,6 +229,9 @@ WHERE grants LIKE '%"unitPath"%';
 `},
 	{"0017_path_ranges", rewritePathsIndexes},       // issue 16.2: rewrite_paths.go
 	{"0018_idempotency_keys", idempotencyKeysTable}, // issue 17.8: idempotency.go
+	// issue 18.3: when a unit was closed (NULL while open): a branch counts
+	// only on the days before.
+	{"0019_unit_closed_at", `ALTER TABLE units ADD COLUMN closed_at INTEGER;`},
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.

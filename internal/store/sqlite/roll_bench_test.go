@@ -82,7 +82,7 @@ func buildRoll() (*rollFixture, error) {
 	}
 	fx := &rollFixture{db: db}
 	fx.rollups = rollups.NewService(db, units.NewTree(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	fx.units = units.NewService(db, fx.rollups, time.Now)
+	fx.units = units.NewService(db, fx.rollups, members.ActiveRoll(db), time.Now)
 	fx.members = members.NewService(db, fx.units, nil, fx.rollups, time.Now)
 	_ = officers.Chair
 	root, err := fx.units.EnsureRoot(ctx, access.System("bench"), "Trung ương Hội", "VN")

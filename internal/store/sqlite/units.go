@@ -18,29 +18,41 @@ func nullable(s string) any {
 	return s
 }
 
-const unitCols = `id, parent_id, level, name, code, path, status, merged_into, version, created_at, updated_at`
+// closedAt is a unit's closing time as stored: NULL while it is open.
+func closedAt(u *units.Unit) any {
+	if u.ClosedAt.IsZero() {
+		return nil
+	}
+	return nanos(u.ClosedAt)
+}
+
+const unitCols = `id, parent_id, level, name, code, path, status, merged_into, version, created_at, updated_at, closed_at`
 
 func scanUnit(row interface{ Scan(...any) error }) (*units.Unit, error) {
 	var u units.Unit
 	var parent, merged sql.NullString
 	var path string
 	var created, updated int64
-	err := row.Scan(&u.ID, &parent, &u.Level, &u.Name, &u.Code, &path, &u.Status, &merged, &u.Version, &created, &updated)
+	var closed sql.NullInt64
+	err := row.Scan(&u.ID, &parent, &u.Level, &u.Name, &u.Code, &path, &u.Status, &merged, &u.Version, &created, &updated, &closed)
 	if err != nil {
 		return nil, err
 	}
 	u.ParentID, u.MergedInto = parent.String, merged.String
 	u.Path = unitpath.ParseKey(path)
 	u.CreatedAt, u.UpdatedAt = fromNanos(created), fromNanos(updated)
+	if closed.Valid {
+		u.ClosedAt = fromNanos(closed.Int64)
+	}
 	return &u, nil
 }
 
 // CreateUnit implements units.Store.
 func (db *DB) CreateUnit(ctx context.Context, u *units.Unit) (err error) {
 	defer errs.Wrap(&err, "sqlite: CreateUnit %s", u.ID)
-	_, err = db.write.ExecContext(ctx, `INSERT INTO units(`+unitCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err = db.write.ExecContext(ctx, `INSERT INTO units(`+unitCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
 		u.ID, nullable(u.ParentID), u.Level, u.Name, u.Code, u.Path.Key(), u.Status, nullable(u.MergedInto),
-		u.Version, nanos(u.CreatedAt), nanos(u.UpdatedAt))
+		u.Version, nanos(u.CreatedAt), nanos(u.UpdatedAt), closedAt(u))
 	if isUnique(err) {
 		return errs.E(errs.Conflict, "a unit with code %q already exists under this parent", u.Code)
 	}
@@ -74,9 +86,9 @@ func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (_ *uni
 // UpdateUnit implements units.Store.
 func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) (err error) {
 	defer errs.Wrap(&err, "sqlite: UpdateUnit %s", u.ID)
-	res, err := db.write.ExecContext(ctx, `UPDATE units SET name = ?, code = ?, status = ?, merged_into = ?, version = ?, updated_at = ?
-		WHERE id = ? AND version = ?`,
-		u.Name, u.Code, u.Status, nullable(u.MergedInto), u.Version, nanos(u.UpdatedAt), u.ID, u.Version-1)
+	res, err := db.write.ExecContext(ctx, `UPDATE units SET parent_id = ?, path = ?, name = ?, code = ?, status = ?, merged_into = ?, version = ?, updated_at = ?,
+		closed_at = ? WHERE id = ? AND version = ?`,
+		nullable(u.ParentID), u.Path.Key(), u.Name, u.Code, u.Status, nullable(u.MergedInto), u.Version, nanos(u.UpdatedAt), closedAt(u), u.ID, u.Version-1)
 	if isUnique(err) {
 		return errs.E(errs.Conflict, "a unit with code %q already exists under this parent", u.Code)
 	}

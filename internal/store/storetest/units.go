@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/page"
@@ -100,15 +101,45 @@ func testUnits(t *testing.T, open Opener) {
 			t.Fatalf("got %v, want conflict", err)
 		}
 	})
+	t.Run("update writes a moved unit's parent and path", func(t *testing.T) {
+		p33 := mustChild(t, s, root, units.Province, "35")
+		d := mustChild(t, s, prov, units.District, "338")
+		mustChild(t, s, p33, units.District, "339")
+		d.ParentID, d.Path, d.Version = p33.ID, p33.Path.Child(d.ID), 2
+		if err := s.UpdateUnit(ctx(), d); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.GetUnit(ctx(), d.ID)
+		if got.ParentID != p33.ID || !slices.Equal(got.Path, p33.Path.Child(d.ID)) {
+			t.Fatalf("after the move: %+v", got)
+		}
+		if byCode, err := s.GetChildByCode(ctx(), p33.ID, "338"); err != nil || byCode.ID != d.ID {
+			t.Fatalf("the new parent does not find it by code: %v, %v", byCode, err)
+		}
+		if _, err := s.GetChildByCode(ctx(), prov.ID, "338"); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("the old parent still finds it: %v", err)
+		}
+		d.Code, d.Version = "339", 3 // a sibling's code under the new parent
+		if err := s.UpdateUnit(ctx(), d); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("got %v, want conflict", err)
+		}
+	})
 	t.Run("closing keeps the pointer to the target", func(t *testing.T) {
 		u, _ := s.GetUnit(ctx(), comm.ID)
-		u.Status, u.MergedInto, u.Version = units.Closed, dist.ID, 2
+		u.Status, u.MergedInto, u.Version, u.ClosedAt = units.Closed, dist.ID, 2, t0.Add(time.Hour)
 		if err := s.UpdateUnit(ctx(), u); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.GetUnit(ctx(), comm.ID)
-		if got.Status != units.Closed || got.MergedInto != dist.ID {
+		if got.Status != units.Closed || got.MergedInto != dist.ID || !got.ClosedAt.Equal(t0.Add(time.Hour)) {
 			t.Fatalf("got %+v", got)
+		}
+		got.Status, got.MergedInto, got.ClosedAt, got.Version = units.Active, "", time.Time{}, 3 // reopened
+		if err := s.UpdateUnit(ctx(), got); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := s.GetUnit(ctx(), comm.ID); again.Status != units.Active || again.MergedInto != "" || !again.ClosedAt.IsZero() {
+			t.Fatalf("reopened: %+v", again)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"github.com/sohoi/sohoi/internal/audit"
 	"math/rand/v2"
 	"os"
 	"sync"
@@ -56,7 +57,7 @@ func buildAuthzFixture() (*authzFixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := units.NewService(db, counting.Uncounted, time.Now) // benchmarks of reads: no counters kept
+	svc := units.NewService(db, counting.Uncounted, audit.Unrecorded, time.Now) // benchmarks of reads: no counters kept
 	root, err := svc.EnsureRoot(ctx, access.System("bench"), "Trung ương Hội", "VN")
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sohoi/sohoi/api"
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/httpapi"
 )
 
@@ -73,12 +74,20 @@ func NewServer(ctx context.Context, c *Core) (*Server, error) {
 	if err := s.ensureAdmin(ctx); err != nil {
 		return nil, err
 	}
+	// Audit entries a crash left pending (MongoDB) are settled against
+	// the stored objects before the server takes writes; another instance
+	// may be writing, so only those older than the grace are judged.
+	if n, err := c.Trail.Recover(ctx, c.Now().Add(-audit.Grace)); err != nil {
+		return nil, fmt.Errorf("recovering the audit trail: %w", err)
+	} else if n > 0 {
+		log.Warn("settled audit entries a crash left pending", "entries", n)
+	}
 
 	c.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.Metrics = httpapi.MetricsHandler(c.registry)
 	s.Handler, err = httpapi.New(httpapi.Deps{
 		Log: log, Units: c.Units, Auth: s.Auth, Users: c.Users, Ping: c.Store.Ping,
-		Members: c.Members, Officers: c.Officers, Rollups: c.Rollups,
+		Members: c.Members, Officers: c.Officers, Rollups: c.Rollups, Trail: c.Trail,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, OpenAPI: api.OpenAPI, Metrics: c.registry,
 		MetricsElsewhere: cfg.MetricsAddr != "",
 	})

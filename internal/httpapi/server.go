@@ -17,6 +17,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/audit/trail"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -32,6 +33,7 @@ type Deps struct {
 	Members        *members.Service
 	Officers       *officers.Service
 	Rollups        *rollups.Service
+	Trail          *trail.Service
 	Ping           func(context.Context) error
 	CORSOrigins    []string
 	TrustedProxies []string
@@ -154,4 +156,7 @@ func (s *server) routes(e *gin.Engine, m *metrics) {
 	a.GET("/users/:id", s.h(s.getUser))
 	a.PATCH("/users/:id", s.h(s.patchUser))
 	a.DELETE("/users/:id", s.h(s.deleteUser))
+
+	// The audit trail is read only: no route changes or deletes an entry.
+	a.GET("/audit", s.h(s.listAudit))
 }

@@ -5,6 +5,7 @@ package store
 
 import (
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -20,6 +21,8 @@ type Store interface {
 	members.Store
 	officers.Store
 	rollups.Store
+	// The audit trail: entries written with the changes they record.
+	audit.Store
 	// RewritePaths rewrites every copy of a moved subtree's path: the
 	// one list of the records that carry a unitpath.Path.
 	units.PathRewriter

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
@@ -22,6 +23,21 @@ type Service struct {
 	store  Store
 	now    func() time.Time
 	counts counting.Counts // never nil: a new unit changes the branch counts of everything above it
+	log    audit.Log       // never nil: every change is recorded with its entry
+}
+
+// actor is the caller as the audit trail names it.
+func actor(c *access.Caller) (id, name string) {
+	if c.IsSystem() {
+		return "system", c.User.Username
+	}
+	return c.User.ID, c.User.Username
+}
+
+// record writes a change through store with its audit entry.
+func (s *Service) record(ctx context.Context, c *access.Caller, action string, before, after *Unit, store func(ctx context.Context) error) error {
+	id, name := actor(c)
+	return s.log.Change(ctx, auditEntry(action, before, after, id, name), store)
 }
 
 // settled runs store between marking paths and settling them: a unit
@@ -31,13 +47,15 @@ func (s *Service) settled(ctx context.Context, paths [][]string, store func() er
 }
 
 // NewService returns a Service that keeps counts current (the rollups
-// service; counting.Uncounted to say that nothing is counted); now is the
-// clock (injectable for tests).
-func NewService(store Store, counts counting.Counts, now func() time.Time) *Service {
+// service; counting.Uncounted to say that nothing is counted) and records
+// every change in log (audit.Recorder; audit.Unrecorded in benchmarks);
+// now is the clock (injectable for tests).
+func NewService(store Store, counts counting.Counts, log audit.Log, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, counts: counting.Required("units.NewService", counts), now: now}
+	return &Service{store: store, counts: counting.Required("units.NewService", counts),
+		log: audit.Required("units.NewService", log), now: now}
 }
 
 // EnsureRoot creates the central unit if it does not exist yet; only the
@@ -52,7 +70,7 @@ func (s *Service) EnsureRoot(ctx context.Context, c *access.Caller, name, code s
 	}
 	t := s.now().UTC()
 	u = &Unit{ID: RootID, Path: unitpath.Path{RootID}, Level: Central, Name: CleanName(name), Code: code, Status: Active, Version: 1, CreatedAt: t, UpdatedAt: t}
-	if err := s.store.CreateUnit(ctx, u); err != nil {
+	if err := s.record(ctx, c, audit.Create, nil, u, func(ctx context.Context) error { return s.store.CreateUnit(ctx, u) }); err != nil {
 		if errs.Is(err, errs.Conflict) { // another instance won the race
 			return s.store.GetUnit(ctx, RootID)
 		}
@@ -110,10 +128,10 @@ func (s *Service) Create(ctx context.Context, c *access.Caller, parentID string,
 	if err != nil {
 		return nil, err
 	}
-	return s.create(ctx, parent, in, true)
+	return s.create(ctx, c, parent, in, true)
 }
 
-func (s *Service) create(ctx context.Context, parent *Unit, in NewUnit, count bool) (*Unit, error) {
+func (s *Service) create(ctx context.Context, c *access.Caller, parent *Unit, in NewUnit, count bool) (*Unit, error) {
 	var f errs.Fields
 	vntext.Check(f.Add, "name", in.Name)
 	in.Name = CleanName(in.Name)
@@ -143,7 +161,9 @@ func (s *Service) create(ctx context.Context, parent *Unit, in NewUnit, count bo
 	if count {
 		paths = [][]string{u.Path}
 	}
-	if err := s.settled(ctx, paths, func() error { return s.store.CreateUnit(ctx, u) }); err != nil {
+	if err := s.settled(ctx, paths, func() error {
+		return s.record(ctx, c, audit.Create, nil, u, func(ctx context.Context) error { return s.store.CreateUnit(ctx, u) })
+	}); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -175,7 +195,7 @@ func (s *Service) updateLoaded(ctx context.Context, c *access.Caller, u *Unit, p
 		if ifVersion != 0 && ifVersion != u.Version {
 			return nil, errs.E(errs.VersionMismatch, "unit %s is at version %d, not %d", u.ID, u.Version, ifVersion)
 		}
-		next, err := s.update(ctx, u, p)
+		next, err := s.update(ctx, c, u, p)
 		if ifVersion != 0 || attempt == 2 || !errs.Is(err, errs.VersionMismatch) {
 			return next, err
 		}
@@ -185,7 +205,7 @@ func (s *Service) updateLoaded(ctx context.Context, c *access.Caller, u *Unit, p
 	}
 }
 
-func (s *Service) update(ctx context.Context, u *Unit, p Patch) (*Unit, error) {
+func (s *Service) update(ctx context.Context, c *access.Caller, u *Unit, p Patch) (*Unit, error) {
 	next := *u
 	var f errs.Fields
 	if p.Name != nil {
@@ -205,7 +225,7 @@ func (s *Service) update(ctx context.Context, u *Unit, p Patch) (*Unit, error) {
 	}
 	next.Version = u.Version + 1
 	next.UpdatedAt = s.now().UTC()
-	if err := s.store.UpdateUnit(ctx, &next); err != nil {
+	if err := s.record(ctx, c, audit.Update, u, &next, func(ctx context.Context) error { return s.store.UpdateUnit(ctx, &next) }); err != nil {
 		return nil, err
 	}
 	return &next, nil

@@ -3,6 +3,7 @@ package mongo_test
 import (
 	"context"
 	"fmt"
+	"github.com/sohoi/sohoi/internal/audit"
 	"io"
 	"log/slog"
 	"sync"
@@ -73,8 +74,8 @@ func TestRoundTripsOfOneMemberChange(t *testing.T) {
 	now := func() time.Time { return time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC) }
 	sys := access.System("test")
 	rs := rollups.NewService(db, units.NewTree(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
-	us := units.NewService(db, rs, now)
-	ms := members.NewService(db, us, nil, rs, now)
+	us := units.NewService(db, rs, audit.NewRecorder(db, now), now)
+	ms := members.NewService(db, us, nil, rs, audit.NewRecorder(db, now), now)
 	stop := rs.StartSettling(true, false)
 	t.Cleanup(stop)
 

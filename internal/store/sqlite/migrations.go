@@ -226,6 +226,7 @@ UPDATE users SET grants = (
 WHERE grants LIKE '%"unitPath"%';
 `},
 	{"0017_path_ranges", rewritePathsIndexes}, // issue 16.2: rewrite_paths.go
+	{"0018_audit", auditSchema},               // issue 18.7: audit.go
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"github.com/sohoi/sohoi/internal/audit"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -82,8 +83,8 @@ func buildRoll() (*rollFixture, error) {
 	}
 	fx := &rollFixture{db: db}
 	fx.rollups = rollups.NewService(db, units.NewTree(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	fx.units = units.NewService(db, fx.rollups, time.Now)
-	fx.members = members.NewService(db, fx.units, nil, fx.rollups, time.Now)
+	fx.units = units.NewService(db, fx.rollups, audit.Unrecorded, time.Now) // a benchmark of the roll: no trail kept
+	fx.members = members.NewService(db, fx.units, nil, fx.rollups, audit.Unrecorded, time.Now)
 	_ = officers.Chair
 	root, err := fx.units.EnsureRoot(ctx, access.System("bench"), "Trung ương Hội", "VN")
 	if err != nil {

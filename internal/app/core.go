@@ -96,7 +96,7 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 		opts = append(opts, rollups.WithMovements(ms))
 	}
 	c.Rollups = rollups.NewService(counterStore{store, c.metrics}, c.Tree, store, log, c.Now, opts...)
-	c.Audit = audit.NewRecorder(store, c.Now)
+	c.Audit = audit.NewRecorder(store, auditObjects{store}, c.Now)
 	c.Units = units.NewService(store, c.Rollups, c.Audit, c.Now)
 	c.Users = access.NewUsers(store, store, c.Units, c.Authz, c.Audit, c.Now)
 	c.Members = members.NewService(memberStore{store, c.metrics}, c.Units, c.Users, c.Rollups, c.Audit, c.Now)

@@ -22,16 +22,20 @@ type Log interface {
 
 // Recorder is the Log on a Store.
 type Recorder struct {
-	store Store
-	now   func() time.Time
+	store   Store
+	objects Objects
+	now     func() time.Time
 }
 
-// NewRecorder returns the Log on store; now is the clock.
-func NewRecorder(store Store, now func() time.Time) *Recorder {
+// NewRecorder returns the Log on store. objects tells, when a write
+// answers an error, whether the change was stored all the same (a
+// timeout after the commit): its entry is then kept as Done, not voided;
+// nil takes every failed write as not stored. now is the clock.
+func NewRecorder(store Store, objects Objects, now func() time.Time) *Recorder {
 	if now == nil {
 		now = time.Now
 	}
-	return &Recorder{store: store, now: now}
+	return &Recorder{store: store, objects: objects, now: now}
 }
 
 func (r *Recorder) stamp(e *Entry) {
@@ -51,7 +55,15 @@ func (r *Recorder) Change(ctx context.Context, e *Entry, write func(ctx context.
 		return err
 	}
 	werr := write(wctx)
-	if err := r.store.EndAudit(context.WithoutCancel(ctx), e, werr == nil); err != nil && werr == nil {
+	stored := werr == nil
+	if werr != nil && r.objects != nil {
+		state, err := decide(context.WithoutCancel(ctx), r.objects, e)
+		if err != nil {
+			return werr // left Pending: Recover decides
+		}
+		stored = state == Done
+	}
+	if err := r.store.EndAudit(context.WithoutCancel(wctx), e, stored); err != nil && werr == nil {
 		// The change is stored and its entry Pending: Recover confirms it.
 		return nil
 	}

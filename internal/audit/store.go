@@ -22,7 +22,8 @@ type Store interface {
 	// and after set) for a change about to be written under the returned
 	// context; the change must be written under that context.
 	BeginAudit(ctx context.Context, e *Entry) (context.Context, error)
-	// EndAudit says whether the change was stored.
+	// EndAudit says whether the change was stored; ctx is the one
+	// BeginAudit returned.
 	EndAudit(ctx context.Context, e *Entry, stored bool) error
 	// AppendAudit records e alone, Done and sealed (a read, an export).
 	AppendAudit(ctx context.Context, e *Entry) error

@@ -16,8 +16,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sohoi/sohoi/internal/access"
-	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/audit/trail"
+	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"

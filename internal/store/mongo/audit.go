@@ -16,7 +16,11 @@ import (
 //
 //   - a sequence number comes from one counter document ($inc by
 //     findAndModify, collAuditSeq), which also keeps when it was last
-//     taken;
+//     taken; the entry's _id is its number, so a number handed out twice
+//     (FerretDB v1's findAndModify is not atomic: measured, 40 concurrent
+//     takes gave 10 numbers) fails the insert and is taken again. For the
+//     same reason the counter is a lower bound of the last number, not
+//     its exact value, on such a server;
 //   - BeginAudit inserts the entry Pending with the intended after-state
 //     (_id = its number), before the change; EndAudit marks it Done or Void
 //     and then seals;
@@ -84,25 +88,37 @@ func bytesOf(s string) []byte {
 	return []byte(s)
 }
 
-// takeAuditSeq hands out the next sequence number.
+// takeAuditSeq hands out the next sequence number. Two first upserts at
+// once collide on _id: the loser tries again and finds the document.
 func (db *DB) takeAuditSeq(ctx context.Context, at time.Time) (int64, error) {
 	var doc struct {
 		Seq int64 `bson:"seq"`
 	}
-	err := db.coll(collAuditSeq).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: auditSeqID}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: int64(1)}}}, {Key: "$set", Value: bson.D{{Key: "at", Value: at}}}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&doc)
-	return doc.Seq, err
+	for attempt := 0; ; attempt++ {
+		err := db.coll(collAuditSeq).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: auditSeqID}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: int64(1)}}}, {Key: "$set", Value: bson.D{{Key: "at", Value: at}}}},
+			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&doc)
+		if err == nil || !isDup(err) || attempt == 2 {
+			return doc.Seq, err
+		}
+	}
 }
 
-// insertAudit numbers e and inserts it as it is (Pending, or Done).
-func (db *DB) insertAudit(ctx context.Context, e *audit.Entry) error {
-	seq, err := db.takeAuditSeq(ctx, time.Now().UTC())
-	if err != nil {
-		return err
+// insertAudit numbers e and inserts it as it is (Pending, or Done). A
+// number already used is taken again: a repair filled it (its writer was
+// too slow), or the server's $inc is not atomic (FerretDB v1 under
+// concurrent writers hands out the same number twice).
+func (db *DB) insertAudit(ctx context.Context, e *audit.Entry) (err error) {
+	for attempt := 0; attempt < 100; attempt++ {
+		var seq int64
+		if seq, err = db.takeAuditSeq(ctx, time.Now().UTC()); err != nil {
+			return err
+		}
+		e.Seq, e.PrevHash, e.Hash = seq, "", ""
+		if _, err = db.coll(collAudit).InsertOne(ctx, toAuditDoc(e)); !isDup(err) {
+			return err
+		}
 	}
-	e.Seq, e.PrevHash, e.Hash = seq, "", ""
-	_, err = db.coll(collAudit).InsertOne(ctx, toAuditDoc(e))
 	return err
 }
 
@@ -158,7 +174,11 @@ func (db *DB) RepairAudit(ctx context.Context, olderThan time.Time) (err error) 
 }
 
 func (db *DB) findAudit(ctx context.Context, filter, sort bson.D, limit int) ([]*audit.Entry, error) {
-	cur, err := db.coll(collAudit).Find(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(limit)))
+	o := options.Find().SetLimit(int64(limit))
+	if len(sort) > 0 {
+		o.SetSort(sort)
+	}
+	cur, err := db.coll(collAudit).Find(ctx, filter, o)
 	if err != nil {
 		return nil, err
 	}

@@ -74,8 +74,8 @@ func TestRoundTripsOfOneMemberChange(t *testing.T) {
 	now := func() time.Time { return time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC) }
 	sys := access.System("test")
 	rs := rollups.NewService(db, units.NewTree(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
-	us := units.NewService(db, rs, audit.NewRecorder(db, now), now)
-	ms := members.NewService(db, us, nil, rs, audit.NewRecorder(db, now), now)
+	us := units.NewService(db, rs, audit.NewRecorder(db, nil, now), now)
+	ms := members.NewService(db, us, nil, rs, audit.NewRecorder(db, nil, now), now)
 	stop := rs.StartSettling(true, false)
 	t.Cleanup(stop)
 

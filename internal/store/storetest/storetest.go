@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Leases", func(t *testing.T) { testLeases(t, open) })
 	t.Run("RewritePaths", func(t *testing.T) { testRewritePaths(t, open) })
 	t.Run("ErrorsNameTheOperation", func(t *testing.T) { testErrorsNameTheOperation(t, open) })
+	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 }
 
 // fixed clock: stores must keep times to the millisecond at least.

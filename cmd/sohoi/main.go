@@ -35,6 +35,7 @@ commands:
   close-month  keep a past month end's figures (the server keeps each month as it ends)
   users reset-password USERNAME
                give an account a new password (printed once) and end its logins
+  audit verify settle what a crash left pending and check the audit trail's hash chain
   version      print the version
 
 "sohoi <command> -h" prints a command's flags. Configuration comes from
@@ -81,6 +82,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return reconcile(ctx, args[1:], getenv, stdout, stderr)
 	case "users":
 		return users(ctx, args[1:], getenv, stdout, stderr)
+	case "audit":
+		return auditCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		return printVersion(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":

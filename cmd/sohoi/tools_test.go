@@ -34,6 +34,7 @@ func TestToolsStartNoServerNorJobs(t *testing.T) {
 		{"reconcile"},
 		{"close-month", "--day", "2026-01-31"},
 		{"users", "reset-password", "admin"}, // the admin an earlier serve made
+		{"audit", "verify"},
 	}
 	// The account reset-password needs exists once a server has run.
 	served := serveBriefly(t, getenv)

@@ -22,6 +22,9 @@ func TestAuditVerifyFindsTampering(t *testing.T) {
 	if err := run(ctx, []string{"seed", "units", "--tree", "2025-03", "--province", "34"}, getenv, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
+	if err := run(ctx, []string{"seed", "members", "--province", "34", "--branches-per-commune", "1", "--count", "60"}, getenv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
 	var out strings.Builder
 	if err := run(ctx, []string{"audit", "verify"}, getenv, &out, io.Discard); err != nil {
 		t.Fatalf("an intact trail: %v (%s)", err, out.String())
@@ -37,6 +40,10 @@ func TestAuditVerifyFindsTampering(t *testing.T) {
 	var n int
 	if err := db.QueryRow(`SELECT count(*) FROM audit WHERE object_type = 'unit' AND action = 'create'`).Scan(&n); err != nil || n < 30 {
 		t.Fatalf("%d unit entries after seeding a province (%v)", n, err)
+	}
+	var seeded int
+	if err := db.QueryRow(`SELECT sum(detail ->> '$.count') FROM audit WHERE object_type = 'import' AND actor_name = 'system:seed members'`).Scan(&seeded); err != nil || seeded != 60 {
+		t.Errorf("the member seed's batches record %d members, want 60 (%v)", seeded, err)
 	}
 	if _, err := db.Exec(`UPDATE audit SET actor_name = 'someone else' WHERE seq = 7`); err != nil {
 		t.Fatal(err)

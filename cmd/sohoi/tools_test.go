@@ -38,7 +38,7 @@ func TestToolsStartNoServerNorJobs(t *testing.T) {
 	}
 	// The account reset-password needs exists once a server has run.
 	served := serveBriefly(t, getenv)
-	for _, name := range []string{app.StartedHTTP, app.StartedSettler, app.StartedMonthClose, app.StartedPurgeRefresh} {
+	for _, name := range []string{app.StartedHTTP, app.StartedSettler, app.StartedMonthClose, app.StartedPurgeRefresh, app.StartedAuditRepair} {
 		if served[name] != 1 {
 			t.Errorf("serve started %q %d times, want once (started: %v)", name, served[name], served)
 		}

@@ -117,7 +117,7 @@ func (s *Server) ensureAdmin(ctx context.Context) error {
 
 // startJobs starts the server's background work: the settler (with the
 // month close when configured) and the hourly purge of expired refresh
-// tokens.
+// tokens, and the settling of audit entries a crash left pending.
 func (s *Server) startJobs() {
 	noteStarted(StartedSettler)
 	if s.Config.CloseMonths {
@@ -135,6 +135,17 @@ func (s *Server) startJobs() {
 			s.Log.WarnContext(ctx, "purging expired refresh tokens failed", "err", err)
 		} else if n > 0 {
 			s.Log.InfoContext(ctx, "purged expired refresh tokens", "count", n)
+		}
+	}))
+	// Entries a crashed writer of another instance left pending (MongoDB)
+	// hold back the sealing of the chain until settled: settle them now
+	// and then rather than at the next start. On SQLite it is one query.
+	noteStarted(StartedAuditRepair)
+	s.stops = append(s.stops, every(5*time.Minute, func(ctx context.Context) {
+		if n, err := s.Trail.Recover(ctx, time.Now().Add(-audit.Grace)); err != nil && ctx.Err() == nil {
+			s.Log.WarnContext(ctx, "settling pending audit entries failed", "err", err)
+		} else if n > 0 {
+			s.Log.WarnContext(ctx, "settled audit entries a crashed writer left pending", "entries", n)
 		}
 	}))
 }

@@ -23,7 +23,7 @@ import (
 //     its exact value, on such a server;
 //   - BeginAudit inserts the entry Pending with the intended after-state
 //     (_id = its number), before the change; EndAudit marks it Done or Void
-//     and then seals;
+//     and then seals (settleAndSeal);
 //   - sealing (seal) walks from the last sealed entry in number order and
 //     links each settled one to the one before (audit.Entry.Seal). It is
 //     deterministic, so sealers running at once write the same hashes, and
@@ -135,18 +135,16 @@ func (db *DB) BeginAudit(ctx context.Context, e *audit.Entry) (_ context.Context
 	return ctx, nil
 }
 
-// EndAudit implements audit.Store.
+// EndAudit implements audit.Store: the entry is settled and, when the
+// one before it is sealed, sealed in the same update (then any settled
+// entries that waited on it): one read and one update in the usual case.
 func (db *DB) EndAudit(ctx context.Context, e *audit.Entry, stored bool) (err error) {
 	defer errs.Wrap(&err, "mongo: EndAudit %d", e.Seq)
-	s := audit.Void
+	e.State = audit.Void
 	if stored {
-		s = audit.Done
+		e.State = audit.Done
 	}
-	if err := db.SettleAudit(ctx, e.Seq, s); err != nil {
-		return err
-	}
-	e.State = s
-	return db.seal(ctx, time.Time{})
+	return db.settleAndSeal(ctx, e, bson.D{{Key: "_id", Value: e.Seq}, {Key: "state", Value: string(audit.Pending)}})
 }
 
 // AppendAudit implements audit.Store.
@@ -156,7 +154,88 @@ func (db *DB) AppendAudit(ctx context.Context, e *audit.Entry) (err error) {
 	if err := db.insertAudit(ctx, e); err != nil {
 		return err
 	}
-	return db.seal(ctx, time.Time{})
+	return db.settleAndSeal(ctx, e, bson.D{{Key: "_id", Value: e.Seq}, {Key: "sealed", Value: false}})
+}
+
+// settleAndSeal writes e's final state (the update filtered by filter),
+// then seals every settled entry from the last sealed one on, its own
+// included. Writing first and reading after means that of two writers
+// settling neighbours at once, one sees the other's state in all but a
+// narrow race; an entry left unsealed by it is sealed by the next write,
+// or by the repair. A sealer that loses a race to another writes the
+// same hashes (Seal is deterministic).
+func (db *DB) settleAndSeal(ctx context.Context, e *audit.Entry, filter bson.D) error {
+	res, err := db.coll(collAudit).UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: string(e.State)}}}})
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 0 {
+		return nil // a repair settled it first (the change outlasted the grace)
+	}
+	return db.sealOn(ctx)
+}
+
+// sealOn seals settled entries in order from the last one known sealed
+// (sealedHint; looked up once per process), one read per hundred entries
+// and one update per entry sealed.
+func (db *DB) sealOn(ctx context.Context) error {
+	from := db.sealedHint.Load()
+	if from == 0 {
+		last, err := db.findAudit(ctx, bson.D{{Key: "sealed", Value: true}}, bson.D{{Key: "_id", Value: -1}}, 1)
+		if err != nil {
+			return err
+		}
+		if len(last) == 1 {
+			from = last[0].Seq
+		}
+	}
+	for {
+		docs, err := db.findAudit(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: from}}}}, bson.D{{Key: "_id", Value: 1}}, 100)
+		if err != nil {
+			return err
+		}
+		var prev *audit.Entry
+		if from > 0 {
+			if len(docs) == 0 || docs[0].Seq != from || !docs[0].Sealed() {
+				return db.seal(ctx, time.Time{}) // the hint is stale (entries removed): the slow way
+			}
+			prev, docs = docs[0], docs[1:]
+		}
+		want := from + 1
+		for _, d := range docs {
+			if d.Seq != want || d.State == audit.Pending {
+				db.noteSealed(prev)
+				return nil
+			}
+			if !d.Sealed() {
+				d.Seal(prev)
+				if _, err := db.coll(collAudit).UpdateOne(ctx, bson.D{{Key: "_id", Value: d.Seq}, {Key: "sealed", Value: false}},
+					bson.D{{Key: "$set", Value: bson.D{{Key: "sealed", Value: true}, {Key: "prevHash", Value: d.PrevHash},
+						{Key: "hash", Value: d.Hash}}}}); err != nil {
+					return err
+				}
+			}
+			prev, want = d, want+1
+		}
+		db.noteSealed(prev)
+		if len(docs) < 99 || prev == nil {
+			return nil
+		}
+		from = prev.Seq
+	}
+}
+
+// noteSealed moves the hint forward to e (never back).
+func (db *DB) noteSealed(e *audit.Entry) {
+	if e == nil {
+		return
+	}
+	for {
+		cur := db.sealedHint.Load()
+		if e.Seq <= cur || db.sealedHint.CompareAndSwap(cur, e.Seq) {
+			return
+		}
+	}
 }
 
 // SettleAudit implements audit.Store.
@@ -236,17 +315,13 @@ func (db *DB) seal(ctx context.Context, fillBefore time.Time) error {
 			}
 			if !e.Sealed() {
 				e.Seal(prev)
+				// Another sealer that won wrote the same (Seal is
+				// deterministic): a missed update changes nothing.
 				if _, err := db.coll(collAudit).UpdateOne(ctx, bson.D{{Key: "_id", Value: e.Seq}, {Key: "sealed", Value: false}},
 					bson.D{{Key: "$set", Value: bson.D{{Key: "sealed", Value: true}, {Key: "prevHash", Value: e.PrevHash},
 						{Key: "hash", Value: e.Hash}}}}); err != nil {
 					return err
 				}
-				// Another sealer may have won: read what is stored.
-				cur, err := db.findAudit(ctx, bson.D{{Key: "_id", Value: e.Seq}}, nil, 1)
-				if err != nil || len(cur) == 0 {
-					return err
-				}
-				e = cur[0]
 			}
 			prev, want = e, want+1
 		}

@@ -2,8 +2,8 @@ package mongo_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"github.com/sohoi/sohoi/internal/audit"
 	"io"
 	"log/slog"
 	"sync"
@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/event"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -30,11 +31,16 @@ type counted struct{}
 // marks each unit once whatever their number (onward marks).
 var keptMonths = 120
 
-// roundTrips counts the commands sent under a context tagged counted.
+// roundTrips counts the commands sent under a context tagged counted:
+// those of the audit trail apart, since every write pays them alike.
 type roundTrips struct {
 	mu    sync.Mutex
 	names []string
+	audit []string
 }
+
+// auditCollections are the trail's (audit.go).
+var auditCollections = map[string]bool{"audit": true, "auditSeq": true}
 
 func (r *roundTrips) monitor() *event.CommandMonitor {
 	return &event.CommandMonitor{Started: func(ctx context.Context, e *event.CommandStartedEvent) {
@@ -43,19 +49,35 @@ func (r *roundTrips) monitor() *event.CommandMonitor {
 		}
 		r.mu.Lock()
 		defer r.mu.Unlock()
+		if coll, _ := e.Command.Lookup(e.CommandName).StringValueOK(); auditCollections[coll] {
+			r.audit = append(r.audit, e.CommandName)
+			return
+		}
 		r.names = append(r.names, e.CommandName)
 	}}
 }
 
+// maxAuditTrips is what recording a change costs without transactions:
+// take a number, write the entry pending, confirm it, read from the last
+// sealed entry on, seal it (audit.go).
+const maxAuditTrips = 5
+
 // during runs change under a counted context and returns the commands it
-// sent.
+// sent, the audit trail's apart; it fails t when the trail's are more
+// than maxAuditTrips.
 func (r *roundTrips) during(change func(ctx context.Context) error) ([]string, error) {
 	r.mu.Lock()
-	r.names = nil
+	r.names, r.audit = nil, nil
 	r.mu.Unlock()
 	err := change(context.WithValue(context.Background(), counted{}, true))
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if len(r.audit) > maxAuditTrips {
+		err = errors.Join(err, fmt.Errorf("the audit entry took %d round trips, want at most %d: %v", len(r.audit), maxAuditTrips, r.audit))
+	}
+	if len(r.audit) == 0 {
+		err = errors.Join(err, errors.New("the change wrote no audit entry"))
+	}
 	return r.names, err
 }
 

@@ -289,8 +289,14 @@ func testAudit(t *testing.T, open Opener) {
 				t.Fatal(err)
 			}
 		}
-		if r := mustVerify(t, s); r.Entries != 40 || r.Unsealed != 0 {
+		// Unsealed entries may be left at the end (two writers settling
+		// neighbours at once); the repair seals them.
+		if r := mustVerify(t, s); r.Entries != 40 {
 			t.Errorf("verify: %+v", r)
+		}
+		recoverAll(t, s)
+		if r := mustVerify(t, s); r.Entries != 40 || r.Unsealed != 0 {
+			t.Errorf("verify after the repair: %+v", r)
 		}
 	})
 

@@ -1,10 +1,16 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/sohoi/sohoi/internal/app"
+	"github.com/sohoi/sohoi/internal/audit"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 type auditEntry struct {
@@ -266,5 +272,31 @@ func TestAuditPagesAndTimeWindow(t *testing.T) {
 	}
 	if l := e.audit(e.admin, url.Values{"unitId": {p.ID}, "since": {"2000-01-01T00:00:00Z"}}); len(l.Items) != 6 {
 		t.Errorf("%d entries since 2000, want 6", len(l.Items))
+	}
+}
+
+// failingUnitUpdate is the embedded store whose unit updates fail (a
+// disk gone bad), for the audit's "no entry without its change".
+type failingUnitUpdate struct {
+	app.Store
+}
+
+func (failingUnitUpdate) UpdateUnit(context.Context, *units.Unit) error {
+	return errors.New("injected: the disk went away")
+}
+
+// A write that fails leaves no entry, and the trail still verifies.
+func TestAuditNoEntryForAFailedWrite(t *testing.T) {
+	var fs *failingUnitUpdate
+	e := newEnvOn(t, func(s app.Store) app.Store { fs = &failingUnitUpdate{Store: s}; return fs })
+	p := e.mustUnit("root", "province", "34")
+	e.expect(e.do("PATCH", "/api/v1/units/"+p.ID, e.admin, map[string]string{"name": "Tỉnh khác"}), 500)
+	l := e.audit(e.admin, url.Values{"objectType": {"unit"}, "objectId": {p.ID}})
+	if len(l.Items) != 1 || l.Items[0].Action != "create" {
+		t.Errorf("entries after a failed update: %+v", l.Items)
+	}
+	r, err := audit.Verify(context.Background(), fs)
+	if err != nil || r.Problem != nil || r.Unsealed != 0 {
+		t.Errorf("verify: %+v %v", r, err)
 	}
 }

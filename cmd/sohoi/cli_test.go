@@ -61,6 +61,8 @@ func TestCommandLine(t *testing.T) {
 		{name: "seed -h", args: []string{"seed", "-h"}, code: 0, stdout: []string{"usage: sohoi seed units", "usage: sohoi seed members"}, emptyStore: true},
 		{name: "serve -h", args: []string{"serve", "-h"}, code: 0, stdout: append([]string{"usage: sohoi serve", "-addr"}, storeFlags...), emptyStore: true},
 		{name: "reconcile -h", args: []string{"reconcile", "-h"}, code: 0, stdout: []string{"usage: sohoi reconcile", "-unit"}, notStdout: []string{"-addr", "-day"}, emptyStore: true},
+		{name: "audit verify -h", args: []string{"audit", "verify", "-h"}, code: 0, stdout: []string{"usage: sohoi audit verify", "-data-dir"}, notStdout: []string{"-addr"}, emptyStore: true},
+		{name: "audit without verify", args: []string{"audit"}, code: 2, stderr: []string{"usage: sohoi audit verify"}, emptyStore: true},
 		{name: "close-month -h", args: []string{"close-month", "-h"}, code: 0, stdout: []string{"usage: sohoi close-month", "-day", "-unit"}, notStdout: []string{"-addr"}, emptyStore: true},
 		{name: "import -h", args: []string{"import", "-h"}, code: 0, stdout: []string{"usage: sohoi import", "-server", "-unit", "-dry-run", "-answers", "-report"},
 			notStdout: []string{"-data-dir", "-format"}, emptyStore: true},

@@ -44,6 +44,7 @@ commands:
                give an account a new password (printed once) and end its logins
   import FILE  import a roll (CSV, XLSX, NDJSON) into a unit through a server's API
   export       download a unit's roll (CSV or XLSX) from a server
+  audit verify settle what a crash left pending and check the audit trail's hash chain
   version      print the version
 
 "sohoi <command> -h" prints a command's flags. Configuration comes from
@@ -96,6 +97,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return importRoll(ctx, args[1:], getenv, stdout, stderr)
 	case "export":
 		return export(ctx, args[1:], getenv, stdout, stderr)
+	case "audit":
+		return auditCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		return printVersion(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":

@@ -129,6 +129,7 @@ func seedMembers(ctx context.Context, args []string, getenv func(string) string,
 		if bulk, ok := a.Store.(demo.Loader); ok {
 			load = bulk
 		}
+		load = auditedLoader{load: load, log: a.Audit, job: job}
 		p := newProgress(stderr, "seeding members", "members", *count)
 		roll, err := demo.SeedRoll(ctx, a.Units, load, demo.RollSpec{
 			Top: top, BranchesPerCommune: *perCommune, Members: *count, Batch: 5000,

@@ -35,10 +35,11 @@ func TestToolsStartNoServerNorJobs(t *testing.T) {
 		{"close-month", "--day", "2026-01-31"},
 		{"restructure", "--plan", "2025-07", "--province", "33", "--dry-run"},
 		{"users", "reset-password", "admin"}, // the admin an earlier serve made
+		{"audit", "verify"},
 	}
 	// The account reset-password needs exists once a server has run.
 	served := serveBriefly(t, getenv)
-	for _, name := range []string{app.StartedHTTP, app.StartedSettler, app.StartedMonthClose, app.StartedPurgeRefresh} {
+	for _, name := range []string{app.StartedHTTP, app.StartedSettler, app.StartedMonthClose, app.StartedPurgeRefresh, app.StartedAuditRepair} {
 		if served[name] != 1 {
 			t.Errorf("serve started %q %d times, want once (started: %v)", name, served[name], served)
 		}

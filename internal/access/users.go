@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/page"
@@ -35,6 +36,7 @@ type Users struct {
 	units   UnitPaths
 	authz   *Authorizer
 	now     func() time.Time
+	log     audit.Log // never nil: every change of an account is recorded
 	// wrongCurrent counts wrong current passwords per account: a stolen
 	// access token must not become a way to guess the password.
 	wrongCurrent *FailureCounter
@@ -48,8 +50,8 @@ const (
 )
 
 // NewUsers wires the account service.
-func NewUsers(store UserStore, refresh RefreshStore, units UnitPaths, authz *Authorizer, now func() time.Time) *Users {
-	return &Users{store: store, refresh: refresh, units: units, authz: authz, now: now,
+func NewUsers(store UserStore, refresh RefreshStore, units UnitPaths, authz *Authorizer, log audit.Log, now func() time.Time) *Users {
+	return &Users{store: store, refresh: refresh, units: units, authz: authz, now: now, log: audit.Required("access.NewUsers", log),
 		wrongCurrent: NewFailureCounter(wrongCurrentWindow, now)}
 }
 
@@ -168,10 +170,10 @@ func (s *Users) Create(ctx context.Context, c *Caller, in NewUser) (*User, error
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return s.create(ctx, in.Username, in.Password, display, grants)
+	return s.create(ctx, c, in.Username, in.Password, display, grants)
 }
 
-func (s *Users) create(ctx context.Context, username, password, display string, grants []Grant) (*User, error) {
+func (s *Users) create(ctx context.Context, c *Caller, username, password, display string, grants []Grant) (*User, error) {
 	hash, err := HashPassword(password)
 	if err != nil {
 		return nil, err
@@ -182,7 +184,7 @@ func (s *Users) create(ctx context.Context, username, password, display string, 
 	t := s.now().UTC()
 	u := &User{ID: ids.New(), Username: username, DisplayName: display, PasswordHash: hash,
 		Grants: grants, Version: 1, CreatedAt: t, UpdatedAt: t}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.recordUser(ctx, c, audit.Create, nil, u, false, func(ctx context.Context) error { return s.store.CreateUser(ctx, u) }); err != nil {
 		if errs.Is(err, errs.Conflict) {
 			// One answer wherever the other account is: nothing about a user
 			// outside the caller's scope (id, units) beyond the name being
@@ -212,7 +214,7 @@ func (s *Users) EnsureAdmin(ctx context.Context, password string) (created bool,
 	if err != nil {
 		return false, "", err
 	}
-	_, err = s.create(ctx, "admin", password, "Administrator", []Grant{{Role: Admin, UnitID: root[len(root)-1], Path: root}})
+	_, err = s.create(ctx, System("bootstrap"), "admin", password, "Administrator", []Grant{{Role: Admin, UnitID: root[len(root)-1], Path: root}})
 	if errs.Is(err, errs.Conflict) { // another instance made it first
 		return false, "", nil
 	}
@@ -367,7 +369,7 @@ func (s *Users) Update(ctx context.Context, c *Caller, id string, p UserPatch, i
 	// a stolen password must lock the thief out), and their access tokens
 	// with them; so does disabling the account.
 	endsLogins := p.Password != nil || next.Disabled
-	if err := s.storeEndingLogins(ctx, &next, endsLogins); err != nil {
+	if err := s.storeEndingLogins(ctx, c, u, &next, p.Password != nil, endsLogins); err != nil {
 		return nil, err
 	}
 	return forCaller(c, &next), nil
@@ -395,7 +397,7 @@ func (s *Users) ResetPassword(ctx context.Context, username string) (string, err
 	}
 	next.Version = u.Version + 1
 	next.UpdatedAt = s.now().UTC()
-	if err := s.storeEndingLogins(ctx, &next, true); err != nil {
+	if err := s.storeEndingLogins(ctx, System("reset-password"), u, &next, true, true); err != nil {
 		return "", err
 	}
 	return password, nil
@@ -408,13 +410,16 @@ func (s *Users) ResetPassword(ctx context.Context, username string) (string, err
 // alive: a failure before the store leaves the user signed out with the
 // password unchanged, which is safe; the ending after catches a login
 // made in between.
-func (s *Users) storeEndingLogins(ctx context.Context, u *User, endLogins bool) error {
+//
+// The change from was to u is recorded with it (passwordChanged says a new
+// password was set, never what it is).
+func (s *Users) storeEndingLogins(ctx context.Context, c *Caller, was, u *User, passwordChanged, endLogins bool) error {
 	if endLogins {
 		if err := s.refresh.RevokeUserRefreshTokens(ctx, u.ID); err != nil {
 			return err
 		}
 	}
-	if err := s.store.UpdateUser(ctx, u); err != nil {
+	if err := s.recordUser(ctx, c, audit.Update, was, u, passwordChanged, func(ctx context.Context) error { return s.store.UpdateUser(ctx, u) }); err != nil {
 		return err
 	}
 	if endLogins {
@@ -451,5 +456,5 @@ func (s *Users) Delete(ctx context.Context, c *Caller, id string) error {
 	if err := s.refresh.RevokeUserRefreshTokens(ctx, id); err != nil {
 		return err
 	}
-	return s.store.DeleteUser(ctx, id)
+	return s.recordUser(ctx, c, audit.Delete, u, nil, false, func(ctx context.Context) error { return s.store.DeleteUser(ctx, id) })
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/members"
@@ -57,7 +58,7 @@ func buildAuthzFixture() (*authzFixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := units.NewService(db, counting.Uncounted, members.ActiveRoll(db), time.Now) // benchmarks of reads: no counters kept
+	svc := units.NewService(db, counting.Uncounted, members.ActiveRoll(db), audit.Unrecorded, time.Now) // benchmarks of reads: no counters kept
 	root, err := svc.EnsureRoot(ctx, access.System("bench"), "Trung ương Hội", "VN")
 	if err != nil {
 		return nil, err

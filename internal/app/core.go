@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
+	"github.com/sohoi/sohoi/internal/audit/trail"
 	"github.com/sohoi/sohoi/internal/idempotency"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
@@ -40,6 +42,11 @@ type Core struct {
 	Authz    *access.Authorizer
 	Users    *access.Users
 	Keys     *idempotency.Keys // the Idempotency-Key of creates
+	// Audit records every write of the services above with its entry, and
+	// every read or export of personal data (the imports and restructure
+	// jobs record through it too: Log.Change around each store write).
+	Audit *audit.Recorder
+	Trail *trail.Service // the trail as callers see it, and its check
 
 	// registry holds the application metrics the services' stores report
 	// to; a Server serves it at /metrics, a tool leaves it unread.
@@ -91,10 +98,12 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 		opts = append(opts, rollups.WithMovements(ms))
 	}
 	c.Rollups = rollups.NewService(counterStore{store, c.metrics}, c.Tree, store, log, c.Now, opts...)
-	c.Units = units.NewService(store, c.Rollups, members.ActiveRoll(store), c.Now)
-	c.Users = access.NewUsers(store, store, c.Units, c.Authz, c.Now)
-	c.Members = members.NewService(memberStore{store, c.metrics}, c.Units, c.Users, c.Rollups, c.Now)
-	c.Officers = officers.NewService(store, c.Units, c.Rollups, c.Members, c.Now)
+	c.Audit = audit.NewRecorder(store, auditObjects{store}, c.Now)
+	c.Units = units.NewService(store, c.Rollups, members.ActiveRoll(store), c.Audit, c.Now)
+	c.Users = access.NewUsers(store, store, c.Units, c.Authz, c.Audit, c.Now)
+	c.Members = members.NewService(memberStore{store, c.metrics}, c.Units, c.Users, c.Rollups, c.Audit, c.Now)
+	c.Officers = officers.NewService(store, c.Units, c.Rollups, c.Members, c.Audit, c.Now)
+	c.Trail = trail.NewService(store, c.Units, auditObjects{store}, c.Now)
 	c.Keys = idempotency.New(store, c.Now)
 
 	// Every command works below the root: the first one on a new store

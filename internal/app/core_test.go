@@ -8,7 +8,9 @@ import (
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/logging"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
@@ -19,15 +21,35 @@ import (
 // nothing can leave a path uncounted by forgetting to attach them.
 func TestServicesCannotBeBuiltWithoutCounts(t *testing.T) {
 	cases := map[string]func(){
-		"units":    func() { units.NewService(nil, nil, nil, nil) },
-		"members":  func() { members.NewService(nil, nil, nil, nil, nil) },
-		"officers": func() { officers.NewService(nil, nil, nil, nil, nil) },
+		"units":    func() { units.NewService(nil, nil, nil, audit.Unrecorded, nil) },
+		"members":  func() { members.NewService(nil, nil, nil, nil, audit.Unrecorded, nil) },
+		"officers": func() { officers.NewService(nil, nil, nil, nil, audit.Unrecorded, nil) },
 	}
 	for name, build := range cases {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
 				if recover() == nil {
 					t.Errorf("%s.NewService without counts was built", name)
+				}
+			}()
+			build()
+		})
+	}
+}
+
+// Nor without an audit log: no write can go unrecorded by forgetting it.
+func TestServicesCannotBeBuiltWithoutAuditLog(t *testing.T) {
+	cases := map[string]func(){
+		"units":    func() { units.NewService(nil, counting.Uncounted, members.ActiveRoll(nil), nil, nil) },
+		"members":  func() { members.NewService(nil, nil, nil, counting.Uncounted, nil, nil) },
+		"officers": func() { officers.NewService(nil, nil, counting.Uncounted, nil, nil, nil) },
+		"users":    func() { access.NewUsers(nil, nil, nil, nil, nil, nil) },
+	}
+	for name, build := range cases {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s without an audit log was built", name)
 				}
 			}()
 			build()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sohoi/sohoi/api"
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/httpapi"
 )
 
@@ -73,12 +74,20 @@ func NewServer(ctx context.Context, c *Core) (*Server, error) {
 	if err := s.ensureAdmin(ctx); err != nil {
 		return nil, err
 	}
+	// Audit entries a crash left pending (MongoDB) are settled against
+	// the stored objects before the server takes writes; another instance
+	// may be writing, so only those older than the grace are judged.
+	if n, err := c.Trail.Recover(ctx, c.Now().Add(-audit.Grace)); err != nil {
+		return nil, fmt.Errorf("recovering the audit trail: %w", err)
+	} else if n > 0 {
+		log.Warn("settled audit entries a crash left pending", "entries", n)
+	}
 
 	c.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.Metrics = httpapi.MetricsHandler(c.registry)
 	s.Handler, err = httpapi.New(httpapi.Deps{
 		Log: log, Units: c.Units, Auth: s.Auth, Users: c.Users, Ping: c.Store.Ping,
-		Members: c.Members, Officers: c.Officers, Rollups: c.Rollups, Idempotency: c.Keys,
+		Members: c.Members, Officers: c.Officers, Rollups: c.Rollups, Idempotency: c.Keys, Trail: c.Trail,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, OpenAPI: api.OpenAPI, Metrics: c.registry,
 		MetricsElsewhere: cfg.MetricsAddr != "",
 	})
@@ -108,7 +117,7 @@ func (s *Server) ensureAdmin(ctx context.Context) error {
 
 // startJobs starts the server's background work: the settler (with the
 // month close when configured) and the hourly purge of expired refresh
-// tokens and idempotency keys.
+// tokens and idempotency keys, and the settling of audit entries a crash left pending.
 func (s *Server) startJobs() {
 	noteStarted(StartedSettler)
 	if s.Config.CloseMonths {
@@ -136,6 +145,17 @@ func (s *Server) startJobs() {
 			s.Log.WarnContext(ctx, "purging expired idempotency keys failed", "err", err)
 		} else if n > 0 {
 			s.Log.InfoContext(ctx, "purged expired idempotency keys", "count", n)
+		}
+	}))
+	// Entries a crashed writer of another instance left pending (MongoDB)
+	// hold back the sealing of the chain until settled: settle them now
+	// and then rather than at the next start. On SQLite it is one query.
+	noteStarted(StartedAuditRepair)
+	s.stops = append(s.stops, every(5*time.Minute, func(ctx context.Context) {
+		if n, err := s.Trail.Recover(ctx, time.Now().Add(-audit.Grace)); err != nil && ctx.Err() == nil {
+			s.Log.WarnContext(ctx, "settling pending audit entries failed", "err", err)
+		} else if n > 0 {
+			s.Log.WarnContext(ctx, "settled audit entries a crashed writer left pending", "entries", n)
 		}
 	}))
 }

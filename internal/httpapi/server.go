@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit/trail"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/idempotency"
 	"github.com/sohoi/sohoi/internal/members"
@@ -33,6 +34,7 @@ type Deps struct {
 	Members  *members.Service
 	Officers *officers.Service
 	Rollups  *rollups.Service
+	Trail    *trail.Service
 	// Idempotency keeps the Idempotency-Key of creates (nil: the header
 	// is ignored).
 	Idempotency    *idempotency.Keys
@@ -164,4 +166,7 @@ func (s *server) routes(e *gin.Engine, m *metrics) {
 	a.GET("/users/:id", s.h(s.getUser))
 	a.PATCH("/users/:id", s.h(s.patchUser))
 	a.DELETE("/users/:id", s.h(s.deleteUser))
+
+	// The audit trail is read only: no route changes or deletes an entry.
+	a.GET("/audit", s.h(s.listAudit))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/page"
 )
 
@@ -26,6 +27,10 @@ type SeenEvent struct {
 func (s *Service) History(ctx context.Context, c *access.Caller, id string, p page.Request) ([]SeenEvent, string, error) {
 	m, err := s.load(ctx, c, id, access.Read)
 	if err != nil {
+		return nil, "", err
+	}
+	if err := s.log.Access(ctx, auditActor(c, &audit.Entry{Action: audit.Read, ObjectType: audit.ObjMember, ObjectID: m.ID,
+		Path: m.Path, Detail: audit.JSON(map[string]string{"what": "history"})})); err != nil {
 		return nil, "", err
 	}
 	all, err := s.store.MemberHistory(ctx, m.ID)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
@@ -40,17 +41,20 @@ type Service struct {
 	accounts Accounts
 	now      func() time.Time
 	counts   counting.Counts // never nil
+	log      audit.Log       // never nil: changes, reads and exports are recorded
 }
 
 // NewService returns a Service on store, finding branches in units and
 // the actors of histories in accounts, that keeps counts current (the
-// rollups service; counting.Uncounted to say that nothing is counted);
-// now is the clock.
-func NewService(store Store, units Units, accounts Accounts, counts counting.Counts, now func() time.Time) *Service {
+// rollups service; counting.Uncounted to say that nothing is counted),
+// recording changes and reads of personal data in log (audit.Recorder;
+// audit.Unrecorded in benchmarks); now is the clock.
+func NewService(store Store, units Units, accounts Accounts, counts counting.Counts, log audit.Log, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, units: units, accounts: accounts, counts: counting.Required("members.NewService", counts), now: now}
+	return &Service{store: store, units: units, accounts: accounts, counts: counting.Required("members.NewService", counts),
+		log: audit.Required("members.NewService", log), now: now}
 }
 
 // ActorOf is the caller as a member's history records it.
@@ -79,16 +83,23 @@ func (s *Service) duplicate(ctx context.Context, c *access.Caller, err error, na
 // NameOf returns the current full name of a member the caller may read
 // (for posts they hold).
 func (s *Service) NameOf(ctx context.Context, c *access.Caller, id string) (string, error) {
-	m, err := s.Get(ctx, c, id)
+	m, err := s.load(ctx, c, id, access.Read) // a name on a board: not a read of the record
 	if err != nil {
 		return "", err
 	}
 	return m.FullName, nil
 }
 
-// Get returns a member the caller may read.
+// Get returns a member the caller may read, and records the read.
 func (s *Service) Get(ctx context.Context, c *access.Caller, id string) (*Member, error) {
-	return s.load(ctx, c, id, access.Read)
+	m, err := s.load(ctx, c, id, access.Read)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.log.Access(ctx, auditActor(c, &audit.Entry{Action: audit.Read, ObjectType: audit.ObjMember, ObjectID: m.ID, Path: m.Path})); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // load finds a member and authorises act on it for c: a member that does
@@ -127,7 +138,9 @@ func (s *Service) Create(ctx context.Context, c *access.Caller, branchID string,
 	if err != nil {
 		return nil, err
 	}
-	if err := counting.Around(ctx, s.counts, [][]string{m.Path}, ev.On, counting.Member, func() error { return s.store.CreateMember(ctx, m, ev) }); err != nil {
+	if err := counting.Around(ctx, s.counts, [][]string{m.Path}, ev.On, counting.Member, func() error {
+		return s.log.Change(ctx, changeEntry(c, nil, m, ev), func(ctx context.Context) error { return s.store.CreateMember(ctx, m, ev) })
+	}); err != nil {
 		return nil, s.duplicate(ctx, c, err, m.NationalID)
 	}
 	return m, nil
@@ -186,7 +199,9 @@ func (s *Service) write(ctx context.Context, c *access.Caller, m *Member, ifVers
 		if next.BranchID != m.BranchID {
 			paths = append(paths, next.Path)
 		}
-		err = counting.Around(ctx, s.counts, paths, ev.On, Touched(ev), func() error { return s.store.UpdateMember(ctx, next, ev) })
+		err = counting.Around(ctx, s.counts, paths, ev.On, Touched(ev), func() error {
+			return s.log.Change(ctx, changeEntry(c, m, next, ev), func(ctx context.Context) error { return s.store.UpdateMember(ctx, next, ev) })
+		})
 		if err == nil {
 			return next, nil
 		}
@@ -360,6 +375,9 @@ func (s *Service) List(ctx context.Context, c *access.Caller, unitID, branchID s
 			return page.Result[*Member]{}, (errs.Fields{{Field: "branchId", Message: "is not a branch of this unit"}}).Err()
 		}
 		q.UnitID = branch.ID
+	}
+	if err := s.recordList(ctx, c, u, branchID, q); err != nil {
+		return page.Result[*Member]{}, err
 	}
 	return s.store.ListMembers(ctx, q)
 }

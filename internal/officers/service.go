@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
@@ -26,6 +27,7 @@ type Service struct {
 	now    func() time.Time
 	counts counting.Counts // never nil
 	names  Names           // the roll (nil only where no post names a member)
+	log    audit.Log       // never nil: every change of a post is recorded
 }
 
 // Units loads a unit and authorises an action there for a caller
@@ -62,12 +64,14 @@ func (s *Service) fresh(ctx context.Context, o *Officer) *Officer {
 // NewService returns a Service on store, finding units in units, that
 // keeps counts current (the rollups service; counting.Uncounted to say
 // that nothing is counted) and finds members and their names today in
-// names (the members service); now is the clock.
-func NewService(store Store, units Units, counts counting.Counts, names Names, now func() time.Time) *Service {
+// names (the members service), recording every change in log; now is the
+// clock.
+func NewService(store Store, units Units, counts counting.Counts, names Names, log audit.Log, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, units: units, counts: counting.Required("officers.NewService", counts), names: names, now: now}
+	return &Service{store: store, units: units, counts: counting.Required("officers.NewService", counts), names: names,
+		log: audit.Required("officers.NewService", log), now: now}
 }
 
 // Input is a post as a client sends it.
@@ -141,7 +145,11 @@ func orOpen(d civil.Date) string {
 
 // change loads the board, applies fn and saves it, retrying when another
 // change to the same board won the race.
-func (s *Service) change(ctx context.Context, unitID string, path []string, fn func(b *Board) error) (*Board, error) {
+//
+// The change of post postID is recorded in the audit trail with the
+// post's fields before and after (none before a create, none after a
+// delete).
+func (s *Service) change(ctx context.Context, c *access.Caller, action, postID, unitID string, path []string, fn func(b *Board) error) (*Board, error) {
 	for attempt := 0; ; attempt++ {
 		b, err := s.store.GetBoard(ctx, unitID)
 		if err != nil {
@@ -149,15 +157,17 @@ func (s *Service) change(ctx context.Context, unitID string, path []string, fn f
 		}
 		b.Path = path
 		before := terms(b.Posts)
+		was := postOf(b, postID).AuditFields()
 		if err := fn(b); err != nil {
 			return nil, err
 		}
+		e := auditEntry(c, action, postID, path, was, postOf(b, postID).AuditFields())
 		b.Version++
 		touched := counting.None
 		if !slices.Equal(before, terms(b.Posts)) {
 			touched = counting.Posts
 		}
-		err = s.save(ctx, b, touched)
+		err = s.save(ctx, b, touched, e)
 		if err == nil || attempt == 4 || !errs.Is(err, errs.VersionMismatch) {
 			return b, err
 		}
@@ -255,7 +265,7 @@ func (s *Service) Create(ctx context.Context, c *access.Caller, unitID, memberID
 	if member != nil {
 		o.MemberID = member.ID
 	}
-	_, err = s.change(ctx, u.ID, u.Path, func(b *Board) error {
+	_, err = s.change(ctx, c, audit.Create, o.ID, u.ID, u.Path, func(b *Board) error {
 		if err := checkChairs(b, o); err != nil {
 			return err
 		}
@@ -323,7 +333,7 @@ func (s *Service) Update(ctx context.Context, c *access.Caller, id string, p Pat
 		return nil, err
 	}
 	var out *Officer
-	b, err = s.change(ctx, b.UnitID, b.Path, func(b *Board) error {
+	b, err = s.change(ctx, c, audit.Update, id, b.UnitID, b.Path, func(b *Board) error {
 		i := slices.IndexFunc(b.Posts, func(o *Officer) bool { return o.ID == id })
 		if i < 0 {
 			return errs.E(errs.NotFound, "officer not found")
@@ -378,7 +388,7 @@ func (s *Service) Delete(ctx context.Context, c *access.Caller, id string) error
 	if err != nil {
 		return err
 	}
-	_, err = s.change(ctx, b.UnitID, b.Path, func(b *Board) error {
+	_, err = s.change(ctx, c, audit.Delete, id, b.UnitID, b.Path, func(b *Board) error {
 		i := slices.IndexFunc(b.Posts, func(o *Officer) bool { return o.ID == id })
 		if i < 0 {
 			return errs.E(errs.NotFound, "officer not found")
@@ -395,8 +405,10 @@ func (s *Service) today() civil.Date { return civil.Today(s.now()) }
 // save stores a board between marking and settling the counters (posts
 // count on every day of their terms, so every kept day is marked) when
 // the change touches the terms of its posts.
-func (s *Service) save(ctx context.Context, b *Board, touched counting.Facts) error {
-	return counting.Around(ctx, s.counts, [][]string{b.Path}, civil.Date{}, touched, func() error { return s.store.SaveBoard(ctx, b) })
+func (s *Service) save(ctx context.Context, b *Board, touched counting.Facts, e *audit.Entry) error {
+	return counting.Around(ctx, s.counts, [][]string{b.Path}, civil.Date{}, touched, func() error {
+		return s.log.Change(ctx, e, func(ctx context.Context) error { return s.store.SaveBoard(ctx, b) })
+	})
 }
 
 // terms are what counters count of a board's posts: their terms, sorted

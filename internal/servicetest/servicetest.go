@@ -14,6 +14,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
+	"github.com/sohoi/sohoi/internal/audit/trail"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/members"
@@ -35,6 +36,7 @@ type Services struct {
 	Members  *members.Service
 	Officers *officers.Service
 	Rollups  *rollups.Service
+	Trail    *trail.Service
 	Now      func() time.Time
 }
 
@@ -58,7 +60,7 @@ func Open(t testing.TB) *Services {
 		t.Fatal(err)
 	}
 	s := &Services{DB: db, Authz: core.Authz, Units: core.Units, Users: core.Users, Members: core.Members,
-		Officers: core.Officers, Rollups: core.Rollups, Now: core.Now}
+		Officers: core.Officers, Rollups: core.Rollups, Trail: core.Trail, Now: core.Now}
 	return s
 }
 

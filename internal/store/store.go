@@ -5,6 +5,7 @@ package store
 
 import (
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/idempotency"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
@@ -22,6 +23,8 @@ type Store interface {
 	officers.Store
 	rollups.Store
 	idempotency.Store
+	// The audit trail: entries written with the changes they record.
+	audit.Store
 	// RewritePaths rewrites every copy of a moved subtree's path: the
 	// one list of the records that carry a unitpath.Path.
 	units.PathRewriter

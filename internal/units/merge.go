@@ -119,7 +119,7 @@ func (s *Service) mergeChildren(ctx context.Context, c *access.Caller, target, s
 			if child.ParentID != src.ID {
 				continue // an interrupted move that ended elsewhere
 			}
-			if child, err = s.uniqueCodeUnder(ctx, child, target, src, out); err != nil {
+			if child, err = s.uniqueCodeUnder(ctx, c, child, target, src, out); err != nil {
 				return err
 			}
 			if _, err := s.move(ctx, child, target.Path.Child(child.ID)); err != nil {
@@ -133,7 +133,7 @@ func (s *Service) mergeChildren(ctx context.Context, c *access.Caller, target, s
 // uniqueCodeUnder gives child, about to move under target, a code no
 // child of target holds: its own, else "<code>-<source code>", else that
 // with a number.
-func (s *Service) uniqueCodeUnder(ctx context.Context, child, target, src *Unit, out *Merged) (*Unit, error) {
+func (s *Service) uniqueCodeUnder(ctx context.Context, c *access.Caller, child, target, src *Unit, out *Merged) (*Unit, error) {
 	code := child.Code
 	for i := 1; ; i++ {
 		_, err := s.store.GetChildByCode(ctx, target.ID, code)
@@ -154,7 +154,7 @@ func (s *Service) uniqueCodeUnder(ctx context.Context, child, target, src *Unit,
 	if code == child.Code {
 		return child, nil
 	}
-	next, err := s.update(ctx, child, Patch{Code: &code})
+	next, err := s.update(ctx, c, child, Patch{Code: &code})
 	if err != nil {
 		return nil, err
 	}

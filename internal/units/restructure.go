@@ -297,7 +297,7 @@ func (r *reform) ensure(ctx context.Context, parent *Unit, a ReformArea) (u *Uni
 	case u == nil && r.dry:
 		return nil, true, false, nil
 	case u == nil:
-		u, err = r.s.create(ctx, parent, NewUnit{Level: a.Level, Name: a.Name, Code: a.Code}, true)
+		u, err = r.s.create(ctx, r.c, parent, NewUnit{Level: a.Level, Name: a.Name, Code: a.Code}, true)
 		return u, true, false, err
 	case u.Name == a.Name:
 		return u, false, false, nil
@@ -305,7 +305,7 @@ func (r *reform) ensure(ctx context.Context, parent *Unit, a ReformArea) (u *Uni
 		return u, false, true, nil
 	}
 	name := a.Name
-	u, err = r.s.update(ctx, u, Patch{Name: &name})
+	u, err = r.s.update(ctx, r.c, u, Patch{Name: &name})
 	return u, false, true, err
 }
 
@@ -348,7 +348,7 @@ func (r *reform) moveBranchesTo(ctx context.Context, old *Unit, where func(*Unit
 			continue
 		}
 		if code != b.Code {
-			if b, err = r.s.update(ctx, b, Patch{Code: &code}); err != nil {
+			if b, err = r.s.update(ctx, r.c, b, Patch{Code: &code}); err != nil {
 				return err
 			}
 		}

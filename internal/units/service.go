@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
@@ -23,6 +24,21 @@ type Service struct {
 	roll   Roll // never nil: a branch with active members is not closed
 	now    func() time.Time
 	counts counting.Counts // never nil: a new unit changes the branch counts of everything above it
+	log    audit.Log       // never nil: every change is recorded with its entry
+}
+
+// actor is the caller as the audit trail names it.
+func actor(c *access.Caller) (id, name string) {
+	if c.IsSystem() {
+		return "system", c.User.Username
+	}
+	return c.User.ID, c.User.Username
+}
+
+// record writes a change through store with its audit entry.
+func (s *Service) record(ctx context.Context, c *access.Caller, action string, before, after *Unit, store func(ctx context.Context) error) error {
+	id, name := actor(c)
+	return s.log.Change(ctx, auditEntry(action, before, after, id, name), store)
 }
 
 // settled runs store between marking paths and settling them: a unit
@@ -32,10 +48,11 @@ func (s *Service) settled(ctx context.Context, paths [][]string, store func() er
 }
 
 // NewService returns a Service that keeps counts current (the rollups
-// service; counting.Uncounted to say that nothing is counted) and asks
-// roll before closing a branch (members.ActiveRoll); now is the clock
+// service; counting.Uncounted to say that nothing is counted), asks roll
+// before closing a branch (members.ActiveRoll) and records every change in
+// log (audit.Recorder; audit.Unrecorded in benchmarks); now is the clock
 // (injectable for tests).
-func NewService(store TreeStore, counts counting.Counts, roll Roll, now func() time.Time) *Service {
+func NewService(store TreeStore, counts counting.Counts, roll Roll, log audit.Log, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
@@ -43,7 +60,7 @@ func NewService(store TreeStore, counts counting.Counts, roll Roll, now func() t
 	if roll == nil {
 		panic("units.NewService: built without a roll (pass members.ActiveRoll over the store)")
 	}
-	return &Service{store: store, roll: roll, counts: counts, now: now}
+	return &Service{store: store, roll: roll, counts: counts, log: audit.Required("units.NewService", log), now: now}
 }
 
 // EnsureRoot creates the central unit if it does not exist yet; only the
@@ -58,7 +75,7 @@ func (s *Service) EnsureRoot(ctx context.Context, c *access.Caller, name, code s
 	}
 	t := s.now().UTC()
 	u = &Unit{ID: RootID, Path: unitpath.Path{RootID}, Level: Central, Name: CleanName(name), Code: code, Status: Active, Version: 1, CreatedAt: t, UpdatedAt: t}
-	if err := s.store.CreateUnit(ctx, u); err != nil {
+	if err := s.record(ctx, c, audit.Create, nil, u, func(ctx context.Context) error { return s.store.CreateUnit(ctx, u) }); err != nil {
 		if errs.Is(err, errs.Conflict) { // another instance won the race
 			return s.store.GetUnit(ctx, RootID)
 		}
@@ -116,10 +133,10 @@ func (s *Service) Create(ctx context.Context, c *access.Caller, parentID string,
 	if err != nil {
 		return nil, err
 	}
-	return s.create(ctx, parent, in, true)
+	return s.create(ctx, c, parent, in, true)
 }
 
-func (s *Service) create(ctx context.Context, parent *Unit, in NewUnit, count bool) (*Unit, error) {
+func (s *Service) create(ctx context.Context, c *access.Caller, parent *Unit, in NewUnit, count bool) (*Unit, error) {
 	var f errs.Fields
 	vntext.Check(f.Add, "name", in.Name)
 	in.Name = CleanName(in.Name)
@@ -149,7 +166,9 @@ func (s *Service) create(ctx context.Context, parent *Unit, in NewUnit, count bo
 	if count {
 		paths = [][]string{u.Path}
 	}
-	if err := s.settled(ctx, paths, func() error { return s.store.CreateUnit(ctx, u) }); err != nil {
+	if err := s.settled(ctx, paths, func() error {
+		return s.record(ctx, c, audit.Create, nil, u, func(ctx context.Context) error { return s.store.CreateUnit(ctx, u) })
+	}); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -184,7 +203,7 @@ func (s *Service) updateLoaded(ctx context.Context, c *access.Caller, u *Unit, p
 		if ifVersion != 0 && ifVersion != u.Version {
 			return nil, errs.E(errs.VersionMismatch, "unit %s is at version %d, not %d", u.ID, u.Version, ifVersion)
 		}
-		next, err := s.update(ctx, u, p)
+		next, err := s.update(ctx, c, u, p)
 		if ifVersion != 0 || attempt == 2 || !errs.Is(err, errs.VersionMismatch) {
 			return next, err
 		}
@@ -194,7 +213,7 @@ func (s *Service) updateLoaded(ctx context.Context, c *access.Caller, u *Unit, p
 	}
 }
 
-func (s *Service) update(ctx context.Context, u *Unit, p Patch) (*Unit, error) {
+func (s *Service) update(ctx context.Context, c *access.Caller, u *Unit, p Patch) (*Unit, error) {
 	next := *u
 	var f errs.Fields
 	if p.Name != nil {
@@ -233,12 +252,14 @@ func (s *Service) update(ctx context.Context, u *Unit, p Patch) (*Unit, error) {
 	}
 	next.Version = u.Version + 1
 	next.UpdatedAt = s.now().UTC()
-	// audit: one entry per change of a unit (u before, next after) goes here.
 	var paths [][]string
 	if next.Status != u.Status { // a branch counts only while open
 		paths = [][]string{u.Path}
 	}
-	if err := s.settled(ctx, paths, func() error { return s.store.UpdateUnit(ctx, &next) }); err != nil {
+	// Marked around the store, and the audit entry written with it.
+	if err := s.settled(ctx, paths, func() error {
+		return s.record(ctx, c, audit.Update, u, &next, func(ctx context.Context) error { return s.store.UpdateUnit(ctx, &next) })
+	}); err != nil {
 		return nil, err
 	}
 	return &next, nil

@@ -133,7 +133,7 @@ func (s *Service) Seed(ctx context.Context, c *access.Caller, parent *Unit, area
 			u, err := s.store.GetChildByCode(ctx, parent.ID, a.Code)
 			switch {
 			case errs.Is(err, errs.NotFound):
-				if u, err = s.create(ctx, parent, NewUnit{Level: a.Level, Name: a.Name, Code: a.Code}, false); err != nil {
+				if u, err = s.create(ctx, c, parent, NewUnit{Level: a.Level, Name: a.Name, Code: a.Code}, false); err != nil {
 					return fmt.Errorf("creating %s %s: %w", a.Code, a.Name, err)
 				}
 				grown[parent.ID] = parent.Path

@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/event"
@@ -43,6 +44,9 @@ type DB struct {
 	client *driver.Client
 	owned  bool // Close disconnects the client only if Open connected it
 	db     *driver.Database
+	// sealedHint is an audit entry known sealed (audit.go): sealing goes
+	// on from there instead of looking for the last sealed entry.
+	sealedHint atomic.Int64
 }
 
 // Open connects, checks that the server answers and runs pending

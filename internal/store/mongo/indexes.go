@@ -19,6 +19,8 @@ const (
 	collMarks      = "staleMarks"
 	collSnapDays   = "snapshotDays"
 	collIdemKeys   = "idempotencyKeys"
+	collAudit      = "audit"
+	collAuditSeq   = "auditSeq"
 )
 
 // Index is one declared index. The same list creates the indexes (see
@@ -121,6 +123,15 @@ var Indexes = []Index{
 	{Collection: collBoards, Name: "officer_boards_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
 	{Collection: collCounters, Name: "counters_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
 	{Collection: collMarks, Name: "stale_marks_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
+
+	// The audit trail (audit.go, issue 18.7). ListAudit: its keys (unit,
+	// object, type, actor; $all is an equality on one), newest first,
+	// paged on _id, a time window last.
+	{Collection: collAudit, Name: "audit_keys_id_at", Keys: bson.D{{Key: "keys", Value: 1}, {Key: "_id", Value: -1}, {Key: "at", Value: 1}}},
+	// PendingAudit (Recover), oldest first.
+	{Collection: collAudit, Name: "audit_state_id_at", Keys: bson.D{{Key: "state", Value: 1}, {Key: "_id", Value: 1}, {Key: "at", Value: 1}}},
+	// seal: the last sealed entry.
+	{Collection: collAudit, Name: "audit_sealed_id", Keys: bson.D{{Key: "sealed", Value: 1}, {Key: "_id", Value: 1}}},
 }
 
 // model is the createIndexes form of ix.

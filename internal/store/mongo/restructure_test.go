@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
@@ -28,8 +29,8 @@ func TestRestructureOnMongo(t *testing.T) {
 	now := func() time.Time { return time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC) }
 	sys := access.System("test")
 	rs := rollups.NewService(db, units.NewTree(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
-	us := units.NewService(db, rs, members.ActiveRoll(db), now)
-	ms := members.NewService(db, us, nil, rs, now)
+	us := units.NewService(db, rs, members.ActiveRoll(db), audit.NewRecorder(db, nil, now), now)
+	ms := members.NewService(db, us, nil, rs, audit.NewRecorder(db, nil, now), now)
 
 	root, err := us.EnsureRoot(ctx, sys, "Trung ương", "VN")
 	if err != nil {

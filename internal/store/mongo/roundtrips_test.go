@@ -2,6 +2,7 @@ package mongo_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/event"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -29,11 +31,16 @@ type counted struct{}
 // marks each unit once whatever their number (onward marks).
 var keptMonths = 120
 
-// roundTrips counts the commands sent under a context tagged counted.
+// roundTrips counts the commands sent under a context tagged counted:
+// those of the audit trail apart, since every write pays them alike.
 type roundTrips struct {
 	mu    sync.Mutex
 	names []string
+	audit []string
 }
+
+// auditCollections are the trail's (audit.go).
+var auditCollections = map[string]bool{"audit": true, "auditSeq": true}
 
 func (r *roundTrips) monitor() *event.CommandMonitor {
 	return &event.CommandMonitor{Started: func(ctx context.Context, e *event.CommandStartedEvent) {
@@ -42,19 +49,35 @@ func (r *roundTrips) monitor() *event.CommandMonitor {
 		}
 		r.mu.Lock()
 		defer r.mu.Unlock()
+		if coll, _ := e.Command.Lookup(e.CommandName).StringValueOK(); auditCollections[coll] {
+			r.audit = append(r.audit, e.CommandName)
+			return
+		}
 		r.names = append(r.names, e.CommandName)
 	}}
 }
 
+// maxAuditTrips is what recording a change costs without transactions:
+// take a number, write the entry pending, confirm it, read from the last
+// sealed entry on, seal it (audit.go).
+const maxAuditTrips = 5
+
 // during runs change under a counted context and returns the commands it
-// sent.
+// sent, the audit trail's apart; it fails t when the trail's are more
+// than maxAuditTrips.
 func (r *roundTrips) during(change func(ctx context.Context) error) ([]string, error) {
 	r.mu.Lock()
-	r.names = nil
+	r.names, r.audit = nil, nil
 	r.mu.Unlock()
 	err := change(context.WithValue(context.Background(), counted{}, true))
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if len(r.audit) > maxAuditTrips {
+		err = errors.Join(err, fmt.Errorf("the audit entry took %d round trips, want at most %d: %v", len(r.audit), maxAuditTrips, r.audit))
+	}
+	if len(r.audit) == 0 {
+		err = errors.Join(err, errors.New("the change wrote no audit entry"))
+	}
 	return r.names, err
 }
 
@@ -73,8 +96,8 @@ func TestRoundTripsOfOneMemberChange(t *testing.T) {
 	now := func() time.Time { return time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC) }
 	sys := access.System("test")
 	rs := rollups.NewService(db, units.NewTree(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
-	us := units.NewService(db, rs, members.ActiveRoll(db), now)
-	ms := members.NewService(db, us, nil, rs, now)
+	us := units.NewService(db, rs, members.ActiveRoll(db), audit.NewRecorder(db, nil, now), now)
+	ms := members.NewService(db, us, nil, rs, audit.NewRecorder(db, nil, now), now)
 	stop := rs.StartSettling(true, false)
 	t.Cleanup(stop)
 

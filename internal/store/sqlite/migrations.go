@@ -232,6 +232,7 @@ WHERE grants LIKE '%"unitPath"%';
 	// issue 18.3: when a unit was closed (NULL while open): a branch counts
 	// only on the days before.
 	{"0019_unit_closed_at", `ALTER TABLE units ADD COLUMN closed_at INTEGER;`},
+	{"0020_audit", auditSchema}, // issue 18.7: audit.go
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.

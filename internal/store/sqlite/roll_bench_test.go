@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/demo"
@@ -82,8 +83,8 @@ func buildRoll() (*rollFixture, error) {
 	}
 	fx := &rollFixture{db: db}
 	fx.rollups = rollups.NewService(db, units.NewTree(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	fx.units = units.NewService(db, fx.rollups, members.ActiveRoll(db), time.Now)
-	fx.members = members.NewService(db, fx.units, nil, fx.rollups, time.Now)
+	fx.units = units.NewService(db, fx.rollups, members.ActiveRoll(db), audit.Unrecorded, time.Now) // a benchmark of the roll: no trail kept
+	fx.members = members.NewService(db, fx.units, nil, fx.rollups, audit.Unrecorded, time.Now)
 	_ = officers.Chair
 	root, err := fx.units.EnsureRoot(ctx, access.System("bench"), "Trung ương Hội", "VN")
 	if err != nil {

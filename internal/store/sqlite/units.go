@@ -50,9 +50,12 @@ func scanUnit(row interface{ Scan(...any) error }) (*units.Unit, error) {
 // CreateUnit implements units.Store.
 func (db *DB) CreateUnit(ctx context.Context, u *units.Unit) (err error) {
 	defer errs.Wrap(&err, "sqlite: CreateUnit %s", u.ID)
-	_, err = db.write.ExecContext(ctx, `INSERT INTO units(`+unitCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
-		u.ID, nullable(u.ParentID), u.Level, u.Name, u.Code, u.Path.Key(), u.Status, nullable(u.MergedInto),
-		u.Version, nanos(u.CreatedAt), nanos(u.UpdatedAt), closedAt(u))
+	err = db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO units(`+unitCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+			u.ID, nullable(u.ParentID), u.Level, u.Name, u.Code, u.Path.Key(), u.Status, nullable(u.MergedInto),
+			u.Version, nanos(u.CreatedAt), nanos(u.UpdatedAt), closedAt(u))
+		return err
+	})
 	if isUnique(err) {
 		return errs.E(errs.Conflict, "a unit with code %q already exists under this parent", u.Code)
 	}
@@ -86,17 +89,27 @@ func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (_ *uni
 // UpdateUnit implements units.Store.
 func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) (err error) {
 	defer errs.Wrap(&err, "sqlite: UpdateUnit %s", u.ID)
-	res, err := db.write.ExecContext(ctx, `UPDATE units SET parent_id = ?, path = ?, name = ?, code = ?, status = ?, merged_into = ?, version = ?, updated_at = ?,
-		closed_at = ? WHERE id = ? AND version = ?`,
-		nullable(u.ParentID), u.Path.Key(), u.Name, u.Code, u.Status, nullable(u.MergedInto), u.Version, nanos(u.UpdatedAt), closedAt(u), u.ID, u.Version-1)
+	// A missed swap fails the transaction, so that an audit entry riding
+	// on it (see tx) is not written for a change that was not.
+	errMissed := errors.New("missed")
+	err = db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE units SET parent_id = ?, path = ?, name = ?, code = ?, status = ?, merged_into = ?, version = ?,
+			updated_at = ?, closed_at = ? WHERE id = ? AND version = ?`,
+			nullable(u.ParentID), u.Path.Key(), u.Name, u.Code, u.Status, nullable(u.MergedInto), u.Version, nanos(u.UpdatedAt), closedAt(u),
+			u.ID, u.Version-1)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errMissed
+		}
+		return nil
+	})
 	if isUnique(err) {
 		return errs.E(errs.Conflict, "a unit with code %q already exists under this parent", u.Code)
 	}
-	if err != nil {
+	if !errors.Is(err, errMissed) {
 		return err
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return nil
 	}
 	return errs.SwapMissed("unit", u.ID, u.Version-1, func() (int, error) {
 		cur, err := db.getUnit(ctx, db.write, u.ID)

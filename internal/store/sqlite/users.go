@@ -133,14 +133,16 @@ func (db *DB) UpdateUser(ctx context.Context, u *access.User) (err error) {
 // the foreign key).
 func (db *DB) DeleteUser(ctx context.Context, id string) (err error) {
 	defer errs.Wrap(&err, "sqlite: DeleteUser %s", id)
-	res, err := db.write.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errs.E(errs.NotFound, "user not found")
-	}
-	return nil
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.E(errs.NotFound, "user not found")
+		}
+		return nil
+	})
 }
 
 // ListUsers implements access.UserStore; the cursor is the last username.

@@ -39,7 +39,20 @@ type writeReq struct {
 // caller going away does not cancel (fn must use it for its statements):
 // SQLite ends a whole transaction, the group's, when a statement in it is
 // interrupted, so one client hanging up must not interrupt a statement.
+//
+// When ctx carries an audit entry (BeginAudit), the first transaction
+// run under it writes the entry after fn, in the same savepoint: the
+// change and its entry commit or roll back together.
 func (db *DB) tx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+	if h := takeAudit(ctx); h != nil {
+		change := fn
+		fn = func(ctx context.Context, tx *sql.Tx) error {
+			if err := change(ctx, tx); err != nil {
+				return err
+			}
+			return appendAudit(ctx, tx, h.e)
+		}
+	}
 	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case db.writes <- req:

@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("RewritePaths", func(t *testing.T) { testRewritePaths(t, open) })
 	t.Run("IdempotencyKeys", func(t *testing.T) { testIdempotencyKeys(t, open) })
 	t.Run("ErrorsNameTheOperation", func(t *testing.T) { testErrorsNameTheOperation(t, open) })
+	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 }
 
 // fixed clock: stores must keep times to the millisecond at least.

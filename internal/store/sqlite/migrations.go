@@ -240,7 +240,7 @@ var ErrNewerSchema = errors.New("the database's schema is newer than this sohoi 
 
 // retiredMigrations ran on some databases and no longer exist: their
 // record is not a sign of a newer schema.
-var retiredMigrations = []string{"0013_member_order"}
+var retiredMigrations = []string{"0012_member_order", "0013_member_order"} // the narrow sort table, numbered 0012 before 0012_member_moves took the number
 
 // migrate brings the schema forward, step by step, each once (the
 // schema_migrations table records the steps a database has: its schema

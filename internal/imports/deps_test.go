@@ -1,41 +1,18 @@
 package imports
 
 import (
-	"go/parser"
-	"go/token"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/sohoi/sohoi/internal/depcheck"
 )
 
 // The package is the pure half of imports: domain types and libraries,
 // no service, no store, no HTTP. The half wired after issue 16 may build
 // on it, never the other way round.
 func TestImportsOnlyDomainTypesAndLibraries(t *testing.T) {
-	allowed := []string{
+	depcheck.Only(t,
 		"github.com/sohoi/sohoi/internal/members", "github.com/sohoi/sohoi/internal/civil",
 		"github.com/sohoi/sohoi/internal/vntext", "github.com/sohoi/sohoi/internal/errs",
 		"github.com/xuri/excelize/v2", "golang.org/x/text/",
-	}
-	files, _ := filepath.Glob("*.go")
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, imp := range f.Imports {
-			path, _ := strconv.Unquote(imp.Path.Value)
-			ok := !strings.Contains(strings.SplitN(path, "/", 2)[0], ".") // the standard library
-			for _, a := range allowed {
-				ok = ok || path == a || strings.HasSuffix(a, "/") && strings.HasPrefix(path, a)
-			}
-			if !ok {
-				t.Errorf("%s imports %s", name, path)
-			}
-		}
-	}
+	)
 }

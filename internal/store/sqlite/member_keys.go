@@ -47,26 +47,9 @@ func fillMemberKeys(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	defer ins.Close()
-	type row struct {
-		rid             int64
-		name, path, key string
-	}
 	for last := int64(-1); ; {
-		rows, err := tx.QueryContext(ctx, `SELECT rowid, full_name, path, sort_key FROM members WHERE rowid > ? ORDER BY rowid LIMIT 5000`, last)
+		batch, err := keyedMembers(tx.QueryContext(ctx, `SELECT rowid, full_name, path, sort_key FROM members WHERE rowid > ? ORDER BY rowid LIMIT 5000`, last))
 		if err != nil {
-			return err
-		}
-		var batch []row
-		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.rid, &r.name, &r.path, &r.key); err != nil {
-				rows.Close()
-				return err
-			}
-			batch = append(batch, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		if len(batch) == 0 {
@@ -86,6 +69,31 @@ func fillMemberKeys(ctx context.Context, tx *sql.Tx) error {
 	}
 	_, err = tx.ExecContext(ctx, `DROP TABLE temp.member_keys_fill`)
 	return err
+}
+
+// keyedMember is what a member's search keys are made of: its rowid,
+// name, path and sort key.
+type keyedMember struct {
+	rid             int64
+	name, path, key string
+}
+
+// keyedMembers reads the keyedMembers a query (of those four columns)
+// returns.
+func keyedMembers(rows *sql.Rows, err error) ([]keyedMember, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []keyedMember
+	for rows.Next() {
+		var r keyedMember
+		if err := rows.Scan(&r.rid, &r.name, &r.path, &r.key); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // insertKeysSQL writes every key of one member in one statement: each unit

@@ -110,25 +110,8 @@ func (db *DB) rewriteGrants(ctx context.Context, from, to unitpath.Path, after s
 func (db *DB) rewriteMembers(ctx context.Context, from, to unitpath.Path, _ string, limit int) (last string, n int, err error) {
 	lo, hi := keyRange(from)
 	err = db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT rowid, full_name, path, sort_key FROM members WHERE path >= ? AND path < ? LIMIT ?`, lo, hi, limit)
+		batch, err := keyedMembers(tx.QueryContext(ctx, `SELECT rowid, full_name, path, sort_key FROM members WHERE path >= ? AND path < ? LIMIT ?`, lo, hi, limit))
 		if err != nil {
-			return err
-		}
-		type row struct {
-			rid             int64
-			name, path, key string
-		}
-		var batch []row
-		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.rid, &r.name, &r.path, &r.key); err != nil {
-				rows.Close()
-				return err
-			}
-			batch = append(batch, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, r := range batch {

@@ -21,6 +21,7 @@ import (
 // is forbidden.
 type Service struct {
 	store  TreeStore
+	tree   *Tree // the same store read without rules: Load's one check lives there
 	roll   Roll // never nil: a branch with active members is not closed
 	now    func() time.Time
 	counts counting.Counts // never nil: a new unit changes the branch counts of everything above it
@@ -60,7 +61,7 @@ func NewService(store TreeStore, counts counting.Counts, roll Roll, log audit.Lo
 	if roll == nil {
 		panic("units.NewService: built without a roll (pass members.ActiveRoll over the store)")
 	}
-	return &Service{store: store, roll: roll, counts: counts, log: audit.Required("units.NewService", log), now: now}
+	return &Service{store: store, tree: NewTree(store), roll: roll, counts: counts, log: audit.Required("units.NewService", log), now: now}
 }
 
 // EnsureRoot creates the central unit if it does not exist yet; only the
@@ -89,7 +90,7 @@ func (s *Service) EnsureRoot(ctx context.Context, c *access.Caller, name, code s
 // officers of a unit, its rollup). A unit that does not exist and one
 // outside c's scope are both "unit not found".
 func (s *Service) Load(ctx context.Context, c *access.Caller, id string, obj access.Object, act access.Action) (*Unit, error) {
-	return NewTree(s.store).Load(ctx, c, id, obj, act)
+	return s.tree.Load(ctx, c, id, obj, act)
 }
 
 // Get returns a unit the caller may read.

@@ -22,7 +22,7 @@ import (
 type Service struct {
 	store  TreeStore
 	tree   *Tree // the same store read without rules: Load's one check lives there
-	roll   Roll // never nil: a branch with active members is not closed
+	roll   Roll  // never nil: a branch with active members is not closed
 	now    func() time.Time
 	counts counting.Counts // never nil: a new unit changes the branch counts of everything above it
 	log    audit.Log       // never nil: every change is recorded with its entry

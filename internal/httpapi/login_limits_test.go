@@ -118,7 +118,9 @@ func TestAnIPv6PrefixCountsAsOneAddress(t *testing.T) {
 // a place it signed in from before is not made to wait its turn.
 func TestAFailingUsernameIsTriedOneDelayApartExceptFromKnownPlaces(t *testing.T) {
 	lim := access.DefaultLoginLimits()
-	lim.FreeFailuresPerUser, lim.DelayStep, lim.MaxDelay = 1, 150*time.Millisecond, 150*time.Millisecond
+	// A step long enough that one password check (slow under the race
+	// detector: up to half a second) fits well inside the bound below.
+	lim.FreeFailuresPerUser, lim.DelayStep, lim.MaxDelay = 1, 300*time.Millisecond, 300*time.Millisecond
 	e := newEnv(t, behindProxy, func(c *appConfig) { c.LoginLimits = lim })
 	const office = "198.51.100.7"
 	e.expect(e.loginFrom(office, "admin", adminPassword), 200) // a known place

@@ -84,6 +84,8 @@ var Indexes = []Index{
 	// an ID, so sparse + unique refuses a second active holder and nothing
 	// else. Also serves ActiveMemberByNationalID.
 	{Collection: collMembers, Name: "members_active_national_id", Keys: bson.D{{Key: "activeNationalId", Value: 1}}, Unique: true, Sparse: true},
+	// MembersByNumber: an import matches a row's card number in its branch.
+	{Collection: collMembers, Name: "members_branch_member_no", Keys: bson.D{{Key: "branchId", Value: 1}, {Key: "memberNo", Value: 1}}},
 	// BranchEveryone: everyone with a period in a branch (multikey over
 	// stints), transferred-out members included.
 	{Collection: collMembers, Name: "members_stints_branch", Keys: bson.D{{Key: "stints.branchId", Value: 1}}},

@@ -226,6 +226,8 @@ UPDATE users SET grants = (
 WHERE grants LIKE '%"unitPath"%';
 `},
 	{"0017_path_ranges", rewritePathsIndexes}, // issue 16.2: rewrite_paths.go
+	// issue 17: an import matches a row's card number in its branch.
+	{"0018_member_numbers", `CREATE INDEX members_branch_no ON members(branch_id, member_no) WHERE member_no <> '';`},
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/importjobs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -31,11 +32,12 @@ type Core struct {
 	Store  Store
 	Now    func() time.Time
 
-	Tree     *units.Tree       // the tree as stored, for the counters
-	Rollups  *rollups.Service  // the counters: every counted write marks and settles through it
-	Units    *units.Service    // counts through Rollups
-	Members  *members.Service  // counts through Rollups
-	Officers *officers.Service // counts through Rollups; names from Members
+	Tree     *units.Tree         // the tree as stored, for the counters
+	Rollups  *rollups.Service    // the counters: every counted write marks and settles through it
+	Units    *units.Service      // counts through Rollups
+	Members  *members.Service    // counts through Rollups
+	Officers *officers.Service   // counts through Rollups; names from Members
+	Imports  *importjobs.Service // writes through Members, in batches
 	Authz    *access.Authorizer
 	Users    *access.Users
 
@@ -93,6 +95,7 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 	c.Users = access.NewUsers(store, store, c.Units, c.Authz, c.Now)
 	c.Members = members.NewService(memberStore{store, c.metrics}, c.Units, c.Users, c.Rollups, c.Now)
 	c.Officers = officers.NewService(store, c.Units, c.Rollups, c.Members, c.Now)
+	c.Imports = importjobs.NewService(store, c.Units, c.Members, c.Now)
 
 	// Every command works below the root: the first one on a new store
 	// makes it.

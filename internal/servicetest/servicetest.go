@@ -16,6 +16,7 @@ import (
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/ids"
+	"github.com/sohoi/sohoi/internal/importjobs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -35,6 +36,7 @@ type Services struct {
 	Members  *members.Service
 	Officers *officers.Service
 	Rollups  *rollups.Service
+	Imports  *importjobs.Service
 	Now      func() time.Time
 }
 
@@ -58,7 +60,7 @@ func Open(t testing.TB) *Services {
 		t.Fatal(err)
 	}
 	s := &Services{DB: db, Authz: core.Authz, Units: core.Units, Users: core.Users, Members: core.Members,
-		Officers: core.Officers, Rollups: core.Rollups, Now: core.Now}
+		Officers: core.Officers, Rollups: core.Rollups, Imports: core.Imports, Now: core.Now}
 	return s
 }
 

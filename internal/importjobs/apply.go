@@ -34,7 +34,7 @@ func (r *run) apply(ctx context.Context, batch []pending) ([]RowResult, error) {
 		}
 	}
 	if len(creates) > 0 {
-		made, failed, err := r.s.members.CreateBatch(ctx, r.c, creates)
+		made, failed, err := r.s.members.CreateBatch(ctx, r.c, r.req.Job, creates)
 		if err != nil {
 			return nil, err
 		}
@@ -47,7 +47,7 @@ func (r *run) apply(ctx context.Context, batch []pending) ([]RowResult, error) {
 		}
 	}
 	if len(edits) > 0 {
-		done, failed, err := r.s.members.UpdateBatch(ctx, r.c, edits)
+		done, failed, err := r.s.members.UpdateBatch(ctx, r.c, r.req.Job, edits)
 		if err != nil {
 			return nil, err
 		}

@@ -29,8 +29,8 @@ type Units interface {
 
 // Members writes members in batches (members.Service).
 type Members interface {
-	CreateBatch(ctx context.Context, c *access.Caller, items []members.NewMember) ([]*members.Member, []error, error)
-	UpdateBatch(ctx context.Context, c *access.Caller, items []members.Edit) ([]*members.Member, []error, error)
+	CreateBatch(ctx context.Context, c *access.Caller, job string, items []members.NewMember) ([]*members.Member, []error, error)
+	UpdateBatch(ctx context.Context, c *access.Caller, job string, items []members.Edit) ([]*members.Member, []error, error)
 }
 
 // DefaultBatch is how many rows are decided and written together.
@@ -64,6 +64,8 @@ func (s *Service) WithBatch(n int) *Service {
 
 // Request is one import.
 type Request struct {
+	// Job is the job's id, recorded on every change it makes ("" for none).
+	Job    string
 	UnitID string
 	DryRun bool
 	// Answers to the questions of an earlier run, by row number.

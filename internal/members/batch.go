@@ -27,12 +27,13 @@ type Edit struct {
 
 // CreateBatch adds many members at once, as Create adds one: the caller
 // must be allowed to write members in every branch named, and each record
-// is validated alike. The valid ones are stored in one store call (one
+// is validated alike; job (an import job's id, or "") is recorded on
+// every event. The valid ones are stored in one store call (one
 // transaction on SQLite, one bulk insert on MongoDB) and counted once for
 // the batch: one Mark for all the branches it touches, one settle after.
 // made[i] is the member stored for items[i], or nil with failed[i] saying
 // why; err is a failure of the batch as a whole (nothing reported stored).
-func (s *Service) CreateBatch(ctx context.Context, c *access.Caller, items []NewMember) (made []*Member, failed []error, err error) {
+func (s *Service) CreateBatch(ctx context.Context, c *access.Caller, job string, items []NewMember) (made []*Member, failed []error, err error) {
 	made, failed = make([]*Member, len(items)), make([]error, len(items))
 	branches := map[string]*units.Unit{}
 	branchErr := map[string]error{}
@@ -58,6 +59,7 @@ func (s *Service) CreateBatch(ctx context.Context, c *access.Caller, items []New
 			failed[i] = err
 			continue
 		}
+		ev.Job = job
 		ms, evs, at = append(ms, m), append(evs, ev), append(at, i)
 	}
 	if len(ms) == 0 {
@@ -100,7 +102,7 @@ func (s *Service) CreateBatch(ctx context.Context, c *access.Caller, items []New
 // is a version mismatch), stored in one store call and counted once for
 // the batch. done[i] is the member as stored after items[i] (unchanged
 // when the patch changes nothing), or nil with failed[i] saying why.
-func (s *Service) UpdateBatch(ctx context.Context, c *access.Caller, items []Edit) (done []*Member, failed []error, err error) {
+func (s *Service) UpdateBatch(ctx context.Context, c *access.Caller, job string, items []Edit) (done []*Member, failed []error, err error) {
 	done, failed = make([]*Member, len(items)), make([]error, len(items))
 	actor, now := ActorOf(c), s.now()
 	today := civil.Today(now)
@@ -127,7 +129,7 @@ func (s *Service) UpdateBatch(ctx context.Context, c *access.Caller, items []Edi
 			continue
 		}
 		next.Version, next.UpdatedAt = m.Version+1, now.UTC()
-		ev.MemberID, ev.Seq, ev.At = m.ID, next.Version, now.UTC()
+		ev.MemberID, ev.Seq, ev.At, ev.Job = m.ID, next.Version, now.UTC(), job
 		touched |= Touched(ev)
 		ms, evs, at = append(ms, next), append(evs, ev), append(at, i)
 	}

@@ -5,6 +5,7 @@ package store
 
 import (
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/importjobs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -20,6 +21,7 @@ type Store interface {
 	members.Store
 	officers.Store
 	rollups.Store
+	importjobs.JobStore
 	// RewritePaths rewrites every copy of a moved subtree's path: the
 	// one list of the records that carry a unitpath.Path.
 	units.PathRewriter

@@ -55,8 +55,8 @@ func insertEvent(ctx context.Context, tx *sql.Tx, ev *members.Event) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO member_events(member_id, seq, type, on_date, at, actor_id, actor_name, changes,
-		from_branch, to_branch, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?)`, ev.MemberID, ev.Seq, ev.Type, ev.On.String(),
-		nanos(ev.At), ev.ActorID, ev.ActorName, string(changes), ev.FromBranchID, ev.ToBranchID, ev.Reason)
+		from_branch, to_branch, reason, job) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, ev.MemberID, ev.Seq, ev.Type, ev.On.String(),
+		nanos(ev.At), ev.ActorID, ev.ActorName, string(changes), ev.FromBranchID, ev.ToBranchID, ev.Reason, ev.Job)
 	return err
 }
 
@@ -194,7 +194,7 @@ func updateMember(ctx context.Context, tx *sql.Tx, m *members.Member, args []any
 func (db *DB) MemberHistory(ctx context.Context, id string) (_ []*members.Event, err error) {
 	defer errs.Wrap(&err, "sqlite: MemberHistory %s", id)
 	rows, err := db.read.QueryContext(ctx, `SELECT member_id, seq, type, on_date, at, actor_id, actor_name, changes, from_branch,
-		to_branch, reason FROM member_events WHERE member_id = ? ORDER BY seq`, id)
+		to_branch, reason, job FROM member_events WHERE member_id = ? ORDER BY seq`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func (db *DB) MemberHistory(ctx context.Context, id string) (_ []*members.Event,
 		var on, changes string
 		var at int64
 		if err := rows.Scan(&ev.MemberID, &ev.Seq, &ev.Type, &on, &at, &ev.ActorID, &ev.ActorName, &changes,
-			&ev.FromBranchID, &ev.ToBranchID, &ev.Reason); err != nil {
+			&ev.FromBranchID, &ev.ToBranchID, &ev.Reason, &ev.Job); err != nil {
 			return nil, err
 		}
 		ev.On, ev.At = dateOf(on), fromNanos(at)

@@ -95,7 +95,7 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 	c.Users = access.NewUsers(store, store, c.Units, c.Authz, c.Now)
 	c.Members = members.NewService(memberStore{store, c.metrics}, c.Units, c.Users, c.Rollups, c.Now)
 	c.Officers = officers.NewService(store, c.Units, c.Rollups, c.Members, c.Now)
-	c.Imports = importjobs.NewService(store, c.Units, c.Members, c.Now)
+	c.Imports = importjobs.NewService(store, store, c.Units, c.Members, jobCallers{store, c.Authz}, c.Now)
 
 	// Every command works below the root: the first one on a new store
 	// makes it.
@@ -103,6 +103,23 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 		return nil, fmt.Errorf("creating the root unit: %w", err)
 	}
 	return c, nil
+}
+
+// jobCallers makes the caller an import job runs as: the user who asked
+// for it, with the grants the user holds when it runs.
+type jobCallers struct {
+	users interface {
+		GetUser(ctx context.Context, id string) (*access.User, error)
+	}
+	authz *access.Authorizer
+}
+
+func (j jobCallers) CallerOf(ctx context.Context, userID string) (*access.Caller, error) {
+	u, err := j.users.GetUser(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return j.authz.Caller(u), nil
 }
 
 // Close releases the store.

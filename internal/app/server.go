@@ -17,7 +17,8 @@ import (
 
 // Server is a Core with what only the server needs: the bootstrap (a
 // signing key, the first administrator), logins, the HTTP handler, and the
-// background jobs (the settler, the month close, the refresh-token purge).
+// background jobs (the settler, the month close, the refresh-token purge,
+// the import jobs).
 // Command-line tools use a Core alone.
 type Server struct {
 	*Core
@@ -115,6 +116,8 @@ func (s *Server) startJobs() {
 		noteStarted(StartedMonthClose)
 	}
 	s.stops = append(s.stops, s.Rollups.StartSettling(s.Config.CountInBackground, s.Config.CloseMonths))
+	noteStarted(StartedImports)
+	s.stops = append(s.stops, s.Imports.Start(s.Log))
 	noteStarted(StartedPurgeRefresh)
 	s.stops = append(s.stops, every(time.Hour, func(ctx context.Context) {
 		start := time.Now()

@@ -12,6 +12,7 @@ const (
 	StartedSettler      = "settler"
 	StartedMonthClose   = "month close"
 	StartedPurgeRefresh = "refresh-token purge"
+	StartedImports      = "import jobs"
 )
 
 var (

@@ -33,6 +33,20 @@ func (r *run) apply(ctx context.Context, batch []pending) ([]RowResult, error) {
 			edits, editAt = append(edits, members.Edit{ID: d.MemberID, Version: pd.version, Patch: patchOf(pd.p.Input, d.Changes)}), append(editAt, i)
 		}
 	}
+	if r.req.Skip > 0 && !r.recovered && !r.req.DryRun {
+		// The first batch after a resume may have been written before the
+		// stop, its rows not yet recorded: those rows now come out
+		// unchanged, and the job's own events on the member say what the
+		// job did to it.
+		r.recovered = true
+		for i := range out {
+			if out[i].Decision == imports.Unchanged {
+				if err := r.recover(ctx, &out[i]); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	if len(creates) > 0 {
 		made, failed, err := r.s.members.CreateBatch(ctx, r.c, r.req.Job, creates)
 		if err != nil {
@@ -105,4 +119,26 @@ func patchOf(in members.Input, changes []members.Change) members.Patch {
 		}
 	}
 	return p
+}
+
+// recover reports a row as what this job did to its member, from the
+// member's history: created (its joined event carries the job) or updated
+// (an update event does).
+func (r *run) recover(ctx context.Context, row *RowResult) error {
+	h, err := r.s.store.MemberHistory(ctx, row.MemberID)
+	if err != nil {
+		return err
+	}
+	for _, ev := range h {
+		if ev.Job != r.req.Job {
+			continue
+		}
+		switch ev.Type {
+		case members.Joined:
+			row.Decision = imports.Create
+		case members.Updated:
+			row.Decision, row.Changes = imports.Update, ev.Changes
+		}
+	}
+	return nil
 }

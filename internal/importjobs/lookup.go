@@ -65,6 +65,17 @@ func (r *run) lookup(ctx context.Context, p *imports.Parsed, branchID string) ([
 	return found, nil
 }
 
+// remember records the keys of a row done before a resume, so that a
+// later repeat of it is still an error.
+func (r *run) remember(p imports.Parsed) {
+	if !p.OK() {
+		return
+	}
+	if b, _, _ := r.branches.resolve(p.Branch); b != nil {
+		r.repeats(&p, b.ID)
+	}
+}
+
 // repeats fails a row that repeats an earlier row of the file: the same
 // national ID, the same card number in the branch, or the same name and
 // birth date in the branch.

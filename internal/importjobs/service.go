@@ -19,6 +19,7 @@ type Store interface {
 	ActiveMemberByNationalID(ctx context.Context, nationalID string) (*members.Member, error)
 	MembersByNumber(ctx context.Context, branchID, memberNo string) ([]*members.Member, error)
 	ListMembers(ctx context.Context, q members.Query) (page.Result[*members.Member], error)
+	MemberHistory(ctx context.Context, id string) ([]*members.Event, error)
 }
 
 // Units loads and lists units for a caller (units.Service).
@@ -31,6 +32,14 @@ type Units interface {
 type Members interface {
 	CreateBatch(ctx context.Context, c *access.Caller, job string, items []members.NewMember) ([]*members.Member, []error, error)
 	UpdateBatch(ctx context.Context, c *access.Caller, job string, items []members.Edit) ([]*members.Member, []error, error)
+	Get(ctx context.Context, c *access.Caller, id string) (*members.Member, error)
+	Leave(ctx context.Context, c *access.Caller, id string, status members.Status, on civil.Date, reason string) (*members.Member, error)
+}
+
+// Callers makes the caller a job runs as from the id of the user who
+// asked for it, with the user's grants as they stand now.
+type Callers interface {
+	CallerOf(ctx context.Context, userID string) (*access.Caller, error)
 }
 
 // DefaultBatch is how many rows are decided and written together.
@@ -39,19 +48,38 @@ const DefaultBatch = 1000
 // Service runs imports for callers.
 type Service struct {
 	store   Store
+	jobs    JobStore
 	units   Units
 	members Members
+	callers Callers
 	now     func() time.Time
 	batch   int
+	// wake tells the runner a job was queued.
+	wake chan struct{}
+	// afterBatch, when set, is called after each batch of a job is
+	// written and before it is recorded (tests stop a job there as a crash
+	// would).
+	afterBatch func(*Job) error
 }
 
-// NewService returns a Service reading candidates from store and writing
-// through ms; now is the clock (dates in the future are refused).
-func NewService(store Store, us Units, ms Members, now func() time.Time) *Service {
+// NewService returns a Service reading candidates from store, keeping
+// jobs in jobs, writing through ms and running jobs as callers makes
+// them; now is the clock (dates in the future are refused).
+func NewService(store Store, jobs JobStore, us Units, ms Members, callers Callers, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, units: us, members: ms, now: now, batch: DefaultBatch}
+	return &Service{store: store, jobs: jobs, units: us, members: ms, callers: callers, now: now, batch: DefaultBatch,
+		wake: make(chan struct{}, 1)}
+}
+
+// WithBatchHook returns a copy of s that calls fn after each written
+// batch of a job, before the batch is recorded; an error from fn stops the job there (ErrStopped: as a crash
+// would, leaving it running to be resumed).
+func (s *Service) WithBatchHook(fn func(*Job) error) *Service {
+	c := *s
+	c.afterBatch = fn
+	return &c
 }
 
 // WithBatch returns a copy of s that writes batches of n rows (tests and
@@ -173,12 +201,13 @@ func (s *Service) Run(ctx context.Context, c *access.Caller, req Request, r io.R
 		if err != nil {
 			return sum, err
 		}
+		if n < req.Skip {
+			run.remember(p) // done before: only its keys, for the file's repeats
+			continue
+		}
 		pd, err := run.decide(ctx, p)
 		if err != nil {
 			return sum, err
-		}
-		if n < req.Skip {
-			continue // decided again only to keep the file's repeats known
 		}
 		batch = append(batch, pd)
 		if len(batch) >= s.batch {
@@ -213,6 +242,8 @@ type run struct {
 	// the file is an error, so that a dry run and the real run, which
 	// writes the first before it reads the second, decide alike.
 	seen map[string]int
+	// recovered: the first batch after a resume was checked (recover).
+	recovered bool
 }
 
 func (r *run) decide(ctx context.Context, p imports.Parsed) (pending, error) {

@@ -79,7 +79,7 @@ func NewServer(ctx context.Context, c *Core) (*Server, error) {
 	s.Metrics = httpapi.MetricsHandler(c.registry)
 	s.Handler, err = httpapi.New(httpapi.Deps{
 		Log: log, Units: c.Units, Auth: s.Auth, Users: c.Users, Ping: c.Store.Ping,
-		Members: c.Members, Officers: c.Officers, Rollups: c.Rollups,
+		Members: c.Members, Officers: c.Officers, Rollups: c.Rollups, Imports: c.Imports,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, OpenAPI: api.OpenAPI, Metrics: c.registry,
 		MetricsElsewhere: cfg.MetricsAddr != "",
 	})

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/importjobs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -32,6 +33,7 @@ type Deps struct {
 	Members        *members.Service
 	Officers       *officers.Service
 	Rollups        *rollups.Service
+	Imports        *importjobs.Service
 	Ping           func(context.Context) error
 	CORSOrigins    []string
 	TrustedProxies []string
@@ -142,6 +144,12 @@ func (s *server) routes(e *gin.Engine, m *metrics) {
 	a.POST("/members/:id/transfer", s.h(s.transferMember))
 	a.POST("/members/:id/leave", s.h(s.leaveMember))
 	a.GET("/members/:id/history", s.h(s.memberHistory))
+
+	a.POST("/imports", s.h(s.createImport))
+	a.GET("/imports/:id", s.h(s.getImport))
+	a.GET("/imports/:id/rows", s.h(s.importRows))
+	a.GET("/imports/:id/report", s.h(s.importReport))
+	a.POST("/imports/:id/undo", s.h(s.undoImport))
 
 	a.GET("/units/:id/officers", s.h(s.listOfficers))
 	a.POST("/units/:id/officers", s.h(s.createOfficer))

@@ -12,6 +12,7 @@ import (
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/imports"
+	"github.com/sohoi/sohoi/internal/page"
 )
 
 // Submit checks that the caller may import into req.UnitID and that the
@@ -66,16 +67,18 @@ func (s *Service) load(ctx context.Context, c *access.Caller, id string, act acc
 	return j, nil
 }
 
-// Rows returns a page of a job's per-row report, in row order; cursor is
-// the last row of the page before ("" for the first).
+// Rows returns a page of a job's per-row report, in row order; cursor
+// (page.Encode of a row number) is where the page before ended ("" for
+// the first).
 func (s *Service) Rows(ctx context.Context, c *access.Caller, id, cursor string, limit int) ([]RowResult, string, error) {
 	if _, err := s.Get(ctx, c, id); err != nil {
 		return nil, "", err
 	}
 	after := 0
 	if cursor != "" {
-		n, err := strconv.Atoi(cursor)
-		if err != nil || n < 0 {
+		key, err := page.Decode(cursor)
+		n, aerr := strconv.Atoi(key)
+		if err != nil || aerr != nil || n < 0 {
 			return nil, "", (errs.Fields{{Field: "cursor", Message: "is not a cursor this list gave"}}).Err()
 		}
 		after = n
@@ -87,7 +90,7 @@ func (s *Service) Rows(ctx context.Context, c *access.Caller, id, cursor string,
 	next := ""
 	if len(rows) > limit {
 		rows = rows[:limit]
-		next = strconv.Itoa(rows[limit-1].Row)
+		next = page.Encode(strconv.Itoa(rows[limit-1].Row))
 	}
 	return rows, next, nil
 }

@@ -64,16 +64,22 @@ func branchCode(f *fixture, m *members.Member) string {
 }
 
 func TestAJobStoppedHalfWayAndResumedEndsAsAnUninterruptedOne(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testStoppedAndResumed(t, st.open) })
+	}
+}
+
+func testStoppedAndResumed(t *testing.T, open func(testing.TB) *servicetest.Services) {
 	ctx := context.Background()
 	data := csvBOM(t, bigRoll(20))
 
-	whole := newFixture(t)
+	whole := newFixtureOn(t, open)
 	wj := whole.submit(t, data, false)
 	if err := whole.s.Imports.WithBatch(3).Execute(ctx, wj); err != nil {
 		t.Fatal(err)
 	}
 
-	cut := newFixture(t)
+	cut := newFixtureOn(t, open)
 	cj := cut.submit(t, data, false)
 	batches := 0
 	stopAt3 := cut.s.Imports.WithBatch(3).WithBatchHook(func(*importjobs.Job) error {
@@ -123,8 +129,14 @@ func TestAJobStoppedHalfWayAndResumedEndsAsAnUninterruptedOne(t *testing.T) {
 }
 
 func TestUndoTakesBackAllButWhatChangedSince(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testUndo(t, st.open) })
+	}
+}
+
+func testUndo(t *testing.T, open func(testing.TB) *servicetest.Services) {
 	ctx := context.Background()
-	f := newFixture(t)
+	f := newFixtureOn(t, open)
 	before := f.state(t)
 	j := f.submit(t, csvBOM(t, bigRoll(4)), false)
 	if err := f.s.Imports.WithBatch(2).Execute(ctx, j); err != nil {

@@ -56,8 +56,11 @@ type fixture struct {
 	startLen int
 }
 
-func newFixture(t *testing.T) *fixture {
-	s := servicetest.Open(t)
+func newFixture(t *testing.T) *fixture { return newFixtureOn(t, servicetest.Open) }
+
+// newFixtureOn is newFixture on the store open makes.
+func newFixtureOn(t *testing.T, open func(testing.TB) *servicetest.Services) *fixture {
+	s := open(t)
 	p := s.Unit(t, units.RootID, units.Province, "34")
 	c := s.Unit(t, s.Unit(t, p.ID, units.District, "336").ID, units.Commune, "12436")
 	f := &fixture{s: s, commune: c, ch01: s.Unit(t, c.ID, units.Branch, "CH01"), ch02: s.Unit(t, c.ID, units.Branch, "CH02")}
@@ -115,64 +118,66 @@ func TestImportsRealShapedFiles(t *testing.T) {
 		{"XLSX with title rows", xlsxTitled, 4, "XLSX"},
 		{"NDJSON", ndjson, 1, "UTF-8"},
 	}
-	for _, ft := range formats {
-		t.Run(ft.name, func(t *testing.T) {
-			f := newFixture(t)
-			data := ft.make(t, rollRows())
-			svc := f.s.Imports.WithBatch(3) // three batches
+	for _, st := range stores {
+		for _, ft := range formats {
+			t.Run(st.name+"/"+ft.name, func(t *testing.T) {
+				f := newFixtureOn(t, st.open)
+				data := ft.make(t, rollRows())
+				svc := f.s.Imports.WithBatch(3) // three batches
 
-			dry, sum := f.run(t, svc, data, true)
-			if got := len(f.roll(t)); got != f.startLen {
-				t.Fatalf("the dry run wrote: %d members, want %d", got, f.startLen)
-			}
-			if sum.Encoding != ft.encoding {
-				t.Fatalf("encoding %q, want %q", sum.Encoding, ft.encoding)
-			}
-			checkRows(t, dry, ft.firstRow, f)
-
-			real, sum := f.run(t, svc, data, false)
-			checkRows(t, real, ft.firstRow, f)
-			for i := range real {
-				if real[i].Decision != dry[i].Decision || (dry[i].MemberID != "" && real[i].MemberID != dry[i].MemberID) {
-					t.Fatalf("row %d: the real run did %s %s, the dry run said %s %s", real[i].Row, real[i].Decision, real[i].MemberID,
-						dry[i].Decision, dry[i].MemberID)
+				dry, sum := f.run(t, svc, data, true)
+				if got := len(f.roll(t)); got != f.startLen {
+					t.Fatalf("the dry run wrote: %d members, want %d", got, f.startLen)
 				}
-			}
-			if sum.Created != 2 || sum.Updated != 1 || sum.Questions != 1 || sum.Failed != 5 || sum.Processed != len(roll) {
-				t.Fatalf("summary %+v", sum)
-			}
-			after := f.roll(t)
-			if len(after) != f.startLen+2 {
-				t.Fatalf("%d members after the import, want %d", len(after), f.startLen+2)
-			}
-			cuong, err := f.s.Members.Get(context.Background(), servicetest.Sys, f.cuong.ID)
-			if err != nil || cuong.Phone != "0987654321" {
-				t.Fatalf("Cường after the import: %+v, %v", cuong, err)
-			}
-			for i, r := range real {
-				if r.Decision == imports.Create {
-					m, err := f.s.Members.Get(context.Background(), servicetest.Sys, r.MemberID)
-					if err != nil || m.FullName != roll[i].cells[1] {
-						t.Fatalf("row %d created %+v, %v", r.Row, m, err)
+				if sum.Encoding != ft.encoding {
+					t.Fatalf("encoding %q, want %q", sum.Encoding, ft.encoding)
+				}
+				checkRows(t, dry, ft.firstRow, f)
+
+				real, sum := f.run(t, svc, data, false)
+				checkRows(t, real, ft.firstRow, f)
+				for i := range real {
+					if real[i].Decision != dry[i].Decision || (dry[i].MemberID != "" && real[i].MemberID != dry[i].MemberID) {
+						t.Fatalf("row %d: the real run did %s %s, the dry run said %s %s", real[i].Row, real[i].Decision, real[i].MemberID,
+							dry[i].Decision, dry[i].MemberID)
 					}
 				}
-			}
-			checkCounts(t, f)
+				if sum.Created != 2 || sum.Updated != 1 || sum.Questions != 1 || sum.Failed != 5 || sum.Processed != len(roll) {
+					t.Fatalf("summary %+v", sum)
+				}
+				after := f.roll(t)
+				if len(after) != f.startLen+2 {
+					t.Fatalf("%d members after the import, want %d", len(after), f.startLen+2)
+				}
+				cuong, err := f.s.Members.Get(context.Background(), servicetest.Sys, f.cuong.ID)
+				if err != nil || cuong.Phone != "0987654321" {
+					t.Fatalf("Cường after the import: %+v, %v", cuong, err)
+				}
+				for i, r := range real {
+					if r.Decision == imports.Create {
+						m, err := f.s.Members.Get(context.Background(), servicetest.Sys, r.MemberID)
+						if err != nil || m.FullName != roll[i].cells[1] {
+							t.Fatalf("row %d created %+v, %v", r.Row, m, err)
+						}
+					}
+				}
+				checkCounts(t, f)
 
-			again, _ := f.run(t, svc, data, false)
-			for i, r := range again {
-				want := roll[i].want
-				if want == imports.Create || want == imports.Update {
-					want = imports.Unchanged
+				again, _ := f.run(t, svc, data, false)
+				for i, r := range again {
+					want := roll[i].want
+					if want == imports.Create || want == imports.Update {
+						want = imports.Unchanged
+					}
+					if r.Decision != want {
+						t.Fatalf("second run, row %d: %s %v, want %s", r.Row, r.Decision, r.Errors, want)
+					}
 				}
-				if r.Decision != want {
-					t.Fatalf("second run, row %d: %s %v, want %s", r.Row, r.Decision, r.Errors, want)
+				if got := len(f.roll(t)); got != f.startLen+2 {
+					t.Fatalf("the second run changed the roll: %d members", got)
 				}
-			}
-			if got := len(f.roll(t)); got != f.startLen+2 {
-				t.Fatalf("the second run changed the roll: %d members", got)
-			}
-		})
+			})
+		}
 	}
 }
 

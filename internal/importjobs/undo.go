@@ -14,7 +14,7 @@ import (
 // created: they leave the roll, their history stays.
 const UndoReason = "import undone"
 
-// Undo takes back what a finished import did, as the caller (who must be
+// Undo takes back what a finished (or failed) import did, as the caller (who must be
 // allowed to write members at the job's unit): a member it created leaves
 // the roll (left today, reason "import undone", history kept), a member
 // it updated gets the fields back as they were (an update, in the
@@ -30,8 +30,8 @@ func (s *Service) Undo(ctx context.Context, c *access.Caller, id string) (*Job, 
 		return nil, errs.E(errs.Conflict, "a dry run changed nothing to undo")
 	case j.Status == Undone:
 		return nil, errs.E(errs.Conflict, "this import is undone already")
-	case j.Status != Done:
-		return nil, errs.E(errs.Conflict, "only a finished import can be undone; this one is %s", j.Status)
+	case j.Status != Done && j.Status != Failed:
+		return nil, errs.E(errs.Conflict, "only a finished or failed import can be undone; this one is %s", j.Status)
 	}
 	today := civil.Today(s.now())
 	var left []LeftRow

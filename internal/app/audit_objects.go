@@ -47,6 +47,12 @@ func (o auditObjects) AuditFields(ctx context.Context, objectType, id string) (a
 			}
 		}
 		return nil, errs.E(errs.NotFound, "officer not found")
+	case audit.ObjImport:
+		j, err := o.store.GetImportJob(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return j.AuditFields(), nil
 	}
 	return nil, audit.ErrUnknownObject
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/audit/trail"
 	"github.com/sohoi/sohoi/internal/idempotency"
+	"github.com/sohoi/sohoi/internal/importjobs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -34,11 +35,12 @@ type Core struct {
 	Store  Store
 	Now    func() time.Time
 
-	Tree     *units.Tree       // the tree as stored, for the counters
-	Rollups  *rollups.Service  // the counters: every counted write marks and settles through it
-	Units    *units.Service    // counts through Rollups
-	Members  *members.Service  // counts through Rollups
-	Officers *officers.Service // counts through Rollups; names from Members
+	Tree     *units.Tree         // the tree as stored, for the counters
+	Rollups  *rollups.Service    // the counters: every counted write marks and settles through it
+	Units    *units.Service      // counts through Rollups
+	Members  *members.Service    // counts through Rollups
+	Officers *officers.Service   // counts through Rollups; names from Members
+	Imports  *importjobs.Service // writes through Members, in batches
 	Authz    *access.Authorizer
 	Users    *access.Users
 	Keys     *idempotency.Keys // the Idempotency-Key of creates
@@ -105,6 +107,7 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 	c.Officers = officers.NewService(store, c.Units, c.Rollups, c.Members, c.Audit, c.Now)
 	c.Trail = trail.NewService(store, c.Units, auditObjects{store}, c.Now)
 	c.Keys = idempotency.New(store, c.Now)
+	c.Imports = importjobs.NewService(store, store, c.Units, c.Members, jobCallers{store, c.Authz}, c.Audit, c.Now)
 
 	// Every command works below the root: the first one on a new store
 	// makes it.
@@ -112,6 +115,23 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 		return nil, fmt.Errorf("creating the root unit: %w", err)
 	}
 	return c, nil
+}
+
+// jobCallers makes the caller an import job runs as: the user who asked
+// for it, with the grants the user holds when it runs.
+type jobCallers struct {
+	users interface {
+		GetUser(ctx context.Context, id string) (*access.User, error)
+	}
+	authz *access.Authorizer
+}
+
+func (j jobCallers) CallerOf(ctx context.Context, userID string) (*access.Caller, error) {
+	u, err := j.users.GetUser(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return j.authz.Caller(u), nil
 }
 
 // Close releases the store.

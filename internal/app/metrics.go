@@ -107,6 +107,22 @@ func (s memberStore) UpdateMember(ctx context.Context, mem *members.Member, ev *
 	return err
 }
 
+func (s memberStore) CreateMembers(ctx context.Context, ms []*members.Member, evs []*members.Event) error {
+	err := s.Store.CreateMembers(ctx, ms, evs)
+	if err == nil {
+		s.m.memberChanges.WithLabelValues(string(members.Joined)).Add(float64(len(ms)))
+	}
+	return err
+}
+
+func (s memberStore) UpdateMembers(ctx context.Context, ms []*members.Member, evs []*members.Event) error {
+	err := s.Store.UpdateMembers(ctx, ms, evs)
+	if err == nil {
+		s.m.memberChanges.WithLabelValues(string(members.Updated)).Add(float64(len(ms)))
+	}
+	return err
+}
+
 // counterStore times each unit's live tally from its first stale mark to
 // the clearing of its marks by the settler (reads never clear marks).
 type counterStore struct {

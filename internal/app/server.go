@@ -18,7 +18,8 @@ import (
 
 // Server is a Core with what only the server needs: the bootstrap (a
 // signing key, the first administrator), logins, the HTTP handler, and the
-// background jobs (the settler, the month close, the refresh-token purge).
+// background jobs (the settler, the month close, the refresh-token purge,
+// the import jobs).
 // Command-line tools use a Core alone.
 type Server struct {
 	*Core
@@ -87,7 +88,7 @@ func NewServer(ctx context.Context, c *Core) (*Server, error) {
 	s.Metrics = httpapi.MetricsHandler(c.registry)
 	s.Handler, err = httpapi.New(httpapi.Deps{
 		Log: log, Units: c.Units, Auth: s.Auth, Users: c.Users, Ping: c.Store.Ping,
-		Members: c.Members, Officers: c.Officers, Rollups: c.Rollups, Idempotency: c.Keys, Trail: c.Trail,
+		Members: c.Members, Officers: c.Officers, Rollups: c.Rollups, Idempotency: c.Keys, Trail: c.Trail, Imports: c.Imports,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, OpenAPI: api.OpenAPI, Metrics: c.registry,
 		MetricsElsewhere: cfg.MetricsAddr != "",
 	})
@@ -124,6 +125,8 @@ func (s *Server) startJobs() {
 		noteStarted(StartedMonthClose)
 	}
 	s.stops = append(s.stops, s.Rollups.StartSettling(s.Config.CountInBackground, s.Config.CloseMonths))
+	noteStarted(StartedImports)
+	s.stops = append(s.stops, s.Imports.Start(s.Log))
 	noteStarted(StartedPurgeRefresh)
 	s.stops = append(s.stops, every(time.Hour, func(ctx context.Context) {
 		start := time.Now()

@@ -13,6 +13,7 @@ const (
 	StartedMonthClose   = "month close"
 	StartedPurgeRefresh = "refresh-token purge"
 	StartedAuditRepair  = "audit repair"
+	StartedImports      = "import jobs"
 )
 
 var (

@@ -19,6 +19,7 @@ import (
 	"github.com/sohoi/sohoi/internal/audit/trail"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/idempotency"
+	"github.com/sohoi/sohoi/internal/importjobs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -35,6 +36,7 @@ type Deps struct {
 	Officers *officers.Service
 	Rollups  *rollups.Service
 	Trail    *trail.Service
+	Imports  *importjobs.Service
 	// Idempotency keeps the Idempotency-Key of creates (nil: the header
 	// is ignored).
 	Idempotency    *idempotency.Keys
@@ -154,6 +156,12 @@ func (s *server) routes(e *gin.Engine, m *metrics) {
 	a.POST("/members/:id/transfer", s.h(s.transferMember))
 	a.POST("/members/:id/leave", s.h(s.leaveMember))
 	a.GET("/members/:id/history", s.h(s.memberHistory))
+
+	a.POST("/imports", s.h(s.createImport))
+	a.GET("/imports/:id", s.h(s.getImport))
+	a.GET("/imports/:id/rows", s.h(s.importRows))
+	a.GET("/imports/:id/report", s.h(s.importReport))
+	a.POST("/imports/:id/undo", s.h(s.undoImport))
 
 	a.GET("/units/:id/officers", s.h(s.listOfficers))
 	a.POST("/units/:id/officers", s.h(s.createOfficer))

@@ -2,9 +2,11 @@ package members
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/audit"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -66,4 +68,34 @@ func (s *Service) recordList(ctx context.Context, c *access.Caller, u *units.Uni
 	return s.log.Access(ctx, auditActor(c, &audit.Entry{Action: audit.List, ObjectType: audit.ObjRoll, ObjectID: u.ID,
 		Path: u.Path, Detail: audit.JSON(map[string]any{"branchId": branchID, "words": q.Words, "statuses": statuses,
 			"cursor": q.Page.Cursor != "", "limit": q.Page.Limit})}))
+}
+
+// batchEntry is the one entry of a batch written in one store call (an
+// import's batch): it stands at the deepest unit above the batch's
+// members and keeps, per member id, the fields before and after, so the
+// trail says what each row changed as a single change's entry would.
+func batchEntry(c *access.Caller, action, job string, before, after []*Member) *audit.Entry {
+	paths := make([]unitpath.Path, len(after))
+	ids := make([]string, len(after))
+	bs, as := map[string]json.RawMessage{}, map[string]json.RawMessage{}
+	for i, m := range after {
+		paths[i], ids[i] = m.Path, m.ID
+		var prev *Member
+		if before != nil {
+			prev = before[i]
+		}
+		b, a, _ := audit.Changed(prev.AuditFields(), m.AuditFields())
+		if b != nil {
+			bs[m.ID] = b
+		}
+		if a != nil {
+			as[m.ID] = a
+		}
+	}
+	e := audit.Batch(action, audit.ObjMember, job, paths, ids)
+	if len(bs) > 0 {
+		e.Before = audit.JSON(bs)
+	}
+	e.After = audit.JSON(as)
+	return auditActor(c, e)
 }

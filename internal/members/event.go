@@ -32,6 +32,9 @@ type Event struct {
 	FromBranchID string
 	ToBranchID   string
 	Reason       string
+	// Job is the import job that made the change, if one did: how a job
+	// resumed after a crash, and its undo, find the changes it made.
+	Job string
 }
 
 // Change is one field's value before and after.

@@ -238,32 +238,39 @@ func (s *Service) Update(ctx context.Context, c *access.Caller, id string, p Pat
 	}
 	actor := ActorOf(c)
 	return s.write(ctx, c, m, ifVersion, func(m *Member) (*Member, *Event, error) {
-		before := Patch{}.apply(m)
-		after := p.apply(m)
-		if err := after.clean(civil.Today(s.now())); err != nil {
-			return nil, nil, err
-		}
-		if after.JoinedOn.IsZero() {
-			return nil, nil, (errs.Fields{{Field: "joinedOn", Message: "is required"}}).Err()
-		}
-		diff := changes(before, after)
-		if len(diff) == 0 {
-			return m, nil, nil
-		}
-		next := clone(m)
-		next.set(after)
-		if after.JoinedOn != before.JoinedOn {
-			// The first stint begins on the day of joining.
-			if len(next.Stints) > 1 && !after.JoinedOn.Before(next.Stints[1].From) {
-				return nil, nil, (errs.Fields{{Field: "joinedOn", Message: "must be before the member's first transfer"}}).Err()
-			}
-			if !next.Stints[0].To.IsZero() && !after.JoinedOn.Before(next.Stints[0].To) {
-				return nil, nil, (errs.Fields{{Field: "joinedOn", Message: "must be before the day the member left"}}).Err()
-			}
-			next.Stints[0].From = after.JoinedOn
-		}
-		return next, &Event{Type: Updated, ActorID: actor.ID, ActorName: actor.Name, Changes: diff}, nil
+		return correct(m, p, actor, civil.Today(s.now()))
 	})
+}
+
+// correct applies a correction to m: the changed copy and its "updated"
+// event, or m itself and no event when nothing changes. Update and
+// UpdateBatch share it.
+func correct(m *Member, p Patch, actor Actor, today civil.Date) (*Member, *Event, error) {
+	before := Patch{}.apply(m)
+	after := p.apply(m)
+	if err := after.clean(today); err != nil {
+		return nil, nil, err
+	}
+	if after.JoinedOn.IsZero() {
+		return nil, nil, (errs.Fields{{Field: "joinedOn", Message: "is required"}}).Err()
+	}
+	diff := changes(before, after)
+	if len(diff) == 0 {
+		return m, nil, nil
+	}
+	next := clone(m)
+	next.set(after)
+	if after.JoinedOn != before.JoinedOn {
+		// The first stint begins on the day of joining.
+		if len(next.Stints) > 1 && !after.JoinedOn.Before(next.Stints[1].From) {
+			return nil, nil, (errs.Fields{{Field: "joinedOn", Message: "must be before the member's first transfer"}}).Err()
+		}
+		if !next.Stints[0].To.IsZero() && !after.JoinedOn.Before(next.Stints[0].To) {
+			return nil, nil, (errs.Fields{{Field: "joinedOn", Message: "must be before the day the member left"}}).Err()
+		}
+		next.Stints[0].From = after.JoinedOn
+	}
+	return next, &Event{Type: Updated, ActorID: actor.ID, ActorName: actor.Name, Changes: diff}, nil
 }
 
 // checkEventDate validates the day a membership event happened: not in the

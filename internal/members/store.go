@@ -18,6 +18,20 @@ type Store interface {
 	// appends ev, as one atomic change: errs.VersionMismatch otherwise,
 	// errs.DuplicateNationalID as for CreateMember.
 	UpdateMember(ctx context.Context, m *Member, ev *Event) error
+	// CreateMembers inserts many new members with their first events in
+	// one store call (the bulk path of imports): in order, each member
+	// stored whole or not at all; an error may leave the members before
+	// the failing one stored (SQLite stores none: one transaction), and
+	// calling again with the same records finishes the work. A duplicate
+	// active national ID is errs.DuplicateNationalID.
+	CreateMembers(ctx context.Context, ms []*Member, evs []*Event) error
+	// UpdateMembers stores many changes as UpdateMember stores each, in
+	// one store call, in order; an error may leave the changes before the
+	// failing one stored (SQLite stores none).
+	UpdateMembers(ctx context.Context, ms []*Member, evs []*Event) error
+	// MembersByNumber returns the members of a branch (any status) whose
+	// member number is memberNo: how an import matches a card number.
+	MembersByNumber(ctx context.Context, branchID, memberNo string) ([]*Member, error)
 	// ActiveMemberByNationalID finds the active member holding an ID.
 	ActiveMemberByNationalID(ctx context.Context, nationalID string) (*Member, error)
 	// ListMembers lists members of a subtree in the official order.

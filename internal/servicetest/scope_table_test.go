@@ -10,6 +10,7 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/importjobs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/page"
@@ -148,6 +149,10 @@ func TestEveryServiceMethodDecidesScopeAndRole(t *testing.T) {
 		}},
 		{"members.List", access.Viewer, func(ctx context.Context, c *access.Caller, tg target) error {
 			_, err := s.Members.List(ctx, c, tg.unit.ID, "", members.Query{Page: page.Request{Limit: 10}})
+			return err
+		}},
+		{"imports.Run", access.Editor, func(ctx context.Context, c *access.Caller, tg target) error {
+			_, err := s.Imports.Run(ctx, c, importjobs.Request{UnitID: tg.unit.ID, DryRun: true}, strings.NewReader("Họ và tên,Chi hội\nAn,CH01\n"), nil)
 			return err
 		}},
 		{"officers.List", access.Viewer, func(ctx context.Context, c *access.Caller, tg target) error {

@@ -17,6 +17,7 @@ import (
 	"github.com/sohoi/sohoi/internal/audit/trail"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/ids"
+	"github.com/sohoi/sohoi/internal/importjobs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -29,6 +30,9 @@ var Sys = access.System("test setup")
 
 // Services are the domain services on one embedded store.
 type Services struct {
+	// Store is the store the services run on; DB is the same store when it
+	// is the embedded one (Open), else nil.
+	Store    app.Store
 	DB       *sqlite.DB
 	Authz    *access.Authorizer
 	Units    *units.Service
@@ -37,6 +41,7 @@ type Services struct {
 	Officers *officers.Service
 	Rollups  *rollups.Service
 	Trail    *trail.Service
+	Imports  *importjobs.Service
 	Now      func() time.Time
 }
 
@@ -45,22 +50,30 @@ type Services struct {
 // that a test reads exact figures as soon as a write has answered.
 func Open(t testing.TB) *Services {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
+	db, err := sqlite.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
+	s := OpenOn(t, db)
+	s.DB = db
+	return s
+}
+
+// OpenOn wires the services on an open, empty store (MongoDB through
+// FerretDB in the tests that run on both stores); the caller closes it.
+func OpenOn(t testing.TB, store app.Store) *Services {
+	t.Helper()
 	// The services as every command builds them (app.Core): counting is
 	// theirs, settled at once after each write as no settler is started.
 	cfg := app.Defaults()
 	cfg.RootName = "Trung ương Hội"
-	core, err := app.NewCore(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db)
+	core, err := app.NewCore(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Services{DB: db, Authz: core.Authz, Units: core.Units, Users: core.Users, Members: core.Members,
-		Officers: core.Officers, Rollups: core.Rollups, Trail: core.Trail, Now: core.Now}
+	s := &Services{Store: store, Authz: core.Authz, Units: core.Units, Users: core.Users, Members: core.Members,
+		Officers: core.Officers, Rollups: core.Rollups, Trail: core.Trail, Imports: core.Imports, Now: core.Now}
 	return s
 }
 
@@ -92,7 +105,7 @@ func (s *Services) Caller(t testing.TB, role access.Role, u *units.Unit) *access
 	usr := &access.User{ID: ids.New(), Username: "u" + ids.New(), DisplayName: "Cán bộ",
 		Grants: []access.Grant{{Role: role, UnitID: u.ID, Path: u.Path}}, Version: 1,
 		CreatedAt: s.Now(), UpdatedAt: s.Now()}
-	if err := s.DB.CreateUser(context.Background(), usr); err != nil {
+	if err := s.Store.CreateUser(context.Background(), usr); err != nil {
 		t.Fatal(err)
 	}
 	return s.Authz.Caller(usr)

@@ -7,6 +7,7 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/idempotency"
+	"github.com/sohoi/sohoi/internal/importjobs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -25,6 +26,7 @@ type Store interface {
 	idempotency.Store
 	// The audit trail: entries written with the changes they record.
 	audit.Store
+	importjobs.JobStore
 	// RewritePaths rewrites every copy of a moved subtree's path: the
 	// one list of the records that carry a unitpath.Path.
 	units.PathRewriter

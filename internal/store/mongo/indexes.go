@@ -21,6 +21,9 @@ const (
 	collIdemKeys   = "idempotencyKeys"
 	collAudit      = "audit"
 	collAuditSeq   = "auditSeq"
+	collImportJobs = "importJobs"
+	collImportFile = "importFiles"
+	collImportRows = "importRows"
 )
 
 // Index is one declared index. The same list creates the indexes (see
@@ -92,6 +95,12 @@ var Indexes = []Index{
 	// an ID, so sparse + unique refuses a second active holder and nothing
 	// else. Also serves ActiveMemberByNationalID.
 	{Collection: collMembers, Name: "members_active_national_id", Keys: bson.D{{Key: "activeNationalId", Value: 1}}, Unique: true, Sparse: true},
+	// ImportJobsWithStatus, oldest first; a job's rows in order (a file's
+	// chunks are found by _id).
+	{Collection: collImportJobs, Name: "import_jobs_status_created", Keys: bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}},
+	{Collection: collImportRows, Name: "import_rows_job_row", Keys: bson.D{{Key: "job", Value: 1}, {Key: "row", Value: 1}}},
+	// MembersByNumber: an import matches a row's card number in its branch.
+	{Collection: collMembers, Name: "members_branch_member_no", Keys: bson.D{{Key: "branchId", Value: 1}, {Key: "memberNo", Value: 1}}},
 	// BranchEveryone: everyone with a period in a branch (multikey over
 	// stints), transferred-out members included.
 	{Collection: collMembers, Name: "members_stints_branch", Keys: bson.D{{Key: "stints.branchId", Value: 1}}},

@@ -83,6 +83,7 @@ type eventDoc struct {
 	FromBranchID string            `bson:"fromBranchId"`
 	ToBranchID   string            `bson:"toBranchId"`
 	Reason       string            `bson:"reason"`
+	Job          string            `bson:"job,omitempty"`
 }
 
 type changeDoc struct {
@@ -133,7 +134,7 @@ func toEventDoc(ev *members.Event) eventDoc {
 		changes = append(changes, changeDoc(c))
 	}
 	return eventDoc{Seq: ev.Seq, Type: ev.Type, On: ev.On.String(), At: ev.At, ActorID: ev.ActorID, ActorName: ev.ActorName,
-		Changes: changes, FromBranchID: ev.FromBranchID, ToBranchID: ev.ToBranchID, Reason: ev.Reason}
+		Changes: changes, FromBranchID: ev.FromBranchID, ToBranchID: ev.ToBranchID, Reason: ev.Reason, Job: ev.Job}
 }
 
 func (doc *memberDoc) member() *members.Member {
@@ -156,7 +157,7 @@ func (doc *memberDoc) member() *members.Member {
 
 func (d *eventDoc) event(memberID string) *members.Event {
 	ev := &members.Event{MemberID: memberID, Seq: d.Seq, Type: d.Type, On: dateOf(d.On), At: utc(d.At), ActorID: d.ActorID,
-		ActorName: d.ActorName, FromBranchID: d.FromBranchID, ToBranchID: d.ToBranchID, Reason: d.Reason}
+		ActorName: d.ActorName, FromBranchID: d.FromBranchID, ToBranchID: d.ToBranchID, Reason: d.Reason, Job: d.Job}
 	for _, c := range d.Changes {
 		ev.Changes = append(ev.Changes, members.Change(c))
 	}

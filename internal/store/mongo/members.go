@@ -63,14 +63,7 @@ func (db *DB) ActiveMemberByNationalID(ctx context.Context, nationalID string) (
 // written together or not at all.
 func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.Event) (err error) {
 	defer errs.Wrap(&err, "mongo: UpdateMember %s", m.ID)
-	update := bson.D{
-		{Key: "$set", Value: toMemberState(m)},
-		{Key: "$push", Value: bson.D{{Key: "history", Value: toEventDoc(ev)}}},
-	}
-	if m.ActiveNationalID() == "" {
-		// Left, died or no ID: the field goes, which frees the ID.
-		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "activeNationalId", Value: ""}}})
-	}
+	update := memberUpdate(m, ev)
 	res, err := db.coll(collMembers).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}}, update)
 	if isDup(err) { // _id does not change: the active national ID
 		return duplicateNationalID()
@@ -92,6 +85,19 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 		}
 		return cur.Version, err
 	})
+}
+
+// memberUpdate replaces a member's state with m and appends ev.
+func memberUpdate(m *members.Member, ev *members.Event) bson.D {
+	update := bson.D{
+		{Key: "$set", Value: toMemberState(m)},
+		{Key: "$push", Value: bson.D{{Key: "history", Value: toEventDoc(ev)}}},
+	}
+	if m.ActiveNationalID() == "" {
+		// Left, died or no ID: the field goes, which frees the ID.
+		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "activeNationalId", Value: ""}}})
+	}
+	return update
 }
 
 // otherHoldsNationalID classifies a failed update by the state it left, as

@@ -25,7 +25,7 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 		}
 		defer insM.Close()
 		insE, err := tx.PrepareContext(ctx, `INSERT INTO member_events(member_id, seq, type, on_date, at, actor_id, actor_name,
-			changes, from_branch, to_branch, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
+			changes, from_branch, to_branch, reason, job) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`)
 		if err != nil {
 			return err
 		}
@@ -65,7 +65,7 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 				return err
 			}
 			if _, err := insE.ExecContext(ctx, ev.MemberID, ev.Seq, ev.Type, ev.On.String(), nanos(ev.At), ev.ActorID,
-				ev.ActorName, string(changes), ev.FromBranchID, ev.ToBranchID, ev.Reason); err != nil {
+				ev.ActorName, string(changes), ev.FromBranchID, ev.ToBranchID, ev.Reason, ev.Job); err != nil {
 				return err
 			}
 		}

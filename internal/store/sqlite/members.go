@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
@@ -54,8 +55,8 @@ func insertEvent(ctx context.Context, tx *sql.Tx, ev *members.Event) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO member_events(member_id, seq, type, on_date, at, actor_id, actor_name, changes,
-		from_branch, to_branch, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?)`, ev.MemberID, ev.Seq, ev.Type, ev.On.String(),
-		nanos(ev.At), ev.ActorID, ev.ActorName, string(changes), ev.FromBranchID, ev.ToBranchID, ev.Reason)
+		from_branch, to_branch, reason, job) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, ev.MemberID, ev.Seq, ev.Type, ev.On.String(),
+		nanos(ev.At), ev.ActorID, ev.ActorName, string(changes), ev.FromBranchID, ev.ToBranchID, ev.Reason, ev.Job)
 	return err
 }
 
@@ -132,45 +133,68 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 		return err
 	}
 	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var rowid int64
-		var version int
-		var oldName, oldPath, oldKey string
-		err := tx.QueryRowContext(ctx, `SELECT rowid, version, full_name, path, sort_key FROM members WHERE id = ?`, m.ID).Scan(&rowid,
-			&version, &oldName, &oldPath, &oldKey)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errs.E(errs.NotFound, "member not found")
-		}
-		if err != nil {
-			return err
-		}
-		if version != m.Version-1 {
-			return errs.SwapMissed("member", m.ID, m.Version-1, func() (int, error) { return version, nil })
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE members SET branch_id=?, path=?, full_name=?, sort_key=?, gender=?, birth_date=?,
-			national_id=?, active_national_id=?, phone=?, address=?, joined_on=?, member_no=?, status=?, left_on=?, leave_reason=?,
-			stints=?, version=?, created_at=?, updated_at=? WHERE rowid = ?`, append(args, rowid)...); err != nil {
-			return duplicateID(err)
-		}
-		if oldName != m.FullName || oldPath != m.Path.Key() || oldKey != m.SortKey() {
-			if err := deleteKeys(ctx, tx, oldName, oldPath, oldKey); err != nil {
-				return err
-			}
-			if err := insertKeys(ctx, tx, m, rowid); err != nil {
-				return err
-			}
-		}
-		if err := addMemberBranches(ctx, tx, rowid, m); err != nil {
-			return err
-		}
-		return insertEvent(ctx, tx, ev)
+		return updateMember(ctx, tx, m, args, ev)
 	})
+}
+
+// UpdateMembers implements members.Store: every change in one transaction.
+func (db *DB) UpdateMembers(ctx context.Context, ms []*members.Member, evs []*members.Event) (err error) {
+	defer errs.Wrap(&err, "sqlite: UpdateMembers (%d)", len(ms))
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for i, m := range ms {
+			args, err := memberArgs(m)
+			if err != nil {
+				return err
+			}
+			if err := updateMember(ctx, tx, m, args, evs[i]); err != nil {
+				return fmt.Errorf("member %s: %w", m.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// updateMember replaces m (args: memberArgs) if the stored version is the
+// one before, and appends ev.
+func updateMember(ctx context.Context, tx *sql.Tx, m *members.Member, args []any, ev *members.Event) error {
+	var rowid int64
+	var version int
+	var oldName, oldPath, oldKey string
+	err := tx.QueryRowContext(ctx, `SELECT rowid, version, full_name, path, sort_key FROM members WHERE id = ?`, m.ID).Scan(&rowid,
+		&version, &oldName, &oldPath, &oldKey)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.E(errs.NotFound, "member not found")
+	}
+	if err != nil {
+		return err
+	}
+	if version != m.Version-1 {
+		return errs.SwapMissed("member", m.ID, m.Version-1, func() (int, error) { return version, nil })
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE members SET branch_id=?, path=?, full_name=?, sort_key=?, gender=?, birth_date=?,
+		national_id=?, active_national_id=?, phone=?, address=?, joined_on=?, member_no=?, status=?, left_on=?, leave_reason=?,
+		stints=?, version=?, created_at=?, updated_at=? WHERE rowid = ?`, append(args, rowid)...); err != nil {
+		return duplicateID(err)
+	}
+	if oldName != m.FullName || oldPath != m.Path.Key() || oldKey != m.SortKey() {
+		if err := deleteKeys(ctx, tx, oldName, oldPath, oldKey); err != nil {
+			return err
+		}
+		if err := insertKeys(ctx, tx, m, rowid); err != nil {
+			return err
+		}
+	}
+	if err := addMemberBranches(ctx, tx, rowid, m); err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, ev)
 }
 
 // MemberHistory implements members.Store.
 func (db *DB) MemberHistory(ctx context.Context, id string) (_ []*members.Event, err error) {
 	defer errs.Wrap(&err, "sqlite: MemberHistory %s", id)
 	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT member_id, seq, type, on_date, at, actor_id, actor_name, changes, from_branch,
-		to_branch, reason FROM member_events WHERE member_id = ? ORDER BY seq`, id)
+		to_branch, reason, job FROM member_events WHERE member_id = ? ORDER BY seq`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +205,7 @@ func (db *DB) MemberHistory(ctx context.Context, id string) (_ []*members.Event,
 		var on, changes string
 		var at int64
 		if err := rows.Scan(&ev.MemberID, &ev.Seq, &ev.Type, &on, &at, &ev.ActorID, &ev.ActorName, &changes,
-			&ev.FromBranchID, &ev.ToBranchID, &ev.Reason); err != nil {
+			&ev.FromBranchID, &ev.ToBranchID, &ev.Reason, &ev.Job); err != nil {
 			return nil, err
 		}
 		ev.On, ev.At = dateOf(on), fromNanos(at)
@@ -189,6 +213,30 @@ func (db *DB) MemberHistory(ctx context.Context, id string) (_ []*members.Event,
 			return nil, err
 		}
 		out = append(out, &ev)
+	}
+	return out, rows.Err()
+}
+
+// CreateMembers implements members.Store: LoadMembers, one transaction.
+func (db *DB) CreateMembers(ctx context.Context, ms []*members.Member, evs []*members.Event) error {
+	return db.LoadMembers(ctx, ms, evs)
+}
+
+// MembersByNumber implements members.Store, from members_branch_no.
+func (db *DB) MembersByNumber(ctx context.Context, branchID, memberNo string) (_ []*members.Member, err error) {
+	defer errs.Wrap(&err, "sqlite: MembersByNumber")
+	rows, err := db.read.QueryContext(ctx, `SELECT `+memberCols+` FROM members WHERE branch_id = ? AND member_no = ? AND member_no <> ''`, branchID, memberNo)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*members.Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
 	}
 	return out, rows.Err()
 }

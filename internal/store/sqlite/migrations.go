@@ -233,6 +233,19 @@ WHERE grants LIKE '%"unitPath"%';
 	// only on the days before.
 	{"0019_unit_closed_at", `ALTER TABLE units ADD COLUMN closed_at INTEGER;`},
 	{"0020_audit", auditSchema}, // issue 18.7: audit.go
+	// issue 17: an import matches a row's card number in its branch.
+	{"0021_member_numbers", `CREATE INDEX members_branch_no ON members(branch_id, member_no) WHERE member_no <> '';`},
+	// issue 17: the import job that made a change, for its resume and undo.
+	{"0022_event_job", `ALTER TABLE member_events ADD COLUMN job TEXT NOT NULL DEFAULT '';`},
+	// issue 17: import jobs (the job as JSON, its status and age indexed
+	// for the runner), their files in chunks and their rows' results.
+	{"0023_import_jobs", `
+CREATE TABLE import_jobs (id TEXT PRIMARY KEY, status TEXT NOT NULL, created_at INTEGER NOT NULL,
+	version INTEGER NOT NULL, doc TEXT NOT NULL) STRICT;
+CREATE INDEX import_jobs_status ON import_jobs(status, created_at);
+CREATE TABLE import_files (job_id TEXT NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (job_id, n)) STRICT, WITHOUT ROWID;
+CREATE TABLE import_rows (job_id TEXT NOT NULL, row INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (job_id, row)) STRICT, WITHOUT ROWID;
+`},
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.

@@ -11,7 +11,8 @@ import (
 	"github.com/sohoi/sohoi/internal/vntext"
 )
 
-// maxNamePages bounds the name search of one row: a common name in a
+// maxNamePages bounds the name search of a row whose birth year is not
+// known (a row with one is looked up by its name key): a common name in a
 // province fills pages, and the rows that share it are asked about anyway.
 const maxNamePages = 5
 
@@ -42,7 +43,17 @@ func (r *run) lookup(ctx context.Context, p *imports.Parsed, branchID string) ([
 			found = append(found, *m)
 		}
 	}
-	if l.FullName != "" {
+	if l.FullName != "" && l.BirthYear != 0 {
+		// The namesakes born that year or with no birth date known: the
+		// only ones Decide can match by name (exactly or loosely).
+		ms, err := r.s.store.MembersByName(ctx, r.unit.Path, members.NameKeysOf(l.FullName, l.BirthYear))
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			found = append(found, *m)
+		}
+	} else if l.FullName != "" {
 		words := (&members.Member{FullName: l.FullName}).NameWords()
 		folded := vntext.Fold(l.FullName)
 		q := members.Query{UnitID: r.unit.ID, Words: words, Page: page.Request{Limit: page.MaxLimit}}

@@ -12,6 +12,7 @@ import (
 	"github.com/sohoi/sohoi/internal/imports"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -19,6 +20,7 @@ import (
 type Store interface {
 	ActiveMemberByNationalID(ctx context.Context, nationalID string) (*members.Member, error)
 	MembersByNumber(ctx context.Context, branchID, memberNo string) ([]*members.Member, error)
+	MembersByName(ctx context.Context, top unitpath.Path, keys []string) ([]*members.Member, error)
 	ListMembers(ctx context.Context, q members.Query) (page.Result[*members.Member], error)
 	MemberHistory(ctx context.Context, id string) ([]*members.Event, error)
 }

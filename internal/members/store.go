@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // Store keeps member rolls and their history.
@@ -32,6 +33,10 @@ type Store interface {
 	// MembersByNumber returns the members of a branch (any status) whose
 	// member number is memberNo: how an import matches a card number.
 	MembersByNumber(ctx context.Context, branchID, memberNo string) ([]*Member, error)
+	// MembersByName returns the members below top (any status) filed
+	// under one of keys (Member.NameKey): how an import finds a row's
+	// namesakes born the same year.
+	MembersByName(ctx context.Context, top unitpath.Path, keys []string) ([]*Member, error)
 	// ActiveMemberByNationalID finds the active member holding an ID.
 	ActiveMemberByNationalID(ctx context.Context, nationalID string) (*Member, error)
 	// ListMembers lists members of a subtree in the official order.

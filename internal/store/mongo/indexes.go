@@ -99,6 +99,9 @@ var Indexes = []Index{
 	// chunks are found by _id).
 	{Collection: collImportJobs, Name: "import_jobs_status_created", Keys: bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}},
 	{Collection: collImportRows, Name: "import_rows_job_row", Keys: bson.D{{Key: "job", Value: 1}, {Key: "row", Value: 1}}},
+	// MembersByName: an import finds a row's namesakes born the same year
+	// below its unit (path is multikey: the member's units).
+	{Collection: collMembers, Name: "members_name_key_path", Keys: bson.D{{Key: "nameKey", Value: 1}, {Key: "path", Value: 1}}},
 	// MembersByNumber: an import matches a row's card number in its branch.
 	{Collection: collMembers, Name: "members_branch_member_no", Keys: bson.D{{Key: "branchId", Value: 1}, {Key: "memberNo", Value: 1}}},
 	// BranchEveryone: everyone with a period in a branch (multikey over

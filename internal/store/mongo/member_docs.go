@@ -30,7 +30,10 @@ type memberState struct {
 	// whose name has these words" is then {scopeWords: {$all: […]}} led by
 	// the plan's leading term (members.PlanSearch), whose index range holds
 	// few entries the other words reject. Never read back: projected out.
-	ScopeWords []string       `bson:"scopeWords"`
+	ScopeWords []string `bson:"scopeWords"`
+	// NameKey is members.Member.NameKey: the folded name and birth year an
+	// import looks a row's namesakes up by (members_name_key_path).
+	NameKey    string         `bson:"nameKey"`
 	Gender     members.Gender `bson:"gender"`
 	BirthDate  string         `bson:"birthDate"`
 	NationalID string         `bson:"nationalId"`
@@ -121,7 +124,7 @@ func toMemberState(m *members.Member) memberState {
 	}
 	return memberState{
 		BranchID: m.BranchID, Path: nonNil(m.Path), FullName: m.FullName, SortKey: m.SortKey(),
-		ScopeWords: scopeWords(m), Gender: m.Gender, BirthDate: m.BirthDate.String(), NationalID: m.NationalID,
+		ScopeWords: scopeWords(m), NameKey: m.NameKey(), Gender: m.Gender, BirthDate: m.BirthDate.String(), NationalID: m.NationalID,
 		ActiveNationalID: m.ActiveNationalID(), Phone: m.Phone, Address: m.Address, JoinedOn: m.JoinedOn.String(),
 		MemberNo: m.MemberNo, Status: m.Status, LeftOn: m.LeftOn.String(), LeaveReason: m.LeaveReason,
 		Stints: stints, Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,

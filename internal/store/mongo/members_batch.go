@@ -10,6 +10,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // CreateMembers implements members.Store with one ordered InsertMany (each
@@ -63,6 +64,28 @@ func (db *DB) UpdateMembers(ctx context.Context, ms []*members.Member, evs []*me
 		}
 	}
 	return nil
+}
+
+// MembersByName implements members.Store, from members_name_key_path.
+func (db *DB) MembersByName(ctx context.Context, top unitpath.Path, keys []string) (_ []*members.Member, err error) {
+	defer errs.Wrap(&err, "mongo: MembersByName")
+	if len(keys) == 0 || len(top) == 0 {
+		return nil, nil
+	}
+	cur, err := db.coll(collMembers).Find(ctx, bson.D{{Key: "nameKey", Value: bson.D{{Key: "$in", Value: keys}}},
+		{Key: "path", Value: top[len(top)-1]}}, options.Find().SetProjection(memberProjection))
+	if err != nil {
+		return nil, err
+	}
+	var docs []memberDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make([]*members.Member, len(docs))
+	for i := range docs {
+		out[i] = docs[i].member()
+	}
+	return out, nil
 }
 
 // MembersByNumber implements members.Store, from members_branch_member_no.

@@ -42,7 +42,8 @@ func migrations() []migration {
 	}
 	steps = append(steps, ttlSteps()...)
 	steps = append(steps, pathSteps()...) // before the search keys, which read the path
-	return append(steps, searchKeySteps()...)
+	steps = append(steps, searchKeySteps()...)
+	return append(steps, nameKeySteps()...)
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.

@@ -127,3 +127,37 @@ func TestStoredMembersGainWordPairs(t *testing.T) {
 		t.Errorf("after the data step, %d found, want 1", n)
 	}
 }
+
+// Members stored before the name key gain it on the next start (issue
+// 17.6): the data step computes it from each document's name and birth
+// date, so an import finds them by name.
+func TestStoredMembersGainNameKeys(t *testing.T) {
+	ctx := testCtx(t)
+	name := newDBName()
+	db := openStoreIn(t, ferretURI, name, nil)
+	path := []string{"r000000000000001", "b000000000000001"}
+	m, ev := searchMember("m000000000000002", "Trần Văn Bình", path)
+	if err := db.CreateMember(ctx, m, ev); err != nil {
+		t.Fatal(err)
+	}
+	raw := connect(t, ferretURI).Database(name)
+	if _, err := raw.Collection("members").UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}},
+		bson.D{{Key: "$unset", Value: bson.D{{Key: "nameKey", Value: ""}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Collection("migrations").DeleteOne(ctx, bson.D{{Key: "_id", Value: "data members.nameKey"}}); err != nil {
+		t.Fatal(err)
+	}
+	keys := members.NameKeysOf("tran van binh", m.BirthDate.Year)
+	if got, err := db.MembersByName(ctx, path[:1], keys); err != nil || len(got) != 0 {
+		t.Fatalf("found without a key: %d, %v", len(got), err)
+	}
+	again, err := store.Open(ctx, store.Options{URI: ferretURI, Database: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if got, err := again.MembersByName(ctx, path[:1], keys); err != nil || len(got) != 1 || got[0].ID != m.ID {
+		t.Errorf("after the data step: %d found, %v; want 1", len(got), err)
+	}
+}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // Migration 0015 builds the keys of the members stored before it: after
@@ -100,5 +103,54 @@ func TestLoadMembersWritesTheKeys(t *testing.T) {
 	}
 	if built := keys(); !slices.Equal(built, loaded) {
 		t.Errorf("loaded keys\n%q\nbuilt keys\n%q", loaded, built)
+	}
+}
+
+// Members stored before migration 0024 get their name key from it, and
+// its index serves MembersByName (issue 17.6).
+func TestNameKeyMigrationFillsStoredMembers(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	path := unitpath.Path{"r", "b"}
+	m := &members.Member{ID: "m000000000000001", BranchID: "b", Path: path, FullName: "Trần Văn Bình",
+		BirthDate: civil.MustParse("1971-02-03"), Status: members.Active, Version: 1}
+	if err := db.LoadMembers(ctx, []*members.Member{m}, []*members.Event{{MemberID: m.ID, Seq: 1, Type: members.Joined}}); err != nil {
+		t.Fatal(err)
+	}
+	keys := members.NameKeysOf("TRAN VAN BINH", 1971)
+	if got, err := db.MembersByName(ctx, path[:1], keys); err != nil || len(got) != 1 {
+		t.Fatalf("after a load: %d, %v", len(got), err)
+	}
+	// As before the migration: no key, no index; then the migration's fill.
+	if _, err := db.write.ExecContext(ctx, `DROP INDEX members_name_key; UPDATE members SET name_key = ''`); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.MembersByName(ctx, path[:1], keys); len(got) != 0 {
+		t.Fatalf("found without a key")
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fillNameKeys(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.MembersByName(ctx, path[:1], keys); err != nil || len(got) != 1 || got[0].ID != m.ID {
+		t.Fatalf("after the fill: %d, %v", len(got), err)
+	}
+	var plan string
+	if err := db.read.QueryRowContext(ctx, `EXPLAIN QUERY PLAN SELECT id FROM members WHERE name_key IN (SELECT value FROM json_each(?))
+		AND path >= ? AND path < ?`, `["a|1"]`, "/r/", "/r0").Scan(new(int), new(int), new(int), &plan); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, "members_name_key") {
+		t.Errorf("plan %q does not use members_name_key", plan)
 	}
 }

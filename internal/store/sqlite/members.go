@@ -46,7 +46,7 @@ func memberArgs(m *members.Member) ([]any, error) {
 	}
 	return []any{m.BranchID, m.Path.Key(), m.FullName, m.SortKey(), m.Gender, m.BirthDate.String(), m.NationalID,
 		nullable(m.ActiveNationalID()), m.Phone, m.Address, m.JoinedOn.String(), m.MemberNo, m.Status, m.LeftOn.String(),
-		m.LeaveReason, string(stints), m.Version, nanos(m.CreatedAt), nanos(m.UpdatedAt)}, nil
+		m.LeaveReason, string(stints), m.Version, nanos(m.CreatedAt), nanos(m.UpdatedAt), m.NameKey()}, nil
 }
 
 func insertEvent(ctx context.Context, tx *sql.Tx, ev *members.Event) error {
@@ -77,7 +77,7 @@ func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.E
 	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO members(id, branch_id, path, full_name, sort_key, gender, birth_date,
 			national_id, active_national_id, phone, address, joined_on, member_no, status, left_on, leave_reason, stints,
-			version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, append([]any{m.ID}, args...)...)
+			version, created_at, updated_at, name_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, append([]any{m.ID}, args...)...)
 		if err != nil {
 			return duplicateID(err)
 		}
@@ -173,7 +173,7 @@ func updateMember(ctx context.Context, tx *sql.Tx, m *members.Member, args []any
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE members SET branch_id=?, path=?, full_name=?, sort_key=?, gender=?, birth_date=?,
 		national_id=?, active_national_id=?, phone=?, address=?, joined_on=?, member_no=?, status=?, left_on=?, leave_reason=?,
-		stints=?, version=?, created_at=?, updated_at=? WHERE rowid = ?`, append(args, rowid)...); err != nil {
+		stints=?, version=?, created_at=?, updated_at=?, name_key=? WHERE rowid = ?`, append(args, rowid)...); err != nil {
 		return duplicateID(err)
 	}
 	if oldName != m.FullName || oldPath != m.Path.Key() || oldKey != m.SortKey() {
@@ -222,10 +222,38 @@ func (db *DB) CreateMembers(ctx context.Context, ms []*members.Member, evs []*me
 	return db.LoadMembers(ctx, ms, evs)
 }
 
+// MembersByName implements members.Store, from members_name_key.
+func (db *DB) MembersByName(ctx context.Context, top unitpath.Path, keys []string) (_ []*members.Member, err error) {
+	defer errs.Wrap(&err, "sqlite: MembersByName")
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	ks, err := json.Marshal(keys)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := keyRange(top)
+	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT `+memberCols+` FROM members
+		WHERE name_key IN (SELECT value FROM json_each(?)) AND path >= ? AND path < ?`, string(ks), lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*members.Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 // MembersByNumber implements members.Store, from members_branch_no.
 func (db *DB) MembersByNumber(ctx context.Context, branchID, memberNo string) (_ []*members.Member, err error) {
 	defer errs.Wrap(&err, "sqlite: MembersByNumber")
-	rows, err := db.read.QueryContext(ctx, `SELECT `+memberCols+` FROM members WHERE branch_id = ? AND member_no = ? AND member_no <> ''`, branchID, memberNo)
+	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT `+memberCols+` FROM members WHERE branch_id = ? AND member_no = ? AND member_no <> ''`, branchID, memberNo)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,8 @@ type migration struct {
 // migrationFills run after the step of their name, in its transaction: for
 // data only Go can compute (folded words, sort keys).
 var migrationFills = map[string]func(ctx context.Context, tx *sql.Tx) error{
-	"0015_member_keys": fillMemberKeys,
+	"0015_member_keys":      fillMemberKeys,
+	"0024_member_name_keys": fillNameKeys,
 }
 
 var migrations = []migration{
@@ -246,6 +247,9 @@ CREATE INDEX import_jobs_status ON import_jobs(status, created_at);
 CREATE TABLE import_files (job_id TEXT NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (job_id, n)) STRICT, WITHOUT ROWID;
 CREATE TABLE import_rows (job_id TEXT NOT NULL, row INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (job_id, row)) STRICT, WITHOUT ROWID;
 `},
+	// issue 17.6: an import finds a row's namesakes born the same year in
+	// one indexed read (members.NameKey; name_keys.go).
+	{"0024_member_name_keys", `ALTER TABLE members ADD COLUMN name_key TEXT NOT NULL DEFAULT '';`},
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.

@@ -35,6 +35,7 @@ const usage = `usage: sohoi <command> [flags]
 
 commands:
   serve        run the API server
+  demo         make a demonstration registry (old Thái Bình, the 2025 reform) and serve it
   seed units   load the official administrative tree (carried in the binary)
   seed members make a demonstration roll (made-up members) in a province
   reconcile    recount a subtree's counters from the facts and repair drift
@@ -83,6 +84,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "seed":
 		return seed(ctx, args[1:], getenv, stdout, stderr)
 	case "close-month":

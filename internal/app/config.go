@@ -48,6 +48,10 @@ type Config struct {
 	// PastDayWait is the longest a request waits for a turn before it is
 	// answered 503 server_busy (SOHOI_PAST_DAY_WAIT; 0: 2 s).
 	PastDayWait time.Duration
+	// Clock is the time every service reads (nil: time.Now; not from the
+	// environment). `sohoi demo` sets it to replay the years before the
+	// 2025 reform, and the reform itself on its day.
+	Clock func() time.Time
 }
 
 // Defaults returns the configuration with every default filled in.

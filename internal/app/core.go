@@ -82,6 +82,9 @@ func OpenCore(ctx context.Context, cfg Config, log *slog.Logger) (*Core, error) 
 // store.
 func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*Core, error) {
 	c := &Core{Config: cfg, Log: log, Store: store, Now: time.Now, registry: prometheus.NewRegistry()}
+	if cfg.Clock != nil {
+		c.Now = cfg.Clock
+	}
 	c.metrics = newAppMetrics(c.registry)
 
 	policy, err := access.LoadPolicy(policies.Model, policies.Policy)

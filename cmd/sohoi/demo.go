@@ -230,7 +230,7 @@ func seedDemo(ctx context.Context, cfg app.Config, log *slog.Logger, count int, 
 // demoClock is the time the demo's services read while it replays.
 type demoClock struct{ at time.Time }
 
-func (c *demoClock) now() time.Time   { return c.at }
+func (c *demoClock) now() time.Time  { return c.at }
 func (c *demoClock) set(t time.Time) { c.at = t }
 
 type demoGrant struct {

@@ -26,7 +26,7 @@ default ./sohoi-demo, so that a real ./data is never touched) it replays
 the years before the July 2025 reform: Thái Bình as the 2025-03 tree had
 it (8 districts, 260 communes), two branches in each commune, --members
 made-up members who joined over the years, some of whom left or moved
-branch since, officers, and the month ends kept back to the end of 2021.
+branch since, officers, and the half-year ends kept from the end of 2021.
 Then it applies the 2025-07 reform on 2025-07-01, as the association did:
 Thái Bình becomes part of Hưng Yên, its branches move to the new communes
 and the old units close, keeping their history. It makes one user for each
@@ -84,6 +84,7 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if *seedOnly {
 		return nil
 	}
+	limitMemory(c.cfg, getenv)
 	s, err := app.New(ctx, c.cfg, log)
 	if err != nil {
 		return err
@@ -160,14 +161,15 @@ func seedDemo(ctx context.Context, cfg app.Config, log *slog.Logger, count int, 
 	}
 	step(fmt.Sprintf("history: %d left, %d moved branch, %d officers", home.Left, home.Transferred, home.Officers))
 
-	// Month ends kept back to December 2021, so that the 2022 reviews
-	// read kept figures.
-	for d := (civil.Date{Year: 2025, Month: time.June, Day: 1}).AddDays(-1); !d.Before(civil.MustParse("2021-12-31")); d = (civil.Date{Year: d.Year, Month: d.Month, Day: 1}).AddDays(-1) {
+	// The review days kept (each 30 June and 31 December from the end of
+	// 2021), so that half-year and year-end reports read kept figures;
+	// any other day is a kept one plus the movements since.
+	for _, d := range reviewDays(civil.MustParse("2021-12-31"), civil.MustParse("2025-05-31")) {
 		if _, err := a.Rollups.CloseMonth(ctx, job, root, d); err != nil {
 			return false, fmt.Errorf("keeping %s: %w", d, err)
 		}
 	}
-	step("month ends kept from 2021-12 to 2025-05")
+	step("half-year and year ends kept from 2021-12-31")
 
 	// 2. The reform, on its day; split communes' branches go to the first
 	// new commune the plan offers.
@@ -200,7 +202,8 @@ func seedDemo(ctx context.Context, cfg app.Config, log *slog.Logger, count int, 
 	// 3. Back to today: the month ends since, and the users.
 	clock.set(time.Now())
 	today := civil.Today(clock.now())
-	for d := (civil.Date{Year: today.Year, Month: today.Month, Day: 1}).AddDays(-1); d.After(civil.MustParse("2025-06-30")); d = (civil.Date{Year: d.Year, Month: d.Month, Day: 1}).AddDays(-1) {
+	lastMonthEnd := (civil.Date{Year: today.Year, Month: today.Month, Day: 1}).AddDays(-1)
+	for _, d := range append(reviewDays(civil.MustParse("2025-07-01"), lastMonthEnd), lastMonthEnd) {
 		if _, err := a.Rollups.CloseMonth(ctx, job, root, d); err != nil {
 			return false, fmt.Errorf("keeping %s: %w", d, err)
 		}
@@ -225,6 +228,19 @@ func seedDemo(ctx context.Context, cfg app.Config, log *slog.Logger, count int, 
 	}
 	step("users made")
 	return true, nil
+}
+
+// reviewDays are the 30 June and 31 December days from..to.
+func reviewDays(from, to civil.Date) []civil.Date {
+	var out []civil.Date
+	for y := from.Year; y <= to.Year; y++ {
+		for _, d := range []civil.Date{{Year: y, Month: time.June, Day: 30}, {Year: y, Month: time.December, Day: 31}} {
+			if !d.Before(from) && !d.After(to) {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
 }
 
 // demoClock is the time the demo's services read while it replays.

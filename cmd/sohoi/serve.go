@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"runtime/debug"
 
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/logging"
@@ -25,10 +26,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := c.parse(args); err != nil {
 		return err
 	}
+	limitMemory(c.cfg, getenv)
 	s, err := app.New(ctx, c.cfg, logging.New(stderr, c.cfg.LogLevel))
 	if err != nil {
 		return err
 	}
 	defer s.Close() // after Serve has let the requests under way finish
 	return s.Serve(ctx)
+}
+
+// limitMemory sets the server's soft memory limit (app.Config's
+// MemoryLimitMiB) unless GOMEMLIMIT, which the runtime reads itself, is set.
+func limitMemory(cfg app.Config, getenv func(string) string) {
+	if getenv("GOMEMLIMIT") == "" && cfg.MemoryLimitMiB > 0 {
+		debug.SetMemoryLimit(int64(cfg.MemoryLimitMiB) << 20)
+	}
 }

@@ -50,10 +50,10 @@ type Config struct {
 	PastDayWait time.Duration
 	// MemoryLimitMiB is the server's soft limit on the Go runtime's memory
 	// (SOHOI_MEMORY_LIMIT_MIB, default 192; 0: none; GOMEMLIMIT, when set,
-	// wins). The collector works harder near it instead of letting the
-	// heap double between collections: with the embedded store's page
-	// caches (96 MiB at most, outside the Go heap) it keeps a server under
-	// 300 MB resident through a million-row import.
+	// wins): near it the collector works harder instead of letting the
+	// heap double between collections under a burst of requests. The
+	// embedded store's memory (its page caches and statements, allocated
+	// by the transpiled SQLite outside the Go heap) is not under it.
 	MemoryLimitMiB int
 	// Clock is the time every service reads (nil: time.Now; not from the
 	// environment). `sohoi demo` sets it to replay the years before the

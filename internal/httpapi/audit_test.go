@@ -145,6 +145,27 @@ func TestAuditEntryForEveryKindOfWrite(t *testing.T) {
 		}
 	})
 
+	t.Run("move and merge", func(t *testing.T) {
+		var c2, c3, x, y unit
+		e.expect(e.do("POST", "/api/v1/units", manager, map[string]string{"parentId": r.comm.ParentID, "level": "commune", "name": "Xã Hai", "code": "C2"}), 201).decode(t, &c2)
+		e.expect(e.do("POST", "/api/v1/units", manager, map[string]string{"parentId": r.comm.ParentID, "level": "commune", "name": "Xã Ba", "code": "C3"}), 201).decode(t, &c3)
+		e.expect(e.do("POST", "/api/v1/units", manager, map[string]string{"parentId": r.comm.ID, "level": "branch", "name": "Chi hội X", "code": "X"}), 201).decode(t, &x)
+		e.expect(e.do("POST", "/api/v1/units", manager, map[string]string{"parentId": c3.ID, "level": "branch", "name": "Chi hội Y", "code": "Y"}), 201).decode(t, &y)
+		e.expect(e.do("POST", "/api/v1/units/"+x.ID+"/move", manager, map[string]string{"parentId": c2.ID}), 200)
+		mv := only(t, e.audit(manager, q("objectType", "unit", "objectId", x.ID)), "update")
+		if str(t, mv.Before["parentId"]) != r.comm.ID || str(t, mv.After["parentId"]) != c2.ID || mv.ActorName != "manager.34" {
+			t.Errorf("move entry %+v", mv)
+		}
+		e.expect(e.do("POST", "/api/v1/units/"+c2.ID+"/merge", manager, map[string]any{"sources": []string{c3.ID}}), 200)
+		if m := only(t, e.audit(manager, q("objectType", "unit", "objectId", y.ID)), "update"); str(t, m.After["parentId"]) != c2.ID {
+			t.Errorf("the merge's move of a child %+v", m)
+		}
+		closed := only(t, e.audit(manager, q("objectType", "unit", "objectId", c3.ID)), "update")
+		if str(t, closed.After["status"]) != "closed" || str(t, closed.After["mergedInto"]) != c2.ID {
+			t.Errorf("the merge's close %+v", closed)
+		}
+	})
+
 	t.Run("user and grants", func(t *testing.T) {
 		var u struct{ ID string }
 		e.expect(e.do("POST", "/api/v1/users", manager, map[string]any{"username": "viewer.a", "password": "long-enough-pw", "displayName": "Viewer A",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -431,5 +432,15 @@ func TestApplyReformPlanOverHTTP(t *testing.T) {
 	e.expect(e.do("GET", "/api/v1/units/"+prov["34"], both, nil), 200).decode(t, &tb)
 	if tb.Status != "closed" || tb.MergedInto != prov["33"] {
 		t.Fatalf("old Thái Bình: %+v", tb)
+	}
+	// Each application is recorded at the new province (the dry run is
+	// not), its moves and closes by entries of their own.
+	l := e.audit(both, url.Values{"unitId": {prov["33"]}, "objectType": {"restructure"}})
+	if len(l.Items) != 2 || l.Items[0].ActorName != "manager.both" || l.Items[0].ObjectID != "33" || l.Items[1].Detail["movedBranches"] == nil {
+		t.Errorf("the plan's entries: %+v", l.Items)
+	}
+	if closed := e.audit(both, url.Values{"unitId": {prov["34"]}, "objectType": {"unit"}, "objectId": {prov["34"]}}); len(closed.Items) == 0 ||
+		closed.Items[0].ActorName != "manager.both" || str(t, closed.Items[0].After["status"]) != "closed" {
+		t.Errorf("old Thái Bình's close: %+v", closed.Items)
 	}
 }

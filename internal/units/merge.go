@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/page"
 )
@@ -61,8 +62,9 @@ func (s *Service) Merge(ctx context.Context, c *access.Caller, targetID string, 
 	if target.Status != Active {
 		return nil, errs.E(errs.Conflict, "unit %s is closed and takes no new children", target.ID)
 	}
-	// audit: one entry per merge (target, sources, recoded children) goes
-	// here; the moves and closes below are its parts.
+	// The merge is recorded by its parts: each move (parentId from the
+	// source to the target), each recoding and each source's close
+	// (mergedInto the target) has its own entry.
 	out := &Merged{}
 	for _, src := range sources {
 		if src.Status == Closed && src.MergedInto == target.ID {
@@ -72,7 +74,7 @@ func (s *Service) Merge(ctx context.Context, c *access.Caller, targetID string, 
 		if err := s.mergeChildren(ctx, c, target, src, out); err != nil {
 			return nil, err
 		}
-		closed, err := s.closeMerged(ctx, src.ID, target.ID)
+		closed, err := s.closeMerged(ctx, c, src.ID, target.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +115,7 @@ func (s *Service) mergeChildren(ctx context.Context, c *access.Caller, target, s
 			return nil
 		}
 		for _, child := range res.Items {
-			if child, err = s.finishMove(ctx, child); err != nil {
+			if child, err = s.finishMove(ctx, c, child); err != nil {
 				return err
 			}
 			if child.ParentID != src.ID {
@@ -122,7 +124,7 @@ func (s *Service) mergeChildren(ctx context.Context, c *access.Caller, target, s
 			if child, err = s.uniqueCodeUnder(ctx, c, child, target, src, out); err != nil {
 				return err
 			}
-			if _, err := s.move(ctx, child, target.Path.Child(child.ID)); err != nil {
+			if _, err := s.move(ctx, c, child, target.Path.Child(child.ID)); err != nil {
 				return err
 			}
 			out.Moved++
@@ -163,7 +165,7 @@ func (s *Service) uniqueCodeUnder(ctx context.Context, c *access.Caller, child, 
 }
 
 // closeMerged closes the emptied source, pointing to the target.
-func (s *Service) closeMerged(ctx context.Context, id, targetID string) (*Unit, error) {
+func (s *Service) closeMerged(ctx context.Context, c *access.Caller, id, targetID string) (*Unit, error) {
 	for attempt := 0; ; attempt++ {
 		u, err := s.store.GetUnit(ctx, id)
 		if err != nil {
@@ -175,7 +177,9 @@ func (s *Service) closeMerged(ctx context.Context, id, targetID string) (*Unit, 
 		next := *u
 		next.Status, next.MergedInto, next.Version, next.UpdatedAt = Closed, targetID, u.Version+1, s.now().UTC()
 		next.ClosedAt = next.UpdatedAt
-		err = s.settled(ctx, [][]string{u.Path}, func() error { return s.store.UpdateUnit(ctx, &next) })
+		err = s.settled(ctx, [][]string{u.Path}, func() error {
+			return s.record(ctx, c, audit.Update, u, &next, func(ctx context.Context) error { return s.store.UpdateUnit(ctx, &next) })
+		})
 		if err == nil {
 			return &next, nil
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
@@ -42,7 +43,7 @@ func (s *Service) Move(ctx context.Context, c *access.Caller, id, parentID strin
 	if ifVersion != 0 && ifVersion != u.Version {
 		return nil, errs.E(errs.VersionMismatch, "unit %s is at version %d, not %d", u.ID, u.Version, ifVersion)
 	}
-	if u, err = s.finishMove(ctx, u); err != nil {
+	if u, err = s.finishMove(ctx, c, u); err != nil {
 		return nil, err
 	}
 	parent, err := s.Load(ctx, c, parentID, access.ObjUnit, access.Write)
@@ -55,8 +56,7 @@ func (s *Service) Move(ctx context.Context, c *access.Caller, id, parentID strin
 	if u.ParentID == parent.ID {
 		return u, nil
 	}
-	// audit: one entry per move (unit, old parent, new parent) goes here.
-	return s.move(ctx, u, parent.Path.Child(u.ID))
+	return s.move(ctx, c, u, parent.Path.Child(u.ID))
 }
 
 // checkMove applies the tree's rules to moving u under parent.
@@ -97,7 +97,7 @@ func (s *Service) checkMove(ctx context.Context, u, parent *Unit) error {
 // move runs the three steps of a move of u to the path to (whose parent
 // is the new parent), counted: the units above both ends change their
 // branch counts from today, so both paths are marked around the move.
-func (s *Service) move(ctx context.Context, u *Unit, to unitpath.Path) (*Unit, error) {
+func (s *Service) move(ctx context.Context, c *access.Caller, u *Unit, to unitpath.Path) (*Unit, error) {
 	from := u.Path
 	var moved *Unit
 	paths := [][]string{from.Parent(), to}
@@ -108,15 +108,17 @@ func (s *Service) move(ctx context.Context, u *Unit, to unitpath.Path) (*Unit, e
 			return err
 		}
 		var err error
-		moved, err = s.followMove(ctx, &next, from)
+		moved, err = s.followMove(ctx, c, &next, from)
 		return err
 	})
 	return moved, err
 }
 
 // followMove does steps 2 and 3 of a move of u (whose path is already the
-// new one) from the path from.
-func (s *Service) followMove(ctx context.Context, u *Unit, from unitpath.Path) (*Unit, error) {
+// new one) from the path from. Step 3, which gives u its new parent, is
+// the move's audit entry (parentId before and after): a move resumed
+// after a crash is recorded when it ends, by whoever finishes it.
+func (s *Service) followMove(ctx context.Context, c *access.Caller, u *Unit, from unitpath.Path) (*Unit, error) {
 	for cursor := ""; ; {
 		next, err := s.store.RewritePaths(ctx, from, u.Path, cursor, RewriteLimit)
 		if err != nil {
@@ -135,7 +137,7 @@ func (s *Service) followMove(ctx context.Context, u *Unit, from unitpath.Path) (
 	}
 	done := *cur
 	done.ParentID, done.Version, done.UpdatedAt = cur.Path.Parent().Unit(), cur.Version+1, s.now().UTC()
-	if err := s.store.UpdateUnit(ctx, &done); err != nil { // step 3
+	if err := s.record(ctx, c, audit.Update, cur, &done, func(ctx context.Context) error { return s.store.UpdateUnit(ctx, &done) }); err != nil { // step 3
 		return nil, err
 	}
 	return &done, nil
@@ -156,7 +158,7 @@ func (s *Service) moving(ctx context.Context, u *Unit) (from unitpath.Path, ok b
 
 // finishMove finishes an interrupted move of u, if there is one, counted
 // like the move itself, and returns u as it ends.
-func (s *Service) finishMove(ctx context.Context, u *Unit) (*Unit, error) {
+func (s *Service) finishMove(ctx context.Context, c *access.Caller, u *Unit) (*Unit, error) {
 	from, ok, err := s.moving(ctx, u)
 	if err != nil || !ok {
 		return u, err
@@ -165,7 +167,7 @@ func (s *Service) finishMove(ctx context.Context, u *Unit) (*Unit, error) {
 	paths := [][]string{from.Parent(), u.Path}
 	err = counting.Around(ctx, s.counts, paths, civil.Today(s.now()), counting.Branch, func() error {
 		var err error
-		moved, err = s.followMove(ctx, u, from)
+		moved, err = s.followMove(ctx, c, u, from)
 		return err
 	})
 	return moved, err
@@ -179,5 +181,5 @@ func (s *Service) Resume(ctx context.Context, c *access.Caller, id string) (*Uni
 	if err != nil {
 		return nil, err
 	}
-	return s.finishMove(ctx, u)
+	return s.finishMove(ctx, c, u)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/page"
 	"github.com/sohoi/sohoi/internal/units/vnadmin"
@@ -74,8 +75,29 @@ func (s *Service) Restructure(ctx context.Context, c *access.Caller, plan []Refo
 			return out, fmt.Errorf("province %s %s: %w", p.Code, p.Name, err)
 		}
 		out = append(out, ch)
+		if !dryRun {
+			if err := s.recordReform(ctx, c, root, ch); err != nil {
+				return out, err
+			}
+		}
 	}
 	return out, nil
+}
+
+// recordReform records what a plan did to one new province, in one entry
+// at the province: its creates, moves, recodings and closes have entries
+// of their own, and this one says which plan they were the parts of.
+func (s *Service) recordReform(ctx context.Context, c *access.Caller, root *Unit, ch ProvinceChange) error {
+	at := root.Path
+	if p, err := s.store.GetChildByCode(ctx, root.ID, ch.Code); err == nil {
+		at = p.Path
+	}
+	id, name := actor(c)
+	return s.log.Access(ctx, (&audit.Entry{Action: audit.Update, ObjectType: audit.ObjRestructure, ObjectID: ch.Code, Path: at,
+		Detail: audit.JSON(map[string]any{"province": ch.Code, "name": ch.Name, "sourceProvinces": ch.SourceProvinces,
+			"createdCommunes": ch.CreatedCommunes, "movedBranches": ch.MovedBranches, "recoded": len(ch.Recoded),
+			"waiting": len(ch.Waiting), "closedCommunes": ch.ClosedCommunes, "closedDistricts": ch.ClosedDistricts,
+			"closedProvinces": ch.ClosedProvinces})}).By(id, name))
 }
 
 type reform struct {
@@ -324,7 +346,7 @@ func (r *reform) moveBranchesTo(ctx context.Context, old *Unit, where func(*Unit
 	}
 	r.open[old.ID] = len(branches) // each old commune is emptied once
 	for _, b := range branches {
-		if b, err = r.s.finishMove(ctx, b); err != nil {
+		if b, err = r.s.finishMove(ctx, r.c, b); err != nil {
 			return err
 		}
 		if b.ParentID != old.ID {
@@ -352,7 +374,7 @@ func (r *reform) moveBranchesTo(ctx context.Context, old *Unit, where func(*Unit
 				return err
 			}
 		}
-		if _, err := r.s.move(ctx, b, to.Path.Child(b.ID)); err != nil {
+		if _, err := r.s.move(ctx, r.c, b, to.Path.Child(b.ID)); err != nil {
 			return err
 		}
 	}
@@ -394,7 +416,7 @@ func (r *reform) close(ctx context.Context, u, into *Unit) error {
 	if r.dry {
 		return nil
 	}
-	_, err := r.s.closeMerged(ctx, u.ID, into.ID)
+	_, err := r.s.closeMerged(ctx, r.c, u.ID, into.ID)
 	return err
 }
 
@@ -443,7 +465,5 @@ func (s *Service) ApplyPlan(ctx context.Context, c *access.Caller, req PlanReque
 	if err != nil {
 		return nil, (errs.Fields{{Field: "province", Message: err.Error()}}).Err()
 	}
-	// audit: one entry per applied plan (plan, province, what changed)
-	// goes here; its moves and closes are its parts.
 	return s.Restructure(ctx, c, plan, req.Assign, req.DryRun)
 }

@@ -37,6 +37,15 @@ const (
 	readerCacheKiB = 16 << 10
 )
 
+// connLifetime is how long a connection serves before it is closed and
+// another opened in its place (between transactions: never under one).
+// SQLite's memory for a connection (its page cache, statements, and what
+// the transpiled C allocator keeps of them) is outside the Go heap and
+// goes back to the system only when the connection closes: measured on
+// a million-row import, a server that kept its connections grew past
+// 300 MB resident. Reopening costs a few milliseconds a minute.
+const connLifetime = time.Minute
+
 // FileName is the database file inside the data directory.
 const FileName = "sohoi.db"
 
@@ -99,6 +108,7 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(connLifetime)
 	db := &DB{write: w, fixedModes: fixed}
 	db.startWriter()
 	if err := db.migrate(ctx); err != nil {
@@ -119,6 +129,7 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	}
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
+	r.SetConnMaxLifetime(connLifetime)
 	db.read = r
 	bg, err := sql.Open("sqlite", dsn("query_only(1)", fmt.Sprintf("cache_size(-%d)", readerCacheKiB)))
 	if err != nil {
@@ -127,6 +138,7 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	}
 	bg.SetMaxOpenConns(1)
 	bg.SetMaxIdleConns(1)
+	bg.SetConnMaxLifetime(connLifetime)
 	db.background = bg
 	return db, nil
 }

@@ -56,6 +56,12 @@ type Job struct {
 	StartedAt     time.Time          `json:"startedAt"`
 	FinishedAt    time.Time          `json:"finishedAt"`
 	Version       int                `json:"version"`
+	// LeaseUntil is when the instance running the job (Running) lets it
+	// go unless it renews it, as it does with every batch recorded: an
+	// instance that finds a running job leased to another leaves it, and
+	// takes over a job whose lease ran out (its runner died). Only in the
+	// stored job, never in the API.
+	LeaseUntil time.Time `json:"leaseUntil,omitzero"`
 }
 
 // LeftRow is a row whose change an undo did not take back: the member was

@@ -253,6 +253,11 @@ func (s *Service) count(ctx context.Context, j *Job) (int, error) {
 
 // save stores the job as its next version.
 func (s *Service) save(ctx context.Context, j *Job) error {
+	if j.Status == Running { // the runner's lease, renewed with each batch recorded
+		j.LeaseUntil = s.now().Add(leaseFor).UTC()
+	} else {
+		j.LeaseUntil = time.Time{}
+	}
 	j.Version++
 	if err := s.jobs.UpdateImportJob(ctx, j); err != nil {
 		j.Version--

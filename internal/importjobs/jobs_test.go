@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
@@ -250,3 +253,42 @@ func TestSubmitRefusesWhatIsNoRoll(t *testing.T) {
 }
 
 var pageAll = page.Request{Limit: 100}
+
+// A running job leased to another instance is left to it; once the lease
+// runs out (that runner died) the runner here takes the job over and
+// finishes it.
+func TestARunningJobLeasedElsewhereIsLeftUntilTheLeaseRunsOut(t *testing.T) {
+	ctx := context.Background()
+	f := newFixtureOn(t, servicetest.Open)
+	j := f.submit(t, csvBOM(t, bigRoll(4)), false)
+	jobs := f.s.Store.(importjobs.JobStore)
+	j.Status, j.LeaseUntil, j.Version = importjobs.Running, time.Now().Add(time.Hour), j.Version+1
+	if err := jobs.UpdateImportJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	stop := f.s.Imports.Start(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	defer stop()
+	time.Sleep(300 * time.Millisecond)
+	if got, err := jobs.GetImportJob(ctx, j.ID); err != nil || got.Version != j.Version || got.Processed != 0 {
+		t.Fatalf("a job leased elsewhere was taken: %+v, %v", got, err)
+	}
+	j.LeaseUntil, j.Version = time.Now().Add(-time.Second), j.Version+1
+	if err := jobs.UpdateImportJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		got, err := jobs.GetImportJob(ctx, j.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status == importjobs.Done {
+			if got.Processed != 5 || got.Created != 4 || !got.LeaseUntil.IsZero() {
+				t.Fatalf("taken over and finished: %+v", got)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the job whose lease ran out was not taken over: %+v", got)
+		}
+	}
+}

@@ -72,39 +72,13 @@ func (db *DB) MembersByName(ctx context.Context, top unitpath.Path, keys []strin
 	if len(keys) == 0 || len(top) == 0 {
 		return nil, nil
 	}
-	cur, err := db.coll(collMembers).Find(ctx, bson.D{{Key: "nameKey", Value: bson.D{{Key: "$in", Value: keys}}},
-		{Key: "path", Value: top[len(top)-1]}}, options.Find().SetProjection(memberProjection))
-	if err != nil {
-		return nil, err
-	}
-	var docs []memberDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, err
-	}
-	out := make([]*members.Member, len(docs))
-	for i := range docs {
-		out[i] = docs[i].member()
-	}
-	return out, nil
+	return db.findMembers(ctx, bson.D{{Key: "nameKey", Value: bson.D{{Key: "$in", Value: keys}}}, {Key: "path", Value: top[len(top)-1]}})
 }
 
 // MembersByNumber implements members.Store, from members_branch_member_no.
 func (db *DB) MembersByNumber(ctx context.Context, branchID, memberNo string) (_ []*members.Member, err error) {
 	defer errs.Wrap(&err, "mongo: MembersByNumber")
-	cur, err := db.coll(collMembers).Find(ctx, bson.D{{Key: "branchId", Value: branchID}, {Key: "memberNo", Value: memberNo}},
-		options.Find().SetProjection(memberProjection))
-	if err != nil {
-		return nil, err
-	}
-	var docs []memberDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, err
-	}
-	out := make([]*members.Member, len(docs))
-	for i := range docs {
-		out[i] = docs[i].member()
-	}
-	return out, nil
+	return db.findMembers(ctx, bson.D{{Key: "branchId", Value: branchID}, {Key: "memberNo", Value: memberNo}})
 }
 
 // applied reports whether the member's history holds ev already: the

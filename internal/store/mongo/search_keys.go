@@ -17,39 +17,56 @@ func searchKeySteps() []migration {
 	return []migration{{name: "data members.scopeWords word pairs", run: rebuildScopeWords}}
 }
 
-// rebuildScopeWords walks the members in _id order, a page at a time (an
-// _id range: no whole-collection scan for the index checker to refuse),
-// and rewrites each page's keys in one unordered bulkWrite.
+// rebuildScopeWords rewrites each member's keys from its name and path.
 func rebuildScopeWords(ctx context.Context, db *driver.Database) error {
+	type keyed struct {
+		ID       string   `bson:"_id"`
+		FullName string   `bson:"fullName"`
+		Path     []string `bson:"path"`
+		Version  int      `bson:"version"`
+	}
+	return rewriteMembers(ctx, db, bson.D{{Key: "fullName", Value: 1}, {Key: "path", Value: 1}, {Key: "version", Value: 1}},
+		func(d keyed) string { return d.ID },
+		func(d keyed) driver.WriteModel {
+			return driver.NewUpdateOneModel().
+				SetFilter(bson.D{{Key: "_id", Value: d.ID}, {Key: "version", Value: d.Version}}).
+				SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "scopeWords", Value: scopeTerms(d.Path, d.FullName)}}}})
+		})
+}
+
+// rewriteMembers is a data step's walk over the members: in _id order, a
+// page of 500 at a time (an _id range: no whole-collection scan for the
+// index checker to refuse), each page decoded as T with projection and
+// its rewrites (write: nil for none) sent in one unordered bulkWrite. A
+// rewrite matches the version read, so a member changed meanwhile (and
+// written with what the step computes) is left alone, and the step may
+// run again.
+func rewriteMembers[T any](ctx context.Context, db *driver.Database, projection bson.D, id func(T) string, write func(T) driver.WriteModel) error {
 	coll := db.Collection(collMembers)
 	for last := ""; ; {
 		cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: last}}}}, options.Find().
-			SetProjection(bson.D{{Key: "fullName", Value: 1}, {Key: "path", Value: 1}, {Key: "version", Value: 1}}).
-			SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(500))
+			SetProjection(projection).SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(500))
 		if err != nil {
 			return err
 		}
-		var docs []struct {
-			ID       string   `bson:"_id"`
-			FullName string   `bson:"fullName"`
-			Path     []string `bson:"path"`
-			Version  int      `bson:"version"`
-		}
+		var docs []T
 		if err := cur.All(ctx, &docs); err != nil {
 			return err
 		}
 		if len(docs) == 0 {
 			return nil
 		}
-		batch := make([]driver.WriteModel, 0, len(docs))
+		var batch []driver.WriteModel
 		for _, d := range docs {
-			batch = append(batch, driver.NewUpdateOneModel().
-				SetFilter(bson.D{{Key: "_id", Value: d.ID}, {Key: "version", Value: d.Version}}).
-				SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "scopeWords", Value: scopeTerms(d.Path, d.FullName)}}}}))
+			if w := write(d); w != nil {
+				batch = append(batch, w)
+			}
 		}
-		if _, err := coll.BulkWrite(ctx, batch, options.BulkWrite().SetOrdered(false)); err != nil {
-			return err
+		if len(batch) > 0 {
+			if _, err := coll.BulkWrite(ctx, batch, options.BulkWrite().SetOrdered(false)); err != nil {
+				return err
+			}
 		}
-		last = docs[len(docs)-1].ID
+		last = id(docs[len(docs)-1])
 	}
 }

@@ -233,8 +233,14 @@ func (db *DB) MembersByName(ctx context.Context, top unitpath.Path, keys []strin
 		return nil, err
 	}
 	lo, hi := keyRange(top)
-	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT `+memberCols+` FROM members
+	return db.queryMembers(ctx, `SELECT `+memberCols+` FROM members
 		WHERE name_key IN (SELECT value FROM json_each(?)) AND path >= ? AND path < ?`, string(ks), lo, hi)
+}
+
+// queryMembers runs a query of memberCols on the read pool and scans
+// every member it returns.
+func (db *DB) queryMembers(ctx context.Context, query string, args ...any) ([]*members.Member, error) {
+	rows, err := db.reads(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -253,18 +259,5 @@ func (db *DB) MembersByName(ctx context.Context, top unitpath.Path, keys []strin
 // MembersByNumber implements members.Store, from members_branch_no.
 func (db *DB) MembersByNumber(ctx context.Context, branchID, memberNo string) (_ []*members.Member, err error) {
 	defer errs.Wrap(&err, "sqlite: MembersByNumber")
-	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT `+memberCols+` FROM members WHERE branch_id = ? AND member_no = ? AND member_no <> ''`, branchID, memberNo)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*members.Member
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return db.queryMembers(ctx, `SELECT `+memberCols+` FROM members WHERE branch_id = ? AND member_no = ? AND member_no <> ''`, branchID, memberNo)
 }

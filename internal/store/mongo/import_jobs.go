@@ -1,7 +1,6 @@
 package mongo
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -147,7 +146,7 @@ func (db *DB) ImportJobsWithStatus(ctx context.Context, st importjobs.Status, li
 
 // ImportFile implements importjobs.JobStore: the chunks read one at a time.
 func (db *DB) ImportFile(ctx context.Context, id string) (io.ReadCloser, error) {
-	return &chunkReader{next: func(n int) ([]byte, error) {
+	return importjobs.ChunkedFile(func(n int) ([]byte, error) {
 		var d importFileDoc
 		err := db.coll(collImportFile).FindOne(ctx, bson.D{{Key: "_id", Value: chunkID(id, n)}}).Decode(&d)
 		if isNoDoc(err) {
@@ -157,34 +156,8 @@ func (db *DB) ImportFile(ctx context.Context, id string) (io.ReadCloser, error) 
 			return nil, fmt.Errorf("mongo: ImportFile %s: %w", id, err)
 		}
 		return d.Data, nil
-	}}, nil
+	}), nil
 }
-
-// chunkReader reads a file kept in numbered chunks.
-type chunkReader struct {
-	next func(n int) ([]byte, error)
-	n    int
-	cur  bytes.Reader
-	err  error
-}
-
-func (r *chunkReader) Read(p []byte) (int, error) {
-	for r.cur.Len() == 0 {
-		if r.err != nil {
-			return 0, r.err
-		}
-		data, err := r.next(r.n)
-		if err != nil {
-			r.err = err
-			return 0, err
-		}
-		r.n++
-		r.cur.Reset(data)
-	}
-	return r.cur.Read(p)
-}
-
-func (r *chunkReader) Close() error { return nil }
 
 // PutImportRows implements importjobs.JobStore: one unordered bulk write
 // of replacements by _id (job/row), so a batch done again replaces its

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -113,9 +112,9 @@ func (db *DB) ImportJobsWithStatus(ctx context.Context, st importjobs.Status, li
 
 // ImportFile implements importjobs.JobStore: the chunks read one at a time.
 func (db *DB) ImportFile(ctx context.Context, id string) (io.ReadCloser, error) {
-	return &chunkReader{next: func(n int) ([]byte, error) {
+	return importjobs.ChunkedFile(func(n int) ([]byte, error) {
 		var data []byte
-		err := db.read.QueryRowContext(ctx, `SELECT data FROM import_files WHERE job_id = ? AND n = ?`, id, n).Scan(&data)
+		err := db.reads(ctx).QueryRowContext(ctx, `SELECT data FROM import_files WHERE job_id = ? AND n = ?`, id, n).Scan(&data)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, io.EOF
 		}
@@ -123,34 +122,8 @@ func (db *DB) ImportFile(ctx context.Context, id string) (io.ReadCloser, error) 
 			return nil, fmt.Errorf("sqlite: ImportFile %s: %w", id, err)
 		}
 		return data, nil
-	}}, nil
+	}), nil
 }
-
-// chunkReader reads a file kept in numbered chunks.
-type chunkReader struct {
-	next func(n int) ([]byte, error)
-	n    int
-	cur  bytes.Reader
-	err  error
-}
-
-func (r *chunkReader) Read(p []byte) (int, error) {
-	for r.cur.Len() == 0 {
-		if r.err != nil {
-			return 0, r.err
-		}
-		data, err := r.next(r.n)
-		if err != nil {
-			r.err = err
-			return 0, err
-		}
-		r.n++
-		r.cur.Reset(data)
-	}
-	return r.cur.Read(p)
-}
-
-func (r *chunkReader) Close() error { return nil }
 
 // PutImportRows implements importjobs.JobStore, in one transaction.
 func (db *DB) PutImportRows(ctx context.Context, id string, rows []importjobs.RowResult) (err error) {

@@ -3,6 +3,7 @@ package importjobs
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/imports"
@@ -93,11 +94,14 @@ func (r *run) remember(p imports.Parsed) {
 func (r *run) repeats(p *imports.Parsed, branchID string) {
 	in := p.Input
 	check := func(field imports.Field, key, what string) {
-		if first, ok := r.seen[key]; ok && first != p.Row {
+		h := fnv.New64a()
+		_, _ = h.Write([]byte(key))
+		k := h.Sum64()
+		if first, ok := r.seen[k]; ok && first != p.Row {
 			p.Fail(field, fmt.Sprintf("row %d gives the same %s; merge the two rows", first, what))
 			return
 		}
-		r.seen[key] = p.Row
+		r.seen[k] = p.Row
 	}
 	if in.NationalID != "" {
 		check(imports.NationalID, "id\x00"+in.NationalID, "national ID")

@@ -181,7 +181,7 @@ func (s *Service) Run(ctx context.Context, c *access.Caller, req Request, r io.R
 		return sum, err
 	}
 	sum.Encoding, sum.Header = tab.Encoding(), tab.Header()
-	run := &run{s: s, c: c, req: req, unit: unit, branches: bs, seen: map[string]int{}}
+	run := &run{s: s, c: c, req: req, unit: unit, branches: bs, seen: map[uint64]int{}}
 	var batch []pending
 	flush := func() error {
 		rows, err := run.apply(ctx, batch)
@@ -243,10 +243,15 @@ type run struct {
 	unit     *units.Unit
 	branches *branches
 	// seen are the rows' keys (national ID, card number or name and birth
-	// date in a branch) by the first row that gave them: a repeat within
+	// date in a branch) with the first row that gave each: a repeat within
 	// the file is an error, so that a dry run and the real run, which
-	// writes the first before it reads the second, decide alike.
-	seen map[string]int
+	// writes the first before it reads the second, decide alike. Keys are
+	// kept as their 64-bit hash, some 16 bytes each where the strings took
+	// about 70: a million-row file's keys would otherwise be most of the
+	// server's memory. Two keys of one file share a hash about once in ten
+	// million million-row files; the later row is then reported as a
+	// repeat, for a person to look at, never merged.
+	seen map[uint64]int
 	// recovered: the first batch after a resume was checked (recover).
 	recovered bool
 }

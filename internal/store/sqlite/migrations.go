@@ -233,6 +233,11 @@ WHERE grants LIKE '%"unitPath"%';
 	// only on the days before.
 	{"0019_unit_closed_at", `ALTER TABLE units ADD COLUMN closed_at INTEGER;`},
 	{"0020_audit", auditSchema}, // issue 18.7: audit.go
+	// 0021-0023 belong to the import jobs (merged separately).
+	{"0024_recognitions", recognitionsSchema}, // issue 20: recognitions.go
+	{"0025_evidence", evidenceSchema},         // issue 20: evidence.go
+	{"0026_fund", fundSchema},                 // issue 20: fund.go
+	{"0027_awards", awardsSchema},             // issue 20: awards.go
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.

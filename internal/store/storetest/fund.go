@@ -110,7 +110,7 @@ func testAwards(t *testing.T, open Opener) {
 	award := func(date string, amount int64, fundEntry, name string) *scholarships.Award {
 		return &scholarships.Award{ID: ids.New(), UnitID: tr.a.ID, Path: tr.a.Path, Date: civil.MustParse(date),
 			Student: scholarships.Student{Name: name, School: "Trường THCS Đông Hưng", Level: scholarships.LowerSecondary},
-			Amount: amount, FundEntry: fundEntry}
+			Amount:  amount, FundEntry: fundEntry}
 	}
 	paid := award("2024-05-30", 500_000, pay.ID, "Nguyễn Văn Minh")
 	kind := award("2024-06-01", 0, "", "Trần Thị Mai")

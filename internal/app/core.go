@@ -15,6 +15,7 @@ import (
 	"github.com/sohoi/sohoi/internal/idempotency"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/records"
 	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/units"
 	"github.com/sohoi/sohoi/policies"
@@ -39,6 +40,7 @@ type Core struct {
 	Units    *units.Service    // counts through Rollups
 	Members  *members.Service  // counts through Rollups
 	Officers *officers.Service // counts through Rollups; names from Members
+	Records  *records.Service  // issue 20: learning models, evidence, the fund, scholarships; counts through Rollups
 	Authz    *access.Authorizer
 	Users    *access.Users
 	Keys     *idempotency.Keys // the Idempotency-Key of creates
@@ -103,6 +105,7 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 	c.Users = access.NewUsers(store, store, c.Units, c.Authz, c.Audit, c.Now)
 	c.Members = members.NewService(memberStore{store, c.metrics}, c.Units, c.Users, c.Rollups, c.Audit, c.Now)
 	c.Officers = officers.NewService(store, c.Units, c.Rollups, c.Members, c.Audit, c.Now)
+	c.Records = records.NewService(store, c.Units, c.Members, c.Rollups, c.Audit, c.Now)
 	c.Trail = trail.NewService(store, c.Units, auditObjects{store}, c.Now)
 	c.Keys = idempotency.New(store, c.Now)
 

@@ -19,6 +19,7 @@ import (
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/records"
 	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/store/sqlite"
 	"github.com/sohoi/sohoi/internal/units"
@@ -27,14 +28,17 @@ import (
 // Sys is the system caller the tests set data up with.
 var Sys = access.System("test setup")
 
-// Services are the domain services on one embedded store.
+// Services are the domain services on one store (the embedded one unless
+// OpenOn was given another).
 type Services struct {
-	DB       *sqlite.DB
+	DB       *sqlite.DB // nil on another store
+	Store    app.Store
 	Authz    *access.Authorizer
 	Units    *units.Service
 	Users    *access.Users
 	Members  *members.Service
 	Officers *officers.Service
+	Records  *records.Service
 	Rollups  *rollups.Service
 	Trail    *trail.Service
 	Now      func() time.Time
@@ -45,23 +49,31 @@ type Services struct {
 // that a test reads exact figures as soon as a write has answered.
 func Open(t testing.TB) *Services {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
+	db, err := sqlite.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
+	s := OpenOn(t, db)
+	s.DB = db
+	return s
+}
+
+// OpenOn wires the services on store (fresh and migrated; the caller
+// closes it), as Open does on the embedded one: a scenario written
+// against Services runs on MongoDB too.
+func OpenOn(t testing.TB, store app.Store) *Services {
+	t.Helper()
 	// The services as every command builds them (app.Core): counting is
 	// theirs, settled at once after each write as no settler is started.
 	cfg := app.Defaults()
 	cfg.RootName = "Trung ương Hội"
-	core, err := app.NewCore(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db)
+	core, err := app.NewCore(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Services{DB: db, Authz: core.Authz, Units: core.Units, Users: core.Users, Members: core.Members,
-		Officers: core.Officers, Rollups: core.Rollups, Trail: core.Trail, Now: core.Now}
-	return s
+	return &Services{Store: store, Authz: core.Authz, Units: core.Units, Users: core.Users, Members: core.Members,
+		Officers: core.Officers, Records: core.Records, Rollups: core.Rollups, Trail: core.Trail, Now: core.Now}
 }
 
 // Unit makes a unit under parent.
@@ -92,7 +104,7 @@ func (s *Services) Caller(t testing.TB, role access.Role, u *units.Unit) *access
 	usr := &access.User{ID: ids.New(), Username: "u" + ids.New(), DisplayName: "Cán bộ",
 		Grants: []access.Grant{{Role: role, UnitID: u.ID, Path: u.Path}}, Version: 1,
 		CreatedAt: s.Now(), UpdatedAt: s.Now()}
-	if err := s.DB.CreateUser(context.Background(), usr); err != nil {
+	if err := s.Store.CreateUser(context.Background(), usr); err != nil {
 		t.Fatal(err)
 	}
 	return s.Authz.Caller(usr)

@@ -94,6 +94,7 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 	opts := []rollups.Option{
 		rollups.WithJobObserver(c.metrics.jobRan),
 		rollups.WithPastDayLimits(rollups.PastDayLimits{Workers: cfg.PastDayWorkers, Wait: cfg.PastDayWait}),
+		rollups.WithRecords(store), // issue 20: recognitions, the fund, awards
 	}
 	if ms, ok := store.(rollups.MovementStore); ok { // issue 15.3: past days from movements
 		// The metrics wrapper below hides the store's other methods.

@@ -57,7 +57,8 @@ type Service struct {
 	orphans orphans       // unstored marks the sweeps have seen (settle.go)
 	window  time.Duration // how long the settler collects marks (settleWindow; tests lengthen it)
 
-	moves MovementStore // nil: past days are counted from periods (movements.go)
+	moves   MovementStore // nil: past days are counted from periods (movements.go)
+	records RecordStore   // nil: no records are counted (records.go)
 }
 
 // NewService wires the rollups: the counters in store over the tree u

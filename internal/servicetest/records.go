@@ -244,6 +244,61 @@ func RecordsScenario(t *testing.T, s *Services) {
 			t.Fatalf("a reporter reading students' names: %v", err)
 		}
 	})
+	t.Run("counted by the rollups: figures as of any day, the half-year report balances with its sections", func(t *testing.T) {
+		day := func(s string) civil.Date { return civil.MustParse(s) }
+		for _, tc := range []struct {
+			day      string
+			balance  int64
+			families int
+			awards   int
+		}{
+			{"2025-01-31", 12_000_000, 0, 0}, // a month end: kept
+			{"2025-02-14", 15_000_000, 0, 0}, // a day between: the live tally filtered
+			{"2025-03-31", 12_000_000, 0, 0},
+			{"2025-04-01", 12_000_000, 1, 0}, // the family's decision day
+			{"2025-06-30", 10_500_000, 1, 1},
+		} {
+			r, err := s.Rollups.Rollup(ctx, reporter, p.ID, day(tc.day))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Records.FundBalance != tc.balance || r.Records.LearningModels["family"] != tc.families || r.Records.Scholarships.Awards != tc.awards {
+				t.Errorf("province on %s: %+v", tc.day, r.Records)
+			}
+			if len(r.Children) != 1 || r.Children[0].Records.FundBalance != tc.balance {
+				t.Errorf("the district's row on %s: %+v", tc.day, r.Children)
+			}
+		}
+		rep, err := s.Rollups.PeriodReport(ctx, reporter, p.ID, day("2025-01-01"), day("2025-06-30"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := rep.Total.Records.Fund
+		if f.Start != 0 || f.In != 12_000_000 || f.Out != 1_500_000 || f.End != 10_500_000 || !rep.Total.Balanced() {
+			t.Fatalf("the half-year's fund: %+v", f)
+		}
+		if rep.Total.Records.Recognised["family"] != 1 || rep.Total.Records.Scholarships.Amount != 1_500_000 {
+			t.Fatalf("the half-year's models and awards: %+v", rep.Total.Records)
+		}
+		second, err := s.Rollups.PeriodReport(ctx, reporter, p.ID, day("2025-07-01"), day("2025-12-31"))
+		if err != nil || second.Total.Records.Fund.Start != 10_500_000 || second.Total.Records.Fund.End != 10_500_000 {
+			t.Fatalf("the second half starts where the first ended: %+v %v", second.Total.Records.Fund, err)
+		}
+		// A back-dated contribution, entered after those month ends were
+		// kept: the write marks them from its day on, and they follow.
+		if _, err := R.AddEntry(ctx, editor, b.ID, records.EntryInput{Date: day("2025-03-10"), Amount: 700_000, Direction: fund.In, Party: "Hội viên chi hội", Receipt: "PT-03"}); err != nil {
+			t.Fatal(err)
+		}
+		for d, want := range map[string]int64{"2025-02-28": 12_000_000, "2025-03-31": 12_700_000, "2025-06-30": 11_200_000} {
+			r, err := s.Rollups.Rollup(ctx, reporter, p.ID, day(d))
+			if err != nil || r.Records.FundBalance != want {
+				t.Errorf("after the back-dated entry, on %s: %d %v, want %d", d, r.Records.FundBalance, err, want)
+			}
+		}
+		if rec, err := s.Rollups.Reconcile(ctx, Sys, p); err != nil || len(rec.Repairs) != 0 {
+			t.Fatalf("reconcile finds the counters right: %+v %v", rec, err)
+		}
+	})
 }
 
 func asErr(err error, target **errs.Error) bool {

@@ -178,6 +178,9 @@ func (s *Service) decide(ctx context.Context, c *access.Caller, id string, d Dec
 // assessed and ready: every criterion assessed, the required ones met, and
 // evidence for each met criterion that needs it (learning.Missing).
 func (s *Service) Recognise(ctx context.Context, c *access.Caller, id string, d Decision, ifVersion int) (*learning.Recognition, error) {
+	if d.Reason != "" {
+		return nil, errs.Fields{{Field: "reason", Message: "is given only when a proposal is refused"}}.Err()
+	}
 	r, in, err := s.decide(ctx, c, id, d)
 	if err != nil {
 		return nil, err

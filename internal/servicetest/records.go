@@ -3,13 +3,18 @@ package servicetest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"image"
 	"image/png"
 	"io"
 	"testing"
 
 	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
+	"github.com/sohoi/sohoi/internal/audit/trail"
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/evidence"
 	"github.com/sohoi/sohoi/internal/fund"
@@ -158,6 +163,39 @@ func RecordsScenario(t *testing.T, s *Services) {
 			t.Fatalf("another province downloading evidence: %v", err)
 		}
 	})
+	t.Run("an upload over the size limit is refused without being stored", func(t *testing.T) {
+		small := records.NewService(s.Store, s.Units, s.Members, counting.Uncounted, audit.Unrecorded, s.Now,
+			records.WithEvidencePolicy(evidence.Policy{MaxSize: 1000}))
+		r, err := small.Propose(ctx, editor, b.ID, records.Proposal{Kind: "family", Name: "Gia đình ông Phạm Văn Tư", Year: year, ProposedOn: on})
+		if err != nil {
+			t.Fatal(err)
+		}
+		big := append(PDFBytes("big"), bytes.Repeat([]byte{'x'}, 2000)...)
+		if _, _, err := small.AttachEvidence(ctx, editor, r.ID, records.Upload{Criterion: "f5-culture", Name: "big.pdf", Body: bytes.NewReader(big)}, 0); !errs.Is(err, errs.PayloadTooLarge) {
+			t.Fatalf("2 kB under a 1 kB limit: %v", err)
+		}
+		sum := sha256.Sum256(big)
+		if _, err := s.Store.GetFile(ctx, hex.EncodeToString(sum[:])); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("the refused upload was stored: %v", err)
+		}
+	})
+	t.Run("every write is in the audit trail", func(t *testing.T) {
+		for _, typ := range []string{audit.ObjRecognition, audit.ObjEvidence} {
+			res, err := s.Trail.List(ctx, commune, trail.Filter{UnitID: c.ID, ObjectType: typ, Page: page.Request{Limit: 100}})
+			if err != nil || len(res.Items) == 0 {
+				t.Fatalf("%s entries: %d %v", typ, len(res.Items), err)
+			}
+		}
+		res, _ := s.Trail.List(ctx, commune, trail.Filter{UnitID: c.ID, ObjectType: audit.ObjRecognition, ObjectID: recognised.ID, Page: page.Request{Limit: 100}})
+		var actions []string
+		for _, e := range res.Items {
+			actions = append(actions, e.Action)
+		}
+		// newest first: recognised, assessed, three files attached, proposed
+		if len(actions) != 6 || actions[0] != audit.Update || actions[5] != audit.Create {
+			t.Fatalf("the recognised model's trail: %v", actions)
+		}
+	})
 	t.Run("scope and roles", func(t *testing.T) {
 		if _, err := R.Get(ctx, outsider, recognised.ID); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("another province: %v", err)
@@ -169,7 +207,7 @@ func RecordsScenario(t *testing.T, s *Services) {
 			t.Fatalf("a reporter proposing: %v", err)
 		}
 		list, err := R.List(ctx, commune, c.ID, learning.Filter{Year: year}, page.Request{Limit: 10})
-		if err != nil || len(list.Items) != 3 {
+		if err != nil || len(list.Items) != 4 { // recognised, refused, the one with the deduplicated file, the one too large
 			t.Fatalf("the commune's models of %d: %d %v", year, len(list.Items), err)
 		}
 	})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/audit/trail"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/ids"
@@ -41,6 +42,7 @@ type Services struct {
 	Records  *records.Service
 	Rollups  *rollups.Service
 	Trail    *trail.Service
+	Audit    *audit.Recorder // the Log every service writes through
 	Now      func() time.Time
 }
 
@@ -73,7 +75,7 @@ func OpenOn(t testing.TB, store app.Store) *Services {
 		t.Fatal(err)
 	}
 	return &Services{Store: store, Authz: core.Authz, Units: core.Units, Users: core.Users, Members: core.Members,
-		Officers: core.Officers, Records: core.Records, Rollups: core.Rollups, Trail: core.Trail, Now: core.Now}
+		Officers: core.Officers, Records: core.Records, Rollups: core.Rollups, Trail: core.Trail, Audit: core.Audit, Now: core.Now}
 }
 
 // Unit makes a unit under parent.

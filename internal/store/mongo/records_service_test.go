@@ -18,3 +18,10 @@ func TestRecordsScenario(t *testing.T) {
 		t.Error(problem)
 	}
 }
+
+// TestRecordsAuditScenario: a change stored but answered with an error
+// keeps its entry (decided from the stored record), one not stored is
+// void, for each of issue 20's records.
+func TestRecordsAuditScenario(t *testing.T) {
+	servicetest.RecordsAuditScenario(t, servicetest.OpenOn(t, openStore(t, ferretURI, nil)))
+}

@@ -6,6 +6,8 @@
 //	                                  load the official administrative tree
 //	sohoi seed members --province CODE [--count N]
 //	                                  a demonstration roll of made-up members
+//	sohoi seed records --province CODE [--year Y]
+//	                                  a half-year of learning models, fund and scholarships
 //	sohoi reconcile [--unit ID]       recount counters, repair and report drift
 //	sohoi close-month --day D [--unit ID]
 //	                                  keep a past month end's figures
@@ -38,6 +40,7 @@ commands:
   demo         make a demonstration registry (old Thái Bình, the 2025 reform) and serve it
   seed units   load the official administrative tree (carried in the binary)
   seed members make a demonstration roll (made-up members) in a province
+  seed records give a province a half-year of learning models, fund entries and scholarships
   reconcile    recount a subtree's counters from the facts and repair drift
   close-month  keep a past month end's figures (the server keeps each month as it ends)
   restructure  apply a reform plan (--plan 2025-07) to the tree before it; --dry-run says what it would do

@@ -35,6 +35,17 @@ branches in every commune and believable, made-up members in them. It may
 be stopped at any point and run again: each run adds --count members after
 those already there, and the counters are right either way.`
 
+const seedRecordsUsage = `usage: sohoi seed records --province CODE [--year YEAR] [--families-per-commune N]
+
+Gives every commune of a province (with its branches, from "sohoi seed
+members") a half-year of demonstration records (issue 20): the fund
+brought forward, contributions, a correction, scholarships paid from the
+fund, learning families and clans recognised with their evidence, and a
+proposal refused, so that the province's half-year report has these
+sections. Made through the services as the system: validated, audited
+and counted. Run once per year: a second run for the same year stops at
+the first commune, whose receipt numbers are taken.`
+
 func seed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		switch args[0] {
@@ -42,13 +53,48 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 			return seedUnits(ctx, args[1:], getenv, stdout, stderr)
 		case "members":
 			return seedMembers(ctx, args[1:], getenv, stdout, stderr)
+		case "records":
+			return seedRecords(ctx, args[1:], getenv, stdout, stderr)
 		case "-h", "-help", "--help":
-			fmt.Fprintf(stdout, "%s\n\n%s\n", seedUnitsUsage, seedMembersUsage)
+			fmt.Fprintf(stdout, "%s\n\n%s\n\n%s\n", seedUnitsUsage, seedMembersUsage, seedRecordsUsage)
 			return errHelped
 		}
 	}
-	fmt.Fprintf(stderr, "%s\n\n%s\n", seedUnitsUsage, seedMembersUsage)
-	return usageErrorf("sohoi seed: units or members?")
+	fmt.Fprintf(stderr, "%s\n\n%s\n\n%s\n", seedUnitsUsage, seedMembersUsage, seedRecordsUsage)
+	return usageErrorf("sohoi seed: units, members or records?")
+}
+
+// seedRecords gives a province's communes a half-year of issue 20's
+// records (demo.SeedRecords).
+func seedRecords(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newCommand("seed records", seedRecordsUsage, stdout, stderr)
+	province := c.fs.String("province", "", "2-digit code of a province already seeded with sohoi seed units (required)")
+	year := c.fs.Int("year", time.Now().Year(), "the year of the records (their days fall in its first half)")
+	families := c.fs.Int("families-per-commune", 5, "learning families recognised in each commune")
+	check := func() error {
+		switch {
+		case *province == "":
+			return c.fail("--province is required")
+		case *families < 0 || *year < 2000:
+			return c.fail("--families-per-commune must be at least 0 and --year at least 2000")
+		}
+		return nil
+	}
+	return c.openCore(ctx, args, getenv, check, func(a *app.Core) error {
+		job := access.System("seed records")
+		top, err := a.Units.ChildByCode(ctx, job, units.RootID, *province)
+		if err != nil {
+			return fmt.Errorf("province %s: %w (run sohoi seed units first)", *province, err)
+		}
+		start := time.Now()
+		made, err := demo.SeedRecords(ctx, a.Units, a.Records, demo.RecordsSpec{Top: top, Year: *year, FamiliesPerCommune: *families,
+			Seed: uint64(time.Now().UnixNano())})
+		if made != nil {
+			fmt.Fprintf(stdout, "seeded records in %d communes of %s: %d models recognised, %d refused, %d fund entries, %d awards in %s\n",
+				made.Communes, top.Name, made.Recognised, made.Refused, made.Entries, made.Awards, time.Since(start).Round(time.Millisecond))
+		}
+		return err
+	})
 }
 
 func seedUnits(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -22,11 +22,17 @@ func mustPolicy(t testing.TB) *access.Policy {
 // hand so that a wrong edit of policies/policy.csv fails this test.
 var mayDo = map[access.Role][]string{
 	access.Reporter: {"unit:read", "rollup:read", "report:read"},
-	access.Viewer:   {"unit:read", "rollup:read", "report:read", "officer:read", "member:read", "export:read"},
+	access.Viewer: {"unit:read", "rollup:read", "report:read", "officer:read", "member:read", "export:read",
+		"learning:read", "evidence:read", "fund:read", "scholarship:read"},
 	access.Editor: {"unit:read", "rollup:read", "report:read", "officer:read", "member:read", "export:read",
-		"member:write", "officer:write", "import:read", "import:write"},
+		"learning:read", "evidence:read", "fund:read", "scholarship:read",
+		"member:write", "officer:write", "import:read", "import:write",
+		"learning:write", "evidence:write", "fund:write", "scholarship:write"},
 	access.Manager: {"unit:read", "rollup:read", "report:read", "officer:read", "member:read", "export:read",
-		"member:write", "officer:write", "import:read", "import:write", "unit:write", "user:read", "user:write", "audit:read"},
+		"learning:read", "evidence:read", "fund:read", "scholarship:read",
+		"member:write", "officer:write", "import:read", "import:write",
+		"learning:write", "evidence:write", "fund:write", "scholarship:write",
+		"unit:write", "user:read", "user:write", "audit:read", "assessment:write", "recognition:write"},
 }
 
 func init() {

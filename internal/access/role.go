@@ -33,10 +33,19 @@ const (
 	ObjUser    Object = "user"
 	ObjAudit   Object = "audit"
 	ObjSystem  Object = "system"
+	// Issue 20's records. Reporters read none of them (the figures come
+	// through rollup and report): they name households and students.
+	ObjLearning    Object = "learning"    // learning-model records: read, propose, attach evidence, renew
+	ObjAssessment  Object = "assessment"  // assessing a proposal's criteria
+	ObjRecognition Object = "recognition" // deciding (recognise, refuse), at the deciding unit
+	ObjEvidence    Object = "evidence"    // evidence files: download, upload
+	ObjFund        Object = "fund"        // the fund's ledger: entries and corrections
+	ObjScholarship Object = "scholarship" // awards and their students
 )
 
 // Objects lists every object the policy speaks of.
-var Objects = []Object{ObjUnit, ObjRollup, ObjReport, ObjOfficer, ObjMember, ObjExport, ObjImport, ObjUser, ObjAudit, ObjSystem}
+var Objects = []Object{ObjUnit, ObjRollup, ObjReport, ObjOfficer, ObjMember, ObjExport, ObjImport, ObjUser, ObjAudit, ObjSystem,
+	ObjLearning, ObjAssessment, ObjRecognition, ObjEvidence, ObjFund, ObjScholarship}
 
 // Action is read or write.
 type Action string

@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/records"
 )
 
 // auditObjects gives an object as stored in the fields its service
@@ -53,6 +55,39 @@ func (o auditObjects) AuditFields(ctx context.Context, objectType, id string) (a
 			return nil, err
 		}
 		return j.AuditFields(), nil
+	case audit.ObjRecognition:
+		r, err := o.store.GetRecognition(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return records.FieldsOf(r), nil
+	case audit.ObjFundEntry:
+		e, err := o.store.GetEntry(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return records.FieldsOf(e), nil
+	case audit.ObjAward:
+		a, err := o.store.GetAward(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return records.FieldsOf(a), nil
+	case audit.ObjEvidence: // recognition/criterion/file (records.LinkID)
+		links, err := o.store.LinksOfFile(ctx, id[strings.LastIndex(id, "/")+1:])
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range links {
+			if records.LinkID(l) == id {
+				f, err := o.store.GetFile(ctx, l.File)
+				if err != nil {
+					return nil, err
+				}
+				return records.LinkFields(l, f), nil
+			}
+		}
+		return nil, errs.E(errs.NotFound, "evidence link not found")
 	}
 	return nil, audit.ErrUnknownObject
 }

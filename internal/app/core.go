@@ -16,6 +16,7 @@ import (
 	"github.com/sohoi/sohoi/internal/importjobs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/records"
 	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/units"
 	"github.com/sohoi/sohoi/policies"
@@ -41,6 +42,7 @@ type Core struct {
 	Members  *members.Service    // counts through Rollups
 	Officers *officers.Service   // counts through Rollups; names from Members
 	Imports  *importjobs.Service // writes through Members, in batches
+	Records  *records.Service    // issue 20: learning models, evidence, the fund, scholarships; counts through Rollups
 	Authz    *access.Authorizer
 	Users    *access.Users
 	Keys     *idempotency.Keys // the Idempotency-Key of creates
@@ -97,6 +99,7 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 	opts := []rollups.Option{
 		rollups.WithJobObserver(c.metrics.jobRan),
 		rollups.WithPastDayLimits(rollups.PastDayLimits{Workers: cfg.PastDayWorkers, Wait: cfg.PastDayWait}),
+		rollups.WithRecords(store), // issue 20: recognitions, the fund, awards
 	}
 	if ms, ok := store.(rollups.MovementStore); ok { // issue 15.3: past days from movements
 		// The metrics wrapper below hides the store's other methods.
@@ -108,6 +111,7 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 	c.Users = access.NewUsers(store, store, c.Units, c.Authz, c.Audit, c.Now)
 	c.Members = members.NewService(memberStore{store, c.metrics}, c.Units, c.Users, c.Rollups, c.Audit, c.Now)
 	c.Officers = officers.NewService(store, c.Units, c.Rollups, c.Members, c.Audit, c.Now)
+	c.Records = records.NewService(store, c.Units, c.Members, c.Rollups, c.Audit, c.Now)
 	c.Trail = trail.NewService(store, c.Units, auditObjects{store}, c.Now)
 	c.Keys = idempotency.New(store, c.Now)
 	c.Imports = importjobs.NewService(store, store, c.Units, c.Members, jobCallers{store, c.Authz}, c.Audit, c.Now)

@@ -88,7 +88,7 @@ func NewServer(ctx context.Context, c *Core) (*Server, error) {
 	s.Metrics = httpapi.MetricsHandler(c.registry)
 	s.Handler, err = httpapi.New(httpapi.Deps{
 		Log: log, Units: c.Units, Auth: s.Auth, Users: c.Users, Ping: c.Store.Ping,
-		Members: c.Members, Officers: c.Officers, Rollups: c.Rollups, Idempotency: c.Keys, Trail: c.Trail, Imports: c.Imports,
+		Members: c.Members, Officers: c.Officers, Records: c.Records, Rollups: c.Rollups, Idempotency: c.Keys, Trail: c.Trail, Imports: c.Imports,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, OpenAPI: api.OpenAPI, Metrics: c.registry,
 		MetricsElsewhere: cfg.MetricsAddr != "",
 	})

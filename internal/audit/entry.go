@@ -51,6 +51,11 @@ const (
 	ObjImport      = "import"
 	ObjRestructure = "restructure"
 	ObjFiller      = "filler" // a void entry filling a lost sequence number
+	// Issue 20's records.
+	ObjRecognition = "recognition"
+	ObjEvidence    = "evidence" // a file shown for a recognition's criterion (the link)
+	ObjFundEntry   = "fund_entry"
+	ObjAward       = "award"
 )
 
 // Entry is one line of the trail.

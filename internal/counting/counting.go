@@ -12,8 +12,9 @@ import (
 	"github.com/sohoi/sohoi/internal/civil"
 )
 
-// Facts is a set of the facts counters are computed from.
-type Facts uint8
+// Facts is a set of the facts counters are computed from (never stored:
+// its width can grow).
+type Facts uint16
 
 // The counted facts. Anything else about a member, a post or a unit (names,
 // phones, addresses, national IDs, member numbers) counts nowhere.
@@ -31,6 +32,13 @@ const (
 	Dates
 	// Posts are the terms of officers' posts.
 	Posts
+	// Recognitions are learning models recognised (issue 20), by their
+	// decision day.
+	Recognitions
+	// Fund is the study-promotion fund's entries and reversals, by date.
+	Fund
+	// Awards are scholarships awarded, by date.
+	Awards
 
 	// None touches nothing counted.
 	None Facts = 0

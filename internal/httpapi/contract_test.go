@@ -55,6 +55,9 @@ func contractRouter(t reporter) routers.Router {
 		// this description is served as YAML text (a string), not as data.
 		for _, ct := range []string{
 			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/html", "application/yaml", "text/javascript",
+			// evidence downloads (issue 20)
+			"application/pdf", "image/jpeg", "image/png", "image/heic",
+			"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 		} {
 			openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 		}

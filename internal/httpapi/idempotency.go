@@ -29,6 +29,11 @@ var idempotentRoutes = map[string]bool{
 	"/api/v1/units/:id/members":  true,
 	"/api/v1/units/:id/officers": true,
 	"/api/v1/imports":            true,
+	// Issue 20: a fund entry retried after a timeout must not be
+	// entered twice.
+	"/api/v1/units/:id/learning-models": true,
+	"/api/v1/units/:id/fund/entries":    true,
+	"/api/v1/units/:id/scholarships":    true,
 }
 
 const (

@@ -13,11 +13,12 @@ import (
 )
 
 type rollupChildJSON struct {
-	UnitID string         `json:"unitId"`
-	Name   string         `json:"name"`
-	Level  units.Level    `json:"level"`
-	Code   string         `json:"code"`
-	Totals rollups.Totals `json:"totals"`
+	UnitID  string                `json:"unitId"`
+	Name    string                `json:"name"`
+	Level   units.Level           `json:"level"`
+	Code    string                `json:"code"`
+	Totals  rollups.Totals        `json:"totals"`
+	Records rollups.RecordsTotals `json:"records"`
 }
 
 func (s *server) rollup(c *gin.Context) error {
@@ -32,9 +33,10 @@ func (s *server) rollup(c *gin.Context) error {
 		return err
 	}
 	children := each(r.Children, func(ch rollups.Row) rollupChildJSON {
-		return rollupChildJSON{UnitID: ch.Unit.ID, Name: ch.Unit.Name, Level: ch.Unit.Level, Code: ch.Unit.Code, Totals: ch.Totals}
+		return rollupChildJSON{UnitID: ch.Unit.ID, Name: ch.Unit.Name, Level: ch.Unit.Level, Code: ch.Unit.Code, Totals: ch.Totals, Records: ch.Records}
 	})
-	return reply(c, http.StatusOK, gin.H{"unitId": r.Unit.ID, "asOf": r.AsOf, "totals": r.Totals, "children": children, "pending": r.Pending})
+	return reply(c, http.StatusOK, gin.H{"unitId": r.Unit.ID, "asOf": r.AsOf, "totals": r.Totals, "records": r.Records,
+		"children": children, "pending": r.Pending})
 }
 
 type periodRowJSON struct {
@@ -51,12 +53,15 @@ type periodRowJSON struct {
 	ActiveEnd      int         `json:"activeEnd"`
 	BranchesStart  int         `json:"branchesStart"`
 	BranchesEnd    int         `json:"branchesEnd"`
+	// Issue 20: learning models, the fund (balanced), scholarships.
+	Records rollups.RecordsPeriod `json:"records"`
 }
 
 func toPeriodRow(r rollups.PeriodRow) periodRowJSON {
 	return periodRowJSON{UnitID: r.Unit.ID, Name: r.Unit.Name, Level: r.Unit.Level, Code: r.Unit.Code,
 		ActiveStart: r.ActiveStart, Joined: r.Joined, TransferredIn: r.TransferredIn, Left: r.Left, Died: r.Died,
-		TransferredOut: r.TransferredOut, ActiveEnd: r.ActiveEnd, BranchesStart: r.BranchesStart, BranchesEnd: r.BranchesEnd}
+		TransferredOut: r.TransferredOut, ActiveEnd: r.ActiveEnd, BranchesStart: r.BranchesStart, BranchesEnd: r.BranchesEnd,
+		Records: r.Records}
 }
 
 func (s *server) periodReport(c *gin.Context) error {

@@ -22,6 +22,7 @@ import (
 	"github.com/sohoi/sohoi/internal/importjobs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/records"
 	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/units"
 )
@@ -34,6 +35,7 @@ type Deps struct {
 	Users    *access.Users
 	Members  *members.Service
 	Officers *officers.Service
+	Records  *records.Service // issue 20
 	Rollups  *rollups.Service
 	Trail    *trail.Service
 	Imports  *importjobs.Service
@@ -177,4 +179,27 @@ func (s *server) routes(e *gin.Engine, m *metrics) {
 
 	// The audit trail is read only: no route changes or deletes an entry.
 	a.GET("/audit", s.h(s.listAudit))
+	s.recordRoutes(a)
+}
+
+// recordRoutes are issue 20's: learning models and their evidence, the
+// fund, scholarships (records_handlers.go).
+func (s *server) recordRoutes(a withHead) {
+	a.GET("/learning-catalogue", s.h(s.learningCatalogue))
+	a.GET("/units/:id/learning-models", s.h(s.listLearningModels))
+	a.POST("/units/:id/learning-models", s.h(s.proposeLearningModel))
+	a.GET("/learning-models/:id", s.h(s.getLearningModel))
+	a.POST("/learning-models/:id/assess", s.h(s.assessLearningModel))
+	a.POST("/learning-models/:id/evidence", s.h(s.uploadEvidence))
+	a.POST("/learning-models/:id/recognise", s.h(s.decideLearningModel(false)))
+	a.POST("/learning-models/:id/refuse", s.h(s.decideLearningModel(true)))
+	a.POST("/learning-models/:id/renew", s.h(s.renewLearningModel))
+	a.GET("/evidence/:id", s.h(s.downloadEvidence))
+	a.GET("/units/:id/fund/entries", s.h(s.listFundEntries))
+	a.POST("/units/:id/fund/entries", s.h(s.addFundEntry))
+	a.GET("/fund/entries/:id", s.h(s.getFundEntry))
+	a.POST("/fund/entries/:id/reverse", s.h(s.reverseFundEntry))
+	a.GET("/units/:id/fund/balance", s.h(s.fundBalance))
+	a.GET("/units/:id/scholarships", s.h(s.listScholarships))
+	a.POST("/units/:id/scholarships", s.h(s.createScholarship))
 }

@@ -62,3 +62,19 @@ func (c Contribution) RecognisedBy(year int, d civil.Date) map[string]int {
 	}
 	return out
 }
+
+// RecognisedByAnyYear counts, by kind, the models recognised (for any
+// year) with a decision taken on or before day d: a period's decisions
+// are the difference of two such days.
+func (c Contribution) RecognisedByAnyYear(d civil.Date) map[string]int {
+	out := map[string]int{}
+	day := d.String()
+	for k, n := range c {
+		kind, rest, _ := strings.Cut(k, "|")
+		_, kday, _ := strings.Cut(rest, "|")
+		if kday <= day {
+			out[kind] += n
+		}
+	}
+	return out
+}

@@ -165,9 +165,20 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 		}
 	}
 	t.own.Terms = now.own.Terms
+	// Issue 20's records are read from the live tallies too: they hold
+	// every record, keyed by day (records.go).
+	t.own.withRecordsOf(now.own)
 	for id, c := range t.children {
 		if nc := now.children[id]; nc != nil {
 			c.Terms = nc.Terms
+			c.withRecordsOf(nc)
+		}
+	}
+	for id, nc := range now.children {
+		if _, ok := t.children[id]; !ok {
+			c := &Tally{}
+			c.withRecordsOf(nc)
+			t.children[id] = c
 		}
 	}
 	t.own.prune()

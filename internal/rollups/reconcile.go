@@ -132,6 +132,7 @@ func equal(a, b *Tally) bool {
 				*m = nil
 			}
 		}
+		t.normRecords()
 		return t
 	}
 	return reflect.DeepEqual(norm(*a), norm(*b))

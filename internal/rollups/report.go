@@ -24,18 +24,22 @@ type PeriodRow struct {
 	TransferredOut int
 	BranchesStart  int
 	BranchesEnd    int
+	// Records are issue 20's sections: learning models, the fund (start +
+	// in − out = end), scholarships.
+	Records RecordsPeriod
 }
 
-// Balanced reports whether the row adds up.
+// Balanced reports whether the row adds up, the fund's section too.
 func (r PeriodRow) Balanced() bool {
-	return r.ActiveStart+r.Joined+r.TransferredIn-r.Left-r.Died-r.TransferredOut == r.ActiveEnd
+	return r.ActiveStart+r.Joined+r.TransferredIn-r.Left-r.Died-r.TransferredOut == r.ActiveEnd && r.Records.Fund.Check() == nil
 }
 
-func periodRow(u *units.Unit, start, end *Tally) PeriodRow {
+func periodRow(u *units.Unit, start, end *Tally, from, to civil.Date) (PeriodRow, error) {
+	rp, err := recordsPeriod(end, from, to)
 	return PeriodRow{Unit: u, ActiveStart: start.Active, ActiveEnd: end.Active,
 		Joined: end.Joined - start.Joined, Left: end.Left - start.Left, Died: end.Deceased - start.Deceased,
 		TransferredIn: end.TransferredIn - start.TransferredIn, TransferredOut: end.TransferredOut - start.TransferredOut,
-		BranchesStart: start.Branches, BranchesEnd: end.Branches}
+		BranchesStart: start.Branches, BranchesEnd: end.Branches, Records: rp}, err
 }
 
 // Period is a unit's period report: its own row and each child's.
@@ -94,11 +98,17 @@ func (s *Service) periodReport(ctx context.Context, u *units.Unit, from, to civi
 	if err != nil {
 		return nil, err
 	}
-	p.Total = periodRow(u, start.own, end.own)
+	if p.Total, err = periodRow(u, start.own, end.own, from, to); err != nil {
+		return nil, err
+	}
 	p.Pending = start.pending || end.pending
 	err = s.eachChild(ctx, u, func(c *units.Unit) error {
-		p.Children = append(p.Children, periodRow(c, start.child(c), end.child(c)))
-		return nil
+		row, err := periodRow(c, start.child(c), end.child(c), from, to)
+		p.Children = append(p.Children, row)
+		return err
 	})
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }

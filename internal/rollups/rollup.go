@@ -11,8 +11,9 @@ import (
 
 // Row is one unit's figures in a rollup.
 type Row struct {
-	Unit   *units.Unit
-	Totals Totals
+	Unit    *units.Unit
+	Totals  Totals
+	Records RecordsTotals // issue 20
 }
 
 // Rollup is a unit's totals and each child's, as of a day.
@@ -20,6 +21,7 @@ type Rollup struct {
 	Unit     *units.Unit
 	AsOf     civil.Date
 	Totals   Totals
+	Records  RecordsTotals // issue 20: learning models, the fund, scholarships
 	Children []Row
 	// Pending says a change at or below the unit is not settled into
 	// these figures yet: the settler will count it within about a second
@@ -56,14 +58,19 @@ func (s *Service) rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rol
 	if err != nil {
 		return nil, err
 	}
-	r := &Rollup{Unit: u, AsOf: d, Totals: t.own.Totals(d), Pending: t.pending}
+	rec, err := t.own.RecordsTotals(d)
+	if err != nil {
+		return nil, err
+	}
+	r := &Rollup{Unit: u, AsOf: d, Totals: t.own.Totals(d), Records: rec, Pending: t.pending}
 	err = s.eachChild(ctx, u, func(c *units.Unit) error {
 		ct, ok := t.children[c.ID]
 		if !ok { // a child created since the day was counted: nothing then
 			ct = &Tally{}
 		}
-		r.Children = append(r.Children, Row{Unit: c, Totals: ct.Totals(d)})
-		return nil
+		rec, err := ct.RecordsTotals(d)
+		r.Children = append(r.Children, Row{Unit: c, Totals: ct.Totals(d), Records: rec})
+		return err
 	})
 	return r, err
 }

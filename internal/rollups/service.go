@@ -57,7 +57,8 @@ type Service struct {
 	orphans orphans       // unstored marks the sweeps have seen (settle.go)
 	window  time.Duration // how long the settler collects marks (settleWindow; tests lengthen it)
 
-	moves MovementStore // nil: past days are counted from periods (movements.go)
+	moves   MovementStore // nil: past days are counted from periods (movements.go)
+	records RecordStore   // nil: no records are counted (records.go)
 }
 
 // NewService wires the rollups: the counters in store over the tree u
@@ -65,6 +66,11 @@ type Service struct {
 func NewService(store Store, u Units, b Boards, log *slog.Logger, now func() time.Time, opts ...Option) *Service {
 	s := &Service{store: store, units: u, boards: b, log: log, now: now, past: newPastDays(PastDayLimits{}), owner: newOwner()}
 	s.moves, _ = store.(MovementStore)
+	// Issue 20's records count wherever the store keeps them, so that no
+	// service built on the full store (a tool's reconcile) recounts
+	// tallies without them; a store seen through a wrapper passes
+	// WithRecords.
+	s.records, _ = store.(RecordStore)
 	for _, o := range opts {
 		o(s)
 	}

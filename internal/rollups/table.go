@@ -1,12 +1,31 @@
 package rollups
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/sohoi/sohoi/internal/learning"
+)
 
 // PeriodHeader is the header of a period report as a table, in the words of
-// the association's own reports.
-var PeriodHeader = []string{
-	"Đơn vị", "Mã", "Hội viên đầu kỳ", "Kết nạp mới", "Chuyển đến", "Ra hội", "Từ trần", "Chuyển đi",
-	"Hội viên cuối kỳ", "Chi hội đầu kỳ", "Chi hội cuối kỳ",
+// the association's own reports: the roll's movement, then issue 20's
+// sections (learning models recognised for the year, by kind, in the
+// catalogue's words; the fund; scholarships).
+var PeriodHeader = periodHeader()
+
+// reportKinds are the kinds of learning model a report has columns for:
+// the association's catalogue (learning.Default).
+var reportKinds = learning.Default().Kinds
+
+func periodHeader() []string {
+	h := []string{
+		"Đơn vị", "Mã", "Hội viên đầu kỳ", "Kết nạp mới", "Chuyển đến", "Ra hội", "Từ trần", "Chuyển đi",
+		"Hội viên cuối kỳ", "Chi hội đầu kỳ", "Chi hội cuối kỳ",
+	}
+	for _, k := range reportKinds {
+		h = append(h, k.Name)
+	}
+	return append(h, "Quỹ khuyến học: tồn đầu kỳ", "Quỹ khuyến học: thu", "Quỹ khuyến học: chi", "Quỹ khuyến học: tồn cuối kỳ",
+		"Học bổng: số suất", "Học bổng: số tiền")
 }
 
 // Table is the report as rows under PeriodHeader: one per child, then the
@@ -14,8 +33,14 @@ var PeriodHeader = []string{
 func (p *Period) Table() [][]string {
 	row := func(name, code string, r PeriodRow) []string {
 		n := func(v int) string { return strconv.Itoa(v) }
-		return []string{name, code, n(r.ActiveStart), n(r.Joined), n(r.TransferredIn), n(r.Left), n(r.Died),
+		vnd := func(v int64) string { return strconv.FormatInt(v, 10) }
+		out := []string{name, code, n(r.ActiveStart), n(r.Joined), n(r.TransferredIn), n(r.Left), n(r.Died),
 			n(r.TransferredOut), n(r.ActiveEnd), n(r.BranchesStart), n(r.BranchesEnd)}
+		for _, k := range reportKinds {
+			out = append(out, n(r.Records.RecognisedForYear[k.ID]))
+		}
+		f, a := r.Records.Fund, r.Records.Scholarships
+		return append(out, vnd(f.Start), vnd(f.In), vnd(f.Out), vnd(f.End), n(a.Awards), vnd(a.Amount))
 	}
 	out := [][]string{PeriodHeader}
 	for _, c := range p.Children {

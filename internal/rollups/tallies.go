@@ -56,7 +56,8 @@ func (s *Service) recountLevel(ctx context.Context, us []*units.Unit, day string
 }
 
 // ownTally is what a unit holds by itself on a day: a branch's roll (its
-// members' periods up to d) and any unit's posts; nothing of its children.
+// members' periods up to d), any unit's posts and its records (issue 20);
+// nothing of its children.
 func (s *Service) ownTally(ctx context.Context, u *units.Unit, d civil.Date) (*Tally, error) {
 	t := &Tally{}
 	if u.Level == units.Branch {
@@ -74,7 +75,7 @@ func (s *Service) ownTally(ctx context.Context, u *units.Unit, d civil.Date) (*T
 		return nil, err
 	}
 	t.AddTerms(b.Posts)
-	return t, nil
+	return t, s.addRecords(ctx, u.ID, t, d) // issue 20: any unit's own records
 }
 
 // branchPeriods are the periods members spent in a branch: read narrow

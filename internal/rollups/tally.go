@@ -4,8 +4,11 @@ import (
 	"strings"
 
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/fund"
+	"github.com/sohoi/sohoi/internal/learning"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/scholarships"
 )
 
 // Tally is what a subtree holds as of a date. It is kept in a form that
@@ -38,6 +41,15 @@ type Tally struct {
 	// Terms is the former form, a key per term "from|to" (to empty: open):
 	// still counted in tallies stored before, never written by a recount.
 	Terms map[string]int `json:"terms,omitempty"`
+
+	// Issue 20's records (records.go): recognitions by "kind|year|day" of
+	// decision, the fund's net amounts in and out by day, awards by
+	// "level|day" and their amounts by day; Overflow says a checked VND
+	// sum overflowed while adding up (a report then answers an error).
+	Learning learning.Contribution     `json:"learning,omitempty"`
+	Fund     fund.Contribution         `json:"fund,omitzero"`
+	Awards   scholarships.Contribution `json:"awards,omitzero"`
+	Overflow bool                      `json:"overflow,omitempty"`
 }
 
 // Add adds o to t.
@@ -56,6 +68,7 @@ func (t *Tally) Add(o *Tally) {
 	t.PostsFrom = addMap(t.PostsFrom, o.PostsFrom)
 	t.PostsTo = addMap(t.PostsTo, o.PostsTo)
 	t.Terms = addMap(t.Terms, o.Terms)
+	t.addRecords(o)
 }
 
 func addMap[K comparable](dst, src map[K]int) map[K]int {

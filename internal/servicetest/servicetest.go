@@ -14,12 +14,14 @@ import (
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/app"
+	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/audit/trail"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/importjobs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
+	"github.com/sohoi/sohoi/internal/records"
 	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/store/sqlite"
 	"github.com/sohoi/sohoi/internal/units"
@@ -28,7 +30,8 @@ import (
 // Sys is the system caller the tests set data up with.
 var Sys = access.System("test setup")
 
-// Services are the domain services on one embedded store.
+// Services are the domain services on one store (the embedded one unless
+// OpenOn was given another).
 type Services struct {
 	// Store is the store the services run on; DB is the same store when it
 	// is the embedded one (Open), else nil.
@@ -39,9 +42,11 @@ type Services struct {
 	Users    *access.Users
 	Members  *members.Service
 	Officers *officers.Service
+	Records  *records.Service
 	Rollups  *rollups.Service
 	Trail    *trail.Service
 	Imports  *importjobs.Service
+	Audit    *audit.Recorder // the Log every service writes through
 	Now      func() time.Time
 }
 
@@ -60,8 +65,9 @@ func Open(t testing.TB) *Services {
 	return s
 }
 
-// OpenOn wires the services on an open, empty store (MongoDB through
-// FerretDB in the tests that run on both stores); the caller closes it.
+// OpenOn wires the services on store (fresh and migrated; the caller
+// closes it), as Open does on the embedded one: a scenario written
+// against Services runs on MongoDB too.
 func OpenOn(t testing.TB, store app.Store) *Services {
 	t.Helper()
 	// The services as every command builds them (app.Core): counting is
@@ -72,9 +78,8 @@ func OpenOn(t testing.TB, store app.Store) *Services {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Services{Store: store, Authz: core.Authz, Units: core.Units, Users: core.Users, Members: core.Members,
-		Officers: core.Officers, Rollups: core.Rollups, Trail: core.Trail, Imports: core.Imports, Now: core.Now}
-	return s
+	return &Services{Store: store, Authz: core.Authz, Units: core.Units, Users: core.Users, Members: core.Members,
+		Officers: core.Officers, Records: core.Records, Rollups: core.Rollups, Trail: core.Trail, Audit: core.Audit, Imports: core.Imports, Now: core.Now}
 }
 
 // Unit makes a unit under parent.

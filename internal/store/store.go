@@ -6,11 +6,15 @@ package store
 import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/audit"
+	"github.com/sohoi/sohoi/internal/evidence"
+	"github.com/sohoi/sohoi/internal/fund"
 	"github.com/sohoi/sohoi/internal/idempotency"
 	"github.com/sohoi/sohoi/internal/importjobs"
+	"github.com/sohoi/sohoi/internal/learning"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/officers"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/scholarships"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -27,6 +31,11 @@ type Store interface {
 	// The audit trail: entries written with the changes they record.
 	audit.Store
 	importjobs.JobStore
+	// Issue 20's records: recognitions, their evidence, the fund, awards.
+	learning.Store
+	evidence.Store
+	fund.Store
+	scholarships.Store
 	// RewritePaths rewrites every copy of a moved subtree's path: the
 	// one list of the records that carry a unitpath.Path.
 	units.PathRewriter

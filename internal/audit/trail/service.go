@@ -6,6 +6,7 @@ package trail
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
@@ -50,7 +51,7 @@ type Filter struct {
 
 // ObjectTypes are the object types a filter may name.
 var ObjectTypes = []string{audit.ObjUnit, audit.ObjMember, audit.ObjOfficer, audit.ObjUser, audit.ObjRoll,
-	audit.ObjImport, audit.ObjRestructure, audit.ObjFiller}
+	audit.ObjImport, audit.ObjRestructure, audit.ObjFiller, audit.ObjRecognition, audit.ObjEvidence, audit.ObjFundEntry, audit.ObjAward}
 
 // List lists the entries of f, newest first, in the subtree of f.UnitID,
 // where the caller must be allowed to read the audit trail: not found
@@ -59,7 +60,7 @@ func (s *Service) List(ctx context.Context, c *access.Caller, f Filter) (page.Re
 	var res page.Result[*audit.Entry]
 	var fe errs.Fields
 	if f.ObjectType != "" && !contains(ObjectTypes, f.ObjectType) {
-		fe.Add("objectType", "must be one of unit, member, officer, user, roll, import, restructure, filler")
+		fe.Add("objectType", "must be one of %s", strings.Join(ObjectTypes, ", "))
 	}
 	if f.ObjectID != "" && f.ObjectType == "" {
 		fe.Add("objectId", "needs objectType")

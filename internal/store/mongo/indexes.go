@@ -24,6 +24,14 @@ const (
 	collImportJobs = "importJobs"
 	collImportFile = "importFiles"
 	collImportRows = "importRows"
+	// Issue 20's records.
+	collRecognitions  = "recognitions"
+	collEvidenceLinks = "evidenceLinks"
+	collFund          = "fundEntries"
+	collAwards        = "awards"
+	// GridFS's collections of the evidence bucket (evidence.go).
+	collEvidenceFiles  = evidenceBucket + ".files"
+	collEvidenceChunks = evidenceBucket + ".chunks"
 )
 
 // Index is one declared index. The same list creates the indexes (see
@@ -144,6 +152,42 @@ var Indexes = []Index{
 	{Collection: collAudit, Name: "audit_state_id_at", Keys: bson.D{{Key: "state", Value: 1}, {Key: "_id", Value: 1}, {Key: "at", Value: 1}}},
 	// seal: the last sealed entry.
 	{Collection: collAudit, Name: "audit_sealed_id", Keys: bson.D{{Key: "sealed", Value: 1}, {Key: "_id", Value: 1}}},
+
+	// Recognitions (recognitions.go, issue 20). One model proposed once a
+	// year, and renewed once: onceKey and renews are present only while
+	// the record is not refused, so sparse + unique refuses a second one.
+	{Collection: collRecognitions, Name: "recognitions_once", Keys: bson.D{{Key: "onceKey", Value: 1}}, Unique: true, Sparse: true},
+	{Collection: collRecognitions, Name: "recognitions_renews", Keys: bson.D{{Key: "renews", Value: 1}}, Unique: true, Sparse: true},
+	// ListRecognitions: a subtree (multikey path) in list order.
+	{Collection: collRecognitions, Name: "recognitions_path_list", Keys: bson.D{{Key: "path", Value: 1}, {Key: "listKey", Value: 1}}},
+	// RecognisedAt: a unit's own recognised records, for a recount.
+	{Collection: collRecognitions, Name: "recognitions_unit_status", Keys: bson.D{{Key: "unitId", Value: 1}, {Key: "status", Value: 1}}},
+	{Collection: collRecognitions, Name: "recognitions_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
+
+	// Evidence (evidence.go): GridFS's own indexes, declared under the
+	// names GridFS gives them so that its check finds them made (its
+	// queries: a file by _id, its chunks by files_id sorted on n).
+	{Collection: collEvidenceFiles, Name: "filename_1_uploadDate_1", Keys: bson.D{{Key: "filename", Value: 1}, {Key: "uploadDate", Value: 1}}},
+	{Collection: collEvidenceChunks, Name: "files_id_1_n_1", Keys: bson.D{{Key: "files_id", Value: 1}, {Key: "n", Value: 1}}, Unique: true},
+	// Links of a recognition and of a file, in the order linked.
+	{Collection: collEvidenceLinks, Name: "evidence_links_recognition", Keys: bson.D{{Key: "recognition", Value: 1}, {Key: "linkedAt", Value: 1}, {Key: "_id", Value: 1}}},
+	{Collection: collEvidenceLinks, Name: "evidence_links_file", Keys: bson.D{{Key: "file", Value: 1}, {Key: "linkedAt", Value: 1}, {Key: "_id", Value: 1}}},
+	{Collection: collEvidenceLinks, Name: "evidence_links_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
+
+	// The fund (fund.go): a receipt number once per unit, year and
+	// direction; an entry reversed once (both absent when empty).
+	{Collection: collFund, Name: "fund_receipt", Keys: bson.D{{Key: "receiptKey", Value: 1}}, Unique: true, Sparse: true},
+	{Collection: collFund, Name: "fund_reverses", Keys: bson.D{{Key: "reverses", Value: 1}}, Unique: true, Sparse: true},
+	// EntriesAt (a unit's ledger to a day) and ListEntries (a subtree's).
+	{Collection: collFund, Name: "fund_unit_list", Keys: bson.D{{Key: "unitId", Value: 1}, {Key: "listKey", Value: 1}}},
+	{Collection: collFund, Name: "fund_path_list", Keys: bson.D{{Key: "path", Value: 1}, {Key: "listKey", Value: 1}}},
+	{Collection: collFund, Name: "fund_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
+
+	// Awards (awards.go): a fund entry pays one award.
+	{Collection: collAwards, Name: "awards_fund_entry", Keys: bson.D{{Key: "fundEntry", Value: 1}}, Unique: true, Sparse: true},
+	{Collection: collAwards, Name: "awards_unit_list", Keys: bson.D{{Key: "unitId", Value: 1}, {Key: "listKey", Value: 1}}},
+	{Collection: collAwards, Name: "awards_path_list", Keys: bson.D{{Key: "path", Value: 1}, {Key: "listKey", Value: 1}}},
+	{Collection: collAwards, Name: "awards_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
 }
 
 // model is the createIndexes form of ix.

@@ -30,6 +30,11 @@ func (db *DB) RewritePaths(ctx context.Context, from, to unitpath.Path, after st
 		{Name: "marks", Step: db.rewriteByID(collMarks, false)},
 		{Name: "users", Step: db.rewriteGrants},
 		{Name: "members", Step: db.rewriteMembers},
+		// Issue 20's records (recognitions.go, evidence.go, fund.go, awards.go).
+		{Name: "recognitions", Step: db.rewriteByID(collRecognitions, true)},
+		{Name: "evidence links", Step: db.rewriteByID(collEvidenceLinks, false)},
+		{Name: "fund entries", Step: db.rewriteByID(collFund, false)},
+		{Name: "awards", Step: db.rewriteByID(collAwards, false)},
 	})
 }
 

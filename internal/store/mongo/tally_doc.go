@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/sohoi/sohoi/internal/fund"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/scholarships"
 )
 
 // tallyDoc is a rollups.Tally as stored, named as in its JSON. BSON field
@@ -26,6 +28,14 @@ type tallyDoc struct {
 	PostsFrom      map[string]int `bson:"postsFrom,omitempty"`
 	PostsTo        map[string]int `bson:"postsTo,omitempty"`
 	Terms          map[string]int `bson:"terms,omitempty"` // the former form (rollups.Tally.Terms)
+	// Issue 20's records (rollups/records.go): keys are days and
+	// "kind|year|day", "level|day" (no dots: valid BSON field names).
+	Learning    map[string]int   `bson:"learning,omitempty"`
+	FundIn      map[string]int64 `bson:"fundIn,omitempty"`
+	FundOut     map[string]int64 `bson:"fundOut,omitempty"`
+	AwardCount  map[string]int   `bson:"awardCount,omitempty"`
+	AwardAmount map[string]int64 `bson:"awardAmount,omitempty"`
+	Overflow    bool             `bson:"overflow,omitempty"`
 }
 
 func toTallyDoc(t *rollups.Tally) *tallyDoc {
@@ -34,6 +44,8 @@ func toTallyDoc(t *rollups.Tally) *tallyDoc {
 		ByBirthYear: yearKeys(t.ByBirthYear), ByJoinYear: yearKeys(t.ByJoinYear),
 		Joined: t.Joined, TransferredIn: t.TransferredIn, TransferredOut: t.TransferredOut,
 		Branches: t.Branches, PostsFrom: t.PostsFrom, PostsTo: t.PostsTo, Terms: t.Terms,
+		Learning: t.Learning, FundIn: t.Fund.In, FundOut: t.Fund.Out, AwardCount: t.Awards.Count, AwardAmount: t.Awards.Amount,
+		Overflow: t.Overflow,
 	}
 }
 
@@ -51,6 +63,8 @@ func (d *tallyDoc) tally() (rollups.Tally, error) {
 		ByBirthYear: birth, ByJoinYear: join,
 		Joined: d.Joined, TransferredIn: d.TransferredIn, TransferredOut: d.TransferredOut,
 		Branches: d.Branches, PostsFrom: d.PostsFrom, PostsTo: d.PostsTo, Terms: d.Terms,
+		Learning: d.Learning, Fund: fund.Contribution{In: d.FundIn, Out: d.FundOut},
+		Awards: scholarships.Contribution{Count: d.AwardCount, Amount: d.AwardAmount}, Overflow: d.Overflow,
 	}, nil
 }
 

@@ -49,6 +49,11 @@ func (db *DB) RewritePaths(ctx context.Context, from, to unitpath.Path, after st
 		{Name: "marks", Step: rangeStep("stale_marks", "unit_id, day, change_id", false)},
 		{Name: "users", Step: db.rewriteGrants},
 		{Name: "members", Step: db.rewriteMembers},
+		// Issue 20's records (recognitions.go, evidence.go, fund.go, awards.go).
+		{Name: "recognitions", Step: rangeStep("recognitions", "id", true)},
+		{Name: "evidence links", Step: rangeStep("evidence_links", "recognition, criterion, file", false)},
+		{Name: "fund entries", Step: rangeStep("fund_entries", "id", false)},
+		{Name: "awards", Step: rangeStep("awards", "id", false)},
 	})
 }
 

@@ -46,6 +46,12 @@ func Run(t *testing.T, open Opener) {
 	t.Run("IdempotencyKeys", func(t *testing.T) { testIdempotencyKeys(t, open) })
 	t.Run("ErrorsNameTheOperation", func(t *testing.T) { testErrorsNameTheOperation(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
+	// Issue 20's records.
+	t.Run("Recognitions", func(t *testing.T) { testRecognitions(t, open) })
+	t.Run("Evidence", func(t *testing.T) { testEvidence(t, open) })
+	t.Run("Fund", func(t *testing.T) { testFund(t, open) })
+	t.Run("Awards", func(t *testing.T) { testAwards(t, open) })
+	t.Run("RecordsFollowAMove", func(t *testing.T) { testRecordsFollowAMove(t, open) })
 }
 
 // fixed clock: stores must keep times to the millisecond at least.

@@ -26,7 +26,8 @@ default ./sohoi-demo, so that a real ./data is never touched) it replays
 the years before the July 2025 reform: Thái Bình as the 2025-03 tree had
 it (8 districts, 260 communes), two branches in each commune, --members
 made-up members who joined over the years, some of whom left or moved
-branch since, officers, and the half-year ends kept from the end of 2021.
+branch since, officers, the first half of 2022's learning models (with their evidence), fund and
+scholarships, and the half-year ends kept from the end of 2021.
 Then it applies the 2025-07 reform on 2025-07-01, as the association did:
 Thái Bình becomes part of Hưng Yên, its branches move to the new communes
 and the old units close, keeping their history. It makes one user for each
@@ -160,6 +161,14 @@ func seedDemo(ctx context.Context, cfg app.Config, log *slog.Logger, count int, 
 		return false, err
 	}
 	step(fmt.Sprintf("history: %d left, %d moved branch, %d officers", home.Left, home.Transferred, home.Officers))
+	// The work beside the roll that the 2022 half-year review reports:
+	// learning models with their evidence, the fund, scholarships.
+	recs, err := demo.SeedRecords(ctx, a.Units, a.Records, demo.RecordsSpec{Top: thaiBinh, Year: 2022, FamiliesPerCommune: 2, Seed: 2022})
+	if err != nil {
+		return false, err
+	}
+	step(fmt.Sprintf("2022's first half: %d learning models recognised (%d refused for want of evidence), %d fund entries, %d scholarships",
+		recs.Recognised, recs.Refused, recs.Entries, recs.Awards))
 
 	// The review days kept (each 30 June and 31 December from the end of
 	// 2021), so that half-year and year-end reports read kept figures;

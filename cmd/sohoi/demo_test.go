@@ -66,12 +66,26 @@ func TestDemoBranchChairAndProvincialOffice(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("the 2022 half-year report: %d %v", status, report)
 	}
+	var fundIn, models float64
 	for _, c := range report["children"].([]any) {
 		r := c.(map[string]any)
 		n := func(k string) float64 { return r[k].(float64) }
 		if n("activeStart")+n("joined")+n("transferredIn")-n("left")-n("died")-n("transferredOut") != n("activeEnd") {
 			t.Errorf("row %v does not balance", r)
 		}
+		// The review's other sections: the fund balances, models were recognised.
+		recs := r["records"].(map[string]any)
+		f := recs["fund"].(map[string]any)
+		if f["start"].(float64)+f["in"].(float64)-f["out"].(float64) != f["end"].(float64) {
+			t.Errorf("the fund of row %v does not balance: %v", r["name"], f)
+		}
+		fundIn += f["in"].(float64)
+		for _, k := range recs["learningModelsRecognised"].(map[string]any) {
+			models += k.(float64)
+		}
+	}
+	if fundIn == 0 || models == 0 {
+		t.Errorf("the 2022 half-year report has no fund contributions (%v) or no learning models (%v)", fundIn, models)
 	}
 	status, now := p.call("GET", "/api/v1/units/"+hungYen+"/rollup", office, nil)
 	if status != 200 || now["totals"].(map[string]any)["activeMembers"].(float64) == 0 {

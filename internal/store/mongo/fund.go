@@ -4,10 +4,6 @@ import (
 	"context"
 	"encoding/json"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	driver "go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/fund"
@@ -43,83 +39,24 @@ func (db *DB) AddEntry(ctx context.Context, e *fund.Entry) (err error) {
 	return err
 }
 
-func (d *entryDoc) entry() (*fund.Entry, error) {
-	e := &fund.Entry{}
-	if err := json.Unmarshal([]byte(d.Doc), e); err != nil {
-		return nil, err
-	}
-	e.Path = unitpath.Path(d.Path)
-	return e, nil
-}
+// fundEntries reads the ledger (dated.go).
+var fundEntries = dated[fund.Entry]{coll: collFund, kind: "fund entry",
+	setPath: func(e *fund.Entry, p unitpath.Path) { e.Path = p }, listKey: fund.ListKey}
 
 // GetEntry implements fund.Store.
 func (db *DB) GetEntry(ctx context.Context, id string) (_ *fund.Entry, err error) {
 	defer errs.Wrap(&err, "mongo: GetEntry %s", id)
-	var d entryDoc
-	err = db.coll(collFund).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if isNoDoc(err) {
-		return nil, notFound("fund entry", id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return d.entry()
+	return fundEntries.get(ctx, db, id)
 }
 
 // EntriesAt implements fund.Store.
 func (db *DB) EntriesAt(ctx context.Context, unitID string, to civil.Date) (_ []*fund.Entry, err error) {
 	defer errs.Wrap(&err, "mongo: EntriesAt %s", unitID)
-	cur, err := db.coll(collFund).Find(ctx, bson.D{{Key: "unitId", Value: unitID}, {Key: "listKey", Value: bson.D{{Key: "$lt", Value: upTo(to)}}}},
-		options.Find().SetSort(bson.D{{Key: "listKey", Value: 1}}))
-	if err != nil {
-		return nil, err
-	}
-	return allEntries(ctx, cur)
+	return fundEntries.at(ctx, db, unitID, to)
 }
 
 // ListEntries implements fund.Store.
 func (db *DB) ListEntries(ctx context.Context, top unitpath.Path, from, to civil.Date, p page.Request) (_ page.Result[*fund.Entry], err error) {
 	defer errs.Wrap(&err, "mongo: ListEntries %v", top)
-	var res page.Result[*fund.Entry]
-	k, err := page.Seek(p)
-	if err != nil {
-		return res, err
-	}
-	cur, err := db.coll(collFund).Find(ctx, bson.D{{Key: "path", Value: top.Unit()}, {Key: "listKey", Value: bson.D{
-		{Key: "$gt", Value: max(from.String(), k.After)}, {Key: "$lt", Value: upTo(to)}}}},
-		options.Find().SetSort(bson.D{{Key: "listKey", Value: 1}}).SetLimit(int64(k.Fetch())))
-	if err != nil {
-		return res, err
-	}
-	items, err := allEntries(ctx, cur)
-	if err != nil {
-		return res, err
-	}
-	return page.Cut(k, items, func(i int) string { return fund.ListKey(items[i]) }), nil
-}
-
-func allEntries(ctx context.Context, cur *driver.Cursor) ([]*fund.Entry, error) {
-	var docs []entryDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, err
-	}
-	out := make([]*fund.Entry, 0, len(docs))
-	for i := range docs {
-		e, err := docs[i].entry()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, nil
-}
-
-// upTo is the list key above every key dated on or before to (the zero
-// day: above every key). Keys are "YYYY-MM-DD|id"; '~' sorts after every
-// character of an id.
-func upTo(to civil.Date) string {
-	if to.IsZero() {
-		return "~"
-	}
-	return to.String() + "|~"
+	return fundEntries.list(ctx, db, top, from, to, p)
 }

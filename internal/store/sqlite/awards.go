@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
@@ -47,49 +46,24 @@ func (db *DB) CreateAward(ctx context.Context, a *scholarships.Award) (err error
 	})
 }
 
-func scanAward(row interface{ Scan(...any) error }) (*scholarships.Award, error) {
-	var path, doc string
-	if err := row.Scan(&path, &doc); err != nil {
-		return nil, err
-	}
-	a := &scholarships.Award{}
-	if err := json.Unmarshal([]byte(doc), a); err != nil {
-		return nil, err
-	}
-	a.Path = unitpath.ParseKey(path)
-	return a, nil
-}
+// awardsTable reads the awards (dated.go).
+var awardsTable = dated[scholarships.Award]{table: "awards", kind: "award",
+	setPath: func(a *scholarships.Award, p unitpath.Path) { a.Path = p }, listKey: scholarships.ListKey}
 
 // GetAward implements scholarships.Store.
 func (db *DB) GetAward(ctx context.Context, id string) (_ *scholarships.Award, err error) {
 	defer errs.Wrap(&err, "sqlite: GetAward %s", id)
-	a, err := scanAward(db.reads(ctx).QueryRowContext(ctx, `SELECT path, doc FROM awards WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("award", id)
-	}
-	return a, err
+	return awardsTable.get(ctx, db, id)
 }
 
 // AwardsAt implements scholarships.Store.
 func (db *DB) AwardsAt(ctx context.Context, unitID string, to civil.Date) (_ []*scholarships.Award, err error) {
 	defer errs.Wrap(&err, "sqlite: AwardsAt %s", unitID)
-	return queryAll(ctx, db.reads(ctx), scanAward, `SELECT path, doc FROM awards WHERE unit_id = ? AND list_key < ? ORDER BY list_key`, unitID, upTo(to))
+	return awardsTable.at(ctx, db, unitID, to)
 }
 
 // ListAwards implements scholarships.Store.
 func (db *DB) ListAwards(ctx context.Context, top unitpath.Path, from, to civil.Date, p page.Request) (_ page.Result[*scholarships.Award], err error) {
 	defer errs.Wrap(&err, "sqlite: ListAwards %v", top)
-	var res page.Result[*scholarships.Award]
-	k, err := page.Seek(p)
-	if err != nil {
-		return res, err
-	}
-	lo, hi := keyRange(top)
-	items, err := queryAll(ctx, db.reads(ctx), scanAward, `SELECT path, doc FROM awards
-		WHERE path >= ? AND path < ? AND list_key > ? AND list_key > ? AND list_key < ? ORDER BY list_key LIMIT ?`,
-		lo, hi, from.String(), k.After, upTo(to), k.Fetch())
-	if err != nil {
-		return res, err
-	}
-	return page.Cut(k, items, func(i int) string { return scholarships.ListKey(items[i]) }), nil
+	return awardsTable.list(ctx, db, top, from, to, p)
 }

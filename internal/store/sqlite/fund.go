@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
@@ -51,52 +50,26 @@ func (db *DB) AddEntry(ctx context.Context, e *fund.Entry) (err error) {
 	})
 }
 
-func scanEntry(row interface{ Scan(...any) error }) (*fund.Entry, error) {
-	var path, doc string
-	if err := row.Scan(&path, &doc); err != nil {
-		return nil, err
-	}
-	e := &fund.Entry{}
-	if err := json.Unmarshal([]byte(doc), e); err != nil {
-		return nil, err
-	}
-	e.Path = unitpath.ParseKey(path)
-	return e, nil
-}
+// fundEntries reads the ledger (dated.go).
+var fundEntries = dated[fund.Entry]{table: "fund_entries", kind: "fund entry",
+	setPath: func(e *fund.Entry, p unitpath.Path) { e.Path = p }, listKey: fund.ListKey}
 
 // GetEntry implements fund.Store.
 func (db *DB) GetEntry(ctx context.Context, id string) (_ *fund.Entry, err error) {
 	defer errs.Wrap(&err, "sqlite: GetEntry %s", id)
-	e, err := scanEntry(db.reads(ctx).QueryRowContext(ctx, `SELECT path, doc FROM fund_entries WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("fund entry", id)
-	}
-	return e, err
+	return fundEntries.get(ctx, db, id)
 }
 
 // EntriesAt implements fund.Store.
 func (db *DB) EntriesAt(ctx context.Context, unitID string, to civil.Date) (_ []*fund.Entry, err error) {
 	defer errs.Wrap(&err, "sqlite: EntriesAt %s", unitID)
-	return queryAll(ctx, db.reads(ctx), scanEntry, `SELECT path, doc FROM fund_entries WHERE unit_id = ? AND list_key < ? ORDER BY list_key`,
-		unitID, upTo(to))
+	return fundEntries.at(ctx, db, unitID, to)
 }
 
 // ListEntries implements fund.Store.
 func (db *DB) ListEntries(ctx context.Context, top unitpath.Path, from, to civil.Date, p page.Request) (_ page.Result[*fund.Entry], err error) {
 	defer errs.Wrap(&err, "sqlite: ListEntries %v", top)
-	var res page.Result[*fund.Entry]
-	k, err := page.Seek(p)
-	if err != nil {
-		return res, err
-	}
-	lo, hi := keyRange(top)
-	items, err := queryAll(ctx, db.reads(ctx), scanEntry, `SELECT path, doc FROM fund_entries
-		WHERE path >= ? AND path < ? AND list_key > ? AND list_key > ? AND list_key < ? ORDER BY list_key LIMIT ?`,
-		lo, hi, from.String(), k.After, upTo(to), k.Fetch())
-	if err != nil {
-		return res, err
-	}
-	return page.Cut(k, items, func(i int) string { return fund.ListKey(items[i]) }), nil
+	return fundEntries.list(ctx, db, top, from, to, p)
 }
 
 // upTo is the list key above every key dated on or before to (the zero

@@ -6,13 +6,11 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
-	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/fund"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/page"
 	"github.com/sohoi/sohoi/internal/scholarships"
-	"github.com/sohoi/sohoi/internal/units"
 )
 
 // AwardInput is an award as a client enters it.
@@ -30,12 +28,9 @@ type AwardInput struct {
 // of the unit's fund that paid it (same amount and day), and a payment
 // pays one award.
 func (s *Service) CreateAward(ctx context.Context, c *access.Caller, unitID string, in AwardInput) (*scholarships.Award, error) {
-	u, err := s.units.Load(ctx, c, unitID, access.ObjScholarship, access.Write)
+	u, err := s.openUnit(ctx, c, unitID, access.ObjScholarship)
 	if err != nil {
 		return nil, err
-	}
-	if u.Status != units.Active {
-		return nil, errs.E(errs.Conflict, "unit %s is closed", u.ID)
 	}
 	a := &scholarships.Award{ID: ids.New(), UnitID: u.ID, Path: u.Path, Date: in.Date, Student: in.Student, Amount: in.Amount,
 		InKind: in.InKind, FundEntry: in.FundEntry, Title: in.Title}
@@ -53,10 +48,7 @@ func (s *Service) CreateAward(ctx context.Context, c *access.Caller, unitID stri
 		return nil, err
 	}
 	e := entry(c, audit.Create, audit.ObjAward, a.ID, a.Path, nil, FieldsOf(a))
-	err = counting.Around(ctx, s.counts, [][]string{a.Path}, a.Date, awardFacts, func() error {
-		return s.log.Change(ctx, e, func(ctx context.Context) error { return s.store.CreateAward(ctx, a) })
-	})
-	if err != nil {
+	if err := s.write(ctx, a.Path, a.Date, awardFacts, e, func(ctx context.Context) error { return s.store.CreateAward(ctx, a) }); err != nil {
 		return nil, err
 	}
 	return a, nil

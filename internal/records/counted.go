@@ -1,6 +1,13 @@
 package records
 
-import "github.com/sohoi/sohoi/internal/counting"
+import (
+	"context"
+
+	"github.com/sohoi/sohoi/internal/audit"
+	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/counting"
+	"github.com/sohoi/sohoi/internal/unitpath"
+)
 
 // The counted facts each write touches (internal/learning/doc.go,
 // "Counting"): a recognition only when it becomes recognised, on the
@@ -13,3 +20,10 @@ var (
 	fundFacts        = counting.Fund
 	awardFacts       = counting.Awards
 )
+
+// write stores a record's change (write) with its audit entry e, marking
+// the counters of path from day on for facts (counting.None: nothing
+// counted changes, nothing is marked).
+func (s *Service) write(ctx context.Context, path unitpath.Path, day civil.Date, facts counting.Facts, e *audit.Entry, write func(ctx context.Context) error) error {
+	return counting.Around(ctx, s.counts, [][]string{path}, day, facts, func() error { return s.log.Change(ctx, e, write) })
+}

@@ -6,12 +6,10 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
-	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/fund"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/page"
-	"github.com/sohoi/sohoi/internal/units"
 )
 
 const entryWhat = "fund entry"
@@ -31,12 +29,9 @@ type EntryInput struct {
 // may not leave the fund short on its day or any later one
 // (fund.Validate).
 func (s *Service) AddEntry(ctx context.Context, c *access.Caller, unitID string, in EntryInput) (*fund.Entry, error) {
-	u, err := s.units.Load(ctx, c, unitID, access.ObjFund, access.Write)
+	u, err := s.openUnit(ctx, c, unitID, access.ObjFund)
 	if err != nil {
 		return nil, err
-	}
-	if u.Status != units.Active {
-		return nil, errs.E(errs.Conflict, "unit %s is closed", u.ID)
 	}
 	e := &fund.Entry{ID: ids.New(), UnitID: u.ID, Path: u.Path, Date: in.Date, Amount: in.Amount, Direction: in.Direction,
 		Party: in.Party, Receipt: in.Receipt, Note: in.Note, RecordedBy: actorID(c)}
@@ -79,9 +74,7 @@ func (s *Service) addEntry(ctx context.Context, c *access.Caller, e *fund.Entry)
 		return err
 	}
 	ae := entry(c, audit.Create, audit.ObjFundEntry, e.ID, e.Path, nil, FieldsOf(e))
-	return counting.Around(ctx, s.counts, [][]string{e.Path}, e.Date, fundFacts, func() error {
-		return s.log.Change(ctx, ae, func(ctx context.Context) error { return s.store.AddEntry(ctx, e) })
-	})
+	return s.write(ctx, e.Path, e.Date, fundFacts, ae, func(ctx context.Context) error { return s.store.AddEntry(ctx, e) })
 }
 
 // entry finds a ledger entry and authorises act on the fund of its unit.

@@ -113,10 +113,7 @@ func (s *Service) change(ctx context.Context, c *access.Caller, r *learning.Reco
 		touched, on = recognitionFacts, next.Decision.On
 	}
 	e := entry(c, audit.Update, audit.ObjRecognition, r.ID, r.Path, before, FieldsOf(next))
-	err := counting.Around(ctx, s.counts, [][]string{next.Path}, on, touched, func() error {
-		return s.log.Change(ctx, e, func(ctx context.Context) error { return s.store.UpdateRecognition(ctx, next) })
-	})
-	if err != nil {
+	if err := s.write(ctx, next.Path, on, touched, e, func(ctx context.Context) error { return s.store.UpdateRecognition(ctx, next) }); err != nil {
 		return nil, err
 	}
 	return next, nil

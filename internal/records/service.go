@@ -26,6 +26,7 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/counting"
+	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/evidence"
 	"github.com/sohoi/sohoi/internal/fund"
 	"github.com/sohoi/sohoi/internal/learning"
@@ -102,3 +103,16 @@ func NewService(store Store, units Units, members Members, counts counting.Count
 // Catalogue is the kinds of learning model and their criteria, which
 // anyone signed in may read (it is the association's published rules).
 func (s *Service) Catalogue() *learning.Catalogue { return s.cat }
+
+// openUnit loads unit unitID for the caller to write obj there, and
+// refuses a closed unit: it takes no new records.
+func (s *Service) openUnit(ctx context.Context, c *access.Caller, unitID string, obj access.Object) (*units.Unit, error) {
+	u, err := s.units.Load(ctx, c, unitID, obj, access.Write)
+	if err != nil {
+		return nil, err
+	}
+	if u.Status != units.Active {
+		return nil, errs.E(errs.Conflict, "unit %s is closed", u.ID)
+	}
+	return u, nil
+}

@@ -304,14 +304,19 @@ func period(c *gin.Context, f *errs.Fields) (from, to civil.Date) {
 	return dateField(f, "from", &fromQ), dateField(f, "to", &toQ)
 }
 
-func (s *server) listFundEntries(c *gin.Context) error {
+// periodPage reads a dated list's query: from, to and the page.
+func periodPage(c *gin.Context) (from, to civil.Date, p page.Request, err error) {
 	var f errs.Fields
-	from, to := period(c, &f)
-	p, err := page.Parse(c.Query("limit"), c.Query("cursor"), listKey)
-	if err != nil {
-		return err
+	from, to = period(c, &f)
+	if p, err = page.Parse(c.Query("limit"), c.Query("cursor"), listKey); err != nil {
+		return from, to, p, err
 	}
-	if err := f.Err(); err != nil {
+	return from, to, p, f.Err()
+}
+
+func (s *server) listFundEntries(c *gin.Context) error {
+	from, to, p, err := periodPage(c)
+	if err != nil {
 		return err
 	}
 	res, err := s.Records.ListEntries(c.Request.Context(), callerOf(c), c.Param("id"), from, to, p)
@@ -412,13 +417,8 @@ func toAwardJSON(a *scholarships.Award) awardJSON {
 }
 
 func (s *server) listScholarships(c *gin.Context) error {
-	var f errs.Fields
-	from, to := period(c, &f)
-	p, err := page.Parse(c.Query("limit"), c.Query("cursor"), listKey)
+	from, to, p, err := periodPage(c)
 	if err != nil {
-		return err
-	}
-	if err := f.Err(); err != nil {
 		return err
 	}
 	res, err := s.Records.ListAwards(c.Request.Context(), callerOf(c), c.Param("id"), from, to, p)

@@ -173,17 +173,23 @@ func seedDemo(ctx context.Context, cfg app.Config, log *slog.Logger, count int, 
 	// The review days kept (each 30 June and 31 December from the end of
 	// 2021), so that half-year and year-end reports read kept figures;
 	// any other day is a kept one plus the movements since.
-	for _, d := range reviewDays(civil.MustParse("2021-12-31"), civil.MustParse("2025-05-31")) {
-		if _, err := a.Rollups.CloseMonth(ctx, job, root, d); err != nil {
-			return false, fmt.Errorf("keeping %s: %w", d, err)
+	keep := func(days ...civil.Date) error {
+		for _, d := range days {
+			if _, err := a.Rollups.CloseMonth(ctx, job, root, d); err != nil {
+				return fmt.Errorf("keeping %s: %w", d, err)
+			}
 		}
+		return nil
+	}
+	if err := keep(reviewDays(civil.MustParse("2021-12-31"), civil.MustParse("2025-05-31"))...); err != nil {
+		return false, err
 	}
 	step("half-year and year ends kept from 2021-12-31")
 
 	// 2. The reform, on its day; split communes' branches go to the first
 	// new commune the plan offers.
 	clock.set(demoReform)
-	if _, err := a.Rollups.CloseMonth(ctx, job, root, civil.MustParse("2025-06-30")); err != nil {
+	if err := keep(civil.MustParse("2025-06-30")); err != nil {
 		return false, err
 	}
 	changes, err := a.Units.ApplyPlan(ctx, job, units.PlanRequest{Plan: "2025-07", Province: "33"})
@@ -212,10 +218,8 @@ func seedDemo(ctx context.Context, cfg app.Config, log *slog.Logger, count int, 
 	clock.set(time.Now())
 	today := civil.Today(clock.now())
 	lastMonthEnd := (civil.Date{Year: today.Year, Month: today.Month, Day: 1}).AddDays(-1)
-	for _, d := range append(reviewDays(civil.MustParse("2025-07-01"), lastMonthEnd), lastMonthEnd) {
-		if _, err := a.Rollups.CloseMonth(ctx, job, root, d); err != nil {
-			return false, fmt.Errorf("keeping %s: %w", d, err)
-		}
+	if err := keep(append(reviewDays(civil.MustParse("2025-07-01"), lastMonthEnd), lastMonthEnd)...); err != nil {
+		return false, err
 	}
 	hungYen, err := a.Units.ChildByCode(ctx, job, units.RootID, "33")
 	if err != nil {

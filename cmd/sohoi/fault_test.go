@@ -19,6 +19,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/demo"
+	"github.com/sohoi/sohoi/internal/imports"
 	"github.com/sohoi/sohoi/internal/store/sqlite"
 )
 
@@ -108,7 +109,7 @@ func TestKilledDuringWritesAnImportAndAMerge(t *testing.T) {
 		if in.Gender == "female" {
 			g = "Nữ"
 		}
-		fmt.Fprintf(&roll, "%s,%s,%s,%s,%s,CH01\n", in.FullName, dmyOf(in.BirthDate), g, in.NationalID, dmyOf(in.JoinedOn))
+		fmt.Fprintf(&roll, "%s,%s,%s,%s,%s,CH01\n", in.FullName, imports.FormatDate(in.BirthDate), g, in.NationalID, imports.FormatDate(in.JoinedOn))
 	}
 	var form bytes.Buffer
 	mw := multipart.NewWriter(&form)
@@ -224,5 +225,3 @@ func post(addr, path, token, ctype string, body []byte) (int, map[string]any, er
 	_ = json.NewDecoder(res.Body).Decode(&out)
 	return res.StatusCode, out, nil
 }
-
-func dmyOf(d civil.Date) string { return fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year) }

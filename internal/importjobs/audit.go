@@ -1,8 +1,6 @@
 package importjobs
 
 import (
-	"context"
-
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/members"
@@ -25,9 +23,4 @@ func jobEntry(c *access.Caller, action string, before, after *Job) *audit.Entry 
 	actor := members.ActorOf(c)
 	return (&audit.Entry{Action: action, ObjectType: audit.ObjImport, ObjectID: after.ID, Path: after.Path,
 		Before: b, After: a}).By(actor.ID, actor.Name)
-}
-
-// recorded writes one change of a job with its audit entry.
-func (s *Service) recorded(ctx context.Context, e *audit.Entry, write func(ctx context.Context) error) error {
-	return s.log.Change(ctx, e, write)
 }

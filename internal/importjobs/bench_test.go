@@ -7,13 +7,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/demo"
 	"github.com/sohoi/sohoi/internal/importjobs"
+	"github.com/sohoi/sohoi/internal/imports"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/servicetest"
 	"github.com/sohoi/sohoi/internal/units"
@@ -46,8 +46,8 @@ func BenchmarkImportAgainstRawInsert(b *testing.B) {
 			if in.Gender == members.Female {
 				g = "Nữ"
 			}
-			fmt.Fprintf(&csv, "%s,%s,%s,%s,%s,%s,%s,%s,CH%02d\r\n", in.FullName, dmy(in.BirthDate), g, in.NationalID, in.Phone,
-				in.Address, dmy(in.JoinedOn), in.MemberNo, 1+i%benchBranches)
+			fmt.Fprintf(&csv, "%s,%s,%s,%s,%s,%s,%s,%s,CH%02d\r\n", in.FullName, imports.FormatDate(in.BirthDate), g, in.NationalID, in.Phone,
+				in.Address, imports.FormatDate(in.JoinedOn), in.MemberNo, 1+i%benchBranches)
 		}
 
 		start := time.Now()
@@ -101,11 +101,4 @@ func benchStore(b *testing.B) benchEnv {
 		e.branches = append(e.branches, s.Unit(b, c.ID, units.Branch, fmt.Sprintf("CH%02d", i)))
 	}
 	return e
-}
-
-func dmy(d civil.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return strings.Join([]string{fmt.Sprintf("%02d", d.Day), fmt.Sprintf("%02d", int(d.Month)), strconv.Itoa(d.Year)}, "/")
 }

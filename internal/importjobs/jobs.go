@@ -38,7 +38,7 @@ func (s *Service) Submit(ctx context.Context, c *access.Caller, req Request, fil
 	}
 	j := &Job{ID: ids.New(), UnitID: unit.ID, Path: unit.Path, Status: Queued, DryRun: req.DryRun, Sheet: req.Sheet,
 		Answers: req.Answers, UserID: c.User.ID, CreatedAt: s.now().UTC(), Version: 1, Unknown: []string{}, Errors: []imports.RowError{}}
-	if err := s.recorded(ctx, jobEntry(c, audit.Create, nil, j), func(ctx context.Context) error {
+	if err := s.log.Change(ctx, jobEntry(c, audit.Create, nil, j), func(ctx context.Context) error {
 		return s.jobs.CreateImportJob(ctx, j, file)
 	}); err != nil {
 		return nil, err

@@ -83,7 +83,7 @@ func (s *Service) Undo(ctx context.Context, c *access.Caller, id string) (*Job, 
 	j.Status, j.Left = Undone, left
 	stored := *j
 	stored.Version++ // as save stores it
-	if err := s.recorded(ctx, jobEntry(c, audit.Restore, &before, &stored), func(ctx context.Context) error { return s.save(ctx, j) }); err != nil {
+	if err := s.log.Change(ctx, jobEntry(c, audit.Restore, &before, &stored), func(ctx context.Context) error { return s.save(ctx, j) }); err != nil {
 		return nil, err
 	}
 	return j, nil

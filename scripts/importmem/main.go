@@ -31,6 +31,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/demo"
+	"github.com/sohoi/sohoi/internal/imports"
 	"github.com/sohoi/sohoi/internal/members"
 )
 
@@ -131,15 +132,14 @@ func writeRoll(path string, n int) (int64, error) {
 	fmt.Fprint(w, "\ufeffHọ và tên,Ngày sinh,Giới tính,Số CCCD,Điện thoại,Địa chỉ,Ngày vào hội,Số thẻ,Chi hội\r\n")
 	r := rand.New(rand.NewPCG(1, 2))
 	today := civil.Today(time.Now())
-	dmy := func(d civil.Date) string { return fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year) }
 	for i := range n {
 		in := demo.Person(r, "34", today, i)
 		g := "Nam"
 		if in.Gender == members.Female {
 			g = "Nữ"
 		}
-		fmt.Fprintf(w, "%s,%s,%s,%s,%s,\"%s\",%s,%s,CH%02d\r\n", in.FullName, dmy(in.BirthDate), g, in.NationalID, in.Phone,
-			in.Address, dmy(in.JoinedOn), in.MemberNo, 1+i%20)
+		fmt.Fprintf(w, "%s,%s,%s,%s,%s,\"%s\",%s,%s,CH%02d\r\n", in.FullName, imports.FormatDate(in.BirthDate), g, in.NationalID, in.Phone,
+			in.Address, imports.FormatDate(in.JoinedOn), in.MemberNo, 1+i%20)
 	}
 	if err := w.Flush(); err != nil {
 		return 0, err

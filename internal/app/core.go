@@ -111,7 +111,7 @@ func NewCore(ctx context.Context, cfg Config, log *slog.Logger, store Store) (*C
 	c.Users = access.NewUsers(store, store, c.Units, c.Authz, c.Audit, c.Now)
 	c.Members = members.NewService(memberStore{store, c.metrics}, c.Units, c.Users, c.Rollups, c.Audit, c.Now)
 	c.Officers = officers.NewService(store, c.Units, c.Rollups, c.Members, c.Audit, c.Now)
-	c.Records = records.NewService(store, c.Units, c.Members, c.Rollups, c.Audit, c.Now)
+	c.Records = records.NewService(store, c.Units, c.Members, c.Rollups, c.Rollups, c.Audit, c.Now)
 	c.Trail = trail.NewService(store, c.Units, auditObjects{store}, c.Now)
 	c.Keys = idempotency.New(store, c.Now)
 	c.Imports = importjobs.NewService(store, store, c.Units, c.Members, jobCallers{store, c.Authz}, c.Audit, c.Now)

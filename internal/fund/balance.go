@@ -89,7 +89,8 @@ func BalanceOf(unitID string, entries []*Entry, d civil.Date) (int64, error) {
 
 // SubtreeBalance is the balance of every ledger in the subtree whose top
 // has path top, as of d: the figure a rollup gives from tallies, computed
-// here from the entries themselves (what reconcile compares against).
+// here from the entries themselves, as an oracle for tests of the
+// counting (the service reads the balance from the tallies).
 func SubtreeBalance(top unitpath.Path, entries []*Entry, d civil.Date) (int64, error) {
 	var in []*Entry
 	for _, e := range entries {

@@ -2,13 +2,17 @@ package httpapi_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
 	"mime/multipart"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/sohoi/sohoi/internal/evidence"
 	"github.com/sohoi/sohoi/internal/servicetest"
 )
 
@@ -155,6 +159,38 @@ func TestLearningModelsFundAndScholarships(t *testing.T) {
 		e.expect(e.do("GET", "/api/v1/units/"+c.ID+"/learning-models", reporter, nil), 403, "forbidden")
 		e.expect(e.do("GET", "/api/v1/learning-catalogue", reporter, nil), 200)
 	})
+	t.Run("a 20 MB scan, the largest allowed, goes up and comes back byte-equal; one byte more is refused and nothing kept", func(t *testing.T) {
+		m := propose("Gia đình bà Nguyễn Thị Lan")
+		// A PDF padded to exactly the limit with bytes that do not repeat,
+		// so that nothing on the way (compression, chunk dedupe) hides a
+		// lost or reordered chunk.
+		scan := servicetest.PDFBytes("scan 20 MB")
+		pad := make([]byte, evidence.DefaultMaxSize-len(scan))
+		rand.NewChaCha8([32]byte{20}).Read(pad)
+		scan = append(scan, pad...)
+		var a attached
+		e.expect(e.upload(editor, m.ID, "f3-adults-learning", "so-tay-20mb.pdf", scan), 201).decode(t, &a)
+		if a.File.Size != len(scan) {
+			t.Fatalf("stored %d bytes of %d", a.File.Size, len(scan))
+		}
+		got := e.expect(e.do("GET", "/api/v1/evidence/"+a.File.ID, editor, nil), 200)
+		if !bytes.Equal(got.body, scan) {
+			t.Fatalf("the download differs from the upload (%d bytes back of %d)", len(got.body), len(scan))
+		}
+		sum := sha256.Sum256(scan)
+		if a.File.ID != hex.EncodeToString(sum[:]) {
+			t.Fatalf("the file is not addressed by its SHA-256: %s", a.File.ID)
+		}
+		over := append(servicetest.PDFBytes("one byte over"), make([]byte, evidence.DefaultMaxSize-len(servicetest.PDFBytes("one byte over"))+1)...)
+		e.expect(e.upload(editor, m.ID, "f5-culture", "qua-lon.pdf", over), 413, "payload_too_large")
+		var after learningModel
+		e.expect(e.do("GET", "/api/v1/learning-models/"+m.ID, editor, nil), 200).decode(t, &after)
+		if len(after.Evidence) != 1 || after.Evidence[0].Criterion != "f3-adults-learning" {
+			t.Fatalf("after the refused upload the model lists %+v, want only the 20 MB scan", after.Evidence)
+		}
+		overSum := sha256.Sum256(over)
+		e.expect(e.do("GET", "/api/v1/evidence/"+hex.EncodeToString(overSum[:]), editor, nil), 404, "not_found")
+	})
 	t.Run("the fund: entries and a reversing correction give the balance as of several days; a scholarship paid from it", func(t *testing.T) {
 		entry := func(token, unitID, date string, amount int, dir, receipt string) string {
 			t.Helper()
@@ -175,10 +211,22 @@ func TestLearningModelsFundAndScholarships(t *testing.T) {
 		e.expect(e.do("POST", "/api/v1/fund/entries/"+wrong+"/reverse", outsider, map[string]any{"note": "x"}), 404, "not_found")
 		pay := entry(editor, b.ID, "2025-05-30", 1_500_000, "out", "PC-01")
 		for day, want := range map[string]int{"2025-01-09": 0, "2025-01-20": 12_000_000, "2025-02-01": 15_000_000, "2025-02-15": 12_000_000, "2025-05-30": 10_500_000} {
-			var bal struct{ Own, Subtree int }
+			var bal struct {
+				Own, Subtree int
+				Pending      bool
+			}
 			e.expect(e.do("GET", "/api/v1/units/"+c.ID+"/fund/balance?asOf="+day, reporter, nil), 200).decode(t, &bal)
-			if bal.Subtree != want {
-				t.Errorf("the commune's fund on %s: %d, want %d", day, bal.Subtree, want)
+			if bal.Subtree != want || bal.Pending {
+				t.Errorf("the commune's fund on %s: %d (pending %v), want %d", day, bal.Subtree, bal.Pending, want)
+			}
+			// The balance is the counting's figure: the rollup of the day
+			// gives the same.
+			var roll struct {
+				Records struct{ FundBalance int } `json:"records"`
+			}
+			e.expect(e.do("GET", "/api/v1/units/"+c.ID+"/rollup?asOf="+day, reporter, nil), 200).decode(t, &roll)
+			if roll.Records.FundBalance != bal.Subtree {
+				t.Errorf("on %s the rollup says %d, the balance %d", day, roll.Records.FundBalance, bal.Subtree)
 			}
 		}
 		e.expect(e.do("GET", "/api/v1/units/"+c.ID+"/fund/balance", outsider, nil), 404, "not_found")

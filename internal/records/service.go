@@ -25,12 +25,14 @@ import (
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/audit"
+	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/counting"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/evidence"
 	"github.com/sohoi/sohoi/internal/fund"
 	"github.com/sohoi/sohoi/internal/learning"
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/rollups"
 	"github.com/sohoi/sohoi/internal/scholarships"
 	"github.com/sohoi/sohoi/internal/units"
 )
@@ -55,12 +57,19 @@ type Members interface {
 	Get(ctx context.Context, c *access.Caller, id string) (*members.Member, error)
 }
 
+// Figures reads the counted figures (rollups.Service): a fund's balance
+// is the tally's, as every other figure is, never a second sum.
+type Figures interface {
+	FundBalance(ctx context.Context, c *access.Caller, unitID string, d civil.Date) (*rollups.FundBalance, error)
+}
+
 // Service keeps issue 20's records.
 type Service struct {
 	store   Store
 	units   Units
 	members Members
 	counts  counting.Counts
+	figures Figures
 	log     audit.Log
 	now     func() time.Time
 	cat     *learning.Catalogue
@@ -86,13 +95,17 @@ func WithSpoolDir(dir string) Option { return func(s *Service) { s.spoolDir = di
 
 // NewService returns the Service on store, finding units in units and
 // members in members, keeping counts current through counts (never nil:
-// counting.Uncounted to say that nothing is counted) and recording every
-// change in log; now is the clock.
-func NewService(store Store, units Units, members Members, counts counting.Counts, log audit.Log, now func() time.Time, opts ...Option) *Service {
+// counting.Uncounted to say that nothing is counted), reading the fund's
+// balance from figures and recording every change in log; now is the
+// clock.
+func NewService(store Store, units Units, members Members, counts counting.Counts, figures Figures, log audit.Log, now func() time.Time, opts ...Option) *Service {
+	if figures == nil {
+		panic("records.NewService: nil figures (the fund's balance is read from the counting)")
+	}
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{store: store, units: units, members: members, counts: counting.Required("records.NewService", counts),
+	s := &Service{store: store, units: units, members: members, counts: counting.Required("records.NewService", counts), figures: figures,
 		log: audit.Required("records.NewService", log), now: now, cat: learning.Default()}
 	for _, o := range opts {
 		o(s)

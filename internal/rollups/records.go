@@ -3,11 +3,13 @@ package rollups
 import (
 	"context"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/fund"
 	"github.com/sohoi/sohoi/internal/learning"
 	"github.com/sohoi/sohoi/internal/scholarships"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 // Issue 20's figures (internal/learning/doc.go, "Counting"): learning
@@ -177,4 +179,47 @@ func recordsPeriod(end *Tally, from, to civil.Date) (RecordsPeriod, error) {
 		return p, overflow()
 	}
 	return p, nil
+}
+
+// FundBalance is a unit's study-promotion fund at the end of a day.
+type FundBalance struct {
+	Unit *units.Unit
+	AsOf civil.Date
+	// Own is the unit's own ledger's balance, counted as a recount counts
+	// the unit's own records (fund.UnitOn over its entries to the day).
+	Own int64
+	// Subtree is its subtree's: the tally's figure, the one the rollup
+	// and the period report give, never a second sum of the ledgers.
+	Subtree int64
+	// Pending: a change below the unit is not settled into Subtree yet
+	// (as Rollup.Pending).
+	Pending bool
+}
+
+// FundBalance answers unit unitID's fund balance at the end of day d
+// (zero: today) for a caller allowed to read its figures: issue 20 asks
+// the balance to come from the same counting as every other figure, so
+// the subtree's is the rollup's and the unit's own is its own records'
+// contribution, the part of the tally a recount adds for the unit itself.
+func (s *Service) FundBalance(ctx context.Context, c *access.Caller, unitID string, d civil.Date) (*FundBalance, error) {
+	r, err := s.Rollup(ctx, c, unitID, d)
+	if err != nil {
+		return nil, err
+	}
+	b := &FundBalance{Unit: r.Unit, AsOf: r.AsOf, Subtree: r.Records.FundBalance, Pending: r.Pending}
+	if s.records == nil {
+		return b, nil
+	}
+	entries, err := s.records.EntriesAt(ctx, r.Unit.ID, r.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	own, err := fund.UnitOn(entries, r.AsOf)
+	if err != nil {
+		return nil, overflow()
+	}
+	if b.Own, err = own.Balance(r.AsOf); err != nil {
+		return nil, overflow()
+	}
+	return b, nil
 }

@@ -164,7 +164,7 @@ func RecordsScenario(t *testing.T, s *Services) {
 		}
 	})
 	t.Run("an upload over the size limit is refused without being stored", func(t *testing.T) {
-		small := records.NewService(s.Store, s.Units, s.Members, counting.Uncounted, audit.Unrecorded, s.Now,
+		small := records.NewService(s.Store, s.Units, s.Members, counting.Uncounted, s.Rollups, audit.Unrecorded, s.Now,
 			records.WithEvidencePolicy(evidence.Policy{MaxSize: 1000}))
 		r, err := small.Propose(ctx, editor, b.ID, records.Proposal{Kind: "family", Name: "Gia đình ông Phạm Văn Tư", Year: year, ProposedOn: on})
 		if err != nil {

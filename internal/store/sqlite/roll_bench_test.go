@@ -135,7 +135,7 @@ func buildRoll() (*rollFixture, error) {
 	if some, err := db.ListEntries(ctx, fx.province.Path, civil.Date{Year: year, Month: 1, Day: 1}, civil.Date{Year: year, Month: 12, Day: 31}, page.Request{Limit: 1}); err != nil {
 		return nil, err
 	} else if len(some.Items) == 0 {
-		rs := records.NewService(db, fx.units, nil, fx.rollups, audit.Unrecorded, time.Now)
+		rs := records.NewService(db, fx.units, nil, fx.rollups, fx.rollups, audit.Unrecorded, time.Now)
 		start := time.Now()
 		made, err := demo.SeedRecords(ctx, fx.units, rs, demo.RecordsSpec{Top: fx.province, Year: year, FamiliesPerCommune: 5, Seed: 1})
 		if err != nil {

@@ -97,11 +97,13 @@ func (r *run) repeats(p *imports.Parsed, branchID string) {
 		h := fnv.New64a()
 		_, _ = h.Write([]byte(key))
 		k := h.Sum64()
-		if first, ok := r.seen[k]; ok && first != p.Row {
-			p.Fail(field, fmt.Sprintf("row %d gives the same %s; merge the two rows", first, what))
+		if first, ok := r.seen.first(k); ok {
+			if first != p.Row {
+				p.Fail(field, fmt.Sprintf("row %d gives the same %s; merge the two rows", first, what))
+			}
 			return
 		}
-		r.seen[k] = p.Row
+		r.seen.add(k, p.Row)
 	}
 	if in.NationalID != "" {
 		check(imports.NationalID, "id\x00"+in.NationalID, "national ID")

@@ -49,7 +49,7 @@ type Config struct {
 	// answered 503 server_busy (SOHOI_PAST_DAY_WAIT; 0: 2 s).
 	PastDayWait time.Duration
 	// MemoryLimitMiB is the server's soft limit on the Go runtime's memory
-	// (SOHOI_MEMORY_LIMIT_MIB, default 128; 0: none; GOMEMLIMIT, when set,
+	// (SOHOI_MEMORY_LIMIT_MIB, default 96; 0: none; GOMEMLIMIT, when set,
 	// wins): near it the collector works harder instead of letting the
 	// heap double between collections under a burst of requests. The
 	// embedded store's memory (its page caches and statements, allocated
@@ -67,7 +67,7 @@ func Defaults() Config {
 		Addr: ":8080", MaxConnections: 1000, DataDir: "./data", MongoDB: "sohoi", LogLevel: "info",
 		TokenIssuer: "sohoi", TokenAudience: "sohoi-api",
 		AccessTTL: 15 * time.Minute, RefreshTTL: 30 * 24 * time.Hour,
-		RootName: "Trung ương Hội", CloseMonths: true, CountInBackground: true, MemoryLimitMiB: 128,
+		RootName: "Trung ương Hội", CloseMonths: true, CountInBackground: true, MemoryLimitMiB: 96,
 		LoginLimits: access.DefaultLoginLimits(),
 	}
 }

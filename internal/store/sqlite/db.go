@@ -27,14 +27,23 @@ import (
 // reads beside the writer (2 cores here); more connections only add caches.
 const readers = 4
 
-// Page caches, in KiB (SQLite's negative cache_size): see OpenFile. 96 MiB
-// in all (the writer, the readers and the background jobs' reader). A reader's cache holds a district search's pages only in part:
-// measured single-client on 1 M members, "pham" in a district takes 9 ms
-// with 32 MiB per reader, 11 ms with 24 MiB, 28 ms with 16 MiB; the search
-// plan, not the cache, is what to fix there (it reads every match's row).
+// Page caches, in KiB (SQLite's negative cache_size): see OpenFile. 80 MiB
+// in all as SQLite counts: the writer 8, each of the 4 readers 16, the
+// background jobs' reader 8. In memory they take about twice that: the
+// transpiled C's allocator (modernc.org/memory) rounds each cached page
+// (4 KiB and SQLite's header) up to an 8 KiB slot. A reader's cache holds
+// a district search's pages only in part: measured single-client on 1 M
+// members, "pham" in a district takes 9 ms with 32 MiB per reader, 11 ms
+// with 24 MiB, 28 ms with 16 MiB; the search plan, not the cache, is what
+// to fix there (it reads every match's row). The writer and the
+// background reader walk a large import's or a recount's pages once, so
+// a larger cache mostly held pages it would not read again: halving them
+// (16 to 8 MiB) lowered a million-row import's peak by some 30 MB
+// (README, "Imports").
 const (
-	writerCacheKiB = 16 << 10
-	readerCacheKiB = 16 << 10
+	writerCacheKiB     = 8 << 10
+	readerCacheKiB     = 16 << 10
+	backgroundCacheKiB = 8 << 10
 )
 
 // connLifetime is how long a connection serves before it is closed and
@@ -131,7 +140,7 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	r.SetMaxIdleConns(readers)
 	r.SetConnMaxLifetime(connLifetime)
 	db.read = r
-	bg, err := sql.Open("sqlite", dsn("query_only(1)", fmt.Sprintf("cache_size(-%d)", readerCacheKiB)))
+	bg, err := sql.Open("sqlite", dsn("query_only(1)", fmt.Sprintf("cache_size(-%d)", backgroundCacheKiB)))
 	if err != nil {
 		db.stopWriter()
 		return nil, errors.Join(err, r.Close(), w.Close())

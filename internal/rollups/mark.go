@@ -3,8 +3,10 @@ package rollups
 import (
 	"context"
 	"crypto/rand"
+	"slices"
 
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // Mark is called before a change to units at the end of paths (branches,
@@ -70,7 +72,61 @@ func (s *Service) mark(ctx context.Context, paths [][]string, on civil.Date, cha
 		}
 		marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: live, Onward: true, From: from, Change: change, Stored: stored})
 	}
+	old, err := s.oldPaths(ctx, paths, on)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range old {
+		marks = append(marks, Mark{UnitID: o.path.Unit(), Path: o.path, Day: live, Onward: true, From: from,
+			Change: change + "@" + o.move, Stored: stored})
+	}
 	return s.store.MarkStale(ctx, marks)
+}
+
+// oldPath is where a marked unit stood before a move (of itself or of an
+// ancestor) dated after the change: its own mark, named after the move.
+type oldPath struct {
+	path unitpath.Path
+	move string
+}
+
+// oldPaths are where the units at the end of paths stood before the moves
+// dated after on (units/history.go): the kept days from on of the units
+// above them then were counted with them in their subtrees, so the old
+// paths are marked too, as the same change, and settled like the new
+// ones (recountPaths orders a unit by the deepest place it has on any
+// marked path). A change dated today, the most common, costs no read.
+func (s *Service) oldPaths(ctx context.Context, paths [][]string, on civil.Date) ([]oldPath, error) {
+	if !on.IsZero() && !on.Before(civil.Today(s.now())) {
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, p := range paths {
+		for _, id := range p {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	moves, err := s.units.MovesOf(ctx, ids, on)
+	if err != nil {
+		return nil, err
+	}
+	var out []oldPath
+	for _, m := range moves {
+		for _, p := range paths {
+			if i := slices.Index(p, m.UnitID); i >= 0 {
+				old := append(append(unitpath.Path{}, m.From...), p[i+1:]...)
+				out = append(out, oldPath{path: old, move: m.ID})
+			}
+		}
+	}
+	return out, nil
 }
 
 // newChange names one change's marks.

@@ -57,7 +57,8 @@ func slice(areas []units.AdminArea, spec ReformSpec) []units.AdminArea {
 			d.Children = keep(d.Children, spec.Communes)
 			ds[j] = d
 		}
-		p.Children, out[i] = ds, p
+		p.Children = ds
+		out[i] = p
 	}
 	return out
 }
@@ -78,6 +79,11 @@ func slice(areas []units.AdminArea, spec ReformSpec) []units.AdminArea {
 func ReformScenario(t *testing.T, s *Services, spec ReformSpec) {
 	ctx := context.Background()
 	sys := Sys
+	last := time.Now()
+	lap := func(what string) { // where the time goes, on a slow store
+		t.Logf("%s: %s", what, time.Since(last).Round(time.Millisecond))
+		last = time.Now()
+	}
 	root, err := s.Units.Root(ctx, sys)
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +128,7 @@ func ReformScenario(t *testing.T, s *Services, spec ReformSpec) {
 			t.Fatal(err)
 		}
 	}
+	lap("seeded")
 	// June 2025's movements in two of Thái Bình's districts: one joins on
 	// the 20th, one who joined in 2020 leaves on the 25th.
 	joinedIn, leftIn := branches[0], branches[len(branches)-1]
@@ -145,6 +152,7 @@ func ReformScenario(t *testing.T, s *Services, spec ReformSpec) {
 	if _, err := s.Rollups.CloseMonth(ctx, sys, root, june); err != nil {
 		t.Fatal(err)
 	}
+	lap("June's join and leave, June kept")
 	today := civil.Today(s.Now())
 	before := active(t, s, root.ID, today)
 	oldThaiBinh := byCode(t, s, seeded["34"].ID, june)
@@ -174,6 +182,7 @@ func ReformScenario(t *testing.T, s *Services, spec ReformSpec) {
 		}
 	}
 
+	lap("2025-06-17 and the first half")
 	plan := func() []units.ReformArea {
 		r, err := vnadmin.Open(vnadmin.After2025Reform)
 		if err != nil {
@@ -219,6 +228,7 @@ func ReformScenario(t *testing.T, s *Services, spec ReformSpec) {
 		t.Fatal(err)
 	}
 	ch := changes[0]
+	lap("the plan applied")
 	t.Logf("applied: %d communes created, %d branches moved (%d recoded), %d waiting, closed %d communes, %d districts, %d provinces",
 		ch.CreatedCommunes, ch.MovedBranches, len(ch.Recoded), len(ch.Waiting), ch.ClosedCommunes, ch.ClosedDistricts, ch.ClosedProvinces)
 	newCommunes := func() (sum int) {

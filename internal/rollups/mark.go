@@ -22,7 +22,13 @@ import (
 // pending counts its roll (readDay).
 func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (func(context.Context), error) {
 	change := newChange()
-	if _, err := s.mark(ctx, paths, on, change, false); err != nil {
+	// Where the units stood before moves dated after the change: read once
+	// for both markings (a write's round trips are counted).
+	old, err := s.oldPaths(ctx, paths, on)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.mark(ctx, paths, old, on, change, false); err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) {
@@ -32,9 +38,9 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 		// too). The change is stored: a caller that went away must not
 		// stop this.
 		ctx = context.WithoutCancel(ctx)
-		marks, err := s.mark(ctx, paths, on, change, true)
+		marks, err := s.mark(ctx, paths, old, on, change, true)
 		if err != nil {
-			marks, err = s.mark(ctx, paths, on, change, true)
+			marks, err = s.mark(ctx, paths, old, on, change, true)
 		}
 		if err != nil {
 			s.log.WarnContext(ctx, "counters may miss a change until the next reconcile", "err", err)
@@ -60,7 +66,9 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 // when on is zero) of the units at the end of paths: one onward mark per
 // unit, whatever the number of days kept (a day kept later is covered
 // too).
-func (s *Service) mark(ctx context.Context, paths [][]string, on civil.Date, change string, stored bool) ([]Mark, error) {
+// old are the paths the units stood on before moves dated after on
+// (oldPaths), marked as the same change.
+func (s *Service) mark(ctx context.Context, paths [][]string, old []oldPath, on civil.Date, change string, stored bool) ([]Mark, error) {
 	from := ""
 	if !on.IsZero() {
 		from = on.String()
@@ -71,10 +79,6 @@ func (s *Service) mark(ctx context.Context, paths [][]string, on civil.Date, cha
 			continue
 		}
 		marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: live, Onward: true, From: from, Change: change, Stored: stored})
-	}
-	old, err := s.oldPaths(ctx, paths, on)
-	if err != nil {
-		return nil, err
 	}
 	for _, o := range old {
 		marks = append(marks, Mark{UnitID: o.path.Unit(), Path: o.path, Day: live, Onward: true, From: from,

@@ -92,6 +92,38 @@ func TestMoveUnit(t *testing.T) {
 			t.Fatalf("active members of 33 after the move = %d, want 1", got)
 		}
 	})
+	t.Run("a period spanning the move shows the member moved, not joined or transferred", func(t *testing.T) {
+		today := time.Now().In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
+		report := func(id string) (total periodRow, children map[string]periodRow) {
+			var rep struct {
+				Total    periodRow   `json:"total"`
+				Children []periodRow `json:"children"`
+			}
+			e.expect(e.do("GET", "/api/v1/units/"+id+"/reports/period?from=2025-01-01&to="+today, e.admin, nil), 200).decode(t, &rep)
+			children = map[string]periodRow{}
+			for _, c := range append(rep.Children, rep.Total) {
+				if !c.balanced() {
+					t.Errorf("row %+v does not balance", c)
+				}
+				children[c.UnitID] = c
+			}
+			return rep.Total, children
+		}
+		in, inChildren := report(p33.ID)
+		if in.RestructuredIn != 1 || in.RestructuredOut != 0 || in.Joined != 0 || in.TransferredIn != 0 || in.ActiveStart != 0 || in.ActiveEnd != 1 {
+			t.Errorf("province 35 from 2025-01-01: %+v", in)
+		}
+		if d := inChildren[dist.ID]; d.RestructuredIn != 1 || d.ActiveEnd != 1 {
+			t.Errorf("the moved district in 35's report: %+v", d)
+		}
+		out, outChildren := report(r.prov.ID)
+		if out.RestructuredOut != 1 || out.RestructuredIn != 0 || out.Left != 0 || out.TransferredOut != 0 {
+			t.Errorf("province 34 from 2025-01-01: %+v", out)
+		}
+		if d, ok := outChildren[dist.ID]; !ok || d.RestructuredOut != 1 || d.ActiveStart != 1 || d.ActiveEnd != 0 {
+			t.Errorf("the district it had at the start, in 34's report: %+v (listed: %v)", d, ok)
+		}
+	})
 }
 
 func TestCloseAndReopenUnit(t *testing.T) {

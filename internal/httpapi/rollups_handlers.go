@@ -50,9 +50,13 @@ type periodRowJSON struct {
 	Left           int         `json:"left"`
 	Died           int         `json:"died"`
 	TransferredOut int         `json:"transferredOut"`
-	ActiveEnd      int         `json:"activeEnd"`
-	BranchesStart  int         `json:"branchesStart"`
-	BranchesEnd    int         `json:"branchesEnd"`
+	// Issue 18.5: members of units a move (a merge, a reform plan) brought
+	// in or took out, neither joins nor leaves nor transfers.
+	RestructuredIn  int `json:"restructuredIn"`
+	RestructuredOut int `json:"restructuredOut"`
+	ActiveEnd       int `json:"activeEnd"`
+	BranchesStart   int `json:"branchesStart"`
+	BranchesEnd     int `json:"branchesEnd"`
 	// Issue 20: learning models, the fund (balanced), scholarships.
 	Records rollups.RecordsPeriod `json:"records"`
 }
@@ -60,7 +64,7 @@ type periodRowJSON struct {
 func toPeriodRow(r rollups.PeriodRow) periodRowJSON {
 	return periodRowJSON{UnitID: r.Unit.ID, Name: r.Unit.Name, Level: r.Unit.Level, Code: r.Unit.Code,
 		ActiveStart: r.ActiveStart, Joined: r.Joined, TransferredIn: r.TransferredIn, Left: r.Left, Died: r.Died,
-		TransferredOut: r.TransferredOut, ActiveEnd: r.ActiveEnd, BranchesStart: r.BranchesStart, BranchesEnd: r.BranchesEnd,
+		TransferredOut: r.TransferredOut, RestructuredIn: r.RestructuredIn, RestructuredOut: r.RestructuredOut, ActiveEnd: r.ActiveEnd, BranchesStart: r.BranchesStart, BranchesEnd: r.BranchesEnd,
 		Records: r.Records}
 }
 

@@ -182,13 +182,16 @@ type periodRow struct {
 	Left           int    `json:"left"`
 	Died           int    `json:"died"`
 	TransferredOut int    `json:"transferredOut"`
-	ActiveEnd      int    `json:"activeEnd"`
-	BranchesStart  int    `json:"branchesStart"`
-	BranchesEnd    int    `json:"branchesEnd"`
+	// Issue 18.5: members of moved units, brought in or taken out.
+	RestructuredIn  int `json:"restructuredIn"`
+	RestructuredOut int `json:"restructuredOut"`
+	ActiveEnd       int `json:"activeEnd"`
+	BranchesStart   int `json:"branchesStart"`
+	BranchesEnd     int `json:"branchesEnd"`
 }
 
 func (p periodRow) balanced() bool {
-	return p.ActiveStart+p.Joined+p.TransferredIn-p.Left-p.Died-p.TransferredOut == p.ActiveEnd
+	return p.ActiveStart+p.Joined+p.TransferredIn+p.RestructuredIn-p.Left-p.Died-p.TransferredOut-p.RestructuredOut == p.ActiveEnd
 }
 
 func TestPeriodReportBalances(t *testing.T) {

@@ -17,7 +17,15 @@
 //     reconcile.go (repair).
 //   - The reports: rollup.go (a unit's figures and its children's),
 //     pastdays.go (days not kept, computed bounded and shared),
-//     report.go (period reports).
+//     report.go (period reports), restructured.go (what moves of units
+//     brought into a subtree or took out of it over a period).
+//
+// A past day is counted in the tree as it was that day (issue 18.5): a
+// unit's children on a past day are read through units.Tree.EachChildOn,
+// which undoes the moves recorded since (units/history.go), so a month
+// end kept before a reform and one counted after it both answer in the
+// old tree, and a change dated before a move marks the moved unit's old
+// path as well as its new one (mark.go).
 //
 // # The counting protocol
 //

@@ -3,8 +3,10 @@ package rollups
 import (
 	"context"
 	"crypto/rand"
+	"slices"
 
 	"github.com/sohoi/sohoi/internal/civil"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // Mark is called before a change to units at the end of paths (branches,
@@ -20,7 +22,13 @@ import (
 // pending counts its roll (readDay).
 func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (func(context.Context), error) {
 	change := newChange()
-	if _, err := s.mark(ctx, paths, on, change, false); err != nil {
+	// Where the units stood before moves dated after the change: read once
+	// for both markings (a write's round trips are counted).
+	old, err := s.oldPaths(ctx, paths, on)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.mark(ctx, paths, old, on, change, false); err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) {
@@ -30,9 +38,9 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 		// too). The change is stored: a caller that went away must not
 		// stop this.
 		ctx = context.WithoutCancel(ctx)
-		marks, err := s.mark(ctx, paths, on, change, true)
+		marks, err := s.mark(ctx, paths, old, on, change, true)
 		if err != nil {
-			marks, err = s.mark(ctx, paths, on, change, true)
+			marks, err = s.mark(ctx, paths, old, on, change, true)
 		}
 		if err != nil {
 			s.log.WarnContext(ctx, "counters may miss a change until the next reconcile", "err", err)
@@ -58,7 +66,9 @@ func (s *Service) Mark(ctx context.Context, paths [][]string, on civil.Date) (fu
 // when on is zero) of the units at the end of paths: one onward mark per
 // unit, whatever the number of days kept (a day kept later is covered
 // too).
-func (s *Service) mark(ctx context.Context, paths [][]string, on civil.Date, change string, stored bool) ([]Mark, error) {
+// old are the paths the units stood on before moves dated after on
+// (oldPaths), marked as the same change.
+func (s *Service) mark(ctx context.Context, paths [][]string, old []oldPath, on civil.Date, change string, stored bool) ([]Mark, error) {
 	from := ""
 	if !on.IsZero() {
 		from = on.String()
@@ -70,7 +80,57 @@ func (s *Service) mark(ctx context.Context, paths [][]string, on civil.Date, cha
 		}
 		marks = append(marks, Mark{UnitID: p[len(p)-1], Path: p, Day: live, Onward: true, From: from, Change: change, Stored: stored})
 	}
+	for _, o := range old {
+		marks = append(marks, Mark{UnitID: o.path.Unit(), Path: o.path, Day: live, Onward: true, From: from,
+			Change: change + "@" + o.move, Stored: stored})
+	}
 	return s.store.MarkStale(ctx, marks)
+}
+
+// oldPath is where a marked unit stood before a move (of itself or of an
+// ancestor) dated after the change: its own mark, named after the move.
+type oldPath struct {
+	path unitpath.Path
+	move string
+}
+
+// oldPaths are where the units at the end of paths stood before the moves
+// dated after on (units/history.go): the kept days from on of the units
+// above them then were counted with them in their subtrees, so the old
+// paths are marked too, as the same change, and settled like the new
+// ones (recountPaths orders a unit by the deepest place it has on any
+// marked path). A change dated today, the most common, costs no read.
+func (s *Service) oldPaths(ctx context.Context, paths [][]string, on civil.Date) ([]oldPath, error) {
+	if !on.IsZero() && !on.Before(civil.Today(s.now())) {
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, p := range paths {
+		for _, id := range p {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	moves, err := s.units.MovesOf(ctx, ids, on)
+	if err != nil {
+		return nil, err
+	}
+	var out []oldPath
+	for _, m := range moves {
+		for _, p := range paths {
+			if i := slices.Index(p, m.UnitID); i >= 0 {
+				old := append(append(unitpath.Path{}, m.From...), p[i+1:]...)
+				out = append(out, oldPath{path: old, move: m.ID})
+			}
+		}
+	}
+	return out, nil
 }
 
 // newChange names one change's marks.

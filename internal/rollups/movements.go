@@ -94,6 +94,12 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 	if !found {
 		return nil, false, nil // the slow way decides
 	}
+	// Movements are found by where their branches stand today: a subtree
+	// that a move has changed since the earlier of the two days is
+	// counted the slow way, in the tree as it was (issue 18.5).
+	if moved, err := s.units.MovesSince(ctx, u.ID, earlier(e, d)); err != nil || len(moved) > 0 {
+		return nil, false, err
+	}
 	base, err := s.readDay(ctx, u, e)
 	if err != nil {
 		return nil, false, err
@@ -209,6 +215,13 @@ func (s *Service) nearestKeptMonthEnd(ctx context.Context, u *units.Unit, d civi
 		}
 	}
 	return civil.Date{}, false
+}
+
+func earlier(a, b civil.Date) civil.Date {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func daysBetween(a, b civil.Date) int {

@@ -200,7 +200,7 @@ func (s *Service) readDay(ctx context.Context, u *units.Unit, d civil.Date) (*da
 		return nil, err
 	}
 	t := &dayTallies{own: own, children: map[string]*Tally{}, pending: pending}
-	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+	err = s.eachChildOn(ctx, u, s.dateOf(day, d), func(c *units.Unit) error {
 		ct, err := child(c)
 		t.children[c.ID] = ct
 		return err
@@ -220,7 +220,7 @@ func (s *Service) keepDay(ctx context.Context, u *units.Unit, d civil.Date) (*da
 		return nil, err
 	}
 	t := &dayTallies{own: own, children: map[string]*Tally{}}
-	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+	err = s.eachChildOn(ctx, u, d, func(c *units.Unit) error {
 		ct, err := child(c)
 		t.children[c.ID] = ct
 		return err

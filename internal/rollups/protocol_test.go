@@ -298,6 +298,25 @@ func (t memTree) Children(_ context.Context, u *units.Unit, _ page.Request) (pag
 	return page.Result[*units.Unit]{Items: out}, nil
 }
 
+// A fixed tree has never moved: its children on any day are today's.
+func (t memTree) EachChildOn(ctx context.Context, u *units.Unit, _ civil.Date, fn func(*units.Unit) error) error {
+	res, _ := t.Children(ctx, u, page.Request{})
+	for _, c := range res.Items {
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (memTree) MovesSince(context.Context, string, civil.Date) ([]*units.MoveRecord, error) {
+	return nil, nil
+}
+
+func (memTree) MovesOf(context.Context, []string, civil.Date) ([]*units.MoveRecord, error) {
+	return nil, nil
+}
+
 type noBoards struct{}
 
 func (noBoards) GetBoard(_ context.Context, unitID string) (*officers.Board, error) {

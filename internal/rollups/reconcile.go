@@ -69,7 +69,12 @@ func (s *Service) Reconcile(ctx context.Context, c *access.Caller, u *units.Unit
 	}
 	// The kept days of the units above now rest on dropped tallies: mark
 	// them, so that their next read recounts them (and u's subtree).
-	if _, err := s.mark(ctx, [][]string{u.Path}, civil.Date{}, newChange(), true); err != nil {
+	paths := [][]string{u.Path}
+	old, err := s.oldPaths(ctx, paths, civil.Date{})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.mark(ctx, paths, old, civil.Date{}, newChange(), true); err != nil {
 		return nil, err
 	}
 	if u.Path.Depth() > 0 {

@@ -10,9 +10,9 @@ import (
 )
 
 // PeriodRow is one unit's movement over a period. It balances:
-// ActiveStart + Joined + TransferredIn − Left − Died − TransferredOut =
-// ActiveEnd. Transfers between two branches of the same unit count as both
-// in and out of it.
+// ActiveStart + Joined + TransferredIn + RestructuredIn − Left − Died −
+// TransferredOut − RestructuredOut = ActiveEnd. Transfers between two
+// branches of the same unit count as both in and out of it.
 type PeriodRow struct {
 	Unit           *units.Unit
 	ActiveStart    int
@@ -22,8 +22,15 @@ type PeriodRow struct {
 	Died           int
 	TransferredIn  int
 	TransferredOut int
-	BranchesStart  int
-	BranchesEnd    int
+	// RestructuredIn and RestructuredOut are the active members of the
+	// units that moves (a merge, a reform plan) brought into the unit's
+	// subtree or took out of it during the period: the members stayed in
+	// their branches, so they are neither joins nor leaves nor transfers
+	// (restructured.go).
+	RestructuredIn  int
+	RestructuredOut int
+	BranchesStart   int
+	BranchesEnd     int
 	// Records are issue 20's sections: learning models, the fund (start +
 	// in − out = end), scholarships.
 	Records RecordsPeriod
@@ -31,14 +38,24 @@ type PeriodRow struct {
 
 // Balanced reports whether the row adds up, the fund's section too.
 func (r PeriodRow) Balanced() bool {
-	return r.ActiveStart+r.Joined+r.TransferredIn-r.Left-r.Died-r.TransferredOut == r.ActiveEnd && r.Records.Fund.Check() == nil
+	return r.ActiveStart+r.Joined+r.TransferredIn+r.RestructuredIn-r.Left-r.Died-r.TransferredOut-r.RestructuredOut == r.ActiveEnd &&
+		r.Records.Fund.Check() == nil
 }
 
-func periodRow(u *units.Unit, start, end *Tally, from, to civil.Date) (PeriodRow, error) {
+// periodRow is a unit's movement from its tallies at both ends and what
+// moves brought in and took out (the subtrees' tallies as they moved):
+// the flows of a moved subtree up to its move are its history, not the
+// unit's movement over the period.
+func periodRow(u *units.Unit, start, end *Tally, moved flows, from, to civil.Date) (PeriodRow, error) {
 	rp, err := recordsPeriod(end, from, to)
+	in, out := orEmpty(moved.in), orEmpty(moved.out) // no move: nothing
 	return PeriodRow{Unit: u, ActiveStart: start.Active, ActiveEnd: end.Active,
-		Joined: end.Joined - start.Joined, Left: end.Left - start.Left, Died: end.Deceased - start.Deceased,
-		TransferredIn: end.TransferredIn - start.TransferredIn, TransferredOut: end.TransferredOut - start.TransferredOut,
+		Joined:         end.Joined - start.Joined - in.Joined + out.Joined,
+		Left:           end.Left - start.Left - in.Left + out.Left,
+		Died:           end.Deceased - start.Deceased - in.Deceased + out.Deceased,
+		TransferredIn:  end.TransferredIn - start.TransferredIn - in.TransferredIn + out.TransferredIn,
+		TransferredOut: end.TransferredOut - start.TransferredOut - in.TransferredOut + out.TransferredOut,
+		RestructuredIn: in.Active, RestructuredOut: out.Active,
 		BranchesStart: start.Branches, BranchesEnd: end.Branches, Records: rp}, err
 }
 
@@ -98,16 +115,30 @@ func (s *Service) periodReport(ctx context.Context, u *units.Unit, from, to civi
 	if err != nil {
 		return nil, err
 	}
-	if p.Total, err = periodRow(u, start.own, end.own, from, to); err != nil {
+	moved, err := s.restructured(ctx, u, from, to)
+	if err != nil {
+		return nil, err
+	}
+	if p.Total, err = periodRow(u, start.own, end.own, moved[u.ID], from, to); err != nil {
 		return nil, err
 	}
 	p.Pending = start.pending || end.pending
-	err = s.eachChild(ctx, u, func(c *units.Unit) error {
-		row, err := periodRow(c, start.child(c), end.child(c), from, to)
+	// The children it had at either end: a reform's new communes and the
+	// old districts it emptied both have a row.
+	listed := map[string]bool{}
+	row := func(c *units.Unit) error {
+		if listed[c.ID] {
+			return nil
+		}
+		listed[c.ID] = true
+		row, err := periodRow(c, start.child(c), end.child(c), moved[c.ID], from, to)
 		p.Children = append(p.Children, row)
 		return err
-	})
-	if err != nil {
+	}
+	if err := s.eachChildOn(ctx, u, to, row); err != nil {
+		return nil, err
+	}
+	if err := s.eachChildOn(ctx, u, before, row); err != nil {
 		return nil, err
 	}
 	return p, nil

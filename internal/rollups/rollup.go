@@ -63,7 +63,7 @@ func (s *Service) rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rol
 		return nil, err
 	}
 	r := &Rollup{Unit: u, AsOf: d, Totals: t.own.Totals(d), Records: rec, Pending: t.pending}
-	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+	err = s.eachChildOn(ctx, u, d, func(c *units.Unit) error { // the children it had that day
 		ct, ok := t.children[c.ID]
 		if !ok { // a child created since the day was counted: nothing then
 			ct = &Tally{}

@@ -19,6 +19,11 @@ import (
 type Units interface {
 	Load(ctx context.Context, c *access.Caller, id string, obj access.Object, act access.Action) (*units.Unit, error)
 	Children(ctx context.Context, u *units.Unit, p page.Request) (page.Result[*units.Unit], error)
+	// The tree as it was on a past day (issue 18.5; units/history.go):
+	// a unit's children then, and the moves of units since.
+	EachChildOn(ctx context.Context, u *units.Unit, d civil.Date, fn func(*units.Unit) error) error
+	MovesSince(ctx context.Context, unitID string, after civil.Date) ([]*units.MoveRecord, error)
+	MovesOf(ctx context.Context, unitIDs []string, after civil.Date) ([]*units.MoveRecord, error)
 }
 
 // counter is who reads the tree to count it: the counters cover every

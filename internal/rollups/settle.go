@@ -281,7 +281,10 @@ func (s *Service) recountPaths(ctx context.Context, marks []Mark, day string, d 
 	deepest := 0
 	for _, m := range marks {
 		for i, id := range m.Path {
-			depth[id] = i
+			// The deepest place a unit has on any marked path: a moved
+			// unit is marked on its old path too (mark.go), and must be
+			// recounted before the units above it in either tree.
+			depth[id] = max(depth[id], i)
 			deepest = max(deepest, i)
 		}
 	}

@@ -24,8 +24,10 @@ func periodHeader() []string {
 	for _, k := range reportKinds {
 		h = append(h, k.Name)
 	}
+	// Issue 18.5's restructured members come last, so that the columns
+	// before keep their places in the files offices already read.
 	return append(h, "Quỹ khuyến học: tồn đầu kỳ", "Quỹ khuyến học: thu", "Quỹ khuyến học: chi", "Quỹ khuyến học: tồn cuối kỳ",
-		"Học bổng: số suất", "Học bổng: số tiền")
+		"Học bổng: số suất", "Học bổng: số tiền", "Chuyển đến do sắp xếp đơn vị", "Chuyển đi do sắp xếp đơn vị")
 }
 
 // Table is the report as rows under PeriodHeader: one per child, then the
@@ -40,7 +42,8 @@ func (p *Period) Table() [][]string {
 			out = append(out, n(r.Records.RecognisedForYear[k.ID]))
 		}
 		f, a := r.Records.Fund, r.Records.Scholarships
-		return append(out, vnd(f.Start), vnd(f.In), vnd(f.Out), vnd(f.End), n(a.Awards), vnd(a.Amount))
+		return append(out, vnd(f.Start), vnd(f.In), vnd(f.Out), vnd(f.End), n(a.Awards), vnd(a.Amount),
+			n(r.RestructuredIn), n(r.RestructuredOut))
 	}
 	out := [][]string{PeriodHeader}
 	for _, c := range p.Children {

@@ -126,7 +126,7 @@ func (s *Service) overStored(ctx context.Context, u *units.Unit, day string, d c
 	for _, c := range cs {
 		stored[c.UnitID] = c
 	}
-	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+	err = s.eachChildOn(ctx, u, d, func(c *units.Unit) error {
 		if sc, ok := stored[c.ID]; ok {
 			t.Add(&sc.Tally)
 			return nil
@@ -151,7 +151,7 @@ func (s *Service) computeFromFacts(ctx context.Context, u *units.Unit, day strin
 	if err != nil || u.Level == units.Branch {
 		return t, err
 	}
-	err = s.eachChild(ctx, u, func(c *units.Unit) error {
+	err = s.eachChildOn(ctx, u, d, func(c *units.Unit) error {
 		ct, err := s.computeFromFacts(ctx, c, day, d, nil)
 		if err != nil {
 			return err
@@ -163,6 +163,17 @@ func (s *Service) computeFromFacts(ctx context.Context, u *units.Unit, day strin
 		return nil
 	})
 	return t, err
+}
+
+// eachChildOn calls fn with each child u had at the end of day d: in the
+// tree as it was then for a past day (units.Tree.EachChildOn), today's
+// children for today, so that a day before a move or a reform is counted
+// in the shape it had (issue 18.5) and today's figures cost no more.
+func (s *Service) eachChildOn(ctx context.Context, u *units.Unit, d civil.Date, fn func(*units.Unit) error) error {
+	if !d.Before(civil.Today(s.now())) {
+		return s.eachChild(ctx, u, fn)
+	}
+	return s.units.EachChildOn(ctx, u, d, fn)
 }
 
 func (s *Service) eachChild(ctx context.Context, u *units.Unit, fn func(*units.Unit) error) error {

@@ -119,6 +119,14 @@ func (s *Service) move(ctx context.Context, c *access.Caller, u *Unit, to unitpa
 // the move's audit entry (parentId before and after): a move resumed
 // after a crash is recorded when it ends, by whoever finishes it.
 func (s *Service) followMove(ctx context.Context, c *access.Caller, u *Unit, from unitpath.Path) (*Unit, error) {
+	// The move's fact, for past days to be counted in the tree as it was
+	// (history.go): recorded again, as the same move, when a resumed move
+	// comes here, so a crash anywhere after step 1 cannot lose it.
+	now := s.now().UTC()
+	if err := s.store.RecordMove(ctx, &MoveRecord{ID: MoveID(u.ID, u.Version), UnitID: u.ID, From: from, To: u.Path,
+		Day: civil.Today(now), At: now}); err != nil {
+		return nil, err
+	}
 	for cursor := ""; ; {
 		next, err := s.store.RewritePaths(ctx, from, u.Path, cursor, RewriteLimit)
 		if err != nil {

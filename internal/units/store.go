@@ -23,4 +23,7 @@ type Store interface {
 	UpdateUnit(ctx context.Context, u *Unit) error
 	// ListChildren lists the children of parentID ordered by code.
 	ListChildren(ctx context.Context, parentID string, p page.Request) (page.Result[*Unit], error)
+	// MoveHistory keeps the moves, for reading the tree as it was on a
+	// past day (history.go).
+	MoveHistory
 }

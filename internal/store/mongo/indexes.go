@@ -188,6 +188,10 @@ var Indexes = []Index{
 	{Collection: collAwards, Name: "awards_unit_list", Keys: bson.D{{Key: "unitId", Value: 1}, {Key: "listKey", Value: 1}}},
 	{Collection: collAwards, Name: "awards_path_list", Keys: bson.D{{Key: "path", Value: 1}, {Key: "listKey", Value: 1}}},
 	{Collection: collAwards, Name: "awards_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
+	// Issue 18.5: the moves touching a subtree since a day (MovesSince),
+	// and a unit's own moves since a day (MovesOf); unit_moves.go.
+	{Collection: collUnitMoves, Name: "unit_moves_touches_day", Keys: bson.D{{Key: "touches", Value: 1}, {Key: "day", Value: 1}}},
+	{Collection: collUnitMoves, Name: "unit_moves_unit_day", Keys: bson.D{{Key: "unitId", Value: 1}, {Key: "day", Value: 1}}},
 }
 
 // model is the createIndexes form of ix.

@@ -254,6 +254,7 @@ CREATE TABLE import_rows (job_id TEXT NOT NULL, row INTEGER NOT NULL, doc TEXT N
 	{"0026_evidence", evidenceSchema},         // issue 20: evidence.go
 	{"0027_fund", fundSchema},                 // issue 20: fund.go
 	{"0028_awards", awardsSchema},             // issue 20: awards.go
+	{"0029_unit_moves", unitMovesSchema},      // issue 18.5: unit_moves.go
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.

@@ -121,11 +121,24 @@ type listedUnits struct {
 
 func (l *listedUnits) Children(ctx context.Context, u *units.Unit, pr page.Request) (page.Result[*units.Unit], error) {
 	res, err := l.Tree.Children(ctx, u, pr)
+	l.saw(res.Items...)
+	return res, err
+}
+
+// EachChildOn is how a past day's children are listed (in the tree of
+// that day): shown like Children.
+func (l *listedUnits) EachChildOn(ctx context.Context, u *units.Unit, d civil.Date, fn func(*units.Unit) error) error {
+	return l.Tree.EachChildOn(ctx, u, d, func(c *units.Unit) error {
+		l.saw(c)
+		return fn(c)
+	})
+}
+
+func (l *listedUnits) saw(us ...*units.Unit) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, c := range res.Items {
+	for _, c := range us {
 		l.seen[c.ID] = true
 	}
 	l.p.Set(len(l.seen))
-	return res, err
 }

@@ -93,22 +93,7 @@ func SeedRoll(ctx context.Context, svc *units.Service, load Loader, spec RollSpe
 			}
 			return nil
 		}
-		p := page.Request{Limit: page.MaxLimit}
-		for {
-			res, err := svc.Children(ctx, seed, u.ID, p)
-			if err != nil {
-				return err
-			}
-			for _, c := range res.Items {
-				if err := walk(c); err != nil {
-					return err
-				}
-			}
-			if res.Next == "" {
-				return nil
-			}
-			p.Cursor = res.Next
-		}
+		return page.Each(func(p page.Request) (page.Result[*units.Unit], error) { return svc.Children(ctx, seed, u.ID, p) }, walk)
 	}
 	if err := walk(top); err != nil {
 		return nil, err

@@ -35,22 +35,7 @@ func loadBranches(ctx context.Context, us Units, c *access.Caller, unit *units.U
 			add(u)
 			return nil
 		}
-		p := page.Request{Limit: page.MaxLimit}
-		for {
-			res, err := us.Children(ctx, c, u.ID, p)
-			if err != nil {
-				return err
-			}
-			for _, ch := range res.Items {
-				if err := walk(ch); err != nil {
-					return err
-				}
-			}
-			if res.Next == "" {
-				return nil
-			}
-			p.Cursor = res.Next
-		}
+		return page.Each(func(p page.Request) (page.Result[*units.Unit], error) { return us.Children(ctx, c, u.ID, p) }, walk)
 	}
 	return b, walk(unit)
 }

@@ -177,22 +177,7 @@ func (s *Service) eachChildOn(ctx context.Context, u *units.Unit, d civil.Date, 
 }
 
 func (s *Service) eachChild(ctx context.Context, u *units.Unit, fn func(*units.Unit) error) error {
-	p := page.Request{Limit: page.MaxLimit}
-	for {
-		res, err := s.units.Children(ctx, u, p)
-		if err != nil {
-			return err
-		}
-		for _, c := range res.Items {
-			if err := fn(c); err != nil {
-				return err
-			}
-		}
-		if res.Next == "" {
-			return nil
-		}
-		p.Cursor = res.Next
-	}
+	return page.Each(func(p page.Request) (page.Result[*units.Unit], error) { return s.units.Children(ctx, u, p) }, fn)
 }
 
 // settledTally returns a unit's tally for a kept day after settling the

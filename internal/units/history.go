@@ -143,20 +143,5 @@ func (t *Tree) MovesOf(ctx context.Context, unitIDs []string, d civil.Date) ([]*
 
 // eachChild calls fn with each of u's children today.
 func (t *Tree) eachChild(ctx context.Context, u *Unit, fn func(*Unit) error) error {
-	p := page.Request{Limit: page.MaxLimit}
-	for {
-		res, err := t.store.ListChildren(ctx, u.ID, p)
-		if err != nil {
-			return err
-		}
-		for _, c := range res.Items {
-			if err := fn(c); err != nil {
-				return err
-			}
-		}
-		if res.Next == "" {
-			return nil
-		}
-		p.Cursor = res.Next
-	}
+	return page.Each(func(p page.Request) (page.Result[*Unit], error) { return t.store.ListChildren(ctx, u.ID, p) }, fn)
 }

@@ -202,23 +202,31 @@ type FundBalance struct {
 // the subtree's is the rollup's and the unit's own is its own records'
 // contribution, the part of the tally a recount adds for the unit itself.
 func (s *Service) FundBalance(ctx context.Context, c *access.Caller, unitID string, d civil.Date) (*FundBalance, error) {
-	r, err := s.Rollup(ctx, c, unitID, d)
+	u, err := s.loadFigures(ctx, c, unitID, d)
 	if err != nil {
 		return nil, err
 	}
-	b := &FundBalance{Unit: r.Unit, AsOf: r.AsOf, Subtree: r.Records.FundBalance, Pending: r.Pending}
+	d, t, err := s.tallyOn(ctx, u, d) // the unit's tallies only: no child is listed
+	if err != nil {
+		return nil, err
+	}
+	rec, err := t.own.RecordsTotals(d)
+	if err != nil {
+		return nil, err
+	}
+	b := &FundBalance{Unit: u, AsOf: d, Subtree: rec.FundBalance, Pending: t.pending}
 	if s.records == nil {
 		return b, nil
 	}
-	entries, err := s.records.EntriesAt(ctx, r.Unit.ID, r.AsOf)
+	entries, err := s.records.EntriesAt(ctx, u.ID, d)
 	if err != nil {
 		return nil, err
 	}
-	own, err := fund.UnitOn(entries, r.AsOf)
+	own, err := fund.UnitOn(entries, d)
 	if err != nil {
 		return nil, overflow()
 	}
-	if b.Own, err = own.Balance(r.AsOf); err != nil {
+	if b.Own, err = own.Balance(d); err != nil {
 		return nil, overflow()
 	}
 	return b, nil

@@ -34,27 +34,40 @@ type Rollup struct {
 // day before 1900 or after today is refused: the latter's figures are not
 // known yet.
 func (s *Service) Rollup(ctx context.Context, c *access.Caller, unitID string, d civil.Date) (*Rollup, error) {
-	if !d.IsZero() && d.Year < 1900 {
-		return nil, (errs.Fields{{Field: "asOf", Message: "must not be before 1900"}}).Err()
-	}
-	u, err := s.units.Load(ctx, c, unitID, access.ObjRollup, access.Read)
+	u, err := s.loadFigures(ctx, c, unitID, d)
 	if err != nil {
 		return nil, err
 	}
 	return s.rollup(ctx, u, d)
 }
 
-func (s *Service) rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rollup, error) {
+// loadFigures loads unit unitID for a caller allowed to read its figures
+// as of day d, refusing a day before 1900.
+func (s *Service) loadFigures(ctx context.Context, c *access.Caller, unitID string, d civil.Date) (*units.Unit, error) {
+	if !d.IsZero() && d.Year < 1900 {
+		return nil, (errs.Fields{{Field: "asOf", Message: "must not be before 1900"}}).Err()
+	}
+	return s.units.Load(ctx, c, unitID, access.ObjRollup, access.Read)
+}
+
+// tallyOn returns u's tallies as of day d (zero: today, which it returns;
+// a day after today is refused: its figures are not known yet).
+func (s *Service) tallyOn(ctx context.Context, u *units.Unit, d civil.Date) (civil.Date, *dayTallies, error) {
 	today := civil.Today(s.now())
 	if d.After(today) {
 		var f errs.Fields
 		f.Add("asOf", "must not be in the future")
-		return nil, f.Err()
+		return d, nil, f.Err()
 	}
 	if d.IsZero() {
 		d = today
 	}
 	t, err := s.dayTallies(ctx, u, d)
+	return d, t, err
+}
+
+func (s *Service) rollup(ctx context.Context, u *units.Unit, d civil.Date) (*Rollup, error) {
+	d, t, err := s.tallyOn(ctx, u, d)
 	if err != nil {
 		return nil, err
 	}

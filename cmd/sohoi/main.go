@@ -48,6 +48,8 @@ commands:
                give an account a new password (printed once) and end its logins
   import FILE  import a roll (CSV, XLSX, NDJSON) into a unit through a server's API
   export       download a unit's roll (CSV or XLSX) from a server
+  backup FILE  write the whole registry to a file any store restores (also while serving)
+  restore FILE restore a backup into an empty database (embedded or MongoDB) and count it
   audit verify settle what a crash left pending and check the audit trail's hash chain
   version      print the version
 
@@ -103,6 +105,10 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return importRoll(ctx, args[1:], getenv, stdout, stderr)
 	case "export":
 		return export(ctx, args[1:], getenv, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "audit":
 		return auditCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version":

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/sohoi/sohoi/internal/backup"
 	"github.com/sohoi/sohoi/internal/store"
 	"github.com/sohoi/sohoi/internal/store/mongo"
 	"github.com/sohoi/sohoi/internal/store/sqlite"
@@ -13,6 +14,7 @@ import (
 // it talks to.
 type Store interface {
 	store.Store
+	backup.Extra // sohoi backup and restore
 	Ping(ctx context.Context) error
 	Close() error
 }

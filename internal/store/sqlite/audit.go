@@ -107,13 +107,19 @@ func appendAudit(ctx context.Context, tx *sql.Tx, e *audit.Entry) error {
 		e.State = audit.Done
 	}
 	e.Seal(before)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit(seq, at, actor_id, actor_name, action, object_type, object_id, path,
-		before, after, detail, state, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, e.Seq, nanos(e.At), e.ActorID,
-		e.ActorName, e.Action, e.ObjectType, e.ObjectID, e.Path.Key(), string(e.Before), string(e.After), string(e.Detail),
-		string(e.State), e.PrevHash, e.Hash); err != nil {
+	if err := insertAudit(ctx, tx, e); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE audit_head SET seq = ? WHERE id = 1`, e.Seq)
+	return err
+}
+
+// insertAudit inserts e as it is: numbered and sealed.
+func insertAudit(ctx context.Context, tx *sql.Tx, e *audit.Entry) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit(seq, at, actor_id, actor_name, action, object_type, object_id, path,
+		before, after, detail, state, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, e.Seq, nanos(e.At), e.ActorID,
+		e.ActorName, e.Action, e.ObjectType, e.ObjectID, e.Path.Key(), string(e.Before), string(e.After), string(e.Detail),
+		string(e.State), e.PrevHash, e.Hash)
 	return err
 }
 

@@ -61,6 +61,7 @@ const FileName = "sohoi.db"
 // DB is the embedded store; it implements every store interface the domain
 // packages declare.
 type DB struct {
+	path       string // the database file
 	write      *sql.DB
 	read       *sql.DB  // requests' reads
 	background *sql.DB  // background jobs' reads (reads, below)
@@ -118,7 +119,7 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(connLifetime)
-	db := &DB{write: w, fixedModes: fixed}
+	db := &DB{write: w, fixedModes: fixed, path: path}
 	db.startWriter()
 	if err := db.migrate(ctx); err != nil {
 		db.stopWriter()

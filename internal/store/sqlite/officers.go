@@ -55,16 +55,21 @@ func (db *DB) SaveBoard(ctx context.Context, b *officers.Board) (err error) {
 				return mismatch
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM officer_posts WHERE unit_id = ?`, b.UnitID); err != nil {
+		return writePosts(ctx, tx, b)
+	})
+}
+
+// writePosts replaces the index of b's officers (BoardOfOfficer).
+func writePosts(ctx context.Context, tx *sql.Tx, b *officers.Board) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM officer_posts WHERE unit_id = ?`, b.UnitID); err != nil {
+		return err
+	}
+	for _, p := range b.Posts {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO officer_posts(officer_id, unit_id) VALUES (?, ?)`, p.ID, b.UnitID); err != nil {
 			return err
 		}
-		for _, p := range b.Posts {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO officer_posts(officer_id, unit_id) VALUES (?, ?)`, p.ID, b.UnitID); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // BoardOfOfficer implements officers.Store.

@@ -9,11 +9,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sohoi/sohoi/internal/backup"
 	"github.com/sohoi/sohoi/internal/store"
 )
 
 // Store is everything the contract covers.
-type Store = store.Store
+type Store interface {
+	store.Store
+	backup.Extra
+}
 
 // Opener returns a fresh, empty, migrated store for one test.
 type Opener func(t *testing.T) Store
@@ -53,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Fund", func(t *testing.T) { testFund(t, open) })
 	t.Run("Awards", func(t *testing.T) { testAwards(t, open) })
 	t.Run("RecordsFollowAMove", func(t *testing.T) { testRecordsFollowAMove(t, open) })
+	t.Run("Backup", func(t *testing.T) { testBackup(t, open) })
 }
 
 // fixed clock: stores must keep times to the millisecond at least.

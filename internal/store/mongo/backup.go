@@ -1,0 +1,77 @@
+package mongo
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/sohoi/sohoi/internal/access"
+	"github.com/sohoi/sohoi/internal/audit"
+	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/officers"
+)
+
+// What backup.Extra asks of a store: a list of every account, and writes
+// that keep records as they were, for a restore into an empty database.
+// Each is one command per call, and safe to run again only on an empty
+// database, which is what the restore asks for.
+
+// AllUsers implements backup.Extra, from the _id index.
+func (db *DB) AllUsers(ctx context.Context, after string, limit int) (_ []*access.User, err error) {
+	defer errs.Wrap(&err, "mongo: AllUsers")
+	cur, err := db.coll(collUsers).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, err
+	}
+	var docs []userDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	us := make([]*access.User, len(docs))
+	for i := range docs {
+		us[i] = docs[i].user()
+	}
+	return us, nil
+}
+
+// RestoreMembers implements backup.Extra: each member with its history is
+// one document, as CreateMember writes it.
+func (db *DB) RestoreMembers(ctx context.Context, ms []*members.Member, histories [][]*members.Event) (err error) {
+	defer errs.Wrap(&err, "mongo: RestoreMembers (%d)", len(ms))
+	docs := make([]any, len(ms))
+	for i, m := range ms {
+		h := make([]eventDoc, len(histories[i]))
+		for j, ev := range histories[i] {
+			h[j] = toEventDoc(ev)
+		}
+		docs[i] = memberDoc{ID: m.ID, State: toMemberState(m), History: h}
+	}
+	_, err = db.coll(collMembers).InsertMany(ctx, docs)
+	return err
+}
+
+// RestoreBoard implements backup.Extra.
+func (db *DB) RestoreBoard(ctx context.Context, b *officers.Board) (err error) {
+	defer errs.Wrap(&err, "mongo: RestoreBoard %s", b.UnitID)
+	_, err = db.coll(collBoards).InsertOne(ctx, boardDoc{UnitID: b.UnitID, Path: nonNil(b.Path), Version: b.Version, Posts: postDocs(b.Posts)})
+	return err
+}
+
+// RestoreAudit implements backup.Extra: the entries as they are, then the
+// sequence moved up to the last of them (never down).
+func (db *DB) RestoreAudit(ctx context.Context, es []*audit.Entry) (err error) {
+	defer errs.Wrap(&err, "mongo: RestoreAudit (%d)", len(es))
+	docs := make([]any, len(es))
+	for i, e := range es {
+		docs[i] = toAuditDoc(e)
+	}
+	if _, err := db.coll(collAudit).InsertMany(ctx, docs); err != nil {
+		return err
+	}
+	_, err = db.coll(collAuditSeq).UpdateOne(ctx, bson.D{{Key: "_id", Value: auditSeqID}},
+		bson.D{{Key: "$max", Value: bson.D{{Key: "seq", Value: es[len(es)-1].Seq}}}}, options.UpdateOne().SetUpsert(true))
+	return err
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"os"
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/audit"
@@ -94,6 +95,15 @@ func (db *DB) RestoreAudit(ctx context.Context, es []*audit.Entry) (err error) {
 // hold up every write for as long as the copy takes.
 func (db *DB) SnapshotTo(ctx context.Context, path string) (err error) {
 	defer errs.Wrap(&err, "sqlite: SnapshotTo %s", path)
+	// VACUUM INTO fills an empty file and keeps its mode: made here 0600,
+	// the copy of personal data is as private as the database.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
 	conn, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		return err

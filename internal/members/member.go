@@ -66,8 +66,9 @@ type Stint struct {
 }
 
 // ActiveNationalID is the national ID while the member is active, else "":
-// stores index it uniquely (and sparsely), which is how "at most one active
-// member per ID" is enforced by the database rather than by a racy check.
+// the ID the stores keep one holder of (SQLite indexes it uniquely, MongoDB
+// claims it in nationalIds), so that "at most one active member per ID" is
+// enforced by the database rather than by a racy check.
 func (m *Member) ActiveNationalID() string {
 	if m.Status != Active {
 		return ""

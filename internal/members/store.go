@@ -10,8 +10,9 @@ import (
 // Store keeps member rolls and their history.
 type Store interface {
 	// CreateMember inserts m and its first event. Another active member
-	// with the same national ID is errs.DuplicateNationalID (enforced by a
-	// unique index, so concurrent creates cannot both win).
+	// with the same national ID is errs.DuplicateNationalID (enforced by the
+	// database, so concurrent creates cannot both win: a unique index on
+	// SQLite, the claims of nationalIds on MongoDB).
 	CreateMember(ctx context.Context, m *Member, ev *Event) error
 	// GetMember returns a member or errs.NotFound.
 	GetMember(ctx context.Context, id string) (*Member, error)

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -37,10 +38,28 @@ func (db *DB) AllUsers(ctx context.Context, after string, limit int) (_ []*acces
 	return us, nil
 }
 
-// RestoreMembers implements backup.Extra: each member with its history is
-// one document, as CreateMember writes it.
+// RestoreMembers implements backup.Extra: the claims of the active
+// national IDs first, as every create makes them (a second holder of an
+// ID in the file is refused there), then each member with its history as
+// one document, as CreateMember writes it. The claims' deadline is the
+// restore's time, past at once, as buildClaims makes them: a claim is
+// never stale while its member holds the ID.
 func (db *DB) RestoreMembers(ctx context.Context, ms []*members.Member, histories [][]*members.Event) (err error) {
 	defer errs.Wrap(&err, "mongo: RestoreMembers (%d)", len(ms))
+	at := db.now().UTC().Truncate(time.Millisecond)
+	var claims []any
+	for _, m := range ms {
+		if id := m.ActiveNationalID(); id != "" {
+			claims = append(claims, claimDoc{ID: id, MemberID: m.ID, Province: provinceOf(m), Until: at, Token: newToken()})
+		}
+	}
+	if len(claims) > 0 {
+		if _, err := db.coll(collNationalIDs).InsertMany(ctx, claims); isDup(err) {
+			return errs.E(errs.DuplicateNationalID, "two active members of the backup hold one national ID")
+		} else if err != nil {
+			return err
+		}
+	}
 	docs := make([]any, len(ms))
 	for i, m := range ms {
 		h := make([]eventDoc, len(histories[i]))

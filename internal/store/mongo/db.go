@@ -47,6 +47,9 @@ type DB struct {
 	// sealedHint is an audit entry known sealed (audit.go): sealing goes
 	// on from there instead of looking for the last sealed entry.
 	sealedHint atomic.Int64
+	// testHooks are the national-ID claims' clock and injected crashes
+	// (national_ids.go), set only by the tests (export_test.go).
+	testHooks atomic.Pointer[claimHooks]
 }
 
 // Open connects, checks that the server answers and runs pending

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -28,3 +29,35 @@ func (db *DB) LoseAuditSeq(ctx context.Context) error {
 	_, err := db.takeAuditSeq(ctx, time.Now().UTC())
 	return err
 }
+
+// ErrCrash is what an injected crash returns: the store stops there, as a
+// process killed at that point would.
+var ErrCrash = errors.New("mongo: crash injected by a test")
+
+// ClaimHooks are the national-ID claims' test seams (national_ids.go).
+type ClaimHooks struct {
+	// Now is the claims' clock (nil: the real one).
+	Now func() time.Time
+	// AfterClaim runs after a create or update wrote its claim, before the
+	// member write; an error stops the store there (Crash: as a process
+	// killed at that point).
+	AfterClaim func(nationalID string) error
+	// BeforeRelease runs after a leave's, a death's or an ID change's
+	// member write, before the claim's release; an error stops it there.
+	BeforeRelease func(nationalID string) error
+}
+
+// Crash is a hook that stops the store where it runs.
+func Crash(string) error { return ErrCrash }
+
+// SetClaimHooks installs h (the zero value removes them).
+func (db *DB) SetClaimHooks(h ClaimHooks) {
+	db.testHooks.Store(&claimHooks{now: h.Now, afterClaimHook: h.AfterClaim, beforeReleaseHook: h.BeforeRelease})
+}
+
+// ClaimMargin and ClaimTTL are the claims' deadline and margin, for tests
+// that move the clock past them.
+const (
+	ClaimTTL    = claimTTL
+	ClaimMargin = claimMargin
+)

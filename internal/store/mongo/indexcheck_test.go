@@ -119,8 +119,10 @@ func TestCheckCommand(t *testing.T) {
 		{"$all with a regex is not indexable", "find",
 			find("members", d{{Key: "scopeWords", Value: d{{Key: "$all", Value: a{bson.Regex{Pattern: "^p:ng"}}}}}, {Key: "status", Value: "active"}}, nil), false},
 		{"a unique $all element pins the document", "find",
-			find("members", d{{Key: "activeNationalId", Value: d{{Key: "$all", Value: a{"034160000001"}}}}, {Key: "fullName", Value: "An"}}, nil), true},
-		{"active holder of a national ID", "find", find("members", d{{Key: "activeNationalId", Value: "034160000001"}}, nil), true},
+			find("users", d{{Key: "username", Value: d{{Key: "$all", Value: a{"an"}}}}, {Key: "displayName", Value: "An"}}, nil), true},
+		{"the claim of a national ID", "find", find("nationalIds", d{{Key: "_id", Value: "034160000001"}}, nil), true},
+		{"members by active national ID have no index (the claims name the holder)", "find",
+			find("members", d{{Key: "activeNationalId", Value: "034160000001"}}, nil), false},
 		{"members by national ID, active or not, have no index", "find", find("members", d{{Key: "nationalId", Value: "034160000001"}}, nil), false},
 		{"the board holding a post", "find", find("officerBoards", d{{Key: "posts.id", Value: "o1"}}, nil), true},
 	}

@@ -98,11 +98,10 @@ var Indexes = []Index{
 	// ListMembers with words: scopeWords $all (equality on one element),
 	// status $in, sorted and ranged on sortKey.
 	{Collection: collMembers, Name: "members_scope_words_status_sort", Keys: bson.D{{Key: "scopeWords", Value: 1}, {Key: "status", Value: 1}, {Key: "sortKey", Value: 1}}},
-	// One active member per national ID, enforced by the database:
-	// activeNationalId is present only while the member is active and has
-	// an ID, so sparse + unique refuses a second active holder and nothing
-	// else. Also serves ActiveMemberByNationalID.
-	{Collection: collMembers, Name: "members_active_national_id", Keys: bson.D{{Key: "activeNationalId", Value: 1}}, Unique: true, Sparse: true},
+	// One active member per national ID is the claims' rule (nationalIds,
+	// national_ids.go): every command on a claim is by its _id, and no
+	// query selects members by activeNationalId, so neither needs an index
+	// (members_active_national_id, unique, is dropped by a data step).
 	// ImportJobsWithStatus, oldest first; a job's rows in order (a file's
 	// chunks are found by _id).
 	{Collection: collImportJobs, Name: "import_jobs_status_created", Keys: bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}},

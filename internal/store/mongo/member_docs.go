@@ -38,9 +38,9 @@ type memberState struct {
 	BirthDate  string         `bson:"birthDate"`
 	NationalID string         `bson:"nationalId"`
 	// ActiveNationalID is present only while the member is active and has
-	// an ID: the sparse unique index members_active_national_id then allows
-	// one active holder per ID and any number of past ones. UpdateMember
-	// $unsets it otherwise.
+	// an ID (UpdateMember $unsets it otherwise): a copy of the member's
+	// claim in nationalIds, which is what keeps one active holder per ID
+	// (national_ids.go), read when a claim's staleness is decided.
 	ActiveNationalID string         `bson:"activeNationalId,omitempty"`
 	Phone            string         `bson:"phone"`
 	Address          string         `bson:"address"`

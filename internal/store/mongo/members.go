@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	driver "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/sohoi/sohoi/internal/errs"
@@ -22,12 +23,49 @@ func duplicateNationalID() error {
 }
 
 // CreateMember implements members.Store: the member with its first event.
+// A member with an active national ID claims it first (national_ids.go),
+// is inserted only while the claim's deadline has not passed, and is
+// deleted again if the claim was lost meanwhile.
 func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.Event) (err error) {
 	defer errs.Wrap(&err, "mongo: CreateMember %s", m.ID)
 	doc := memberDoc{ID: m.ID, State: toMemberState(m), History: []eventDoc{toEventDoc(ev)}}
-	_, err = db.coll(collMembers).InsertOne(ctx, doc)
+	if m.ActiveNationalID() == "" {
+		return db.insertMember(ctx, m, doc)
+	}
+	h, err := db.claim(ctx, m)
+	if err != nil {
+		return err
+	}
+	if err := db.inTime(ctx, h); err != nil {
+		return err
+	}
+	if err := db.insertMember(ctx, m, doc); err != nil {
+		if errs.Is(err, errs.Conflict) { // surely not written: another member has the id
+			db.undoClaim(ctx, h)
+		}
+		// Otherwise the insert may have happened (an acknowledgement
+		// lost): the claim stays, right if it did, stale soon if not.
+		return err
+	}
+	ok, err := db.stillHolds(ctx, h)
+	if err != nil || ok {
+		return err
+	}
+	// Taken over while this process was paused past the deadline: the
+	// create never happened, for the client as for the register.
+	_, err = db.coll(collMembers).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version}})
+	if err != nil {
+		return err
+	}
+	return duplicateNationalID()
+}
+
+// insertMember inserts doc; a duplicate key is explained by
+// memberInsertConflict (a retry finding its own document is success).
+func (db *DB) insertMember(ctx context.Context, m *members.Member, doc memberDoc) error {
+	_, err := db.coll(collMembers).InsertOne(ctx, doc)
 	if isDup(err) {
-		return db.memberInsertConflict(ctx, m, doc, err)
+		return db.memberInsertConflict(ctx, m, doc)
 	}
 	return err
 }
@@ -50,26 +88,110 @@ func (db *DB) GetMember(ctx context.Context, id string) (_ *members.Member, err 
 	return db.findMember(ctx, bson.D{{Key: "_id", Value: id}}, errs.E(errs.NotFound, "member not found"))
 }
 
-// ActiveMemberByNationalID implements members.Store, from the unique index
-// members_active_national_id.
-func (db *DB) ActiveMemberByNationalID(ctx context.Context, nationalID string) (_ *members.Member, err error) {
-	defer errs.Wrap(&err, "mongo: ActiveMemberByNationalID (an ID)")
-	return db.findMember(ctx, bson.D{{Key: "activeNationalId", Value: nationalID}},
-		errs.E(errs.NotFound, "no active member holds this national ID"))
-}
-
 // UpdateMember implements members.Store: one update guarded by the previous
 // version that replaces the state and appends the event, so the two are
-// written together or not at all.
+// written together or not at all. A member that becomes the active holder
+// of an ID (a rejoin, an ID set or changed) claims it first, as
+// CreateMember does; one that stops holding an ID (a leave, a death, an ID
+// changed or removed) releases it after the write.
 func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.Event) (err error) {
 	defer errs.Wrap(&err, "mongo: UpdateMember %s", m.ID)
-	update := memberUpdate(m, ev)
-	res, err := db.coll(collMembers).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}}, update)
-	if isDup(err) { // _id does not change: the active national ID
-		return duplicateNationalID()
+	// Most changes keep the member's active ID and province: one update
+	// whose filter says so, and no claim to touch.
+	res, err := db.coll(collMembers).UpdateOne(ctx, keepsClaimFilter(m), memberUpdate(m, ev))
+	if err != nil || res.MatchedCount == 1 {
+		return err
 	}
+	// Missed: another version, no such member, or a change of the ID held.
+	prev, err := db.memberAt(ctx, m.ID, m.Version-1)
 	if err != nil {
-		return db.otherHoldsNationalID(ctx, m, err)
+		return err
+	}
+	if prev == nil { // missing, or another version: the swap misses and says which
+		return db.swapMember(ctx, m, ev)
+	}
+	var h held
+	claiming := claims(prev, m)
+	if claiming {
+		if h, err = db.claim(ctx, m); err != nil {
+			return err
+		}
+		if err := db.inTime(ctx, h); err != nil {
+			return err
+		}
+	}
+	if err := db.swapMember(ctx, m, ev); err != nil {
+		if claiming && (errs.Is(err, errs.VersionMismatch) || errs.Is(err, errs.NotFound)) {
+			db.undoClaim(ctx, h) // surely not written; otherwise the claim stays, as in CreateMember
+		}
+		return err
+	}
+	if claiming {
+		ok, err := db.stillHolds(ctx, h)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return db.undoUpdate(ctx, prev, m)
+		}
+	}
+	if old := releases(prev, m); old != "" {
+		return db.release(ctx, old, m.ID)
+	}
+	if !claiming {
+		if w := followProvince(m.ActiveNationalID(), m.ID, provinceOf(prev), provinceOf(m)); w != nil {
+			db.followProvinces(ctx, []driver.WriteModel{w})
+		}
+	}
+	return nil
+}
+
+// keepsClaimFilter selects member m at the version it replaces only if the
+// change keeps what its claim says: the same active national ID (or none)
+// and, for one held, the same province.
+func keepsClaimFilter(m *members.Member) bson.D {
+	filter := bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}}
+	id := m.ActiveNationalID()
+	if id == "" {
+		return append(filter, bson.E{Key: "activeNationalId", Value: bson.D{{Key: "$exists", Value: false}}})
+	}
+	filter = append(filter, bson.E{Key: "activeNationalId", Value: id})
+	if len(m.Path) > 1 {
+		filter = append(filter, bson.E{Key: "path.1", Value: m.Path[1]})
+	}
+	return filter
+}
+
+// claims reports whether the change from prev to m makes m the active
+// holder of an ID it did not hold.
+func claims(prev, m *members.Member) bool {
+	return m.ActiveNationalID() != "" && m.ActiveNationalID() != prev.ActiveNationalID()
+}
+
+// releases is the ID the change from prev to m stops holding, or "".
+func releases(prev, m *members.Member) string {
+	if old := prev.ActiveNationalID(); old != "" && old != m.ActiveNationalID() {
+		return old
+	}
+	return ""
+}
+
+// memberAt is member id at version, or nil when it is missing or at
+// another version.
+func (db *DB) memberAt(ctx context.Context, id string, version int) (*members.Member, error) {
+	m, err := db.findMember(ctx, bson.D{{Key: "_id", Value: id}}, nil)
+	if err != nil || m == nil || m.Version != version {
+		return nil, err
+	}
+	return m, nil
+}
+
+// swapMember is the guarded update of m (errs.VersionMismatch or
+// errs.NotFound when it misses).
+func (db *DB) swapMember(ctx context.Context, m *members.Member, ev *members.Event) error {
+	res, err := db.coll(collMembers).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}}, memberUpdate(m, ev))
+	if err != nil {
+		return err
 	}
 	if res.MatchedCount == 1 {
 		return nil
@@ -87,6 +209,25 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 	})
 }
 
+// undoUpdate puts back prev after m was written holding an ID whose claim
+// another member took over meanwhile: prev's state, and the history
+// without m's event (one update guarded by m's version), so that the
+// change never happened, and answers duplicate as a refused claim does.
+func (db *DB) undoUpdate(ctx context.Context, prev, m *members.Member) error {
+	update := bson.D{
+		{Key: "$set", Value: toMemberState(prev)},
+		{Key: "$pop", Value: bson.D{{Key: "history", Value: 1}}},
+	}
+	if prev.ActiveNationalID() == "" {
+		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "activeNationalId", Value: ""}}})
+	}
+	_, err := db.coll(collMembers).UpdateOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version}}, update)
+	if err != nil {
+		return err
+	}
+	return duplicateNationalID()
+}
+
 // memberUpdate replaces a member's state with m and appends ev.
 func memberUpdate(m *members.Member, ev *members.Event) bson.D {
 	update := bson.D{
@@ -94,26 +235,10 @@ func memberUpdate(m *members.Member, ev *members.Event) bson.D {
 		{Key: "$push", Value: bson.D{{Key: "history", Value: toEventDoc(ev)}}},
 	}
 	if m.ActiveNationalID() == "" {
-		// Left, died or no ID: the field goes, which frees the ID.
+		// Left, died or no ID: the copy of the claim goes.
 		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "activeNationalId", Value: ""}}})
 	}
 	return update
-}
-
-// otherHoldsNationalID classifies a failed update by the state it left, as
-// siblingHoldsCode does for units: FerretDB v1 answers an update that
-// breaks a unique index with InternalError (code 1), not a duplicate key,
-// so an update error while another member is the active holder of the
-// new ID is DuplicateNationalID on both servers.
-func (db *DB) otherHoldsNationalID(ctx context.Context, m *members.Member, updateErr error) error {
-	if m.ActiveNationalID() == "" {
-		return updateErr
-	}
-	holder, err := db.ActiveMemberByNationalID(ctx, m.ActiveNationalID())
-	if err == nil && holder.ID != m.ID {
-		return duplicateNationalID()
-	}
-	return updateErr
 }
 
 // MemberHistory implements members.Store: the history array alone. An

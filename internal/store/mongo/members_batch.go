@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -14,34 +15,69 @@ import (
 )
 
 // CreateMembers implements members.Store with one ordered InsertMany (each
-// member with its history is one document, so no transaction is needed).
-// When it fails part-way the members are inserted again one by one:
-// CreateMember finds the ones already there as its own, and says which
-// one clashes.
+// member with its history is one document, so no transaction is needed),
+// between the claims of the batch's national IDs (one unordered insert,
+// claimBatch) and their check (one find). When the insert fails part-way
+// the members are inserted again one by one: CreateMember finds the ones
+// already there as its own, and says which one clashes.
 func (db *DB) CreateMembers(ctx context.Context, ms []*members.Member, evs []*members.Event) (err error) {
 	defer errs.Wrap(&err, "mongo: CreateMembers (%d)", len(ms))
+	hs, err := db.claimBatch(ctx, ms)
+	if err != nil {
+		return err
+	}
 	docs := make([]any, len(ms))
 	for i, m := range ms {
 		docs[i] = memberDoc{ID: m.ID, State: toMemberState(m), History: []eventDoc{toEventDoc(evs[i])}}
 	}
-	if _, err := db.coll(collMembers).InsertMany(ctx, docs, options.InsertMany().SetOrdered(true)); err == nil || !isDup(err) {
+	if _, err := db.coll(collMembers).InsertMany(ctx, docs, options.InsertMany().SetOrdered(true)); err != nil {
+		if !isDup(err) {
+			return err
+		}
+		for i, m := range ms {
+			if err := db.CreateMember(ctx, m, evs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	lost, err := db.lostClaims(ctx, hs)
+	if err != nil || len(lost) == 0 {
 		return err
 	}
-	for i, m := range ms {
-		if err := db.CreateMember(ctx, m, evs[i]); err != nil {
+	// Members whose claim was taken over while this process was paused
+	// past the deadline: not created after all.
+	for _, h := range lost {
+		if _, err := db.coll(collMembers).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: h.memberID}, {Key: "version", Value: 1}}); err != nil {
 			return err
 		}
 	}
-	return nil
+	return duplicateNationalID()
 }
 
 // UpdateMembers implements members.Store with one ordered bulk write of
-// the updates UpdateMember sends (each guarded by the previous version).
+// the updates UpdateMember sends (each guarded by the previous version),
+// with the national IDs claimed, checked and released around it as
+// UpdateMember does, a batch at a time (the previous states: one find).
 // When one is not applied, the rest are sent one by one so that the
 // error says which; a change the bulk write applied is then found by its
 // version.
 func (db *DB) UpdateMembers(ctx context.Context, ms []*members.Member, evs []*members.Event) (err error) {
 	defer errs.Wrap(&err, "mongo: UpdateMembers (%d)", len(ms))
+	prevs, err := db.membersAt(ctx, ms)
+	if err != nil {
+		return err
+	}
+	var claimers []*members.Member
+	for i, m := range ms {
+		if prevs[i] != nil && claims(prevs[i], m) {
+			claimers = append(claimers, m)
+		}
+	}
+	hs, err := db.claimBatch(ctx, claimers)
+	if err != nil {
+		return err
+	}
 	models := make([]mongo.WriteModel, len(ms))
 	for i, m := range ms {
 		models[i] = mongo.NewUpdateOneModel().
@@ -49,21 +85,42 @@ func (db *DB) UpdateMembers(ctx context.Context, ms []*members.Member, evs []*me
 			SetUpdate(memberUpdate(m, evs[i]))
 	}
 	res, err := db.coll(collMembers).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
-	if err == nil && res.MatchedCount == int64(len(ms)) {
-		return nil
-	}
-	for i, m := range ms {
-		err := db.UpdateMember(ctx, m, evs[i])
-		if errs.Is(err, errs.VersionMismatch) {
-			if db.applied(ctx, m, evs[i]) {
-				continue // applied by the bulk write
+	if err != nil || res.MatchedCount != int64(len(ms)) {
+		for i, m := range ms {
+			err := db.UpdateMember(ctx, m, evs[i])
+			if errs.Is(err, errs.VersionMismatch) && prevs[i] != nil && db.applied(ctx, m, evs[i]) {
+				// applied by the bulk write, before its release
+				err = db.releaseAll(ctx, prevs[i:i+1], ms[i:i+1])
+			}
+			if err != nil {
+				return err
 			}
 		}
-		if err != nil {
+		return nil
+	}
+	lost, err := db.lostClaims(ctx, hs)
+	if err != nil {
+		return err
+	}
+	if len(lost) == 0 {
+		return db.releaseAll(ctx, prevs, ms)
+	}
+	// Changes whose claim was taken over while this process was paused
+	// past the deadline are put back; the others stand, with their releases.
+	var keptPrevs, kept []*members.Member
+	for i, m := range ms {
+		if !slices.ContainsFunc(lost, func(h held) bool { return h.memberID == m.ID }) {
+			keptPrevs, kept = append(keptPrevs, prevs[i]), append(kept, m)
+			continue
+		}
+		if err := db.undoUpdate(ctx, prevs[i], m); !errs.Is(err, errs.DuplicateNationalID) {
 			return err
 		}
 	}
-	return nil
+	if err := db.releaseAll(ctx, keptPrevs, kept); err != nil {
+		return err
+	}
+	return duplicateNationalID()
 }
 
 // MembersByName implements members.Store, from members_name_key_path.

@@ -43,7 +43,20 @@ func migrations() []migration {
 	steps = append(steps, ttlSteps()...)
 	steps = append(steps, pathSteps()...) // before the search keys, which read the path
 	steps = append(steps, searchKeySteps()...)
-	return append(steps, nameKeySteps()...)
+	steps = append(steps, nameKeySteps()...)
+	return append(steps, nationalIDSteps()...)
+}
+
+// retiredSteps are steps an older sohoi ran and recorded that this one no
+// longer has, because what they made is gone (an index replaced, then
+// dropped by a step of its own): a database that recorded them is not
+// newer for it.
+var retiredSteps = []string{
+	// Issue 16.2's one path replaced these indexes (path_steps.go).
+	"index members.members_ancestors_status_sort",
+	"index units.units_ancestors_level_created",
+	// The national-ID claims replaced this one (national_id_steps.go).
+	"index members.members_active_national_id",
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.
@@ -58,6 +71,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	known := make(map[string]bool, len(steps))
 	for _, s := range steps {
 		known[s.name] = true
+	}
+	for _, name := range retiredSteps {
+		known[name] = true
 	}
 	coll := db.db.Collection(collMigrations)
 	// Every recorded step (one range of the _id index).

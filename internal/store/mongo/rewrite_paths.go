@@ -117,7 +117,7 @@ func (db *DB) rewriteGrants(ctx context.Context, from, to unitpath.Path, after s
 func (db *DB) rewriteMembers(ctx context.Context, from, to unitpath.Path, after string, limit int) (string, int, error) {
 	cur, err := db.coll(collMembers).Find(ctx, bson.D{{Key: "path", Value: from.Unit()}, {Key: "status", Value: bson.D{{Key: "$in", Value: allStatuses}}},
 		{Key: "sortKey", Value: bson.D{{Key: "$gt", Value: after}}}},
-		options.Find().SetProjection(bson.D{{Key: "path", Value: 1}, {Key: "fullName", Value: 1}, {Key: "sortKey", Value: 1}, {Key: "version", Value: 1}}).
+		options.Find().SetProjection(bson.D{{Key: "path", Value: 1}, {Key: "fullName", Value: 1}, {Key: "sortKey", Value: 1}, {Key: "version", Value: 1}, {Key: "activeNationalId", Value: 1}}).
 			SetSort(bson.D{{Key: "sortKey", Value: 1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return "", 0, err
@@ -128,11 +128,12 @@ func (db *DB) rewriteMembers(ctx context.Context, from, to unitpath.Path, after 
 		FullName string        `bson:"fullName"`
 		SortKey  string        `bson:"sortKey"`
 		Version  int           `bson:"version"`
+		Active   string        `bson:"activeNationalId"`
 	}
 	if err := cur.All(ctx, &docs); err != nil {
 		return "", 0, err
 	}
-	var batch []driver.WriteModel
+	var batch, moves []driver.WriteModel
 	last := after
 	for _, d := range docs {
 		last = d.SortKey
@@ -143,8 +144,15 @@ func (db *DB) rewriteMembers(ctx context.Context, from, to unitpath.Path, after 
 		batch = append(batch, driver.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: d.ID}, {Key: "version", Value: d.Version}}).
 			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "path", Value: moved}, {Key: "scopeWords", Value: scopeWords(&members.Member{FullName: d.FullName, Path: moved})}}},
 				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}))
+		if w := followProvince(d.Active, d.ID, provinceOfPath(d.Path), provinceOfPath(moved)); w != nil {
+			moves = append(moves, w)
+		}
 	}
-	return again(ctx, db.coll(collMembers), batch, after, last, len(docs), limit)
+	next, n, err := again(ctx, db.coll(collMembers), batch, after, last, len(docs), limit)
+	if err == nil {
+		db.followProvinces(ctx, moves) // the claims of the members that moved province
+	}
+	return next, n, err
 }
 
 // again writes batch and moves the cursor on to last, or, when a document

@@ -43,6 +43,26 @@ func rebuildScopeWords(ctx context.Context, db *driver.Database) error {
 // run again.
 func rewriteMembers[T any](ctx context.Context, db *driver.Database, projection bson.D, id func(T) string, write func(T) driver.WriteModel) error {
 	coll := db.Collection(collMembers)
+	return walkMembers(ctx, db, projection, id, func(docs []T) error {
+		var batch []driver.WriteModel
+		for _, d := range docs {
+			if w := write(d); w != nil {
+				batch = append(batch, w)
+			}
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		_, err := coll.BulkWrite(ctx, batch, options.BulkWrite().SetOrdered(false))
+		return err
+	})
+}
+
+// walkMembers is a data step's read of the members: in _id order, a page
+// of 500 at a time (an _id range), each page decoded as T with projection
+// and handed to do.
+func walkMembers[T any](ctx context.Context, db *driver.Database, projection bson.D, id func(T) string, do func([]T) error) error {
+	coll := db.Collection(collMembers)
 	for last := ""; ; {
 		cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: last}}}}, options.Find().
 			SetProjection(projection).SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(500))
@@ -56,16 +76,8 @@ func rewriteMembers[T any](ctx context.Context, db *driver.Database, projection 
 		if len(docs) == 0 {
 			return nil
 		}
-		var batch []driver.WriteModel
-		for _, d := range docs {
-			if w := write(d); w != nil {
-				batch = append(batch, w)
-			}
-		}
-		if len(batch) > 0 {
-			if _, err := coll.BulkWrite(ctx, batch, options.BulkWrite().SetOrdered(false)); err != nil {
-				return err
-			}
+		if err := do(docs); err != nil {
+			return err
 		}
 		last = id(docs[len(docs)-1])
 	}

@@ -108,6 +108,32 @@ func dumpLines(t *testing.T, s Store) (file []byte, lines []string) {
 	return buf.Bytes(), lines[1:]
 }
 
+// tr2 is the restored tree's branch A (the registry's first branch).
+func tr2(t *testing.T, s Store) tree {
+	t.Helper()
+	root, err := s.GetUnit(ctx(), units.RootID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p34, err := s.GetChildByCode(ctx(), root.ID, "34")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.GetChildByCode(ctx(), p34.ID, "336")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.GetChildByCode(ctx(), d.ID, "12436")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.GetChildByCode(ctx(), c.ID, "A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree{root: root, a: a}
+}
+
 func opener(b []byte) backup.Opener {
 	return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 }
@@ -134,6 +160,14 @@ func testBackup(t *testing.T, open Opener) {
 		_, got := dumpLines(t, s2)
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Fatalf("restored registry differs:\n got %s\nwant %s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		// The national IDs are held as before: found, and refused to another.
+		if m, err := s2.ActiveMemberByNationalID(ctx(), "034185000001"); err != nil || m.FullName != "Nguyễn Thị Lan" {
+			t.Fatalf("the holder of an ID after restore: %v %v", m, err)
+		}
+		other, ev := newMember(tr2(t, s2).a, "Lê Thị Hoa", "034185000001")
+		if err := s2.CreateMember(ctx(), other, ev); !errs.Is(err, errs.DuplicateNationalID) {
+			t.Fatalf("a second holder after restore: %v", err)
 		}
 		if rep := mustVerify(t, s2); rep.Entries != 3 || rep.Head != 3 {
 			t.Fatalf("the restored trail: %+v", rep)

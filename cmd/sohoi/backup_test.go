@@ -51,6 +51,13 @@ func settledRollup(t *testing.T, p *proc, unitID, token string) map[string]any {
 	return nil
 }
 
+// withoutPending is a report without whether it was still being settled:
+// the server's state, not the registry's.
+func withoutPending(r map[string]any) map[string]any {
+	delete(r, "pending")
+	return r
+}
+
 // sameRecords fails at the first record that differs.
 func sameRecords(t *testing.T, what, got, want string) {
 	t.Helper()
@@ -135,7 +142,7 @@ func TestBackupAcrossStores(t *testing.T) {
 		t.Fatalf("the old token on the restored server: %d", status)
 	}
 	token = c.login("admin", "backup-admin-password")
-	if _, got := c.call("GET", report, token, nil); !reflect.DeepEqual(got, wantReport) {
+	if _, got := c.call("GET", report, token, nil); !reflect.DeepEqual(withoutPending(got), withoutPending(wantReport)) {
 		t.Fatalf("period report after restore:\n got %v\nwant %v", got, wantReport)
 	}
 	gotRollup := settledRollup(t, c, province, token)

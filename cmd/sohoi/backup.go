@@ -22,14 +22,14 @@ const backupUsage = `usage: sohoi backup FILE
 
 Writes the whole registry to FILE (gzip-compressed JSON lines): units,
 members with their histories, officers, users and their passwords' hashes,
-the signing keys, the records of learning, evidence, the fund and awards,
-the kept month ends and the audit trail. Any store restores it
-(sohoi restore), so it also moves a registry from the embedded store to
-MongoDB or back. It may run while the server runs: on the embedded store
-it dumps a snapshot of one moment; on MongoDB it reads the collections as
-they are while it runs (for one point in time there, see mongodump in
-docs/sharding.md). The file holds personal data and password hashes: keep
-it where only the operator can read it.`
+their logins, the signing keys, the records of learning, evidence, the
+fund and awards, the kept month ends and the audit trail. Any store
+restores it (sohoi restore), so it also moves a registry from the embedded
+store to MongoDB or back. It may run while the server runs: on the
+embedded store it dumps a snapshot of one moment; on MongoDB it reads the
+collections as they are while it runs (for one point in time there, see
+mongodump in docs/sharding.md). The file holds personal data and password
+hashes: keep it where only the operator can read it.`
 
 const restoreUsage = `usage: sohoi restore FILE
 

@@ -99,7 +99,8 @@ func TestBackupAcrossStores(t *testing.T) {
 	sohoi(sqliteA, "seed", "records", "--province", "33", "--families-per-commune", "1")
 
 	a := startServer(t, "SOHOI_DATA_DIR="+sqliteA["SOHOI_DATA_DIR"], "SOHOI_ADMIN_PASSWORD=backup-admin-password")
-	token := a.login("admin", "backup-admin-password")
+	_, pair := a.call("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": "backup-admin-password"})
+	token, refresh := pair["accessToken"].(string), pair["refreshToken"].(string)
 	_, provinces := a.call("GET", "/api/v1/units/root/children", token, nil)
 	province := provinces["items"].([]any)[0].(map[string]any)["id"].(string)
 	report := "/api/v1/units/" + province + "/reports/period?from=2025-01-01&to=2025-12-31"
@@ -108,7 +109,8 @@ func TestBackupAcrossStores(t *testing.T) {
 
 	f1, f2, f3 := filepath.Join(dir, "1.gz"), filepath.Join(dir, "2.gz"), filepath.Join(dir, "3.gz")
 	out := sohoi(sqliteA, "backup", f1) // while the server runs
-	if !strings.Contains(out, "300 members") || !strings.Contains(out, "1 signingKeys") || !strings.Contains(out, "recognitions") {
+	if !strings.Contains(out, "300 members") || !strings.Contains(out, "1 signingKeys") || !strings.Contains(out, "1 refreshTokens") ||
+		!strings.Contains(out, "recognitions") {
 		t.Fatalf("backup: %s", out)
 	}
 	if out := sohoi(mongoM, "restore", f1); !strings.Contains(out, "300 members") || !strings.Contains(out, "counted") {
@@ -140,6 +142,11 @@ func TestBackupAcrossStores(t *testing.T) {
 	c := startServer(t, "SOHOI_DATA_DIR="+sqliteC["SOHOI_DATA_DIR"])
 	if status, _ := c.call("GET", "/api/v1/units/root", token, nil); status != 200 {
 		t.Fatalf("the old token on the restored server: %d", status)
+	}
+	// The login goes on: its refresh token, issued before the backup, is
+	// good once on the restored server.
+	if status, out := c.call("POST", "/api/v1/auth/refresh", "", map[string]string{"refreshToken": refresh}); status != 200 || out["accessToken"] == nil {
+		t.Fatalf("the login's refresh token on the restored server: %d %v", status, out)
 	}
 	token = c.login("admin", "backup-admin-password")
 	if _, got := c.call("GET", report, token, nil); !reflect.DeepEqual(withoutPending(got), withoutPending(wantReport)) {

@@ -8,10 +8,9 @@
 // the audit trail as sealed), never a table or a document. What a store
 // derives from those records is not in it and is rebuilt by the restore:
 // the counters (a recount from the facts, which is the counting protocol's
-// own rule), the search and name keys, the movements tables. Sessions
-// (refresh tokens) and idempotency keys are short-lived and not kept: users
-// sign in again after a restore; access tokens already issued stay valid
-// until they expire, since the signing keys come back.
+// own rule), the search and name keys, the movements tables. Idempotency
+// keys are a day long and not kept; logins are (refresh tokens, and the
+// signing keys that verify the access tokens issued).
 //
 // Format, version 1: a gzip stream of JSON lines. The first line is the
 // Header; then one Line per record, section by section in the order of

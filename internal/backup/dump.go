@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/learning"
@@ -171,19 +172,27 @@ func dumpUnits(ctx context.Context, s Store, w *writer) ([]string, error) {
 }
 
 func dumpUsers(ctx context.Context, s Store, w *writer) error {
+	if err := dumpByID(ctx, w, Users, s.AllUsers, func(u *access.User) string { return u.ID }); err != nil {
+		return err
+	}
+	return dumpByID(ctx, w, RefreshTokens, s.AllRefreshTokens, func(t *access.RefreshToken) string { return t.ID })
+}
+
+// dumpByID writes every record a list by id returns, a batch at a time.
+func dumpByID[T any](ctx context.Context, w *writer, sec Section, list func(context.Context, string, int) ([]T, error), id func(T) string) error {
 	after := ""
 	for {
-		us, err := s.AllUsers(ctx, after, readBatch)
+		rs, err := list(ctx, after, readBatch)
 		if err != nil {
 			return err
 		}
-		for _, u := range us {
-			if err := w.put(Users, u); err != nil {
+		for _, r := range rs {
+			if err := w.put(sec, r); err != nil {
 				return err
 			}
-			after = u.ID
+			after = id(r)
 		}
-		if len(us) < readBatch {
+		if len(rs) < readBatch {
 			return nil
 		}
 	}

@@ -34,6 +34,7 @@ const (
 	Units         Section = "units"
 	UnitMoves     Section = "unitMoves"
 	Users         Section = "users"
+	RefreshTokens Section = "refreshTokens"
 	Members       Section = "members"
 	Boards        Section = "officerBoards"
 	Recognitions  Section = "recognitions"
@@ -46,7 +47,7 @@ const (
 )
 
 // Sections is every section, in file order.
-var Sections = []Section{SigningKeys, Units, UnitMoves, Users, Members, Boards, Recognitions,
+var Sections = []Section{SigningKeys, Units, UnitMoves, Users, RefreshTokens, Members, Boards, Recognitions,
 	EvidenceFiles, EvidenceLinks, FundEntries, Awards, KeptDays, Audit}
 
 // Header is the file's first line.
@@ -120,6 +121,8 @@ func newRecord(s Section) (any, bool) {
 		return new(access.SigningKey), true
 	case Users:
 		return new(access.User), true
+	case RefreshTokens:
+		return new(access.RefreshToken), true
 	case Members:
 		return new(Member), true
 	case EvidenceFiles:

@@ -187,6 +187,8 @@ func (r *restorer) put(ctx context.Context, sec Section, rec any) error {
 		return r.s.RecordMove(ctx, v)
 	case *access.User:
 		return r.s.CreateUser(ctx, v)
+	case *access.RefreshToken:
+		return r.s.CreateRefreshToken(ctx, v)
 	case *Member:
 		if v.Member == nil || len(v.History) == 0 {
 			return invalid("a member without its history")

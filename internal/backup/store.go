@@ -25,6 +25,9 @@ type Store interface {
 type Extra interface {
 	// AllUsers returns up to limit accounts with ids above after, by id.
 	AllUsers(ctx context.Context, after string, limit int) ([]*access.User, error)
+	// AllRefreshTokens returns up to limit refresh tokens with ids above
+	// after, by id: the logins a restore keeps.
+	AllRefreshTokens(ctx context.Context, after string, limit int) ([]*access.RefreshToken, error)
 	// RestoreMembers inserts members with their whole histories.
 	RestoreMembers(ctx context.Context, ms []*members.Member, histories [][]*members.Event) error
 	// RestoreBoard inserts a unit's board at its version.

@@ -38,6 +38,25 @@ func (db *DB) AllUsers(ctx context.Context, after string, limit int) (_ []*acces
 	return us, nil
 }
 
+// AllRefreshTokens implements backup.Extra, from the _id index.
+func (db *DB) AllRefreshTokens(ctx context.Context, after string, limit int) (_ []*access.RefreshToken, err error) {
+	defer errs.Wrap(&err, "mongo: AllRefreshTokens")
+	cur, err := db.coll(collRefresh).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, err
+	}
+	var docs []refreshDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	ts := make([]*access.RefreshToken, len(docs))
+	for i := range docs {
+		ts[i] = docs[i].token()
+	}
+	return ts, nil
+}
+
 // RestoreMembers implements backup.Extra: the claims of the active
 // national IDs first, as every create makes them (a second holder of an
 // ID in the file is refused there), then each member with its history as

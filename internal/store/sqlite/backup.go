@@ -35,6 +35,28 @@ func (db *DB) AllUsers(ctx context.Context, after string, limit int) (_ []*acces
 	return us, rows.Err()
 }
 
+// AllRefreshTokens implements backup.Extra.
+func (db *DB) AllRefreshTokens(ctx context.Context, after string, limit int) (_ []*access.RefreshToken, err error) {
+	defer errs.Wrap(&err, "sqlite: AllRefreshTokens")
+	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT id, family_id, user_id, created_at, expires_at, used, revoked
+		FROM refresh_tokens WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ts []*access.RefreshToken
+	for rows.Next() {
+		var t access.RefreshToken
+		var created, expires int64
+		if err := rows.Scan(&t.ID, &t.FamilyID, &t.UserID, &created, &expires, &t.Used, &t.Revoked); err != nil {
+			return nil, err
+		}
+		t.CreatedAt, t.ExpiresAt = fromNanos(created), fromNanos(expires)
+		ts = append(ts, &t)
+	}
+	return ts, rows.Err()
+}
+
 // RestoreMembers implements backup.Extra in one transaction per call.
 func (db *DB) RestoreMembers(ctx context.Context, ms []*members.Member, histories [][]*members.Event) (err error) {
 	defer errs.Wrap(&err, "sqlite: RestoreMembers (%d)", len(ms))

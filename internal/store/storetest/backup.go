@@ -41,7 +41,11 @@ func mustRegistry(t *testing.T, s Store) tree {
 	must(s.RecordMove(ctx(), &units.MoveRecord{ID: units.MoveID(tr.c.ID, 1), UnitID: tr.c.ID, From: tr.p34.Path.Child(tr.c.ID),
 		To: tr.c.Path, Day: civil.MustParse("2025-07-01"), At: t0}))
 	mustUser(t, s, newUser("chair.a", grant(access.Editor, tr.a)))
-	mustUser(t, s, newUser("admin", grant(access.Admin, tr.root)))
+	admin := mustUser(t, s, newUser("admin", grant(access.Admin, tr.root)))
+	must(s.CreateRefreshToken(ctx(), &access.RefreshToken{ID: "rt1", FamilyID: "f1", UserID: admin.ID, CreatedAt: t0,
+		ExpiresAt: t0.Add(24 * time.Hour), Used: true}))
+	must(s.CreateRefreshToken(ctx(), &access.RefreshToken{ID: "rt2", FamilyID: "f1", UserID: admin.ID, CreatedAt: t0.Add(time.Hour),
+		ExpiresAt: t0.Add(25 * time.Hour)}))
 
 	m := mustMember(t, s, tr.a, "Nguyễn Thị Lan", "034185000001")
 	m2, ev := next(m, members.Updated, func(n *members.Member) { n.Phone = "0987654321" })

@@ -154,7 +154,7 @@ func run(ctx context.Context, c config) error {
 	logf("driving %d connections for %s (writes %.0f %%)", c.conns, c.duration, c.writes*100)
 	stats, elapsed := w.drive(ctx, c.conns, c.duration, c.maxRequests, c.seed)
 	loadAfter := loadavg()
-	maxRSS, lastRSS := rss.stop()
+	maxRSS, lastRSS, byMinute := rss.stop()
 	// Give the counters a moment to settle what the last writes marked,
 	// so the lag figure includes them.
 	if c.writes > 0 {
@@ -177,6 +177,14 @@ func run(ctx context.Context, c config) error {
 		fmt.Fprintf(out, "settle lag (sohoi_counter_settle_lag_seconds, %d settlings): p50 ≤ %gs, p99 ≤ %gs (bucket bounds)\n", n, p50, p99)
 	}
 	fmt.Fprintf(out, "server RSS: %s at most, %s at the end (%s)\n", mb(maxRSS), mb(lastRSS), rss.source)
+	if len(byMinute) > 1 {
+		// A soak's question: does memory stay flat, or creep?
+		ms := make([]string, len(byMinute))
+		for i, v := range byMinute {
+			ms[i] = mb(v)
+		}
+		fmt.Fprintf(out, "server RSS, the most in each minute: %s\n", strings.Join(ms, ", "))
+	}
 	return nil
 }
 
@@ -197,17 +205,20 @@ func scrapeMetrics(ctx context.Context, hc *http.Client, addr string) (scrape, e
 	return parseMetrics(resp.Body)
 }
 
-// rssWatch samples the server's resident memory every second.
+// rssWatch samples the server's resident memory every second, and keeps
+// the most of each minute (whether a long run's memory stays flat).
 type rssWatch struct {
 	source    string
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
 	max, last float64
+	start     time.Time
+	byMinute  []float64
 }
 
 func newRSSWatch(ctx context.Context, hc *http.Client, addr string, pid int) *rssWatch {
 	ctx, cancel := context.WithCancel(ctx)
-	w := &rssWatch{cancel: cancel, source: "process_resident_memory_bytes of /metrics"}
+	w := &rssWatch{cancel: cancel, source: "process_resident_memory_bytes of /metrics", start: time.Now()}
 	if pid > 0 {
 		w.source = fmt.Sprintf("VmRSS of /proc/%d/status", pid)
 	}
@@ -220,6 +231,11 @@ func newRSSWatch(ctx context.Context, hc *http.Client, addr string, pid int) *rs
 		}
 		if v > 0 {
 			w.last, w.max = v, max(w.max, v)
+			m := int(time.Since(w.start) / time.Minute)
+			for len(w.byMinute) <= m {
+				w.byMinute = append(w.byMinute, 0)
+			}
+			w.byMinute[m] = max(w.byMinute[m], v)
 		}
 	}
 	sample()
@@ -240,10 +256,10 @@ func newRSSWatch(ctx context.Context, hc *http.Client, addr string, pid int) *rs
 	return w
 }
 
-func (w *rssWatch) stop() (maxRSS, last float64) {
+func (w *rssWatch) stop() (maxRSS, last float64, byMinute []float64) {
 	w.cancel()
 	w.wg.Wait()
-	return w.max, w.last
+	return w.max, w.last, w.byMinute
 }
 
 func loadavg() string {

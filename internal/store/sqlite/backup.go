@@ -57,26 +57,11 @@ func (db *DB) AllRefreshTokens(ctx context.Context, after string, limit int) (_ 
 	return ts, rows.Err()
 }
 
-// RestoreMembers implements backup.Extra in one transaction per call.
+// RestoreMembers implements backup.Extra on the bulk path of seeding and
+// imports (LoadMembers): one transaction per call, prepared statements.
 func (db *DB) RestoreMembers(ctx context.Context, ms []*members.Member, histories [][]*members.Event) (err error) {
 	defer errs.Wrap(&err, "sqlite: RestoreMembers (%d)", len(ms))
-	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		for i, m := range ms {
-			args, err := memberArgs(m)
-			if err != nil {
-				return err
-			}
-			if err := insertMember(ctx, tx, m, args); err != nil {
-				return err
-			}
-			for _, ev := range histories[i] {
-				if err := insertEvent(ctx, tx, ev); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	return db.loadMembers(ctx, ms, histories)
 }
 
 // RestoreBoard implements backup.Extra.

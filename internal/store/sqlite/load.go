@@ -16,6 +16,12 @@ import (
 // errs.DuplicateNationalID and stores nothing.
 func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*members.Event) (err error) {
 	defer errs.Wrap(&err, "sqlite: LoadMembers")
+	return db.loadMembers(ctx, ms, [][]*members.Event{evs})
+}
+
+// loadMembers is LoadMembers with the events in any number of lists (a
+// restore has every member's whole history).
+func (db *DB) loadMembers(ctx context.Context, ms []*members.Member, events [][]*members.Event) error {
 	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		insM, err := tx.PrepareContext(ctx, `INSERT INTO members(id, branch_id, path, full_name, sort_key, gender, birth_date,
 			national_id, active_national_id, phone, address, joined_on, member_no, status, left_on, leave_reason, stints,
@@ -59,14 +65,16 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 		if err := loadKeyRows(ctx, tx, keys); err != nil {
 			return err
 		}
-		for _, ev := range evs {
-			changes, err := json.Marshal(ev.Changes)
-			if err != nil {
-				return err
-			}
-			if _, err := insE.ExecContext(ctx, ev.MemberID, ev.Seq, ev.Type, ev.On.String(), nanos(ev.At), ev.ActorID,
-				ev.ActorName, string(changes), ev.FromBranchID, ev.ToBranchID, ev.Reason, ev.Job); err != nil {
-				return err
+		for _, evs := range events {
+			for _, ev := range evs {
+				changes, err := json.Marshal(ev.Changes)
+				if err != nil {
+					return err
+				}
+				if _, err := insE.ExecContext(ctx, ev.MemberID, ev.Seq, ev.Type, ev.On.String(), nanos(ev.At), ev.ActorID,
+					ev.ActorName, string(changes), ev.FromBranchID, ev.ToBranchID, ev.Reason, ev.Job); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

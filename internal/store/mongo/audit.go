@@ -181,7 +181,7 @@ func (db *DB) settleAndSeal(ctx context.Context, e *audit.Entry, filter bson.D) 
 func (db *DB) sealOn(ctx context.Context) error {
 	from := db.sealedHint.Load()
 	if from == 0 {
-		last, err := db.findAudit(ctx, bson.D{{Key: "sealed", Value: true}}, bson.D{{Key: "_id", Value: -1}}, 1)
+		last, err := db.findAudit(ctx, "audit.last-sealed", bson.D{{Key: "sealed", Value: true}}, bson.D{{Key: "_id", Value: -1}}, 1)
 		if err != nil {
 			return err
 		}
@@ -190,7 +190,7 @@ func (db *DB) sealOn(ctx context.Context) error {
 		}
 	}
 	for {
-		docs, err := db.findAudit(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: from}}}}, bson.D{{Key: "_id", Value: 1}}, 100)
+		docs, err := db.findAudit(ctx, "audit.seal-page", bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: from}}}}, bson.D{{Key: "_id", Value: 1}}, 100)
 		if err != nil {
 			return err
 		}
@@ -252,8 +252,14 @@ func (db *DB) RepairAudit(ctx context.Context, olderThan time.Time) (err error) 
 	return db.seal(ctx, olderThan)
 }
 
-func (db *DB) findAudit(ctx context.Context, filter, sort bson.D, limit int) ([]*audit.Entry, error) {
-	o := options.Find().SetLimit(int64(limit))
+// findAudit reads entries. Every read of the trail is by a range of the
+// sequence or by fields other than it, so on a sharded cluster (audit is
+// sharded by the hashed sequence number) it reaches every shard: scatter
+// names the plan's declared scatter (shards.go, docs/sharding.md §4.5),
+// sent as the command's comment for the tests' checker and the server's
+// slow-query log.
+func (db *DB) findAudit(ctx context.Context, scatter string, filter, sort bson.D, limit int) ([]*audit.Entry, error) {
+	o := options.Find().SetLimit(int64(limit)).SetComment(ScatterComment(scatter))
 	if len(sort) > 0 {
 		o.SetSort(sort)
 	}
@@ -276,7 +282,7 @@ func (db *DB) findAudit(ctx context.Context, filter, sort bson.D, limit int) ([]
 // With fillBefore set, a missing number whose writer took it before then
 // (a later entry, or the counter, is older) is filled with a Void entry.
 func (db *DB) seal(ctx context.Context, fillBefore time.Time) error {
-	last, err := db.findAudit(ctx, bson.D{{Key: "sealed", Value: true}}, bson.D{{Key: "_id", Value: -1}}, 1)
+	last, err := db.findAudit(ctx, "audit.last-sealed", bson.D{{Key: "sealed", Value: true}}, bson.D{{Key: "_id", Value: -1}}, 1)
 	if err != nil {
 		return err
 	}
@@ -289,7 +295,7 @@ func (db *DB) seal(ctx context.Context, fillBefore time.Time) error {
 		if prev != nil {
 			after = prev.Seq
 		}
-		next, err := db.findAudit(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}}, bson.D{{Key: "_id", Value: 1}}, 100)
+		next, err := db.findAudit(ctx, "audit.seal-page", bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}}, bson.D{{Key: "_id", Value: 1}}, 100)
 		if err != nil {
 			return err
 		}
@@ -382,13 +388,13 @@ func (db *DB) ListAudit(ctx context.Context, q audit.Query) (_ []*audit.Entry, e
 	if len(at) > 0 {
 		filter = append(filter, bson.E{Key: "at", Value: at})
 	}
-	return db.findAudit(ctx, filter, bson.D{{Key: "_id", Value: -1}}, q.Limit+1)
+	return db.findAudit(ctx, "audit.list", filter, bson.D{{Key: "_id", Value: -1}}, q.Limit+1)
 }
 
 // AuditChain implements audit.Store.
 func (db *DB) AuditChain(ctx context.Context, after int64, limit int) (_ []*audit.Entry, err error) {
 	defer errs.Wrap(&err, "mongo: AuditChain")
-	return db.findAudit(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}}, bson.D{{Key: "_id", Value: 1}}, limit)
+	return db.findAudit(ctx, "audit.chain", bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}}, bson.D{{Key: "_id", Value: 1}}, limit)
 }
 
 // AuditHead implements audit.Store.
@@ -407,6 +413,6 @@ func (db *DB) AuditHead(ctx context.Context) (_ int64, err error) {
 // PendingAudit implements audit.Store.
 func (db *DB) PendingAudit(ctx context.Context, olderThan time.Time, limit int) (_ []*audit.Entry, err error) {
 	defer errs.Wrap(&err, "mongo: PendingAudit")
-	return db.findAudit(ctx, bson.D{{Key: "state", Value: string(audit.Pending)}, {Key: "at", Value: bson.D{{Key: "$lt", Value: olderThan.UTC()}}}},
+	return db.findAudit(ctx, "audit.pending", bson.D{{Key: "state", Value: string(audit.Pending)}, {Key: "at", Value: bson.D{{Key: "$lt", Value: olderThan.UTC()}}}},
 		bson.D{{Key: "_id", Value: 1}}, limit)
 }

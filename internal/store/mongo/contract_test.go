@@ -40,4 +40,5 @@ func runContract(t *testing.T, uri string) {
 			t.Error(problem)
 		}
 	})
+	t.Run("ShardPlan", func(t *testing.T) { checkShardPlan(t, rec, true) })
 }

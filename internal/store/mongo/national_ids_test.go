@@ -413,6 +413,7 @@ func concurrentClaims(t *testing.T, uri string, atomicUpdates bool) {
 	for _, problem := range rec.Uncovered(store.Indexes) {
 		t.Error(problem)
 	}
+	checkShardPlan(t, rec, false)
 	t.Run("takeovers", func(t *testing.T) {
 		if !atomicUpdates {
 			t.Skip("racing takeovers need atomic updates, which FerretDB v1 has not (see above)")

@@ -17,6 +17,7 @@ func TestRecordsScenario(t *testing.T) {
 	for _, problem := range rec.Uncovered(store.Indexes) {
 		t.Error(problem)
 	}
+	checkShardPlan(t, rec, false)
 }
 
 // TestRecordsAuditScenario: a change stored but answered with an error

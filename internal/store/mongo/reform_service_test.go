@@ -32,6 +32,7 @@ func TestReformScenario(t *testing.T) {
 	for _, problem := range rec.Uncovered(store.Indexes) {
 		t.Error(problem)
 	}
+	checkShardPlan(t, rec, false)
 }
 
 // TestMergeResumedScenario: a merge interrupted after 0, 1 and 3 path
@@ -49,4 +50,5 @@ func TestMergeResumedScenario(t *testing.T) {
 	for _, problem := range rec.Uncovered(store.Indexes) {
 		t.Error(problem)
 	}
+	checkShardPlan(t, rec, false)
 }

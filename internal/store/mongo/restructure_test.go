@@ -114,4 +114,5 @@ func TestRestructureOnMongo(t *testing.T) {
 	for _, problem := range rec.Uncovered(store.Indexes) {
 		t.Error(problem)
 	}
+	checkShardPlan(t, rec, false)
 }

@@ -28,7 +28,8 @@ import (
 	store "github.com/sohoi/sohoi/internal/store/mongo"
 )
 
-// Recorder keeps the query commands a client sends. It is safe for
+// Recorder keeps the query commands a client sends, and its inserts (the
+// sharding checker reads their documents, shardplan.go). It is safe for
 // concurrent use.
 type Recorder struct {
 	mu     sync.Mutex
@@ -58,7 +59,7 @@ func (r *Recorder) Monitor() *event.CommandMonitor {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		r.counts[e.CommandName]++
-		if checkedCommands[e.CommandName] {
+		if checkedCommands[e.CommandName] || e.CommandName == "insert" { // inserts for the shard plan's rule 4
 			// The driver may reuse the buffer after the event.
 			r.cmds = append(r.cmds, recordedCmd{name: e.CommandName, cmd: slices.Clone(e.Command)})
 		}

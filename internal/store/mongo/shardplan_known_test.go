@@ -1,0 +1,72 @@
+package mongo_test
+
+// The sharding plan's to-do list (docs/sharding.md §8, "What would fail
+// today"): every shape of command the adapter sends today that breaks the
+// plan, with the methods that send it. Today the adapter has no province
+// on members, counters and marks, so nearly all of theirs miss. The
+// contract run (TestContract) fails on a miss not listed here, and on an
+// entry here that no longer happens or now fits: each step of the plan's
+// work (§9) removes its entries.
+
+// knownMiss is one shape (mongotest.Sent.Key) and who sends it.
+type knownMiss struct {
+	key     string
+	methods string
+}
+
+var knownMisses = []knownMiss{
+	// members (§4.1): no province in any filter or document yet.
+	{"insert members {missing province, memberId}", "CreateMember, CreateMembers"},
+	{"find members {_id:eq}", "GetMember, MemberHistory, memberInsertConflict, UpdateMember's SwapMissed probe and memberAt, the claims' holds, ActiveMemberByNationalID's member read"},
+	{"find members {_id:in}", "UpdateMembers → membersAt"},
+	{"find members {_id:range}", "the data steps (members.path, scopeWords word pairs, nameKey, nationalIds from members): scatters members.migration-* that must not run after sharding"},
+	{"update members {_id:eq version:eq} one", "UpdateMember (between a claim's steps), UpdateMembers, rewriteMembers, undoUpdate"},
+	{"update members {_id:eq activeNationalId:eq path.1:eq version:eq} one", "UpdateMember keeping its claim (keepsClaimFilter)"},
+	{"update members {_id:eq activeNationalId:other version:eq} one", "UpdateMember of a member holding no ID (keepsClaimFilter)"},
+	{"find members {path:eq sortKey:range status:eq}", "ListMembers with one status"},
+	{"find members {path:eq sortKey:range status:in}", "ListMembers, rewriteMembers"},
+	{"find members {scopeWords:eq sortKey:range status:eq}", "ListMembers with words, one status"},
+	{"find members {scopeWords:eq sortKey:range status:in}", "ListMembers with words"},
+	{"find members {nameKey:eq path:eq}", "MembersByName, one name"},
+	{"find members {nameKey:in path:eq}", "MembersByName"},
+	{"find members {branchId:eq memberNo:eq}", "MembersByNumber"},
+	{"find members {stints.branchId:eq}", "BranchEveryone"},
+	{"find members {stints.from:range}", "movedMembers (MovedBetween, BranchStarts)"},
+	{"find members {stints.to:range}", "movedMembers (MovedBetween, BranchStarts)"},
+
+	// counters (§4.3).
+	{"findAndModify counters {_id:eq} upsert", "TakeTickets"},
+	{"update counters {_id:eq} upsert", "ReplaceCounter"},
+	{"update counters {_id:eq ticket:range} one", "PutCounters"},
+	{"find counters {_id:eq}", "GetCounter, DeleteCounters"},
+	{"find counters {day:eq parentId:eq}", "ChildCounters"},
+	{"find counters {day:eq path:eq}", "DeleteCounters"},
+	{"update counters {_id:eq bump:eq} one", "DeleteCounters"},
+	{"find counters {_id:range path:eq}", "rewriteByID(counters)"},
+	{"update counters {_id:eq path:eq} one", "rewriteByID(counters)"},
+
+	// staleMarks (§4.4).
+	{"update staleMarks {_id:eq} upsert", "MarkStale"},
+	{"update staleMarks {_id:eq gen:eq} one", "ClearMarks"},
+	{"delete staleMarks {_id:eq gen:eq} one", "ClearMarks"},
+	{"find staleMarks {day:eq path:eq pending:eq}", "MarksUnder"},
+	{"find staleMarks {day:range path:eq}", "AnyMarkUnder"},
+	{"find staleMarks {_id:range path:eq}", "rewriteByID(staleMarks)"},
+	{"update staleMarks {_id:eq path:eq} one", "rewriteByID(staleMarks)"},
+
+	// importRows (§4.6).
+	{"update importRows {_id:eq} upsert", "PutImportRows (the upsert needs job and row)"},
+}
+
+// scattersNotYetSent are declared scatters of the plan's layout that the
+// adapter cannot send before its commands carry a province.
+var scattersNotYetSent = []string{
+	"members.by-id",
+	"members.national-list",
+	"members.national-search",
+	"members.national-import-names",
+	"members.national-past-day",
+	"counters.provinces",
+	"counters.national-reconcile",
+	"marks.settler",
+}

@@ -96,7 +96,9 @@ func TestBackupAcrossStores(t *testing.T) {
 	}
 	sohoi(sqliteA, "seed", "units", "--province", "33")
 	sohoi(sqliteA, "seed", "members", "--province", "33", "--count", "300", "--branches-per-commune", "1")
-	sohoi(sqliteA, "seed", "records", "--province", "33", "--families-per-commune", "1")
+	// Records of every other kind (issue 20's, officers, moves) cross
+	// both stores in the contract suite's Backup case, and the demo's test
+	// backs up a whole demo: this one stays small, for CI's sake.
 
 	a := startServer(t, "SOHOI_DATA_DIR="+sqliteA["SOHOI_DATA_DIR"], "SOHOI_ADMIN_PASSWORD=backup-admin-password")
 	_, pair := a.call("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": "backup-admin-password"})
@@ -109,8 +111,7 @@ func TestBackupAcrossStores(t *testing.T) {
 
 	f1, f2, f3 := filepath.Join(dir, "1.gz"), filepath.Join(dir, "2.gz"), filepath.Join(dir, "3.gz")
 	out := sohoi(sqliteA, "backup", f1) // while the server runs
-	if !strings.Contains(out, "300 members") || !strings.Contains(out, "1 signingKeys") || !strings.Contains(out, "1 refreshTokens") ||
-		!strings.Contains(out, "recognitions") {
+	if !strings.Contains(out, "300 members") || !strings.Contains(out, "1 signingKeys") || !strings.Contains(out, "1 refreshTokens") {
 		t.Fatalf("backup: %s", out)
 	}
 	if out := sohoi(mongoM, "restore", f1); !strings.Contains(out, "300 members") || !strings.Contains(out, "counted") {

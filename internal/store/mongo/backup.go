@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	driver "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/sohoi/sohoi/internal/access"
@@ -19,42 +20,39 @@ import (
 // Each is one command per call, and safe to run again only on an empty
 // database, which is what the restore asks for.
 
-// AllUsers implements backup.Extra, from the _id index.
+// AllUsers implements backup.Extra.
 func (db *DB) AllUsers(ctx context.Context, after string, limit int) (_ []*access.User, err error) {
 	defer errs.Wrap(&err, "mongo: AllUsers")
-	cur, err := db.coll(collUsers).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, err
-	}
-	var docs []userDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, err
-	}
+	docs, err := afterID[userDoc](ctx, db.coll(collUsers), after, limit)
 	us := make([]*access.User, len(docs))
 	for i := range docs {
 		us[i] = docs[i].user()
 	}
-	return us, nil
+	return us, err
 }
 
-// AllRefreshTokens implements backup.Extra, from the _id index.
+// AllRefreshTokens implements backup.Extra.
 func (db *DB) AllRefreshTokens(ctx context.Context, after string, limit int) (_ []*access.RefreshToken, err error) {
 	defer errs.Wrap(&err, "mongo: AllRefreshTokens")
-	cur, err := db.coll(collRefresh).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, err
-	}
-	var docs []refreshDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, err
-	}
+	docs, err := afterID[refreshDoc](ctx, db.coll(collRefresh), after, limit)
 	ts := make([]*access.RefreshToken, len(docs))
 	for i := range docs {
 		ts[i] = docs[i].token()
 	}
-	return ts, nil
+	return ts, err
+}
+
+// afterID reads up to limit documents of c with _id above after, by _id
+// (the _id index).
+func afterID[D any](ctx context.Context, c *driver.Collection, after string, limit int) ([]D, error) {
+	cur, err := c.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, err
+	}
+	var docs []D
+	err = cur.All(ctx, &docs)
+	return docs, err
 }
 
 // RestoreMembers implements backup.Extra: the claims of the active

@@ -243,6 +243,21 @@ func seedDemo(ctx context.Context, cfg app.Config, log *slog.Logger, count int, 
 	return true, nil
 }
 
+// ensureDemoAdmin makes the administrator the demo prints, unless it
+// exists. The server makes one only on a database without users, and the
+// demo's users come first; demos made before this had none.
+func ensureDemoAdmin(ctx context.Context, a *app.Core, job *access.Caller, password string) error {
+	if _, err := a.Store.GetUserByUsername(ctx, "admin"); !errs.Is(err, errs.NotFound) {
+		return err
+	}
+	_, err := a.Users.Create(ctx, job, access.NewUser{Username: "admin", Password: password, DisplayName: "Administrator",
+		Grants: []access.GrantInput{{Role: access.Admin, UnitID: units.RootID}}})
+	if errs.Is(err, errs.Conflict) { // a server made it meanwhile
+		return nil
+	}
+	return err
+}
+
 // reviewDays are the 30 June and 31 December days from..to.
 func reviewDays(from, to civil.Date) []civil.Date {
 	var out []civil.Date
@@ -293,6 +308,9 @@ func printDemoLogins(ctx context.Context, cfg app.Config, log *slog.Logger, made
 	}
 	defer a.Close()
 	job := access.System("demo")
+	if err := ensureDemoAdmin(ctx, a, job, cfg.AdminPassword); err != nil {
+		return err
+	}
 	u, err := a.Store.GetUserByUsername(ctx, "chihoi")
 	if err != nil {
 		return fmt.Errorf("the demo's branch chair: %w", err)

@@ -37,6 +37,8 @@ func TestDemoBranchChairAndProvincialOffice(t *testing.T) {
 	}
 
 	p := startServer(t, "SOHOI_DATA_DIR="+dir, "SOHOI_LOG_LEVEL=error", "SOHOI_CLOSE_MONTHS=false")
+	// The administrator the demo prints exists, with the demo's password.
+	p.login("admin", demoPassword)
 	chair := p.login("chihoi", demoPassword)
 	branch := grantUnit(t, p, chair, 0)
 	status, roll := p.call("GET", "/api/v1/units/"+branch+"/members?limit=500", chair, nil)

@@ -11,9 +11,11 @@ import (
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/fund"
 	"github.com/sohoi/sohoi/internal/learning"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/scholarships"
 	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
@@ -111,16 +113,14 @@ func dumpRecords(ctx context.Context, s Store, w *writer) error {
 		return err
 	}
 	top := unitpath.Path{units.RootID}
-	if err := page.Each(func(p page.Request) (page.Result[any], error) {
-		r, err := s.ListEntries(ctx, top, civil.Date{}, civil.Date{}, p)
-		return anyResult(r, err)
-	}, func(e any) error { return w.put(FundEntries, e) }); err != nil {
+	if err := page.Each(func(p page.Request) (page.Result[*fund.Entry], error) {
+		return s.ListEntries(ctx, top, civil.Date{}, civil.Date{}, p)
+	}, func(e *fund.Entry) error { return w.put(FundEntries, e) }); err != nil {
 		return err
 	}
-	if err := page.Each(func(p page.Request) (page.Result[any], error) {
-		r, err := s.ListAwards(ctx, top, civil.Date{}, civil.Date{}, p)
-		return anyResult(r, err)
-	}, func(a any) error { return w.put(Awards, a) }); err != nil {
+	if err := page.Each(func(p page.Request) (page.Result[*scholarships.Award], error) {
+		return s.ListAwards(ctx, top, civil.Date{}, civil.Date{}, p)
+	}, func(a *scholarships.Award) error { return w.put(Awards, a) }); err != nil {
 		return err
 	}
 	days, err := s.SnapshotDays(ctx)
@@ -133,15 +133,6 @@ func dumpRecords(ctx context.Context, s Store, w *writer) error {
 		}
 	}
 	return dumpAudit(ctx, s, w)
-}
-
-// anyResult erases a page's item type, so one walk serves every list.
-func anyResult[T any](r page.Result[T], err error) (page.Result[any], error) {
-	out := page.Result[any]{Next: r.Next, Items: make([]any, len(r.Items))}
-	for i, it := range r.Items {
-		out.Items[i] = it
-	}
-	return out, err
 }
 
 // dumpUnits writes the tree breadth first from the root (a parent before

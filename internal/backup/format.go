@@ -1,8 +1,6 @@
 package backup
 
 import (
-	"bytes"
-	"io"
 	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
@@ -148,5 +146,3 @@ func newRecord(s Section) (any, bool) {
 	}
 	return nil, false
 }
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

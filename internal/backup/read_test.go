@@ -39,6 +39,8 @@ func TestReadRefusesWhatIsNotAWholeBackup(t *testing.T) {
 		{"counts that disagree", gz(header, key, `{"end":{"signingKeys":2}}`), "trailer says 2"},
 		{"an unknown section in the trailer", gz(header, `{"end":{"widgets":0}}`), "unknown section"},
 		{"data after the trailer", gz(header, `{"end":{}}`, key), "after the trailer"},
+		{"a member without its history", gz(header, `{"s":"members","r":{"member":{"ID":"m1"},"history":[]}}`, `{"end":{"members":1}}`), "without its history"},
+		{"an evidence file that is not its hash", gz(header, `{"s":"evidenceFiles","r":{"file":{"id":"00","size":2},"content":"aGk="}}`, `{"end":{"evidenceFiles":1}}`), "SHA-256"},
 		{"not JSON", gz(header, `units;members`), "line 2"},
 		{"not gzip", func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(header)), nil }, "not a gzip file"},
 	} {

@@ -2,6 +2,7 @@ package backup
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -131,6 +132,9 @@ func read(open Opener, fn func(Section, any) error) (h Header, t Trailer, err er
 		if err := json.Unmarshal(l.Record, rec); err != nil {
 			return h, t, invalid("line %d: %s record: %v", line, l.Section, err)
 		}
+		if err := checkRecord(rec); err != nil {
+			return h, t, invalid("line %d: %v", line, err)
+		}
 		count[l.Section]++
 		if fn != nil {
 			if err := fn(l.Section, rec); err != nil {
@@ -164,6 +168,25 @@ func invalid(format string, args ...any) error {
 	return errs.E(errs.Validation, "backup: "+format, args...)
 }
 
+// checkRecord refuses, in the reading pass, a record that decodes but
+// could not be written as it is: the write pass must not meet one half-way.
+func checkRecord(rec any) error {
+	switch v := rec.(type) {
+	case *Member:
+		if v.Member == nil || len(v.History) == 0 {
+			return fmt.Errorf("a member without its history")
+		}
+	case *EvidenceFile:
+		if v.File == nil || int64(len(v.Content)) != v.File.Size {
+			return fmt.Errorf("an evidence file whose content is not its size")
+		}
+		if sum := sha256.Sum256(v.Content); hex.EncodeToString(sum[:]) != v.File.ID {
+			return fmt.Errorf("evidence file %s: its content does not have this SHA-256", v.File.ID)
+		}
+	}
+	return nil
+}
+
 // restorer writes records, batching members and audit entries.
 type restorer struct {
 	s         Store
@@ -190,9 +213,6 @@ func (r *restorer) put(ctx context.Context, sec Section, rec any) error {
 	case *access.RefreshToken:
 		return r.s.CreateRefreshToken(ctx, v)
 	case *Member:
-		if v.Member == nil || len(v.History) == 0 {
-			return invalid("a member without its history")
-		}
 		r.members = append(r.members, v.Member)
 		r.histories = append(r.histories, v.History)
 		if len(r.members) >= writeBatch {
@@ -204,7 +224,8 @@ func (r *restorer) put(ctx context.Context, sec Section, rec any) error {
 	case *learning.Recognition:
 		return r.s.CreateRecognition(ctx, v)
 	case *EvidenceFile:
-		return r.putFile(ctx, v)
+		_, err := r.s.PutFile(ctx, v.File, bytes.NewReader(v.Content))
+		return err
 	case *evidence.Link:
 		return r.s.LinkFile(ctx, v)
 	case *fund.Entry:
@@ -221,17 +242,6 @@ func (r *restorer) put(ctx context.Context, sec Section, rec any) error {
 		return nil
 	}
 	return fmt.Errorf("backup: no restore for %T", rec)
-}
-
-func (r *restorer) putFile(ctx context.Context, v *EvidenceFile) error {
-	if v.File == nil || int64(len(v.Content)) != v.File.Size {
-		return invalid("an evidence file whose content is not its size")
-	}
-	if sum := sha256.Sum256(v.Content); hex.EncodeToString(sum[:]) != v.File.ID {
-		return invalid("evidence file %s: its content does not have this SHA-256", v.File.ID)
-	}
-	_, err := r.s.PutFile(ctx, v.File, bytesReader(v.Content))
-	return err
 }
 
 func (r *restorer) flush(ctx context.Context) error {

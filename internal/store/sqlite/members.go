@@ -75,30 +75,24 @@ func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.E
 		return err
 	}
 	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if err := insertMember(ctx, tx, m, args); err != nil {
+		res, err := tx.ExecContext(ctx, `INSERT INTO members(id, branch_id, path, full_name, sort_key, gender, birth_date,
+			national_id, active_national_id, phone, address, joined_on, member_no, status, left_on, leave_reason, stints,
+			version, created_at, updated_at, name_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, append([]any{m.ID}, args...)...)
+		if err != nil {
+			return duplicateID(err)
+		}
+		rowid, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		if err := insertKeys(ctx, tx, m, rowid); err != nil {
+			return err
+		}
+		if err := addMemberBranches(ctx, tx, rowid, m); err != nil {
 			return err
 		}
 		return insertEvent(ctx, tx, ev)
 	})
-}
-
-// insertMember inserts m's row (args from memberArgs) and what is kept
-// beside it: its search keys and the branches of its periods.
-func insertMember(ctx context.Context, tx *sql.Tx, m *members.Member, args []any) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO members(id, branch_id, path, full_name, sort_key, gender, birth_date,
-		national_id, active_national_id, phone, address, joined_on, member_no, status, left_on, leave_reason, stints,
-		version, created_at, updated_at, name_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, append([]any{m.ID}, args...)...)
-	if err != nil {
-		return duplicateID(err)
-	}
-	rowid, err := res.LastInsertId()
-	if err != nil {
-		return err
-	}
-	if err := insertKeys(ctx, tx, m, rowid); err != nil {
-		return err
-	}
-	return addMemberBranches(ctx, tx, rowid, m)
 }
 
 // addMemberBranches records every branch of m's stints.

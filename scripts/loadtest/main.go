@@ -176,6 +176,13 @@ func run(ctx context.Context, c config) error {
 	} else {
 		fmt.Fprintf(out, "settle lag (sohoi_counter_settle_lag_seconds, %d settlings): p50 ≤ %gs, p99 ≤ %gs (bucket bounds)\n", n, p50, p99)
 	}
+	if cpu := after.cpu - before.cpu; cpu > 0 {
+		// What a change to the server costs or saves, whatever else the
+		// machine is doing: throughput alone moves with the CPU that other
+		// work leaves to the server.
+		fmt.Fprintf(out, "server CPU: %.1f s in the run (%.2f cores), %.0f requests per CPU second\n",
+			cpu, cpu/elapsed.Seconds(), float64(requests(stats))/cpu)
+	}
 	fmt.Fprintf(out, "server RSS: %s at most, %s at the end (%s)\n", mb(maxRSS), mb(lastRSS), rss.source)
 	if len(byMinute) > 1 {
 		// A soak's question: does memory stay flat, or creep?

@@ -61,6 +61,15 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
 
 // printTable writes throughput, p50/p99, errors and timeouts per operation.
+// requests counts every request of a run, answered or not.
+func requests(stats map[string]*opStats) int {
+	n := 0
+	for _, s := range stats {
+		n += len(s.latencies)
+	}
+	return n
+}
+
 func printTable(w io.Writer, ops []string, stats map[string]*opStats, elapsed time.Duration) {
 	fmt.Fprintf(w, "%-16s %9s %9s %9s %9s %7s %8s\n", "operation", "requests", "req/s", "p50 ms", "p99 ms", "errors", "timeouts")
 	total := &opStats{}
@@ -92,6 +101,7 @@ func printRow(w io.Writer, name string, s *opStats, elapsed time.Duration) {
 type scrape struct {
 	lag *dto.Histogram // nil when the server has not recorded any
 	rss float64        // bytes; 0 when not exported
+	cpu float64        // seconds of CPU the server has used; 0 when not exported
 }
 
 func parseMetrics(r io.Reader) (scrape, error) {
@@ -106,6 +116,9 @@ func parseMetrics(r io.Reader) (scrape, error) {
 	}
 	if f := fams["process_resident_memory_bytes"]; f != nil && len(f.Metric) > 0 {
 		s.rss = f.Metric[0].GetGauge().GetValue()
+	}
+	if f := fams["process_cpu_seconds_total"]; f != nil && len(f.Metric) > 0 {
+		s.cpu = f.Metric[0].GetCounter().GetValue()
 	}
 	return s, nil
 }

@@ -86,13 +86,15 @@ sohoi_counter_settle_lag_seconds_sum 1.5
 sohoi_counter_settle_lag_seconds_count 4
 # TYPE process_resident_memory_bytes gauge
 process_resident_memory_bytes 2.5e+08
+# TYPE process_cpu_seconds_total counter
+process_cpu_seconds_total 12.34
 `
 	s, err := parseMetrics(strings.NewReader(text))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.rss != 2.5e8 || s.lag == nil || s.lag.GetSampleCount() != 4 {
-		t.Fatalf("got rss %v lag %v", s.rss, s.lag)
+	if s.rss != 2.5e8 || s.cpu != 12.34 || s.lag == nil || s.lag.GetSampleCount() != 4 {
+		t.Fatalf("got rss %v cpu %v lag %v", s.rss, s.cpu, s.lag)
 	}
 }
 

@@ -63,8 +63,8 @@ const FileName = "sohoi.db"
 type DB struct {
 	path       string // the database file
 	write      *sql.DB
-	read       *sql.DB  // requests' reads
-	background *sql.DB  // background jobs' reads (reads, below)
+	read       *pool    // requests' reads
+	background *pool    // background jobs' reads (reads, below)
 	fixedModes []string // files whose mode Open made 0600
 	leases     leases   // see lease.go
 
@@ -140,7 +140,7 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
 	r.SetConnMaxLifetime(connLifetime)
-	db.read = r
+	db.read = newPool(r)
 	bg, err := sql.Open("sqlite", dsn("query_only(1)", fmt.Sprintf("cache_size(-%d)", backgroundCacheKiB)))
 	if err != nil {
 		db.stopWriter()
@@ -149,7 +149,7 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	bg.SetMaxOpenConns(1)
 	bg.SetMaxIdleConns(1)
 	bg.SetConnMaxLifetime(connLifetime)
-	db.background = bg
+	db.background = newPool(bg)
 	return db, nil
 }
 
@@ -158,7 +158,7 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 // many small reads per batch do not each queue behind the requests for
 // one of the readers (measured: settling a batch took seconds under 32
 // clients); everything else shares the readers.
-func (db *DB) reads(ctx context.Context) *sql.DB {
+func (db *DB) reads(ctx context.Context) *pool {
 	if background.Is(ctx) {
 		return db.background
 	}

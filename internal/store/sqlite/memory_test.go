@@ -27,7 +27,7 @@ func TestPageCachesFitTheBudget(t *testing.T) {
 		}
 		return -n
 	}
-	w, r, bg := cacheKiB(db.write), cacheKiB(db.read), cacheKiB(db.background)
+	w, r, bg := cacheKiB(db.write), cacheKiB(db.read.DB), cacheKiB(db.background.DB)
 	conns, bgConns := int64(db.read.Stats().MaxOpenConnections), int64(db.background.Stats().MaxOpenConnections)
 	if conns < 1 || bgConns < 1 {
 		t.Fatalf("a read pool is unbounded (MaxOpenConnections %d, background %d): its caches are too", conns, bgConns)

@@ -62,7 +62,7 @@ func (db *DB) CreateUnit(ctx context.Context, u *units.Unit) (err error) {
 	return err
 }
 
-func (db *DB) getUnit(ctx context.Context, q *sql.DB, id string) (*units.Unit, error) {
+func (db *DB) getUnit(ctx context.Context, q querier, id string) (*units.Unit, error) {
 	u, err := scanUnit(q.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("unit", id)

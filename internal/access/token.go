@@ -20,9 +20,10 @@ type TokenConfig struct {
 
 // Tokens mints and verifies access tokens.
 type Tokens struct {
-	cfg  TokenConfig
-	keys *KeySet
-	now  func() time.Time
+	cfg      TokenConfig
+	keys     *KeySet
+	now      func() time.Time
+	verified verifiedTokens
 }
 
 // NewTokens returns a token minter/verifier.
@@ -35,6 +36,9 @@ func (t *Tokens) Keys() *KeySet { return t.keys }
 
 // TTL is how long an access token lives.
 func (t *Tokens) TTL() time.Duration { return t.cfg.TTL }
+
+// verifyLeeway is the clock skew Verify forgives on exp and iat.
+const verifyLeeway = 30 * time.Second
 
 // claims are an access token's: the registered ones plus the login (the
 // refresh-token family) the token belongs to. Authentication checks that
@@ -68,6 +72,9 @@ func (t *Tokens) Mint(userID, loginID string) (string, error) {
 // refused), the key is chosen by kid, and iss, aud, exp and the login are
 // required.
 func (t *Tokens) Verify(raw string) (userID, loginID string, err error) {
+	if v, ok := t.verified.get(raw, t.now()); ok {
+		return v.userID, v.loginID, nil
+	}
 	var claims claims
 	_, err = jwt.ParseWithClaims(raw, &claims, func(tok *jwt.Token) (any, error) {
 		kid, _ := tok.Header["kid"].(string)
@@ -82,11 +89,13 @@ func (t *Tokens) Verify(raw string) (userID, loginID string, err error) {
 		jwt.WithAudience(t.cfg.Audience),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
-		jwt.WithLeeway(30*time.Second),
+		jwt.WithLeeway(verifyLeeway),
 		jwt.WithTimeFunc(t.now),
 	)
 	if err != nil || claims.Subject == "" || claims.LoginID == "" {
 		return "", "", errs.E(errs.Unauthenticated, "the access token is not valid")
 	}
+	t.verified.put(raw, verifiedToken{userID: claims.Subject, loginID: claims.LoginID,
+		validUntil: claims.ExpiresAt.Add(verifyLeeway)})
 	return claims.Subject, claims.LoginID, nil
 }

@@ -67,6 +67,7 @@ type DB struct {
 	background *pool    // background jobs' reads (reads, below)
 	fixedModes []string // files whose mode Open made 0600
 	leases     leases   // see lease.go
+	tallies    tallyCache
 
 	// The group commit (writes.go).
 	writes     chan *writeReq

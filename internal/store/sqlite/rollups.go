@@ -108,20 +108,20 @@ func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) (err error
 
 const counterCols = `unit_id, day, parent_id, path, ticket, tally`
 
-func scanCounter(row interface{ Scan(...any) error }) (*rollups.Counter, error) {
+func (db *DB) scanCounter(row interface{ Scan(...any) error }) (*rollups.Counter, error) {
 	var c rollups.Counter
 	var path, tally string
 	if err := row.Scan(&c.UnitID, &c.Day, &c.ParentID, &path, &c.Ticket, &tally); err != nil {
 		return nil, err
 	}
 	c.Path = unitpath.ParseKey(path)
-	return &c, json.Unmarshal([]byte(tally), &c.Tally)
+	return &c, db.tallies.decode(c.UnitID, c.Day, tally, &c.Tally)
 }
 
 // GetCounter implements rollups.Store.
 func (db *DB) GetCounter(ctx context.Context, unitID, day string) (_ *rollups.Counter, err error) {
 	defer errs.Wrap(&err, "sqlite: GetCounter %s", unitID)
-	c, err := scanCounter(db.reads(ctx).QueryRowContext(ctx, `SELECT `+counterCols+` FROM counters
+	c, err := db.scanCounter(db.reads(ctx).QueryRowContext(ctx, `SELECT `+counterCols+` FROM counters
 		WHERE unit_id = ? AND day = ? AND tally IS NOT NULL`, unitID, day))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.E(errs.NotFound, "no tally of unit %s for %q", unitID, day)
@@ -137,7 +137,7 @@ func (db *DB) counters(ctx context.Context, query string, args ...any) ([]*rollu
 	defer rows.Close()
 	var out []*rollups.Counter
 	for rows.Next() {
-		c, err := scanCounter(rows)
+		c, err := db.scanCounter(rows)
 		if err != nil {
 			return nil, err
 		}

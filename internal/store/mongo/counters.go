@@ -10,6 +10,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // counterDoc is a unit's counter for a day, _id = dayKey(unit, day).
@@ -116,7 +117,8 @@ func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) (err error
 
 // GetCounter implements rollups.Store. The tally is checked here rather
 // than with {tally: {$exists: true}}: the document is one either way.
-func (db *DB) GetCounter(ctx context.Context, unitID, day string) (_ *rollups.Counter, err error) {
+func (db *DB) GetCounter(ctx context.Context, path unitpath.Path, day string) (_ *rollups.Counter, err error) {
+	unitID := path.Unit()
 	defer errs.Wrap(&err, "mongo: GetCounter %s", unitID)
 	var d counterDoc
 	err = db.coll(collCounters).FindOne(ctx, bson.D{{Key: "_id", Value: dayKey(unitID, day)}}).Decode(&d)
@@ -132,7 +134,8 @@ func (db *DB) GetCounter(ctx context.Context, unitID, day string) (_ *rollups.Co
 // ChildCounters implements rollups.Store from counters_parent_day.
 // Ticket-only documents carry no parentId and so never match; the tally
 // check below only makes that explicit.
-func (db *DB) ChildCounters(ctx context.Context, parentID, day string) (_ []*rollups.Counter, err error) {
+func (db *DB) ChildCounters(ctx context.Context, parent unitpath.Path, day string) (_ []*rollups.Counter, err error) {
+	parentID := parent.Unit()
 	defer errs.Wrap(&err, "mongo: ChildCounters %s", parentID)
 	cur, err := db.coll(collCounters).Find(ctx, bson.D{{Key: "parentId", Value: parentID}, {Key: "day", Value: day}})
 	if err != nil {
@@ -164,7 +167,8 @@ func (db *DB) ChildCounters(ctx context.Context, parentID, day string) (_ []*rol
 // Without update pipelines (FerretDB v1 has none) "ticket = bump" is one
 // guarded update per counter: it applies only while bump is what was read,
 // and a counter whose bump moved meanwhile is read again.
-func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) (err error) {
+func (db *DB) DeleteCounters(ctx context.Context, path unitpath.Path, day string) (err error) {
+	unitID := path.Unit()
 	defer errs.Wrap(&err, "mongo: DeleteCounters %s", unitID)
 	coll := db.coll(collCounters)
 	cur, err := coll.Find(ctx, bson.D{{Key: "path", Value: unitID}, {Key: "day", Value: day}})

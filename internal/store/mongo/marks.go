@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // markDoc is a stale mark, _id = dayKey(unit, day).
@@ -117,14 +118,16 @@ func (db *DB) ClearMarks(ctx context.Context, marks []rollups.Mark) (err error) 
 // MarksUnder implements rollups.Store from stale_marks_pending: the marks
 // of the day, and the onward ones from it or before (every onward one for
 // the live tally), two index ranges.
-func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.Mark, err error) {
+func (db *DB) MarksUnder(ctx context.Context, path unitpath.Path, day string) (_ []rollups.Mark, err error) {
+	unitID := path.Unit()
 	defer errs.Wrap(&err, "mongo: MarksUnder %s", unitID)
 	return db.marksUnder(ctx, unitID, day, 0)
 }
 
 // AnyMarkUnder implements rollups.Store: MarksUnder reading at most one
 // mark per range.
-func (db *DB) AnyMarkUnder(ctx context.Context, unitID, day string) (_ bool, err error) {
+func (db *DB) AnyMarkUnder(ctx context.Context, path unitpath.Path, day string) (_ bool, err error) {
+	unitID := path.Unit()
 	defer errs.Wrap(&err, "mongo: AnyMarkUnder %s", unitID)
 	ms, err := db.marksUnder(ctx, unitID, day, 1)
 	return len(ms) > 0, err

@@ -26,8 +26,8 @@ func (db *DB) RewritePaths(ctx context.Context, from, to unitpath.Path, after st
 	return units.RunRewrite(ctx, from, to, after, limit, []units.RewriteKind{
 		{Name: "units", Step: db.rewriteByID(collUnits, true)},
 		{Name: "boards", Step: db.rewriteByID(collBoards, true)},
-		{Name: "counters", Step: db.rewriteByID(collCounters, false)},
-		{Name: "marks", Step: db.rewriteByID(collMarks, false)},
+		{Name: "counters", Step: db.rewriteByProvince(collCounters)},
+		{Name: "marks", Step: db.rewriteByProvince(collMarks)},
 		{Name: "users", Step: db.rewriteGrants},
 		{Name: "members", Step: db.rewriteMembers},
 		// Issue 20's records (recognitions.go, evidence.go, fund.go, awards.go).

@@ -23,6 +23,7 @@ import (
 // again (the cursor stays) so it follows too.
 func (db *DB) RewritePaths(ctx context.Context, from, to unitpath.Path, after string, limit int) (next string, err error) {
 	defer errs.Wrap(&err, "mongo: RewritePaths %v to %v after %q", from, to, after)
+	defer db.forgetProvinces(from, to) // a unit made or unmade a province
 	return units.RunRewrite(ctx, from, to, after, limit, []units.RewriteKind{
 		{Name: "units", Step: db.rewriteByID(collUnits, true)},
 		{Name: "boards", Step: db.rewriteByID(collBoards, true)},

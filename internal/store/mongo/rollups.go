@@ -41,45 +41,6 @@ func rollupKey(path unitpath.Path, day string) string {
 // province to: the same key under the new province.
 func rekey(id, from, to string) string { return to + strings.TrimPrefix(id, from) }
 
-// subtreeProvince is the filter's province for the counters or marks of
-// the subtree at path: its province, or for the root's subtree every
-// province and the root's own (national: the caller names its declared
-// scatter).
-func (db *DB) subtreeProvince(ctx context.Context, path unitpath.Path) (_ bson.E, national bool, err error) {
-	if len(path) != 1 {
-		return bson.E{Key: "province", Value: provinceOfPath(path)}, false, nil
-	}
-	ps, err := db.provinces(ctx, path[0])
-	if err != nil {
-		return bson.E{}, false, err
-	}
-	return bson.E{Key: "province", Value: bson.D{{Key: "$in", Value: ps}}}, true, nil
-}
-
-// provinces are the root's own province and its children's ids (closed
-// provinces too, which keep their parent): every province a counter or a
-// mark can carry. Read each time, not cached: a province created through
-// another instance is then never missed, for one indexed read
-// (units_parent_code) of at most a few dozen ids per national command.
-func (db *DB) provinces(ctx context.Context, root string) ([]string, error) {
-	cur, err := db.coll(collUnits).Find(ctx, bson.D{{Key: "parentId", Value: root}},
-		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, err
-	}
-	var docs []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, err
-	}
-	out := []string{root}
-	for _, d := range docs {
-		out = append(out, d.ID)
-	}
-	return out, nil
-}
-
 // retryUpsert runs an upsert pinned by _id once more if it lost the race to
 // insert the document: the second run finds the document and updates it.
 // MongoDB 4.2+ retries such upserts itself; older servers and FerretDB

@@ -250,6 +250,13 @@ func testCounters(t *testing.T, open Opener) {
 	if _, err := s.GetCounter(ctx(), tr.p33.Path, ""); err != nil {
 		t.Fatalf("the live tally was dropped with a day: %v", err)
 	}
+	// a province created after a national read is in the next one
+	p35 := mustChild(t, s, tr.root, units.Province, "35")
+	tp, _ := take(p35.ID, "", p35.Path)
+	put(counter(p35.ID, tr.root.ID, p35.Path, "", tp, 1))
+	if kids, err := s.ChildCounters(ctx(), tr.root.Path, ""); err != nil || len(kids) != 3 {
+		t.Fatalf("the provinces' tallies after a new province: %+v %v", kids, err)
+	}
 }
 
 func testStaleMarks(t *testing.T, open Opener) {

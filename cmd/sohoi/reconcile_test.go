@@ -49,7 +49,7 @@ func TestReconcileCommandRepairsDamage(t *testing.T) {
 		t.Fatalf("the seeded province counts %+v, %v", before, err)
 	}
 	district, _ := a.Units.Children(ctx, access.System("test"), prov.ID, page.Request{Limit: 1})
-	c, err := a.Store.GetCounter(ctx, district.Items[0].ID, "")
+	c, err := a.Store.GetCounter(ctx, district.Items[0].Path, "")
 	if err != nil {
 		t.Fatal(err)
 	}

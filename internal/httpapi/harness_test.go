@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -15,6 +16,7 @@ import (
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/logging"
 	"github.com/sohoi/sohoi/internal/store/sqlite"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 const adminPassword = "admin-password-1"
@@ -171,6 +173,11 @@ type unit struct {
 	Ancestors []string `json:"ancestors"`
 	Status    string   `json:"status"`
 	Version   int      `json:"version"`
+}
+
+// path is the unit's ancestors and itself, as the stores name a unit.
+func (u unit) path() unitpath.Path {
+	return append(unitpath.Path(slices.Clone(u.Ancestors)), u.ID)
 }
 
 func (e *env) mustUnit(parentID, level, code string) unit {

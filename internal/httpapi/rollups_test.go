@@ -16,6 +16,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/app"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 type totals struct {
@@ -332,7 +333,7 @@ func TestReconcileRepairsADamagedCounter(t *testing.T) {
 	if err := r.e.app.Rollups.WaitSettled(ctx); err != nil { // so that it cannot undo the damage below
 		t.Fatal(err)
 	}
-	c, err := r.e.app.Store.GetCounter(ctx, r.a.ID, "")
+	c, err := r.e.app.Store.GetCounter(ctx, r.a.path(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,7 +379,7 @@ func TestCloseMonth(t *testing.T) {
 	if err != nil || !made {
 		t.Fatalf("close: %v %v", made, err)
 	}
-	if c, err := r.e.app.Store.GetCounter(ctx, r.a.ID, "2024-06-30"); err != nil || c.Tally.Active != 1 {
+	if c, err := r.e.app.Store.GetCounter(ctx, r.a.path(), "2024-06-30"); err != nil || c.Tally.Active != 1 {
 		t.Fatalf("the branch's kept tally: %+v %v", c, err)
 	}
 	if made, _ := r.e.app.Rollups.CloseMonth(ctx, access.System("test"), prov, day); made {
@@ -399,7 +400,7 @@ func TestCloseMonth(t *testing.T) {
 	today := time.Now()
 	last := civilDate(t, time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1).Format(time.DateOnly))
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if _, err := e.app.Store.GetCounter(ctx, "root", last.String()); err == nil {
+		if _, err := e.app.Store.GetCounter(ctx, unitpath.Path{"root"}, last.String()); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -158,7 +158,7 @@ func (s *Service) CloseMonth(ctx context.Context, c *access.Caller, u *units.Uni
 	if err := s.store.AddSnapshotDay(ctx, d.String()); err != nil {
 		return false, err
 	}
-	if _, err := s.store.GetCounter(ctx, u.ID, d.String()); err == nil {
+	if _, err := s.store.GetCounter(ctx, u.Path, d.String()); err == nil {
 		return false, nil
 	}
 	_, err := s.settledTally(ctx, u, d)

@@ -210,7 +210,7 @@ func (s *Service) nearestKeptMonthEnd(ctx context.Context, u *units.Unit, d civi
 		if !keep || day == live {
 			continue
 		}
-		if _, err := s.store.GetCounter(ctx, u.ID, day); err == nil {
+		if _, err := s.store.GetCounter(ctx, u.Path, day); err == nil {
 			return e, true
 		}
 	}

@@ -110,7 +110,7 @@ func (s *Service) dayTallies(ctx context.Context, u *units.Unit, d civil.Date) (
 		if day == live {
 			return s.readDay(ctx, u, d)
 		}
-		if _, err := s.store.GetCounter(ctx, u.ID, day); err == nil {
+		if _, err := s.store.GetCounter(ctx, u.Path, day); err == nil {
 			return s.readDay(ctx, u, d)
 		} else if !errs.Is(err, errs.NotFound) {
 			return nil, err
@@ -163,7 +163,7 @@ func (s *Service) liveTicket(ctx context.Context, u *units.Unit) (ticket int64, 
 	if err != nil {
 		return 0, false, err
 	}
-	c, err := s.store.GetCounter(ctx, u.ID, live)
+	c, err := s.store.GetCounter(ctx, u.Path, live)
 	if errs.Is(err, errs.NotFound) {
 		return -1, pending, nil // no version yet: a real ticket is never -1
 	}

@@ -141,7 +141,8 @@ func (s *memStore) ReplaceCounter(_ context.Context, c *Counter) error {
 	return s.step()
 }
 
-func (s *memStore) GetCounter(_ context.Context, unitID, day string) (*Counter, error) {
+func (s *memStore) GetCounter(_ context.Context, path unitpath.Path, day string) (*Counter, error) {
+	unitID := path.Unit()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.step(); err != nil {
@@ -155,7 +156,8 @@ func (s *memStore) GetCounter(_ context.Context, unitID, day string) (*Counter, 
 	return &cc, nil
 }
 
-func (s *memStore) ChildCounters(_ context.Context, parentID, day string) ([]*Counter, error) {
+func (s *memStore) ChildCounters(_ context.Context, parent unitpath.Path, day string) ([]*Counter, error) {
+	parentID := parent.Unit()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.step(); err != nil {
@@ -171,7 +173,8 @@ func (s *memStore) ChildCounters(_ context.Context, parentID, day string) ([]*Co
 	return out, nil
 }
 
-func (s *memStore) DeleteCounters(_ context.Context, unitID, day string) error {
+func (s *memStore) DeleteCounters(_ context.Context, path unitpath.Path, day string) error {
+	unitID := path.Unit()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.writes++
@@ -228,7 +231,8 @@ func (s *memStore) ClearMarks(_ context.Context, marks []Mark) error {
 	return nil
 }
 
-func (s *memStore) MarksUnder(_ context.Context, unitID, day string) ([]Mark, error) {
+func (s *memStore) MarksUnder(_ context.Context, path unitpath.Path, day string) ([]Mark, error) {
+	unitID := path.Unit()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.step(); err != nil {
@@ -243,8 +247,8 @@ func (s *memStore) MarksUnder(_ context.Context, unitID, day string) ([]Mark, er
 	return out, nil
 }
 
-func (s *memStore) AnyMarkUnder(ctx context.Context, unitID, day string) (bool, error) {
-	ms, err := s.MarksUnder(ctx, unitID, day)
+func (s *memStore) AnyMarkUnder(ctx context.Context, path unitpath.Path, day string) (bool, error) {
+	ms, err := s.MarksUnder(ctx, path, day)
 	return len(ms) > 0, err
 }
 

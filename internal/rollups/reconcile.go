@@ -47,7 +47,7 @@ func (s *Service) Reconcile(ctx context.Context, c *access.Caller, u *units.Unit
 	}
 	r := &Reconciled{}
 	today := civil.Today(s.now())
-	seen, err := s.store.MarksUnder(ctx, u.ID, live)
+	seen, err := s.store.MarksUnder(ctx, u.Path, live)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (s *Service) Reconcile(ctx context.Context, c *access.Caller, u *units.Unit
 		return nil, err
 	}
 	for _, d := range days {
-		if err := s.store.DeleteCounters(ctx, u.ID, d); err != nil {
+		if err := s.store.DeleteCounters(ctx, u.Path, d); err != nil {
 			return nil, err
 		}
 		r.Snapshots++
@@ -96,7 +96,7 @@ func (s *Service) reconcile(ctx context.Context, u *units.Unit, today civil.Date
 			return nil, err
 		}
 	}
-	stored, err := s.store.GetCounter(ctx, u.ID, live)
+	stored, err := s.store.GetCounter(ctx, u.Path, live)
 	if err != nil && !errs.Is(err, errs.NotFound) {
 		return nil, err
 	}

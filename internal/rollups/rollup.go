@@ -96,7 +96,7 @@ func (s *Service) childTallies(ctx context.Context, u *units.Unit, d civil.Date,
 	missing func(context.Context, *units.Unit, string, civil.Date) (*Tally, error)) (func(*units.Unit) (*Tally, error), error) {
 	stored := map[string]*Tally{}
 	if day, keep := s.dayKey(d); keep {
-		cs, err := s.store.ChildCounters(ctx, u.ID, day)
+		cs, err := s.store.ChildCounters(ctx, u.Path, day)
 		if err != nil {
 			return nil, err
 		}

@@ -189,7 +189,7 @@ func TestReconcileRepairsADamagedTally(t *testing.T) {
 	if rec, err := r.s.Rollups.Reconcile(ctx, sys, r.prov); err != nil || len(rec.Repairs) != 0 {
 		t.Fatalf("reconcile after ordinary writes: %+v %v, want no repairs", rec, err)
 	}
-	c, err := r.s.DB.GetCounter(ctx, r.a.ID, "")
+	c, err := r.s.DB.GetCounter(ctx, r.a.Path, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestCloseMonthKeepsAMonthEndOnce(t *testing.T) {
 	if err != nil || !made {
 		t.Fatalf("closing %s: %v %v", last, made, err)
 	}
-	if _, err := r.s.DB.GetCounter(ctx, r.a.ID, last.String()); err != nil {
+	if _, err := r.s.DB.GetCounter(ctx, r.a.Path, last.String()); err != nil {
 		t.Fatalf("the branch's kept tally for %s: %v", last, err)
 	}
 	if made, err := r.s.Rollups.CloseMonth(ctx, sys, r.prov, last); err != nil || made {

@@ -11,6 +11,7 @@ import (
 	"github.com/sohoi/sohoi/internal/background"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -138,7 +139,7 @@ func (s *Service) Sweep(ctx context.Context) error {
 	seen := map[markID]bool{}
 	var marks []Mark
 	for _, day := range append([]string{live}, days...) {
-		ms, err := s.store.MarksUnder(ctx, units.RootID, day)
+		ms, err := s.store.MarksUnder(ctx, unitpath.Path{units.RootID}, day)
 		if err != nil {
 			return err
 		}

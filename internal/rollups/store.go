@@ -87,14 +87,21 @@ type Store interface {
 	// ReplaceCounter stores c whatever is stored (for repair tools and
 	// tests that damage a tally on purpose).
 	ReplaceCounter(ctx context.Context, c *Counter) error
+	// The reads and the drop below name a unit by its path (the unit's
+	// ancestors and itself, root first), which every caller holds: a
+	// store that keeps counters and marks by province (MongoDB's sharding
+	// plan, docs/sharding.md §3) finds the province in it without a
+	// lookup. A store that does not need it uses path.Unit().
+
 	// GetCounter returns a unit's tally for a day, or errs.NotFound.
-	GetCounter(ctx context.Context, unitID, day string) (*Counter, error)
-	// ChildCounters returns the stored tallies of a unit's children.
-	ChildCounters(ctx context.Context, parentID, day string) ([]*Counter, error)
+	GetCounter(ctx context.Context, path unitpath.Path, day string) (*Counter, error)
+	// ChildCounters returns the stored tallies of the children of the
+	// unit at parent.
+	ChildCounters(ctx context.Context, parent unitpath.Path, day string) ([]*Counter, error)
 	// DeleteCounters drops every tally of a day ("" too) in a subtree. The
 	// tickets stay, and every ticket handed out before is made old: a
 	// recount already under way cannot store its tally afterwards.
-	DeleteCounters(ctx context.Context, unitID, day string) error
+	DeleteCounters(ctx context.Context, path unitpath.Path, day string) error
 
 	// MarkStale records marks and returns them with their generations.
 	MarkStale(ctx context.Context, marks []Mark) ([]Mark, error)
@@ -104,10 +111,10 @@ type Store interface {
 	// MarksUnder returns the marks on units in a subtree that cover a day
 	// (Mark.Covers): the marks of that day and the onward marks from it or
 	// before (for "", every onward mark).
-	MarksUnder(ctx context.Context, unitID, day string) ([]Mark, error)
+	MarksUnder(ctx context.Context, path unitpath.Path, day string) ([]Mark, error)
 	// AnyMarkUnder reports whether MarksUnder would return any mark,
 	// reading at most one: what every rollup read asks (pending).
-	AnyMarkUnder(ctx context.Context, unitID, day string) (bool, error)
+	AnyMarkUnder(ctx context.Context, path unitpath.Path, day string) (bool, error)
 
 	// SnapshotDays lists the days whose tallies are kept.
 	SnapshotDays(ctx context.Context) ([]string, error)

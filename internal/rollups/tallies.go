@@ -118,7 +118,7 @@ func (s *Service) overStored(ctx context.Context, u *units.Unit, day string, d c
 	if err != nil || u.Level == units.Branch {
 		return t, err
 	}
-	cs, err := s.store.ChildCounters(ctx, u.ID, day)
+	cs, err := s.store.ChildCounters(ctx, u.Path, day)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +196,7 @@ func (s *Service) settledTally(ctx context.Context, u *units.Unit, d civil.Date)
 			return nil, err
 		}
 	}
-	marks, err := s.store.MarksUnder(ctx, u.ID, day)
+	marks, err := s.store.MarksUnder(ctx, u.Path, day)
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func (s *Service) settledTally(ctx context.Context, u *units.Unit, d civil.Date)
 // already (below a unit just settled): the stored tally of a kept day,
 // recounted and stored when there is none.
 func (s *Service) storedTallyOf(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
-	c, err := s.store.GetCounter(ctx, u.ID, day)
+	c, err := s.store.GetCounter(ctx, u.Path, day)
 	if err == nil {
 		return &c.Tally, nil
 	}
@@ -226,7 +226,7 @@ func (s *Service) storedTallyOf(ctx context.Context, u *units.Unit, day string, 
 // the same way. It never writes and never waits for the settler: a mark
 // below the unit only makes the answer pending (pending).
 func (s *Service) readTally(ctx context.Context, u *units.Unit, day string, d civil.Date) (*Tally, error) {
-	c, err := s.store.GetCounter(ctx, u.ID, day)
+	c, err := s.store.GetCounter(ctx, u.Path, day)
 	if err == nil {
 		return &c.Tally, nil
 	}
@@ -245,5 +245,5 @@ func (s *Service) readOverStored(ctx context.Context, u *units.Unit, day string,
 // pending reports whether a change at or below u may be missing from its
 // stored tally for a day: a mark on its subtree is not settled yet.
 func (s *Service) pending(ctx context.Context, u *units.Unit, day string) (bool, error) {
-	return s.store.AnyMarkUnder(ctx, u.ID, day)
+	return s.store.AnyMarkUnder(ctx, u.Path, day)
 }

@@ -10,9 +10,11 @@ import (
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
-// counterDoc is a unit's counter for a day, _id = dayKey(unit, day).
+// counterDoc is a unit's counter for a day, _id = rollupKey(path, day),
+// province = provinceOfPath(path): the shard key {province, _id}.
 //
 // Bump hands out tickets and Ticket is the ticket of the stored tally. The
 // writes keep bump ≥ ticket (TakeTickets increments bump; PutCounters and
@@ -23,6 +25,7 @@ import (
 // yet: it is a ticket, not a tally, and the reads skip it.
 type counterDoc struct {
 	ID       string    `bson:"_id"`
+	Province string    `bson:"province"`
 	UnitID   string    `bson:"unitId"`
 	Day      string    `bson:"day"`
 	ParentID string    `bson:"parentId"`
@@ -38,6 +41,12 @@ func (d *counterDoc) counter() (*rollups.Counter, error) {
 		return nil, fmt.Errorf("counter %s: %w", d.ID, err)
 	}
 	return &rollups.Counter{UnitID: d.UnitID, ParentID: d.ParentID, Path: d.Path, Day: d.Day, Ticket: d.Ticket, Tally: t}, nil
+}
+
+// counterFilter pins the counter of the unit at path for a day by its
+// shard key; an upsert through it writes both fields into a new document.
+func counterFilter(path unitpath.Path, day string) bson.D {
+	return bson.D{{Key: "province", Value: provinceOfPath(path)}, {Key: "_id", Value: rollupKey(path, day)}}
 }
 
 // counterUpdate stores c's tally and ticket and keeps bump ≥ ticket.
@@ -64,7 +73,7 @@ func (db *DB) TakeTickets(ctx context.Context, tickets []rollups.TicketFor) (_ [
 			Bump int64 `bson:"bump"`
 		}
 		err := retryUpsert(func() error {
-			return db.coll(collCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: dayKey(t.UnitID, t.Day)}},
+			return db.coll(collCounters).FindOneAndUpdate(ctx, counterFilter(t.Path, t.Day),
 				bson.D{
 					{Key: "$inc", Value: bson.D{{Key: "bump", Value: int64(1)}}},
 					{Key: "$set", Value: bson.D{{Key: "path", Value: nonNil(t.Path)}}},
@@ -93,7 +102,7 @@ func (db *DB) PutCounters(ctx context.Context, cs []*rollups.Counter) (_ int, er
 	models := make([]mongo.WriteModel, len(cs))
 	for i, c := range cs {
 		models[i] = mongo.NewUpdateOneModel().
-			SetFilter(bson.D{{Key: "_id", Value: dayKey(c.UnitID, c.Day)}, {Key: "ticket", Value: bson.D{{Key: "$lt", Value: c.Ticket}}}}).
+			SetFilter(append(counterFilter(c.Path, c.Day), bson.E{Key: "ticket", Value: bson.D{{Key: "$lt", Value: c.Ticket}}})).
 			SetUpdate(counterUpdate(c))
 	}
 	res, err := db.coll(collCounters).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
@@ -108,7 +117,7 @@ func (db *DB) PutCounters(ctx context.Context, cs []*rollups.Counter) (_ int, er
 func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) (err error) {
 	defer errs.Wrap(&err, "mongo: ReplaceCounter %s", c.UnitID)
 	return retryUpsert(func() error {
-		_, err := db.coll(collCounters).UpdateOne(ctx, bson.D{{Key: "_id", Value: dayKey(c.UnitID, c.Day)}},
+		_, err := db.coll(collCounters).UpdateOne(ctx, counterFilter(c.Path, c.Day),
 			counterUpdate(c), options.UpdateOne().SetUpsert(true))
 		return err
 	})
@@ -116,10 +125,11 @@ func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) (err error
 
 // GetCounter implements rollups.Store. The tally is checked here rather
 // than with {tally: {$exists: true}}: the document is one either way.
-func (db *DB) GetCounter(ctx context.Context, unitID, day string) (_ *rollups.Counter, err error) {
+func (db *DB) GetCounter(ctx context.Context, path unitpath.Path, day string) (_ *rollups.Counter, err error) {
+	unitID := path.Unit()
 	defer errs.Wrap(&err, "mongo: GetCounter %s", unitID)
 	var d counterDoc
-	err = db.coll(collCounters).FindOne(ctx, bson.D{{Key: "_id", Value: dayKey(unitID, day)}}).Decode(&d)
+	err = db.coll(collCounters).FindOne(ctx, counterFilter(path, day)).Decode(&d)
 	if isNoDoc(err) || err == nil && d.Tally == nil {
 		return nil, errs.E(errs.NotFound, "no tally of unit %s for %q", unitID, day)
 	}
@@ -129,12 +139,24 @@ func (db *DB) GetCounter(ctx context.Context, unitID, day string) (_ *rollups.Co
 	return d.counter()
 }
 
-// ChildCounters implements rollups.Store from counters_parent_day.
+// ChildCounters implements rollups.Store from counters_province_parent_day:
+// the children of a unit below the root are in its province; the root's
+// children are the provinces, each in its own, so their counters are the
+// declared scatter counters.provinces (every national rollup).
 // Ticket-only documents carry no parentId and so never match; the tally
 // check below only makes that explicit.
-func (db *DB) ChildCounters(ctx context.Context, parentID, day string) (_ []*rollups.Counter, err error) {
+func (db *DB) ChildCounters(ctx context.Context, parent unitpath.Path, day string) (_ []*rollups.Counter, err error) {
+	parentID := parent.Unit()
 	defer errs.Wrap(&err, "mongo: ChildCounters %s", parentID)
-	cur, err := db.coll(collCounters).Find(ctx, bson.D{{Key: "parentId", Value: parentID}, {Key: "day", Value: day}})
+	province, national, err := db.subtreeProvince(ctx, parent)
+	if err != nil {
+		return nil, err
+	}
+	o := options.Find()
+	if national {
+		o.SetComment(ScatterComment("counters.provinces"))
+	}
+	cur, err := db.coll(collCounters).Find(ctx, bson.D{province, {Key: "parentId", Value: parentID}, {Key: "day", Value: day}}, o)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +178,9 @@ func (db *DB) ChildCounters(ctx context.Context, parentID, day string) (_ []*rol
 	return out, nil
 }
 
-// DeleteCounters implements rollups.Store from counters_path_day: every
+// DeleteCounters implements rollups.Store from counters_province_path_day
+// (the root's subtree: the declared scatter counters.national-reconcile,
+// once per kept day of a reconcile from the root): every
 // counter of the day whose path holds the unit (tickets record the path,
 // so those without a tally yet are found too) loses its tally, and its
 // ticket becomes its bump, so that no ticket handed out before can store.
@@ -164,10 +188,19 @@ func (db *DB) ChildCounters(ctx context.Context, parentID, day string) (_ []*rol
 // Without update pipelines (FerretDB v1 has none) "ticket = bump" is one
 // guarded update per counter: it applies only while bump is what was read,
 // and a counter whose bump moved meanwhile is read again.
-func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) (err error) {
+func (db *DB) DeleteCounters(ctx context.Context, path unitpath.Path, day string) (err error) {
+	unitID := path.Unit()
 	defer errs.Wrap(&err, "mongo: DeleteCounters %s", unitID)
 	coll := db.coll(collCounters)
-	cur, err := coll.Find(ctx, bson.D{{Key: "path", Value: unitID}, {Key: "day", Value: day}})
+	province, national, err := db.subtreeProvince(ctx, path)
+	if err != nil {
+		return err
+	}
+	o := options.Find()
+	if national {
+		o.SetComment(ScatterComment("counters.national-reconcile"))
+	}
+	cur, err := coll.Find(ctx, bson.D{province, {Key: "path", Value: unitID}, {Key: "day", Value: day}}, o)
 	if err != nil {
 		return err
 	}
@@ -177,7 +210,7 @@ func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) (err error
 	}
 	for _, d := range docs {
 		for attempt := 0; ; attempt++ {
-			res, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}, {Key: "bump", Value: d.Bump}},
+			res, err := coll.UpdateOne(ctx, bson.D{{Key: "province", Value: d.Province}, {Key: "_id", Value: d.ID}, {Key: "bump", Value: d.Bump}},
 				bson.D{{Key: "$set", Value: bson.D{{Key: "ticket", Value: max(d.Bump, d.Ticket)}}}, {Key: "$unset", Value: bson.D{{Key: "tally", Value: ""}}}})
 			if err != nil {
 				return err
@@ -188,7 +221,7 @@ func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) (err error
 			if attempt == 10 {
 				return fmt.Errorf("counter %s kept changing while its tally was dropped", d.ID)
 			}
-			if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: d.ID}}).Decode(&d); err != nil {
+			if err := coll.FindOne(ctx, bson.D{{Key: "province", Value: d.Province}, {Key: "_id", Value: d.ID}}).Decode(&d); err != nil {
 				return err
 			}
 		}

@@ -50,6 +50,9 @@ type DB struct {
 	// testHooks are the national-ID claims' clock and injected crashes
 	// (national_ids.go), set only by the tests (export_test.go).
 	testHooks atomic.Pointer[claimHooks]
+	// provinceList caches the provinces the root's counters and marks are
+	// read from (provinces.go).
+	provinceList provinceList
 }
 
 // Open connects, checks that the server answers and runs pending

@@ -126,13 +126,21 @@ var Indexes = []Index{
 	// empty board would collide.
 	{Collection: collBoards, Name: "officer_boards_post_id", Keys: bson.D{{Key: "posts.id", Value: 1}}},
 
+	// Counters and stale marks lead with their province (docs/sharding.md
+	// §4.3, §4.4; rollups.go). The shard key {province, _id}: under the
+	// name sh.shardCollection gives the index it makes on an empty
+	// collection, so that creating it through mongos afterwards finds it
+	// there (an index with the same keys under another name is refused).
+	// Pages by _id of one province: the layout's data step (rollup_steps.go).
+	{Collection: collCounters, Name: "province_1__id_1", Keys: bson.D{{Key: "province", Value: 1}, {Key: "_id", Value: 1}}},
+	{Collection: collMarks, Name: "province_1__id_1", Keys: bson.D{{Key: "province", Value: 1}, {Key: "_id", Value: 1}}},
 	// ChildCounters: the tallies of a unit's children on a day.
-	{Collection: collCounters, Name: "counters_parent_day", Keys: bson.D{{Key: "parentId", Value: 1}, {Key: "day", Value: 1}}},
+	{Collection: collCounters, Name: "counters_province_parent_day", Keys: bson.D{{Key: "province", Value: 1}, {Key: "parentId", Value: 1}, {Key: "day", Value: 1}}},
 	// DeleteCounters: a day's tallies in a subtree, by the unit id in
 	// their path (multikey), as path serves members.
-	{Collection: collCounters, Name: "counters_path_day", Keys: bson.D{{Key: "path", Value: 1}, {Key: "day", Value: 1}}},
+	{Collection: collCounters, Name: "counters_province_path_day", Keys: bson.D{{Key: "province", Value: 1}, {Key: "path", Value: 1}, {Key: "day", Value: 1}}},
 	// MarksUnder: a day's stale marks in a subtree, the same way.
-	{Collection: collMarks, Name: "stale_marks_pending", Keys: bson.D{{Key: "path", Value: 1}, {Key: "day", Value: 1}, {Key: "pending", Value: 1}}},
+	{Collection: collMarks, Name: "stale_marks_province_pending", Keys: bson.D{{Key: "province", Value: 1}, {Key: "path", Value: 1}, {Key: "day", Value: 1}, {Key: "pending", Value: 1}}},
 	// snapshotDays needs none: _id is the day, read in _id order.
 
 	// RewritePaths (rewrite_paths.go): the documents of a moved subtree by
@@ -140,8 +148,9 @@ var Indexes = []Index{
 	// Members and users are paged by indexes they have already.
 	{Collection: collUnits, Name: "units_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
 	{Collection: collBoards, Name: "officer_boards_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
-	{Collection: collCounters, Name: "counters_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
-	{Collection: collMarks, Name: "stale_marks_path_id", Keys: bson.D{{Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
+	// Counters and marks within their province (rewrite_rollups.go).
+	{Collection: collCounters, Name: "counters_province_path_id", Keys: bson.D{{Key: "province", Value: 1}, {Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
+	{Collection: collMarks, Name: "stale_marks_province_path_id", Keys: bson.D{{Key: "province", Value: 1}, {Key: "path", Value: 1}, {Key: "_id", Value: 1}}},
 
 	// The audit trail (audit.go, issue 18.7). ListAudit: its keys (unit,
 	// object, type, actor; $all is an equality on one), newest first,

@@ -9,15 +9,18 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
-// markDoc is a stale mark, _id = dayKey(unit, day).
+// markDoc is a stale mark, _id = markKey(mark), province =
+// provinceOfPath(path): the shard key {province, _id}.
 type markDoc struct {
-	ID     string   `bson:"_id"`
-	UnitID string   `bson:"unitId"`
-	Day    string   `bson:"day"`
-	Path   []string `bson:"path"`
-	Gen    int64    `bson:"gen"`
+	ID       string   `bson:"_id"`
+	Province string   `bson:"province"`
+	UnitID   string   `bson:"unitId"`
+	Day      string   `bson:"day"`
+	Path     []string `bson:"path"`
+	Gen      int64    `bson:"gen"`
 	// Cleared is the generation last settled; the mark is stale while
 	// Cleared != Gen. Documents are never deleted, and every marking writes
 	// a generation never written before (newGen), so a clear at an old
@@ -35,12 +38,19 @@ type markDoc struct {
 }
 
 // markKey is a mark's _id: one per unit, day and change (a mark made
-// before marks were per change has change "" and keeps its _id).
+// before marks were per change has change "" and no "#").
 func markKey(m rollups.Mark) string {
+	key := provinceOfPath(m.Path) + "|" + dayKey(m.UnitID, m.DayField())
 	if m.Change == "" {
-		return dayKey(m.UnitID, m.DayField())
+		return key
 	}
-	return dayKey(m.UnitID, m.DayField()) + "#" + m.Change
+	return key + "#" + m.Change
+}
+
+// markFilter pins a mark by its shard key; an upsert through it writes
+// both fields into a new document.
+func markFilter(m rollups.Mark) bson.D {
+	return bson.D{{Key: "province", Value: provinceOfPath(m.Path)}, {Key: "_id", Value: markKey(m)}}
 }
 
 // MarkStale implements rollups.Store: one bulkWrite of upserts, whatever
@@ -66,7 +76,7 @@ func (db *DB) MarkStale(ctx context.Context, marks []rollups.Mark) (_ []rollups.
 	for i, m := range marks {
 		out[i] = m
 		out[i].Gen = newGen()
-		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: markKey(m)}}).SetUpsert(true).
+		models[i] = mongo.NewUpdateOneModel().SetFilter(markFilter(m)).SetUpsert(true).
 			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "unitId", Value: m.UnitID}, {Key: "day", Value: m.DayField()},
 				{Key: "path", Value: nonNil(m.Path)}, {Key: "gen", Value: out[i].Gen}, {Key: "pending", Value: true},
 				{Key: "change", Value: m.Change}, {Key: "unstored", Value: !m.Stored}}}})
@@ -102,7 +112,7 @@ func (db *DB) ClearMarks(ctx context.Context, marks []rollups.Mark) (err error) 
 	}
 	models := make([]mongo.WriteModel, len(marks))
 	for i, m := range marks {
-		filter := bson.D{{Key: "_id", Value: markKey(m)}, {Key: "gen", Value: m.Gen}}
+		filter := append(markFilter(m), bson.E{Key: "gen", Value: m.Gen})
 		if m.Change != "" {
 			models[i] = mongo.NewDeleteOneModel().SetFilter(filter)
 			continue
@@ -114,19 +124,21 @@ func (db *DB) ClearMarks(ctx context.Context, marks []rollups.Mark) (err error) 
 	return err
 }
 
-// MarksUnder implements rollups.Store from stale_marks_pending: the marks
-// of the day, and the onward ones from it or before (every onward one for
-// the live tally), two index ranges.
-func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.Mark, err error) {
-	defer errs.Wrap(&err, "mongo: MarksUnder %s", unitID)
-	return db.marksUnder(ctx, unitID, day, 0)
+// MarksUnder implements rollups.Store from stale_marks_province_pending:
+// the marks of the day, and the onward ones from it or before (every
+// onward one for the live tally), two index ranges of the subtree's
+// province. The root's subtree is every province: the declared scatter
+// marks.settler (the settler's round, a reconcile or a national read).
+func (db *DB) MarksUnder(ctx context.Context, path unitpath.Path, day string) (_ []rollups.Mark, err error) {
+	defer errs.Wrap(&err, "mongo: MarksUnder %s", path.Unit())
+	return db.marksUnder(ctx, path, day, 0)
 }
 
 // AnyMarkUnder implements rollups.Store: MarksUnder reading at most one
 // mark per range.
-func (db *DB) AnyMarkUnder(ctx context.Context, unitID, day string) (_ bool, err error) {
-	defer errs.Wrap(&err, "mongo: AnyMarkUnder %s", unitID)
-	ms, err := db.marksUnder(ctx, unitID, day, 1)
+func (db *DB) AnyMarkUnder(ctx context.Context, path unitpath.Path, day string) (_ bool, err error) {
+	defer errs.Wrap(&err, "mongo: AnyMarkUnder %s", path.Unit())
+	ms, err := db.marksUnder(ctx, path, day, 1)
 	return len(ms) > 0, err
 }
 
@@ -134,16 +146,25 @@ func (db *DB) AnyMarkUnder(ctx context.Context, unitID, day string) (_ bool, err
 // A limited read still finds a pending mark when there is one: the first
 // range asks only for pending marks, and onward marks are deleted when
 // cleared.
-func (db *DB) marksUnder(ctx context.Context, unitID, day string, limit int64) ([]rollups.Mark, error) {
-	lo, hi := rollups.OnwardFields(day) // one range of stale_marks_pending
+func (db *DB) marksUnder(ctx context.Context, path unitpath.Path, day string, limit int64) ([]rollups.Mark, error) {
+	province, national, err := db.subtreeProvince(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	o := options.Find().SetLimit(limit)
+	if national {
+		o.SetComment(ScatterComment("marks.settler"))
+	}
+	unitID := path.Unit()
+	lo, hi := rollups.OnwardFields(day) // one range of stale_marks_province_pending
 	var out []rollups.Mark
 	for _, f := range []bson.D{
-		{{Key: "path", Value: unitID}, {Key: "day", Value: day}, {Key: "pending", Value: true}},
+		{province, {Key: "path", Value: unitID}, {Key: "day", Value: day}, {Key: "pending", Value: true}},
 		// Onward marks are per change and deleted when cleared: every one
 		// is pending, and the range is the last field the index serves.
-		{{Key: "path", Value: unitID}, {Key: "day", Value: bson.D{{Key: "$gte", Value: lo}, {Key: "$lte", Value: hi}}}},
+		{province, {Key: "path", Value: unitID}, {Key: "day", Value: bson.D{{Key: "$gte", Value: lo}, {Key: "$lte", Value: hi}}}},
 	} {
-		cur, err := db.coll(collMarks).Find(ctx, f, options.Find().SetLimit(limit))
+		cur, err := db.coll(collMarks).Find(ctx, f, o)
 		if err != nil {
 			return nil, err
 		}

@@ -44,7 +44,8 @@ func migrations() []migration {
 	steps = append(steps, pathSteps()...) // before the search keys, which read the path
 	steps = append(steps, searchKeySteps()...)
 	steps = append(steps, nameKeySteps()...)
-	return append(steps, nationalIDSteps()...)
+	steps = append(steps, nationalIDSteps()...)
+	return append(steps, rollupSteps()...)
 }
 
 // retiredSteps are steps an older sohoi ran and recorded that this one no
@@ -57,6 +58,12 @@ var retiredSteps = []string{
 	"index units.units_ancestors_level_created",
 	// The national-ID claims replaced this one (national_id_steps.go).
 	"index members.members_active_national_id",
+	// Counters and marks by province replaced these (rollup_steps.go).
+	"index counters.counters_parent_day",
+	"index counters.counters_path_day",
+	"index counters.counters_path_id",
+	"index staleMarks.stale_marks_pending",
+	"index staleMarks.stale_marks_path_id",
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.

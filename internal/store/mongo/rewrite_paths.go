@@ -23,11 +23,12 @@ import (
 // again (the cursor stays) so it follows too.
 func (db *DB) RewritePaths(ctx context.Context, from, to unitpath.Path, after string, limit int) (next string, err error) {
 	defer errs.Wrap(&err, "mongo: RewritePaths %v to %v after %q", from, to, after)
+	defer db.forgetProvinces(from, to) // a unit made or unmade a province
 	return units.RunRewrite(ctx, from, to, after, limit, []units.RewriteKind{
 		{Name: "units", Step: db.rewriteByID(collUnits, true)},
 		{Name: "boards", Step: db.rewriteByID(collBoards, true)},
-		{Name: "counters", Step: db.rewriteByID(collCounters, false)},
-		{Name: "marks", Step: db.rewriteByID(collMarks, false)},
+		{Name: "counters", Step: db.rewriteByProvince(collCounters)},
+		{Name: "marks", Step: db.rewriteByProvince(collMarks)},
 		{Name: "users", Step: db.rewriteGrants},
 		{Name: "members", Step: db.rewriteMembers},
 		// Issue 20's records (recognitions.go, evidence.go, fund.go, awards.go).

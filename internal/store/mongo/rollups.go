@@ -2,6 +2,8 @@ package mongo
 
 import (
 	"context"
+	"strings"
+
 	"github.com/sohoi/sohoi/internal/errs"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -9,20 +11,35 @@ import (
 
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // The rollups store (internal/rollups/store.go) without transactions: each
 // method is one single-document write, or a list of them that is safe to
-// run again. Counters and stale marks are keyed by unit and day in _id
-// (dayKey), so every write to one is pinned by the _id index, and carry
-// the unit's path so that a subtree is {path: unit}, as for
-// members (counters_path_day, stale_marks_path_day).
+// run again. Counters and stale marks are laid out as the sharding plan
+// keys them (docs/sharding.md §3, §4.3, §4.4), on every MongoDB: each
+// carries its province (provinceOfPath of its path) and its _id starts
+// with it (rollupKey), so every write names the shard key {province, _id}
+// and every read of a subtree {province, path: unit} is one province's
+// index range. The unit's path, which every caller passes, names the
+// province without a lookup. Only the root's subtree spans provinces:
+// those reads name every province (provinces) and are declared scatters.
 
 var _ rollups.Store = (*DB)(nil)
 
-// dayKey is the _id of a unit's counter or mark for a day. A day is "" or
-// a date and never holds "|", so distinct pairs give distinct keys.
+// dayKey is a unit's day. A day is "" or a date and never holds "|", nor
+// does a unit id, so distinct pairs give distinct keys.
 func dayKey(unitID, day string) string { return unitID + "|" + day }
+
+// rollupKey is the _id of the counter or mark of the unit at path for a
+// day: "<province>|<unit>|<day>" (a mark adds "#<change>", markKey).
+func rollupKey(path unitpath.Path, day string) string {
+	return provinceOfPath(path) + "|" + dayKey(path.Unit(), day)
+}
+
+// rekey is the _id of a counter or mark moved from province from to
+// province to: the same key under the new province.
+func rekey(id, from, to string) string { return to + strings.TrimPrefix(id, from) }
 
 // retryUpsert runs an upsert pinned by _id once more if it lost the race to
 // insert the document: the second run finds the document and updates it.

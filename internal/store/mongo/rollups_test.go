@@ -9,9 +9,11 @@ import (
 	"github.com/sohoi/sohoi/internal/rollups"
 )
 
-// The counter document as mongosh shows it: year keys as strings, a ticket
-// alone with ticket 0 and no tally, and bump never below the stored ticket
-// (what keeps the next ticket newer than a repaired or damaged one).
+// The counter document as mongosh shows it: keyed by its province
+// ("<province>|<unit>|<day>", docs/sharding.md §3), year keys as strings,
+// a ticket alone with ticket 0 and no tally, and bump never below the
+// stored ticket (what keeps the next ticket newer than a repaired or
+// damaged one).
 func TestCounterDocumentShape(t *testing.T) {
 	ctx := testCtx(t)
 	name := newDBName()
@@ -35,19 +37,22 @@ func TestCounterDocumentShape(t *testing.T) {
 	if _, err := take("u1"); err != nil {
 		t.Fatal(err)
 	}
-	d := get("u1|2025-06-30")
+	d := get("u1|u1|2025-06-30") // the unit at [root u1] is a province: its own
+	if p, _ := d.Lookup("province").StringValueOK(); p != "u1" {
+		t.Errorf("province %q, want u1: %s", p, d)
+	}
 	if n, ok := d.Lookup("ticket").AsInt64OK(); !ok || n != 0 {
 		t.Errorf("a fresh ticket document must hold ticket 0: %s", d)
 	}
 	if _, err := d.LookupErr("tally"); err == nil {
 		t.Errorf("a ticket is not a tally: %s", d)
 	}
-	c := &rollups.Counter{UnitID: "u1", ParentID: "p1", Path: []string{"root", "p1", "u1"}, Day: "2025-06-30", Ticket: 500,
+	c := &rollups.Counter{UnitID: "u1", ParentID: "root", Path: []string{"root", "u1"}, Day: "2025-06-30", Ticket: 500,
 		Tally: rollups.Tally{Active: 2, ByBirthYear: map[int]int{1960: 2}}}
 	if n, err := db.PutCounters(ctx, []*rollups.Counter{c}); n != 1 || err != nil {
 		t.Fatalf("put: %v %v", n, err)
 	}
-	d = get("u1|2025-06-30")
+	d = get("u1|u1|2025-06-30")
 	if n, _ := d.Lookup("tally", "byBirthYear", "1960").AsInt64OK(); n != 2 {
 		t.Errorf("byBirthYear must be keyed by the year as a string: %s", d)
 	}

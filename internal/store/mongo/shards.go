@@ -5,9 +5,9 @@ package mongo
 // allowed to reach every shard. The tests check every command the adapter
 // sends against it (mongotest/shardplan.go, docs/sharding.md §8); an
 // operator's setup is printed from it (ShardCollectionCommands). Nothing
-// here changes what the adapter sends: the layout the plan needs (a
-// province on members, counters and marks) is not built yet, and the tests
-// list today's misses as known (shardplan_known_test.go).
+// here changes what the adapter sends. Counters and marks have the plan's
+// layout (rollups.go); members do not have theirs yet, and the tests list
+// today's misses as known (shardplan_known_test.go).
 
 import (
 	"fmt"
@@ -94,9 +94,8 @@ type Scatter struct {
 // Scatters are the plan's deliberate scatters (docs/sharding.md §4); a
 // name may have several shapes (one entry each) when one method sends
 // several commands to every shard. The
-// members', counters' and marks' ones are the plan's shapes (with
-// province): the adapter sends none of them yet; the tests list those as
-// not yet sent.
+// members' ones are the plan's shapes (with province): the adapter sends
+// none of them yet; the tests list those as not yet sent.
 var Scatters = []Scatter{
 	// §4.1 members.
 	{Name: "members.by-id", Command: "find", Coll: collMembers, Fields: []string{"memberId", "province"},
@@ -111,14 +110,18 @@ var Scatters = []Scatter{
 		Bound: "every shard, one index range each, per national figure of a past day that is not a kept month end (rare)"},
 	{Name: "members.national-past-day", Command: "find", Coll: collMembers, Fields: []string{"province", "stints.to"},
 		Bound: "its second range: the periods that ended in the window"},
-	// §4.3 counters.
+	// §4.3 counters (counters.go): the provinces' own counters, and a
+	// reconcile's drop of the kept days of the whole tree.
 	{Name: "counters.provinces", Command: "find", Coll: collCounters, Fields: []string{"day", "parentId", "province"},
 		Bound: "every shard, at most 63 small documents in all, per national rollup"},
 	{Name: "counters.national-reconcile", Command: "find", Coll: collCounters, Fields: []string{"day", "path", "province"},
 		Bound: "every shard, once per kept day per reconcile run from the root"},
-	// §4.4 staleMarks: the settler's MarksUnder(root, day).
+	// §4.4 staleMarks (marks.go): MarksUnder and AnyMarkUnder of the root,
+	// two index ranges (the day's marks, the onward ones).
 	{Name: "marks.settler", Command: "find", Coll: collMarks, Fields: []string{"day", "path", "pending", "province"},
-		Bound: "every shard, per day per settler round, run by one instance"},
+		Bound: "every shard, per day per settler round (run by one instance), per reconcile from the root, and one mark at most per national read (AnyMarkUnder)"},
+	{Name: "marks.settler", Command: "find", Coll: collMarks, Fields: []string{"day", "path", "province"},
+		Bound: "its second range: the onward marks"},
 	// §4.5 audit: the scans of the one chain.
 	{Name: "audit.last-sealed", Command: "find", Coll: collAudit, Fields: []string{"sealed"},
 		Bound: "every shard, one index probe, once per process start (and per repair)"},

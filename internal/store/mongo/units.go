@@ -69,6 +69,7 @@ func codeConflict(code string) error {
 // CreateUnit implements units.Store.
 func (db *DB) CreateUnit(ctx context.Context, u *units.Unit) (err error) {
 	defer errs.Wrap(&err, "mongo: CreateUnit %s", u.ID)
+	defer db.forgetProvinces(u.Path) // after the insert: a list read meanwhile may miss it
 	_, err = db.coll(collUnits).InsertOne(ctx, toUnitDoc(u))
 	if isDup(err) { // the id, the sibling code or a second root
 		return codeConflict(u.Code)
@@ -105,6 +106,7 @@ func (db *DB) GetChildByCode(ctx context.Context, parentID, code string) (_ *uni
 // overwritten.
 func (db *DB) UpdateUnit(ctx context.Context, u *units.Unit) (err error) {
 	defer errs.Wrap(&err, "mongo: UpdateUnit %s", u.ID)
+	defer db.forgetProvinces(u.Path) // a move's last step gives a province its parent
 	set := bson.D{
 		{Key: "parentId", Value: u.ParentID}, {Key: "path", Value: nonNil(u.Path)},
 		{Key: "name", Value: u.Name}, {Key: "code", Value: u.Code}, {Key: "status", Value: u.Status},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/background"
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // TestBackgroundReadsDoNotQueueBehindRequests takes every reader, as a
@@ -42,7 +43,7 @@ func TestBackgroundReadsDoNotQueueBehindRequests(t *testing.T) {
 	}
 	bg, cancel2 := context.WithTimeout(background.With(ctx), 5*time.Second)
 	defer cancel2()
-	if _, err := db.GetCounter(bg, "no-such-unit", ""); !errs.Is(err, errs.NotFound) {
+	if _, err := db.GetCounter(bg, unitpath.Path{"root", "no-such-unit"}, ""); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("a background read with every reader taken: %v, want not found at once", err)
 	}
 }

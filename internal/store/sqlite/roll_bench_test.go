@@ -337,7 +337,7 @@ func BenchmarkRollup(b *testing.B) {
 	year := time.Now().Year() - 1
 	from, to := civil.Date{Year: year, Month: 1, Day: 1}, civil.Date{Year: year, Month: 6, Day: 30}
 	for _, d := range []civil.Date{from.AddDays(-1), to} { // cold: as on the first ask after a period closes
-		if err := fx.db.DeleteCounters(ctx, fx.province.ID, d.String()); err != nil {
+		if err := fx.db.DeleteCounters(ctx, fx.province.Path, d.String()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -119,7 +119,8 @@ func (db *DB) scanCounter(row interface{ Scan(...any) error }) (*rollups.Counter
 }
 
 // GetCounter implements rollups.Store.
-func (db *DB) GetCounter(ctx context.Context, unitID, day string) (_ *rollups.Counter, err error) {
+func (db *DB) GetCounter(ctx context.Context, path unitpath.Path, day string) (_ *rollups.Counter, err error) {
+	unitID := path.Unit() // one store: no province to find
 	defer errs.Wrap(&err, "sqlite: GetCounter %s", unitID)
 	c, err := db.scanCounter(db.reads(ctx).QueryRowContext(ctx, `SELECT `+counterCols+` FROM counters
 		WHERE unit_id = ? AND day = ? AND tally IS NOT NULL`, unitID, day))
@@ -147,7 +148,8 @@ func (db *DB) counters(ctx context.Context, query string, args ...any) ([]*rollu
 }
 
 // ChildCounters implements rollups.Store.
-func (db *DB) ChildCounters(ctx context.Context, parentID, day string) (_ []*rollups.Counter, err error) {
+func (db *DB) ChildCounters(ctx context.Context, parent unitpath.Path, day string) (_ []*rollups.Counter, err error) {
+	parentID := parent.Unit()
 	defer errs.Wrap(&err, "sqlite: ChildCounters %s", parentID)
 	return db.counters(ctx, `parent_id = ? AND day = ? AND tally IS NOT NULL`, parentID, day)
 }
@@ -162,8 +164,10 @@ func (db *DB) subtree(ctx context.Context, unitID string) (lo, hi string, ok boo
 	return lo, lo + "\x7f", err == nil, err
 }
 
-// DeleteCounters implements rollups.Store.
-func (db *DB) DeleteCounters(ctx context.Context, unitID, day string) (err error) {
+// DeleteCounters implements rollups.Store. The subtree's range is read
+// from units, as before paths were passed: the one query plan it had.
+func (db *DB) DeleteCounters(ctx context.Context, path unitpath.Path, day string) (err error) {
+	unitID := path.Unit()
 	defer errs.Wrap(&err, "sqlite: DeleteCounters %s", unitID)
 	lo, hi, ok, err := db.subtree(ctx, unitID)
 	if err != nil || !ok {
@@ -248,7 +252,8 @@ func (db *DB) ClearMarks(ctx context.Context, marks []rollups.Mark) (err error) 
 }
 
 // MarksUnder implements rollups.Store.
-func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.Mark, err error) {
+func (db *DB) MarksUnder(ctx context.Context, path unitpath.Path, day string) (_ []rollups.Mark, err error) {
+	unitID := path.Unit()
 	defer errs.Wrap(&err, "sqlite: MarksUnder %s", unitID)
 	rows, err := db.marksUnder(ctx, unitID, day, "")
 	if err != nil || rows == nil {
@@ -270,7 +275,8 @@ func (db *DB) MarksUnder(ctx context.Context, unitID, day string) (_ []rollups.M
 }
 
 // AnyMarkUnder implements rollups.Store.
-func (db *DB) AnyMarkUnder(ctx context.Context, unitID, day string) (_ bool, err error) {
+func (db *DB) AnyMarkUnder(ctx context.Context, path unitpath.Path, day string) (_ bool, err error) {
+	unitID := path.Unit()
 	defer errs.Wrap(&err, "sqlite: AnyMarkUnder %s", unitID)
 	rows, err := db.marksUnder(ctx, unitID, day, " LIMIT 1")
 	if err != nil || rows == nil {

@@ -83,7 +83,7 @@ func (f rewriteFixture) snapshot(t *testing.T, s Store) string {
 		}
 		out = append(out, fmt.Sprintf("unit %s: %s v%d", u.Code, path(got.Path), got.Version))
 		for _, day := range []string{"", "2025-06-30"} {
-			if c, err := s.GetCounter(ctx(), u.ID, day); err == nil {
+			if c, err := s.GetCounter(ctx(), got.Path, day); err == nil {
 				out = append(out, fmt.Sprintf("counter %s %q: %s", u.Code, day, path(c.Path)))
 			}
 		}
@@ -107,7 +107,7 @@ func (f rewriteFixture) snapshot(t *testing.T, s Store) string {
 			out = append(out, fmt.Sprintf("user %s %s: %s v%d", u.Username, g.Role, path(g.Path), got.Version))
 		}
 	}
-	marks, err := s.MarksUnder(ctx(), tr.root.ID, "")
+	marks, err := s.MarksUnder(ctx(), tr.root.Path, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,10 +199,10 @@ func testRewritePaths(t *testing.T, open Opener) {
 		if err != nil || !slices.Equal(usernames(users.Items), []string{"p34.manager"}) {
 			t.Errorf("users under 34: %v %v", usernames(users.Items), err)
 		}
-		if marks, err := s.MarksUnder(ctx(), tr.p34.ID, ""); err != nil || len(marks) != 0 {
+		if marks, err := s.MarksUnder(ctx(), tr.p34.Path, ""); err != nil || len(marks) != 0 {
 			t.Errorf("marks under 34: %+v %v", marks, err)
 		}
-		if marks, err := s.MarksUnder(ctx(), tr.p33.ID, ""); err != nil || len(marks) != 3 {
+		if marks, err := s.MarksUnder(ctx(), tr.p33.Path, ""); err != nil || len(marks) != 3 {
 			t.Errorf("marks under 33: %+v %v", marks, err)
 		}
 	})

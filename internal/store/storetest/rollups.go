@@ -11,6 +11,7 @@ import (
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -123,7 +124,7 @@ func testCounters(t *testing.T, open Opener) {
 	if t1 < 1 || t2 <= t1 || other < 1 {
 		t.Fatalf("tickets %d %d %d", t1, t2, other)
 	}
-	if _, err := s.GetCounter(ctx(), tr.a.ID, ""); !errs.Is(err, errs.NotFound) {
+	if _, err := s.GetCounter(ctx(), tr.a.Path, ""); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("a ticket alone is not a tally: %v", err)
 	}
 	if ok, err := put(counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t2, 7)); !ok || err != nil {
@@ -132,7 +133,7 @@ func testCounters(t *testing.T, open Opener) {
 	if ok, err := put(counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t1, 99)); ok || err != nil {
 		t.Fatalf("an older ticket must not overwrite: %v %v", ok, err)
 	}
-	got, err := s.GetCounter(ctx(), tr.a.ID, "")
+	got, err := s.GetCounter(ctx(), tr.a.Path, "")
 	if err != nil || got.Tally.Active != 7 || got.Ticket != t2 || got.ParentID != tr.c12436.ID || !slices.Equal(got.Path, tr.a.Path) ||
 		got.Tally.ByBirthYear[1960] != 7 || got.Tally.Terms["2021-06-01|"] != 1 ||
 		got.Tally.PostsFrom["2021-06-01"] != 2 || got.Tally.PostsTo["2026-05-31"] != 1 {
@@ -142,11 +143,11 @@ func testCounters(t *testing.T, open Opener) {
 	tb, _ := take(tr.b.ID, "", tr.b.Path)
 	put(counter(tr.b.ID, tr.c12436.ID, tr.b.Path, "", tb, 3))
 	put(counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "2025-06-30", other, 5))
-	kids, err := s.ChildCounters(ctx(), tr.c12436.ID, "")
+	kids, err := s.ChildCounters(ctx(), tr.c12436.Path, "")
 	if err != nil || len(kids) != 2 {
 		t.Fatalf("live children %v %v", kids, err)
 	}
-	if kids, _ := s.ChildCounters(ctx(), tr.c12436.ID, "2025-06-30"); len(kids) != 1 || kids[0].Tally.Active != 5 {
+	if kids, _ := s.ChildCounters(ctx(), tr.c12436.Path, "2025-06-30"); len(kids) != 1 || kids[0].Tally.Active != 5 {
 		t.Fatalf("children on a day %+v", kids)
 	}
 	// a repair replaces whatever is stored, and later tickets pass it
@@ -158,7 +159,7 @@ func testCounters(t *testing.T, open Opener) {
 	if err := s.ReplaceCounter(ctx(), counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "", t3, 8)); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.GetCounter(ctx(), tr.a.ID, ""); got.Tally.Active != 8 {
+	if got, _ := s.GetCounter(ctx(), tr.a.Path, ""); got.Tally.Active != 8 {
 		t.Fatalf("after replace %+v", got)
 	}
 	t4, _ := take(tr.a.ID, "", tr.a.Path)
@@ -168,16 +169,16 @@ func testCounters(t *testing.T, open Opener) {
 	// dropping a day's tallies in a subtree keeps other days and other subtrees
 	tc, _ := take(tr.c.ID, "2025-06-30", tr.c.Path)
 	put(counter(tr.c.ID, tr.p33.ID, tr.c.Path, "2025-06-30", tc, 1))
-	if err := s.DeleteCounters(ctx(), tr.p34.ID, "2025-06-30"); err != nil {
+	if err := s.DeleteCounters(ctx(), tr.p34.Path, "2025-06-30"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.GetCounter(ctx(), tr.a.ID, "2025-06-30"); !errs.Is(err, errs.NotFound) {
+	if _, err := s.GetCounter(ctx(), tr.a.Path, "2025-06-30"); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("not dropped: %v", err)
 	}
-	if _, err := s.GetCounter(ctx(), tr.a.ID, ""); err != nil {
+	if _, err := s.GetCounter(ctx(), tr.a.Path, ""); err != nil {
 		t.Fatalf("the live tally was dropped: %v", err)
 	}
-	if _, err := s.GetCounter(ctx(), tr.c.ID, "2025-06-30"); err != nil {
+	if _, err := s.GetCounter(ctx(), tr.c.Path, "2025-06-30"); err != nil {
 		t.Fatalf("another province's tally was dropped: %v", err)
 	}
 	// a recount that took its ticket before the drop cannot store after it
@@ -217,13 +218,44 @@ func testCounters(t *testing.T, open Opener) {
 	if err != nil || n != 2 {
 		t.Fatalf("stored %d of a level (want 2): %v", n, err)
 	}
-	for id, want := range map[string]int{tr.a.ID: 11, tr.b.ID: 12} {
-		if got, err := s.GetCounter(ctx(), id, ""); err != nil || got.Tally.Active != want {
-			t.Fatalf("%s after a level's put: %+v %v", id, got, err)
+	for u, want := range map[*units.Unit]int{tr.a: 11, tr.b: 12} {
+		if got, err := s.GetCounter(ctx(), u.Path, ""); err != nil || got.Tally.Active != want {
+			t.Fatalf("%s after a level's put: %+v %v", u.ID, got, err)
 		}
 	}
-	if _, err := s.GetCounter(ctx(), tr.c.ID, ""); !errs.Is(err, errs.NotFound) {
+	if _, err := s.GetCounter(ctx(), tr.c.Path, ""); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("a counter under an older ticket was stored: %v", err)
+	}
+	// the root's children are the provinces, and its subtree spans them:
+	// the national reads (a store keyed by province reads every one)
+	for _, u := range []*units.Unit{tr.p34, tr.p33} {
+		tp, _ := take(u.ID, "", u.Path)
+		put(counter(u.ID, tr.root.ID, u.Path, "", tp, 20))
+	}
+	if kids, err := s.ChildCounters(ctx(), tr.root.Path, ""); err != nil || len(kids) != 2 || kids[0].ParentID != tr.root.ID {
+		t.Fatalf("the provinces' tallies: %+v %v", kids, err)
+	}
+	ta, _ := take(tr.a.ID, "2025-12-31", tr.a.Path)
+	tc2, _ := take(tr.c.ID, "2025-12-31", tr.c.Path)
+	put(counter(tr.a.ID, tr.c12436.ID, tr.a.Path, "2025-12-31", ta, 1))
+	put(counter(tr.c.ID, tr.p33.ID, tr.c.Path, "2025-12-31", tc2, 1))
+	if err := s.DeleteCounters(ctx(), tr.root.Path, "2025-12-31"); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*units.Unit{tr.a, tr.c} {
+		if _, err := s.GetCounter(ctx(), u.Path, "2025-12-31"); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("%s's tally of a day dropped at the root: %v", u.Code, err)
+		}
+	}
+	if _, err := s.GetCounter(ctx(), tr.p33.Path, ""); err != nil {
+		t.Fatalf("the live tally was dropped with a day: %v", err)
+	}
+	// a province created after a national read is in the next one
+	p35 := mustChild(t, s, tr.root, units.Province, "35")
+	tp, _ := take(p35.ID, "", p35.Path)
+	put(counter(p35.ID, tr.root.ID, p35.Path, "", tp, 1))
+	if kids, err := s.ChildCounters(ctx(), tr.root.Path, ""); err != nil || len(kids) != 3 {
+		t.Fatalf("the provinces' tallies after a new province: %+v %v", kids, err)
 	}
 }
 
@@ -242,7 +274,7 @@ func testStaleMarks(t *testing.T, open Opener) {
 	if again[0].Gen <= marks[0].Gen {
 		t.Fatalf("marking again must bump the generation: %d then %d", marks[0].Gen, again[0].Gen)
 	}
-	under := func(unit, day string) []string {
+	under := func(unit unitpath.Path, day string) []string {
 		ms, err := s.MarksUnder(ctx(), unit, day)
 		if err != nil {
 			t.Fatal(err)
@@ -257,29 +289,29 @@ func testStaleMarks(t *testing.T, open Opener) {
 		sort.Strings(ids)
 		return ids
 	}
-	if got := under(tr.p34.ID, ""); !slices.Equal(got, []string{tr.a.ID}) {
+	if got := under(tr.p34.Path, ""); !slices.Equal(got, []string{tr.a.ID}) {
 		t.Fatalf("marks under the province: %v", got)
 	}
-	if got := under(tr.root.ID, ""); len(got) != 2 {
+	if got := under(tr.root.Path, ""); len(got) != 2 {
 		t.Fatalf("marks under the root: %v", got)
 	}
-	if got := under(tr.a.ID, "2025-06-30"); !slices.Equal(got, []string{tr.a.ID}) {
+	if got := under(tr.a.Path, "2025-06-30"); !slices.Equal(got, []string{tr.a.ID}) {
 		t.Fatalf("marks of the unit itself on a day: %v", got)
 	}
-	if got := under(tr.b.ID, ""); len(got) != 0 {
+	if got := under(tr.b.Path, ""); len(got) != 0 {
 		t.Fatalf("marks under branch B: %v", got)
 	}
 	// clearing at an old generation leaves a newer mark in place
 	if err := s.ClearMarks(ctx(), []rollups.Mark{marks[0]}); err != nil {
 		t.Fatal(err)
 	}
-	if got := under(tr.a.ID, ""); len(got) != 1 {
+	if got := under(tr.a.Path, ""); len(got) != 1 {
 		t.Fatal("a newer mark was cleared")
 	}
 	if err := s.ClearMarks(ctx(), []rollups.Mark{again[0]}); err != nil {
 		t.Fatal(err)
 	}
-	if got := under(tr.a.ID, ""); len(got) != 0 {
+	if got := under(tr.a.Path, ""); len(got) != 0 {
 		t.Fatal("the mark was not cleared")
 	}
 	// marks are per change: clearing one change's mark leaves another's
@@ -295,7 +327,7 @@ func testStaleMarks(t *testing.T, open Opener) {
 	if err := s.ClearMarks(ctx(), []rollups.Mark{mine[0]}); err != nil {
 		t.Fatal(err)
 	}
-	left, err := s.MarksUnder(ctx(), tr.a.ID, "")
+	left, err := s.MarksUnder(ctx(), tr.a.Path, "")
 	if err != nil || len(left) != 1 || left[0].Change != "c2" || left[0].Stored {
 		t.Fatalf("after clearing change c1's mark: %+v %v", left, err)
 	}
@@ -305,7 +337,7 @@ func testStaleMarks(t *testing.T, open Opener) {
 	if err := s.ClearMarks(ctx(), []rollups.Mark{left[0]}); err != nil {
 		t.Fatal(err)
 	}
-	if ms, _ := s.MarksUnder(ctx(), tr.a.ID, ""); len(ms) != 1 || !ms[0].Stored || ms[0].Gen != stored[0].Gen {
+	if ms, _ := s.MarksUnder(ctx(), tr.a.Path, ""); len(ms) != 1 || !ms[0].Stored || ms[0].Gen != stored[0].Gen {
 		t.Fatalf("an old generation cleared a new mark: %+v", ms)
 	}
 }
@@ -335,13 +367,13 @@ func testManyMarksAtOnce(t *testing.T, open Opener) {
 		if i%13 != 7 { // a sample of the days: a query each
 			continue
 		}
-		if ms, err := s.MarksUnder(ctx(), tr.p34.ID, m.Day); err != nil || len(ms) != 1 || ms[0].Gen != m.Gen {
+		if ms, err := s.MarksUnder(ctx(), tr.p34.Path, m.Day); err != nil || len(ms) != 1 || ms[0].Gen != m.Gen {
 			t.Fatalf("pending on %s: %+v %v", m.Day, ms, err)
 		}
 		if err := s.ClearMarks(ctx(), []rollups.Mark{m}); err != nil {
 			t.Fatal(err)
 		}
-		if ms, _ := s.MarksUnder(ctx(), tr.p34.ID, m.Day); len(ms) != 0 {
+		if ms, _ := s.MarksUnder(ctx(), tr.p34.Path, m.Day); len(ms) != 0 {
 			t.Fatalf("%s still pending after its clear", m.Day)
 		}
 	}
@@ -361,7 +393,7 @@ func testOnwardMarks(t *testing.T, open Opener) {
 	if err != nil || len(out) != 2 || out[0].Gen == 0 || out[1].Gen == 0 {
 		t.Fatalf("marked %+v %v", out, err)
 	}
-	changes := func(unit, day string) []string {
+	changes := func(unit unitpath.Path, day string) []string {
 		t.Helper()
 		ms, err := s.MarksUnder(ctx(), unit, day)
 		if err != nil {
@@ -382,18 +414,18 @@ func testOnwardMarks(t *testing.T, open Opener) {
 	}
 	both := []string{"correction@", "dated@2025-06-30"}
 	for day, want := range map[string][]string{"": both, "2025-06-30": both, "2025-12-31": both, "2025-05-31": {"correction@"}} {
-		if got := changes(tr.p34.ID, day); !slices.Equal(got, want) {
+		if got := changes(tr.p34.Path, day); !slices.Equal(got, want) {
 			t.Errorf("marks under the province on %q: %v, want %v", day, got, want)
 		}
 	}
-	if got := changes(tr.c.ID, ""); len(got) != 0 {
+	if got := changes(tr.c.Path, ""); len(got) != 0 {
 		t.Errorf("marks under another subtree: %v", got)
 	}
 	if err := s.ClearMarks(ctx(), []rollups.Mark{out[0]}); err != nil {
 		t.Fatal(err)
 	}
 	for _, day := range []string{"", "2025-06-30", "2025-12-31"} {
-		if got := changes(tr.p34.ID, day); !slices.Equal(got, []string{"correction@"}) {
+		if got := changes(tr.p34.Path, day); !slices.Equal(got, []string{"correction@"}) {
 			t.Errorf("after clearing the dated mark, on %q: %v", day, got)
 		}
 	}

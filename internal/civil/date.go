@@ -18,11 +18,46 @@ type Date struct {
 
 // Parse reads YYYY-MM-DD and refuses days that do not exist (2023-02-29).
 func Parse(s string) (Date, error) {
+	if d, ok := parseDigits(s); ok {
+		return d, nil
+	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
 	}
 	return Of(t), nil
+}
+
+// parseDigits reads a well-formed YYYY-MM-DD of a day that exists without
+// time.Parse, which was 3 % of the server's CPU under load (every stored
+// date of every row read goes through Parse). Anything else answers
+// ok=false, and time.Parse decides (TestParseAgreesWithTimeParse).
+func parseDigits(s string) (Date, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return Date{}, false
+	}
+	n := func(from, to int) (int, bool) {
+		v := 0
+		for i := from; i < to; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	y, ok1 := n(0, 4)
+	m, ok2 := n(5, 7)
+	d, ok3 := n(8, 10)
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(time.Month(m), y) {
+		return Date{}, false
+	}
+	return Date{y, time.Month(m), d}, true
+}
+
+func daysIn(m time.Month, year int) int {
+	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // MustParse is Parse for constants in tests and tables.

@@ -52,3 +52,37 @@ func TestJSON(t *testing.T) {
 		t.Fatal(string(b))
 	}
 }
+
+// Parse's fast path answers exactly what time.Parse does: the same day for
+// every string it accepts, and no day for one it refuses.
+func TestParseAgreesWithTimeParse(t *testing.T) {
+	for _, s := range []string{
+		"2024-02-29", "2023-02-29", "2023-02-28", "2000-02-29", "1900-02-29", "2025-12-31", "2025-13-01",
+		"2025-00-10", "2025-01-00", "2025-01-32", "2025-04-31", "2025-04-30", "0000-01-01", "9999-12-31",
+		"2025-1-01", "2025-01-1", "20250101", "2025/01/01", " 2025-01-01", "2025-01-01 ", "2025-0a-01",
+		"+025-01-01", "-025-01-01", "2025-+1-01", "", "2025-01-01T00:00:00Z", "١٢٣٤-01-01",
+	} {
+		want, wantErr := time.Parse(time.DateOnly, s)
+		got, err := Parse(s)
+		if (err != nil) != (wantErr != nil) {
+			t.Errorf("Parse(%q): error %v, time.Parse: %v", s, err, wantErr)
+			continue
+		}
+		if err == nil && got != Of(want) {
+			t.Errorf("Parse(%q) = %v, time.Parse: %v", s, got, want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add("2024-02-29")
+	f.Add("2023-02-29")
+	f.Add("2025-13-01")
+	f.Fuzz(func(t *testing.T, s string) {
+		want, wantErr := time.Parse(time.DateOnly, s)
+		got, err := Parse(s)
+		if (err != nil) != (wantErr != nil) || (err == nil && got != Of(want)) {
+			t.Fatalf("Parse(%q) = %v, %v; time.Parse: %v, %v", s, got, err, want, wantErr)
+		}
+	})
+}

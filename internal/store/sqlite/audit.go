@@ -82,14 +82,48 @@ func (db *DB) EndAudit(ctx context.Context, e *audit.Entry, stored bool) (err er
 // AppendAudit implements audit.Store.
 func (db *DB) AppendAudit(ctx context.Context, e *audit.Entry) (err error) {
 	defer errs.Wrap(&err, "sqlite: AppendAudit")
-	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error { return appendAudit(ctx, tx, e) })
+	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error { return db.appendAudit(ctx, tx, e) })
+}
+
+// The statements of appendAudit, prepared once on the writer's
+// connection (auditStmts): an entry is written for every read of personal
+// data, so under load the writer appends hundreds a second, and parsing
+// its four statements each time was most of what the writer spent on them.
+const (
+	lastAuditSQL   = `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`
+	auditHeadSQL   = `SELECT seq FROM audit_head WHERE id = 1`
+	insertAuditSQL = `INSERT INTO audit(seq, at, actor_id, actor_name, action, object_type, object_id, path,
+		before, after, detail, state, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	moveAuditHeadSQL = `UPDATE audit_head SET seq = ? WHERE id = 1`
+)
+
+// auditStmts are appendAudit's statements prepared on the writer's pool,
+// which runs them in its transactions (sql.Tx.StmtContext reuses what a
+// statement prepared on the transaction's connection).
+type auditStmts struct{ last, head, insert, moveHead *sql.Stmt }
+
+// prepareAuditStmts prepares them while the writer is idle (Open, before
+// anything is written): preparing on the one-connection pool during a
+// transaction would wait for it forever.
+func (db *DB) prepareAuditStmts(ctx context.Context) (err error) {
+	var s auditStmts
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{{&s.last, lastAuditSQL}, {&s.head, auditHeadSQL}, {&s.insert, insertAuditSQL}, {&s.moveHead, moveAuditHeadSQL}} {
+		if *p.stmt, err = db.write.PrepareContext(ctx, p.sql); err != nil {
+			return err
+		}
+	}
+	db.audit = &s
+	return nil
 }
 
 // appendAudit numbers, seals and inserts e in tx: the writer is one, so
 // the entry before it is the last row.
-func appendAudit(ctx context.Context, tx *sql.Tx, e *audit.Entry) error {
+func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, e *audit.Entry) error {
 	var prev audit.Entry
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&prev.Seq, &prev.Hash)
+	err := tx.StmtContext(ctx, db.audit.last).QueryRowContext(ctx).Scan(&prev.Seq, &prev.Hash)
 	var before *audit.Entry
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -99,7 +133,7 @@ func appendAudit(ctx context.Context, tx *sql.Tx, e *audit.Entry) error {
 		before = &prev
 	}
 	var head int64
-	if err := tx.QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1`).Scan(&head); err != nil {
+	if err := tx.StmtContext(ctx, db.audit.head).QueryRowContext(ctx).Scan(&head); err != nil {
 		return err
 	}
 	e.Seq = max(prev.Seq, head) + 1
@@ -107,20 +141,22 @@ func appendAudit(ctx context.Context, tx *sql.Tx, e *audit.Entry) error {
 		e.State = audit.Done
 	}
 	e.Seal(before)
-	if err := insertAudit(ctx, tx, e); err != nil {
+	if _, err := tx.StmtContext(ctx, db.audit.insert).ExecContext(ctx, insertAuditArgs(e)...); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE audit_head SET seq = ? WHERE id = 1`, e.Seq)
+	_, err = tx.StmtContext(ctx, db.audit.moveHead).ExecContext(ctx, e.Seq)
 	return err
 }
 
 // insertAudit inserts e as it is: numbered and sealed.
 func insertAudit(ctx context.Context, tx *sql.Tx, e *audit.Entry) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit(seq, at, actor_id, actor_name, action, object_type, object_id, path,
-		before, after, detail, state, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, e.Seq, nanos(e.At), e.ActorID,
-		e.ActorName, e.Action, e.ObjectType, e.ObjectID, e.Path.Key(), string(e.Before), string(e.After), string(e.Detail),
-		string(e.State), e.PrevHash, e.Hash)
+	_, err := tx.ExecContext(ctx, insertAuditSQL, insertAuditArgs(e)...)
 	return err
+}
+
+func insertAuditArgs(e *audit.Entry) []any {
+	return []any{e.Seq, nanos(e.At), e.ActorID, e.ActorName, e.Action, e.ObjectType, e.ObjectID, e.Path.Key(),
+		string(e.Before), string(e.After), string(e.Detail), string(e.State), e.PrevHash, e.Hash}
 }
 
 const auditCols = `seq, at, actor_id, actor_name, action, object_type, object_id, path, before, after, detail, state, prev_hash, hash`

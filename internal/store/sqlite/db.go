@@ -68,6 +68,7 @@ type DB struct {
 	fixedModes []string // files whose mode Open made 0600
 	leases     leases   // see lease.go
 	tallies    tallyCache
+	audit      *auditStmts // see audit.go
 
 	// The group commit (writes.go).
 	writes     chan *writeReq
@@ -128,6 +129,11 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 		return nil, err
 	}
 	if err := db.ensureProbeTable(ctx); err != nil {
+		db.stopWriter()
+		w.Close()
+		return nil, err
+	}
+	if err := db.prepareAuditStmts(ctx); err != nil {
 		db.stopWriter()
 		w.Close()
 		return nil, err

@@ -50,7 +50,7 @@ func (db *DB) tx(ctx context.Context, fn func(context.Context, *sql.Tx) error) e
 			if err := change(ctx, tx); err != nil {
 				return err
 			}
-			return appendAudit(ctx, tx, h.e)
+			return db.appendAudit(ctx, tx, h.e)
 		}
 	}
 	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}

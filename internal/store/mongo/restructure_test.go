@@ -1,19 +1,15 @@
 package mongo_test
 
 import (
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/sohoi/sohoi/internal/access"
-	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/page"
-	"github.com/sohoi/sohoi/internal/rollups"
 	store "github.com/sohoi/sohoi/internal/store/mongo"
 	"github.com/sohoi/sohoi/internal/store/mongo/mongotest"
 	"github.com/sohoi/sohoi/internal/units"
@@ -28,21 +24,8 @@ func TestRestructureOnMongo(t *testing.T) {
 	ctx := testCtx(t)
 	now := func() time.Time { return time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC) }
 	sys := access.System("test")
-	rs := rollups.NewService(db, units.NewTree(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
-	us := units.NewService(db, rs, members.ActiveRoll(db), audit.NewRecorder(db, nil, now), now)
-	ms := members.NewService(db, us, nil, rs, audit.NewRecorder(db, nil, now), now)
-
-	root, err := us.EnsureRoot(ctx, sys, "Trung ương", "VN")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk := func(parent *units.Unit, level units.Level, code string) *units.Unit {
-		u, err := us.Create(ctx, sys, parent.ID, units.NewUnit{Level: level, Name: "Đơn vị " + code, Code: code})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
-	}
+	_, us, ms := services(db, now)
+	root, mk := unitMaker(t, ctx, us)
 	p34, p33 := mk(root, units.Province, "34"), mk(root, units.Province, "33")
 	d336 := mk(p34, units.District, "336")
 	c1, c2 := mk(d336, units.Commune, "12436"), mk(d336, units.Commune, "12439")

@@ -1,8 +1,6 @@
 package mongo_test
 
 import (
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -11,7 +9,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/sohoi/sohoi/internal/access"
-	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -32,23 +29,8 @@ func TestCountersAndMarksRekeyedByProvince(t *testing.T) {
 	db := openStoreIn(t, ferretURI, name, nil)
 	now := func() time.Time { return time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC) }
 	sys := access.System("test")
-	services := func(db *store.DB) (*rollups.Service, *units.Service, *members.Service) {
-		rs := rollups.NewService(db, units.NewTree(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
-		us := units.NewService(db, rs, members.ActiveRoll(db), audit.NewRecorder(db, nil, now), now)
-		return rs, us, members.NewService(db, us, nil, rs, audit.NewRecorder(db, nil, now), now)
-	}
-	rs, us, ms := services(db)
-	root, err := us.EnsureRoot(ctx, sys, "Trung ương", "VN")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk := func(parent *units.Unit, level units.Level, code string) *units.Unit {
-		u, err := us.Create(ctx, sys, parent.ID, units.NewUnit{Level: level, Name: "Đơn vị " + code, Code: code})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
-	}
+	rs, us, ms := services(db, now)
+	root, mk := unitMaker(t, ctx, us)
 	p34, p33 := mk(root, units.Province, "34"), mk(root, units.Province, "33")
 	a := mk(mk(mk(p34, units.District, "336"), units.Commune, "12436"), units.Branch, "A")
 	b := mk(mk(p33, units.District, "330"), units.Branch, "B")
@@ -156,7 +138,7 @@ func TestCountersAndMarksRekeyedByProvince(t *testing.T) {
 	}
 
 	after := openStoreIn(t, ferretURI, name, nil)
-	rs, _, _ = services(after)
+	rs, _, _ = services(after, now)
 	if ms, err := after.MarksUnder(ctx, a.Path, ""); err != nil || len(ms) != 1 || ms[0].Change != "pending-change" {
 		t.Fatalf("the pending mark after the step: %+v %v", ms, err)
 	}

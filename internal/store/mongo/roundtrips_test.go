@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -13,10 +11,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/event"
 
 	"github.com/sohoi/sohoi/internal/access"
-	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
-	"github.com/sohoi/sohoi/internal/rollups"
 	store "github.com/sohoi/sohoi/internal/store/mongo"
 	"github.com/sohoi/sohoi/internal/units"
 )
@@ -95,23 +91,11 @@ func TestRoundTripsOfOneMemberChange(t *testing.T) {
 	ctx := testCtx(t)
 	now := func() time.Time { return time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC) }
 	sys := access.System("test")
-	rs := rollups.NewService(db, units.NewTree(db), db, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
-	us := units.NewService(db, rs, members.ActiveRoll(db), audit.NewRecorder(db, nil, now), now)
-	ms := members.NewService(db, us, nil, rs, audit.NewRecorder(db, nil, now), now)
+	rs, us, ms := services(db, now)
 	stop := rs.StartSettling(true, false)
 	t.Cleanup(stop)
 
-	root, err := us.EnsureRoot(ctx, sys, "Trung ương", "VN")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mk := func(parent *units.Unit, level units.Level, code string) *units.Unit {
-		u, err := us.Create(ctx, sys, parent.ID, units.NewUnit{Level: level, Name: "Đơn vị " + code, Code: code})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
-	}
+	root, mk := unitMaker(t, ctx, us)
 	prov := mk(root, units.Province, "34")
 	comm := mk(prov, units.Commune, "12436")
 	a, b := mk(comm, units.Branch, "A"), mk(comm, units.Branch, "B")

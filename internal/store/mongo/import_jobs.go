@@ -174,7 +174,9 @@ func (db *DB) PutImportRows(ctx context.Context, id string, rows []importjobs.Ro
 			return err
 		}
 		rid := chunkID(id, r.Row)
-		models[i] = driver.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: rid}}).
+		// job and row are the plan's shard key (docs/sharding.md §4.6): an
+		// upsert on a sharded collection must name all of it.
+		models[i] = driver.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: rid}, {Key: "job", Value: id}, {Key: "row", Value: r.Row}}).
 			SetReplacement(importRowDoc{ID: rid, Job: id, Row: r.Row, Doc: string(doc)}).SetUpsert(true)
 	}
 	_, err = db.coll(collImportRows).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))

@@ -38,8 +38,6 @@ var knownMisses = []knownMiss{
 	// counters (§4.3) and staleMarks (§4.4): none since 2026-12-04, when
 	// they gained the province (rollups.go, counters.go, marks.go).
 
-	// importRows (§4.6).
-	{"update importRows {_id:eq} upsert", "PutImportRows (the upsert needs job and row)"},
 }
 
 // scattersNotYetSent are declared scatters of the plan's layout that the

@@ -56,8 +56,19 @@ func parseDigits(s string) (Date, bool) {
 	return Date{y, time.Month(m), d}, true
 }
 
+// daysIn is the number of days of month m of year (proleptic Gregorian,
+// as time.Parse reckons).
 func daysIn(m time.Month, year int) int {
-	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	switch m {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
 }
 
 // MustParse is Parse for constants in tests and tables.

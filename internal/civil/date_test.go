@@ -86,3 +86,13 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestDaysInAgreesWithTime(t *testing.T) {
+	for _, y := range []int{0, 1, 4, 100, 400, 1900, 2000, 2023, 2024, 2100, 9999} {
+		for m := time.January; m <= time.December; m++ {
+			if got, want := daysIn(m, y), time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day(); got != want {
+				t.Errorf("daysIn(%s, %d) = %d, want %d", m, y, got, want)
+			}
+		}
+	}
+}

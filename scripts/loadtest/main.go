@@ -168,7 +168,7 @@ func run(ctx context.Context, c config) error {
 	out := os.Stdout
 	fmt.Fprintf(out, "\n%s, %d connections, %.1f s, writes %.0f %%, load average before %s, after %s\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), c.conns, elapsed.Seconds(), c.writes*100, loadBefore, loadAfter)
-	printTable(out, allOps, stats, elapsed)
+	sent := printTable(out, allOps, stats, elapsed)
 	p50, n := lagQuantile(before.lag, after.lag, .50)
 	p99, _ := lagQuantile(before.lag, after.lag, .99)
 	if n == 0 {
@@ -181,7 +181,7 @@ func run(ctx context.Context, c config) error {
 		// machine is doing: throughput alone moves with the CPU that other
 		// work leaves to the server.
 		fmt.Fprintf(out, "server CPU: %.1f s in the run (%.2f cores), %.0f requests per CPU second\n",
-			cpu, cpu/elapsed.Seconds(), float64(requests(stats))/cpu)
+			cpu, cpu/elapsed.Seconds(), float64(sent)/cpu)
 	}
 	fmt.Fprintf(out, "server RSS: %s at most, %s at the end (%s)\n", mb(maxRSS), mb(lastRSS), rss.source)
 	if len(byMinute) > 1 {

@@ -60,17 +60,9 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
 
-// printTable writes throughput, p50/p99, errors and timeouts per operation.
-// requests counts every request of a run, answered or not.
-func requests(stats map[string]*opStats) int {
-	n := 0
-	for _, s := range stats {
-		n += len(s.latencies)
-	}
-	return n
-}
-
-func printTable(w io.Writer, ops []string, stats map[string]*opStats, elapsed time.Duration) {
+// printTable writes throughput, p50/p99, errors and timeouts per operation,
+// and returns how many requests the run sent, answered or not.
+func printTable(w io.Writer, ops []string, stats map[string]*opStats, elapsed time.Duration) int {
 	fmt.Fprintf(w, "%-16s %9s %9s %9s %9s %7s %8s\n", "operation", "requests", "req/s", "p50 ms", "p99 ms", "errors", "timeouts")
 	total := &opStats{}
 	for _, op := range ops {
@@ -87,6 +79,7 @@ func printTable(w io.Writer, ops []string, stats map[string]*opStats, elapsed ti
 			fmt.Fprintf(w, "last error of %s: %s\n", op, s.lastError)
 		}
 	}
+	return len(total.latencies)
 }
 
 func printRow(w io.Writer, name string, s *opStats, elapsed time.Duration) {

@@ -148,13 +148,9 @@ func (db *DB) GetCounter(ctx context.Context, path unitpath.Path, day string) (_
 func (db *DB) ChildCounters(ctx context.Context, parent unitpath.Path, day string) (_ []*rollups.Counter, err error) {
 	parentID := parent.Unit()
 	defer errs.Wrap(&err, "mongo: ChildCounters %s", parentID)
-	province, national, err := db.subtreeProvince(ctx, parent)
+	province, o, err := db.subtreeProvince(ctx, parent, "counters.provinces")
 	if err != nil {
 		return nil, err
-	}
-	o := options.Find()
-	if national {
-		o.SetComment(ScatterComment("counters.provinces"))
 	}
 	cur, err := db.coll(collCounters).Find(ctx, bson.D{province, {Key: "parentId", Value: parentID}, {Key: "day", Value: day}}, o)
 	if err != nil {
@@ -192,13 +188,9 @@ func (db *DB) DeleteCounters(ctx context.Context, path unitpath.Path, day string
 	unitID := path.Unit()
 	defer errs.Wrap(&err, "mongo: DeleteCounters %s", unitID)
 	coll := db.coll(collCounters)
-	province, national, err := db.subtreeProvince(ctx, path)
+	province, o, err := db.subtreeProvince(ctx, path, "counters.national-reconcile")
 	if err != nil {
 		return err
-	}
-	o := options.Find()
-	if national {
-		o.SetComment(ScatterComment("counters.national-reconcile"))
 	}
 	cur, err := coll.Find(ctx, bson.D{province, {Key: "path", Value: unitID}, {Key: "day", Value: day}}, o)
 	if err != nil {

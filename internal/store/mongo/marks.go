@@ -147,14 +147,11 @@ func (db *DB) AnyMarkUnder(ctx context.Context, path unitpath.Path, day string) 
 // range asks only for pending marks, and onward marks are deleted when
 // cleared.
 func (db *DB) marksUnder(ctx context.Context, path unitpath.Path, day string, limit int64) ([]rollups.Mark, error) {
-	province, national, err := db.subtreeProvince(ctx, path)
+	province, o, err := db.subtreeProvince(ctx, path, "marks.settler")
 	if err != nil {
 		return nil, err
 	}
-	o := options.Find().SetLimit(limit)
-	if national {
-		o.SetComment(ScatterComment("marks.settler"))
-	}
+	o.SetLimit(limit)
 	unitID := path.Unit()
 	lo, hi := rollups.OnwardFields(day) // one range of stale_marks_province_pending
 	var out []rollups.Mark

@@ -13,18 +13,20 @@ import (
 )
 
 // subtreeProvince is the filter's province for the counters or marks of
-// the subtree at path: its province, or for the root's subtree every
-// province and the root's own (national: the caller names its declared
-// scatter, docs/sharding.md §4).
-func (db *DB) subtreeProvince(ctx context.Context, path unitpath.Path) (_ bson.E, national bool, err error) {
+// the subtree at path, and the options of the find that reads them: its
+// province, or for the root's subtree every province and the root's own,
+// the find then carrying scatter, its declared scatter (docs/sharding.md
+// §4).
+func (db *DB) subtreeProvince(ctx context.Context, path unitpath.Path, scatter string) (bson.E, *options.FindOptionsBuilder, error) {
+	o := options.Find()
 	if len(path) != 1 {
-		return bson.E{Key: "province", Value: provinceOfPath(path)}, false, nil
+		return bson.E{Key: "province", Value: provinceOfPath(path)}, o, nil
 	}
 	ps, err := db.provinces(ctx, path[0])
 	if err != nil {
-		return bson.E{}, false, err
+		return bson.E{}, nil, err
 	}
-	return bson.E{Key: "province", Value: bson.D{{Key: "$in", Value: ps}}}, true, nil
+	return bson.E{Key: "province", Value: bson.D{{Key: "$in", Value: ps}}}, o.SetComment(ScatterComment(scatter)), nil
 }
 
 // provincesFor is how long a process keeps the province list. The settler

@@ -108,10 +108,6 @@ func withKey(doc bson.D, id, province string, path unitpath.Path) bson.D {
 // insertNew inserts batch, unordered; a document already there (a copy
 // made before a crash, or written since) is left as it is.
 func insertNew(ctx context.Context, coll *driver.Collection, batch []driver.WriteModel) error {
-	if len(batch) == 0 {
-		return nil
-	}
-	_, err := coll.BulkWrite(ctx, batch, options.BulkWrite().SetOrdered(false))
-	_, err = dupIndexes(err)
+	_, err := dupIndexes(bulk(ctx, coll, batch))
 	return err
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/audit"
 	"github.com/sohoi/sohoi/internal/errs"
+	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/records"
 )
 
@@ -23,7 +24,9 @@ func (o auditObjects) AuditFields(ctx context.Context, objectType, id string) (a
 		}
 		return u.AuditFields(), nil
 	case audit.ObjMember:
-		m, err := o.store.GetMember(ctx, id)
+		// The audit's own reader (an auditor of the whole trail): every
+		// province.
+		m, err := o.store.GetMember(ctx, id, members.Everywhere)
 		if err != nil {
 			return nil, err
 		}

@@ -107,6 +107,14 @@ func (s memberStore) UpdateMember(ctx context.Context, mem *members.Member, ev *
 	return err
 }
 
+func (s memberStore) MoveMember(ctx context.Context, prev, mem *members.Member, ev *members.Event) error {
+	err := s.Store.MoveMember(ctx, prev, mem, ev)
+	if err == nil {
+		s.m.memberChanges.WithLabelValues(string(ev.Type)).Inc()
+	}
+	return err
+}
+
 func (s memberStore) CreateMembers(ctx context.Context, ms []*members.Member, evs []*members.Event) error {
 	err := s.Store.CreateMembers(ctx, ms, evs)
 	if err == nil {

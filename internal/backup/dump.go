@@ -88,9 +88,9 @@ func dumpRecords(ctx context.Context, s Store, w *writer) error {
 		return err
 	}
 	if err := page.Each(func(p page.Request) (page.Result[*members.Member], error) {
-		return s.ListMembers(ctx, members.Query{UnitID: units.RootID, Page: p})
+		return s.ListMembers(ctx, members.Query{Path: unitpath.Path{units.RootID}, Page: p})
 	}, func(m *members.Member) error {
-		h, err := s.MemberHistory(ctx, m.ID)
+		h, err := s.MemberHistory(ctx, m.ID, members.InProvinces(m.Path.Province()))
 		if err != nil {
 			return err
 		}

@@ -354,7 +354,7 @@ type movingStore struct {
 
 func (s *movingStore) UpdateMember(ctx context.Context, m *members.Member, ev *members.Event) error {
 	if s.to != nil && !s.moved.Swap(true) {
-		cur, err := s.Store.GetMember(ctx, m.ID)
+		cur, err := s.Store.GetMember(ctx, m.ID, members.Everywhere)
 		if err != nil {
 			return err
 		}

@@ -125,7 +125,9 @@ func patchOf(in members.Input, changes []members.Change) members.Patch {
 // member's history: created (its joined event carries the job) or updated
 // (an update event does).
 func (r *run) recover(ctx context.Context, row *RowResult) error {
-	h, err := r.s.store.MemberHistory(ctx, row.MemberID)
+	// Everywhere: the member may have been moved since the crashed run
+	// (a rare path: only rows a crash left undecided).
+	h, err := r.s.store.MemberHistory(ctx, row.MemberID, members.Everywhere)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/sohoi/sohoi/internal/imports"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/vntext"
 )
 
@@ -20,7 +21,7 @@ const maxNamePages = 5
 // lookup runs the searches p.Lookups names, below the import's unit: the
 // national ID anywhere (a holder outside the unit makes the row an error,
 // and is not shown), the card number in the branch, the name in the unit.
-func (r *run) lookup(ctx context.Context, p *imports.Parsed, branchID string) ([]members.Member, error) {
+func (r *run) lookup(ctx context.Context, p *imports.Parsed, branch unitpath.Path) ([]members.Member, error) {
 	l := p.Lookups()
 	var found []members.Member
 	if l.NationalID != "" {
@@ -36,7 +37,7 @@ func (r *run) lookup(ctx context.Context, p *imports.Parsed, branchID string) ([
 		}
 	}
 	if l.MemberNo != "" {
-		ms, err := r.s.store.MembersByNumber(ctx, branchID, l.MemberNo)
+		ms, err := r.s.store.MembersByNumber(ctx, branch, l.MemberNo)
 		if err != nil {
 			return nil, err
 		}
@@ -57,7 +58,7 @@ func (r *run) lookup(ctx context.Context, p *imports.Parsed, branchID string) ([
 	} else if l.FullName != "" {
 		words := (&members.Member{FullName: l.FullName}).NameWords()
 		folded := vntext.Fold(l.FullName)
-		q := members.Query{UnitID: r.unit.ID, Words: words, Page: page.Request{Limit: page.MaxLimit}}
+		q := members.Query{Path: r.unit.Path, Words: words, Page: page.Request{Limit: page.MaxLimit}}
 		for i := 0; i < maxNamePages; i++ {
 			res, err := r.s.store.ListMembers(ctx, q)
 			if err != nil {

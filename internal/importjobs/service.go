@@ -19,10 +19,10 @@ import (
 // Store is what an import reads to find the members a row may mean.
 type Store interface {
 	ActiveMemberByNationalID(ctx context.Context, nationalID string) (*members.Member, error)
-	MembersByNumber(ctx context.Context, branchID, memberNo string) ([]*members.Member, error)
+	MembersByNumber(ctx context.Context, branch unitpath.Path, memberNo string) ([]*members.Member, error)
 	MembersByName(ctx context.Context, top unitpath.Path, keys []string) ([]*members.Member, error)
 	ListMembers(ctx context.Context, q members.Query) (page.Result[*members.Member], error)
-	MemberHistory(ctx context.Context, id string) ([]*members.Event, error)
+	MemberHistory(ctx context.Context, id string, in members.Provinces) ([]*members.Event, error)
 }
 
 // Units loads and lists units for a caller (units.Service).
@@ -273,7 +273,7 @@ func (r *run) decide(ctx context.Context, p imports.Parsed) (pending, error) {
 	var found []members.Member
 	if p.OK() {
 		var err error
-		if found, err = r.lookup(ctx, &p, branch.ID); err != nil {
+		if found, err = r.lookup(ctx, &p, branch.Path); err != nil {
 			return pd, err
 		}
 	}

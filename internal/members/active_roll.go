@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -13,7 +14,7 @@ func ActiveRoll(store Store) units.Roll { return activeRoll{store} }
 
 type activeRoll struct{ store Store }
 
-func (r activeRoll) ActiveMembers(ctx context.Context, branchID string, max int) (int, error) {
-	res, err := r.store.ListMembers(ctx, Query{UnitID: branchID, Statuses: []Status{Active}, Page: page.Request{Limit: max}})
+func (r activeRoll) ActiveMembers(ctx context.Context, branch unitpath.Path, max int) (int, error) {
+	res, err := r.store.ListMembers(ctx, Query{Path: branch, Statuses: []Status{Active}, Page: page.Request{Limit: max}})
 	return len(res.Items), err
 }

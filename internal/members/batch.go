@@ -163,7 +163,7 @@ func (s *Service) UpdateBatch(ctx context.Context, c *access.Caller, job string,
 				return s.store.UpdateMember(ctx, m, evs[k])
 			})
 			if errs.Is(err, errs.VersionMismatch) {
-				if cur, gerr := s.store.GetMember(ctx, m.ID); gerr == nil && cur.Version == m.Version && sameInstant(cur.UpdatedAt, m.UpdatedAt) {
+				if cur, gerr := s.store.GetMember(ctx, m.ID, InProvinces(m.Path.Province())); gerr == nil && cur.Version == m.Version && sameInstant(cur.UpdatedAt, m.UpdatedAt) {
 					err = nil
 				}
 			}

@@ -38,7 +38,7 @@ func (s *Service) Export(ctx context.Context, c *access.Caller, unitID string, s
 	}
 	s.rollRead(ctx, c, u, "export")
 	all := func(yield func(*Member, error) bool) {
-		q := Query{UnitID: u.ID, Statuses: statuses, Page: page.Request{Limit: exportPage}}
+		q := Query{Path: u.Path, Statuses: statuses, Page: page.Request{Limit: exportPage}}
 		for {
 			res, err := s.store.ListMembers(ctx, q)
 			if err != nil {

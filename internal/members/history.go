@@ -33,7 +33,7 @@ func (s *Service) History(ctx context.Context, c *access.Caller, id string, p pa
 		Path: m.Path, Detail: audit.JSON(map[string]string{"what": "history"})})); err != nil {
 		return nil, "", err
 	}
-	all, err := s.store.MemberHistory(ctx, m.ID)
+	all, err := s.store.MemberHistory(ctx, m.ID, InProvinces(m.Path.Province()))
 	if err != nil {
 		return nil, "", err
 	}

@@ -108,7 +108,7 @@ func (s *Service) load(ctx context.Context, c *access.Caller, id string, act acc
 	if !ids.Valid(id) {
 		return nil, errs.E(errs.NotFound, "member not found")
 	}
-	m, err := s.store.GetMember(ctx, id)
+	m, err := s.store.GetMember(ctx, id, ProvincesOf(c))
 	if err == nil {
 		err = c.Authorize(m.Path, access.ObjMember, act, "member")
 	}
@@ -200,7 +200,7 @@ func (s *Service) write(ctx context.Context, c *access.Caller, m *Member, ifVers
 			paths = append(paths, next.Path)
 		}
 		err = counting.Around(ctx, s.counts, paths, ev.On, Touched(ev), func() error {
-			return s.log.Change(ctx, changeEntry(c, m, next, ev), func(ctx context.Context) error { return s.store.UpdateMember(ctx, next, ev) })
+			return s.log.Change(ctx, changeEntry(c, m, next, ev), func(ctx context.Context) error { return s.storeChange(ctx, m, next, ev) })
 		})
 		if err == nil {
 			return next, nil
@@ -208,7 +208,7 @@ func (s *Service) write(ctx context.Context, c *access.Caller, m *Member, ifVers
 		if ifVersion != 0 || attempt == 2 || !errs.Is(err, errs.VersionMismatch) {
 			return nil, s.duplicate(ctx, c, err, next.NationalID)
 		}
-		fresh, err := s.store.GetMember(ctx, m.ID)
+		fresh, err := s.store.GetMember(ctx, m.ID, ProvincesOf(c))
 		if err != nil {
 			return nil, err
 		}
@@ -220,6 +220,15 @@ func (s *Service) write(ctx context.Context, c *access.Caller, m *Member, ifVers
 		}
 		m = fresh
 	}
+}
+
+// storeChange stores the change from m to next: a move when it crosses
+// provinces (Store.MoveMember), else an update in place.
+func (s *Service) storeChange(ctx context.Context, m, next *Member, ev *Event) error {
+	if m.Path.Province() != next.Path.Province() {
+		return s.store.MoveMember(ctx, m, next, ev)
+	}
+	return s.store.UpdateMember(ctx, next, ev)
 }
 
 func clone(m *Member) *Member {
@@ -375,13 +384,13 @@ func (s *Service) List(ctx context.Context, c *access.Caller, unitID, branchID s
 	if err != nil {
 		return page.Result[*Member]{}, err
 	}
-	q.UnitID = u.ID
+	q.Path = u.Path
 	if branchID != "" {
 		branch, err := s.units.Load(ctx, c, branchID, access.ObjMember, access.Read)
 		if err != nil || !branch.Within(u.ID) || !branch.Level.HoldsMembers() {
 			return page.Result[*Member]{}, (errs.Fields{{Field: "branchId", Message: "is not a branch of this unit"}}).Err()
 		}
-		q.UnitID = branch.ID
+		q.Path = branch.Path
 	}
 	if err := s.recordList(ctx, c, u, branchID, q); err != nil {
 		return page.Result[*Member]{}, err

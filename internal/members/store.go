@@ -14,12 +14,20 @@ type Store interface {
 	// database, so concurrent creates cannot both win: a unique index on
 	// SQLite, the claims of nationalIds on MongoDB).
 	CreateMember(ctx context.Context, m *Member, ev *Event) error
-	// GetMember returns a member or errs.NotFound.
-	GetMember(ctx context.Context, id string) (*Member, error)
+	// GetMember returns a member or errs.NotFound, looking in the
+	// provinces in (a member living elsewhere is not found).
+	GetMember(ctx context.Context, id string, in Provinces) (*Member, error)
 	// UpdateMember replaces m if the stored version is m.Version-1 and
 	// appends ev, as one atomic change: errs.VersionMismatch otherwise,
 	// errs.DuplicateNationalID as for CreateMember.
 	UpdateMember(ctx context.Context, m *Member, ev *Event) error
+	// MoveMember stores the change from prev to m (m.Version is
+	// prev.Version+1) when it takes the member to another province (a
+	// transfer, a correction of its branch), as UpdateMember stores any
+	// change: on MongoDB the member's document is keyed by its province,
+	// so the change is a resumable move of the document rather than an
+	// update in place (docs/sharding.md §5.3); SQLite updates the row.
+	MoveMember(ctx context.Context, prev, m *Member, ev *Event) error
 	// CreateMembers inserts many new members with their first events in
 	// one store call (the bulk path of imports): in order, each member
 	// stored whole or not at all; an error may leave the members before
@@ -31,9 +39,10 @@ type Store interface {
 	// one store call, in order; an error may leave the changes before the
 	// failing one stored (SQLite stores none).
 	UpdateMembers(ctx context.Context, ms []*Member, evs []*Event) error
-	// MembersByNumber returns the members of a branch (any status) whose
-	// member number is memberNo: how an import matches a card number.
-	MembersByNumber(ctx context.Context, branchID, memberNo string) ([]*Member, error)
+	// MembersByNumber returns the members of the branch at path branch
+	// (any status) whose member number is memberNo: how an import matches
+	// a card number.
+	MembersByNumber(ctx context.Context, branch unitpath.Path, memberNo string) ([]*Member, error)
 	// MembersByName returns the members below top (any status) filed
 	// under one of keys (Member.NameKey): how an import finds a row's
 	// namesakes born the same year.
@@ -42,13 +51,18 @@ type Store interface {
 	ActiveMemberByNationalID(ctx context.Context, nationalID string) (*Member, error)
 	// ListMembers lists members of a subtree in the official order.
 	ListMembers(ctx context.Context, q Query) (page.Result[*Member], error)
-	// MemberHistory returns a member's events, oldest first.
-	MemberHistory(ctx context.Context, id string) ([]*Event, error)
+	// MemberHistory returns a member's events, oldest first, looking in
+	// the provinces in as GetMember does (a caller that read the member
+	// first passes its province).
+	MemberHistory(ctx context.Context, id string, in Provinces) ([]*Event, error)
 }
 
-// Query selects members of the subtree of UnitID.
+// Query selects members of the subtree of the unit at Path.
 type Query struct {
-	UnitID string
+	// Path is the unit's path (the service resolved the unit to check
+	// scope): its last id is the unit, its province where a sharded store
+	// looks (docs/sharding.md §5.2).
+	Path unitpath.Path
 	// Words are folded words that must all be words of the name.
 	Words []string
 	// Statuses keeps only these statuses; empty means every status.

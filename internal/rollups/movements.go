@@ -49,19 +49,22 @@ type BranchStart struct {
 // movements. A store without it answers them by counting the members'
 // periods (pastdays.go).
 type MovementStore interface {
-	// MovedBetween returns the periods in branches below unitID (or
-	// unitID itself) that began or ended on a day in (after, upTo].
-	MovedBetween(ctx context.Context, unitID, after, upTo string) (*Moves, error)
-	// BranchStarts returns the branches below unitID (or unitID itself)
+	// MovedBetween returns the periods in branches below the unit at path
+	// unit (or the unit itself) that began or ended on a day in (after,
+	// upTo].
+	MovedBetween(ctx context.Context, unit unitpath.Path, after, upTo string) (*Moves, error)
+	// BranchStarts returns the branches below the unit at path unit (or
+	// the unit itself)
 	// that may have begun in (after, upTo]: whose first period began then,
 	// or created then (give or take a day: the time zone is the caller's
 	// to apply), each with the first day of its earliest period. Others
 	// may come too; none that began then is missing.
-	BranchStarts(ctx context.Context, unitID, after, upTo string) ([]BranchStart, error)
-	// BranchPeriods returns every period any member spent in a branch
-	// (Path left empty): what a recount of the branch reads, without the
-	// members' whole rows (PeriodsIn of BranchEveryone gives the same).
-	BranchPeriods(ctx context.Context, branchID string) ([]MovedPeriod, error)
+	BranchStarts(ctx context.Context, unit unitpath.Path, after, upTo string) ([]BranchStart, error)
+	// BranchPeriods returns every period any member spent in the branch
+	// at path branch (Path left empty): what a recount of the branch
+	// reads, without the members' whole rows (PeriodsIn of BranchEveryone
+	// gives the same).
+	BranchPeriods(ctx context.Context, branch unitpath.Path) ([]MovedPeriod, error)
 }
 
 // CreatedWindow is the span of creation times BranchStarts looks in for
@@ -115,11 +118,11 @@ func (s *Service) fromMovements(ctx context.Context, u *units.Unit, d civil.Date
 	if d.Before(e) {
 		lo, hi = d, e
 	}
-	moves, err := ms.MovedBetween(ctx, u.ID, lo.String(), hi.String())
+	moves, err := ms.MovedBetween(ctx, u.Path, lo.String(), hi.String())
 	if err != nil {
 		return nil, false, err
 	}
-	starts, err := ms.BranchStarts(ctx, u.ID, lo.String(), hi.String())
+	starts, err := ms.BranchStarts(ctx, u.Path, lo.String(), hi.String())
 	if err != nil {
 		return nil, false, err
 	}

@@ -74,7 +74,8 @@ func (s *memStore) storeMember(m *members.Member) error {
 	return nil
 }
 
-func (s *memStore) BranchEveryone(_ context.Context, branchID string) ([]*members.Member, error) {
+func (s *memStore) BranchEveryone(_ context.Context, branch unitpath.Path) ([]*members.Member, error) {
+	branchID := branch.Unit()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.step(); err != nil {

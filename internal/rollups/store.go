@@ -70,8 +70,8 @@ type TicketFor struct {
 // Store keeps counters, marks and the facts they are counted from.
 type Store interface {
 	// BranchEveryone returns every member who ever had a period in the
-	// branch, with their stints.
-	BranchEveryone(ctx context.Context, branchID string) ([]*members.Member, error)
+	// branch at path branch, with their stints.
+	BranchEveryone(ctx context.Context, branch unitpath.Path) ([]*members.Member, error)
 
 	// TakeTickets returns a fresh ticket for recounting each of several
 	// units' tallies, in their order; the path (the unit's ancestors and

@@ -6,6 +6,7 @@ import (
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -61,7 +62,7 @@ func (s *Service) recountLevel(ctx context.Context, us []*units.Unit, day string
 func (s *Service) ownTally(ctx context.Context, u *units.Unit, d civil.Date) (*Tally, error) {
 	t := &Tally{}
 	if u.Level == units.Branch {
-		periods, err := s.branchPeriods(ctx, u.ID)
+		periods, err := s.branchPeriods(ctx, u.Path)
 		if err != nil {
 			return nil, err
 		}
@@ -82,15 +83,15 @@ func (s *Service) ownTally(ctx context.Context, u *units.Unit, d civil.Date) (*T
 // from the movements where the store keeps them (every recount of a branch
 // reads them, and the settler recounts every branch a write touched), else
 // from the members' rows.
-func (s *Service) branchPeriods(ctx context.Context, branchID string) ([]MovedPeriod, error) {
+func (s *Service) branchPeriods(ctx context.Context, branch unitpath.Path) ([]MovedPeriod, error) {
 	if s.moves != nil {
-		return s.moves.BranchPeriods(ctx, branchID)
+		return s.moves.BranchPeriods(ctx, branch)
 	}
-	everyone, err := s.store.BranchEveryone(ctx, branchID)
+	everyone, err := s.store.BranchEveryone(ctx, branch)
 	if err != nil {
 		return nil, err
 	}
-	return PeriodsIn(branchID, everyone), nil
+	return PeriodsIn(branch.Unit(), everyone), nil
 }
 
 // dateOf is the date a day's tally is counted as of: today for the live

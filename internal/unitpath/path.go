@@ -74,3 +74,16 @@ func ParseKey(key string) Path {
 	}
 	return strings.Split(key, "/")
 }
+
+// Province is the id of the province the unit lies in: path[1], the root's
+// child on the path; the root's own is the root's id, and "" an empty
+// path's. A sharded store keys a unit's records by it (docs/sharding.md §2).
+func (p Path) Province() string {
+	switch {
+	case len(p) > 1:
+		return p[1]
+	case len(p) == 1:
+		return p[0]
+	}
+	return ""
+}

@@ -23,7 +23,7 @@ func (s *Service) checkClose(ctx context.Context, u *Unit) error {
 	}
 	var left []string
 	if u.Level.HoldsMembers() {
-		n, err := s.roll.ActiveMembers(ctx, u.ID, closeLimit)
+		n, err := s.roll.ActiveMembers(ctx, u.Path, closeLimit)
 		if err != nil {
 			return err
 		}

@@ -108,16 +108,16 @@ func TestMemberDocumentShape(t *testing.T) {
 	seen.mu.Lock()
 	seen.cmds = nil
 	seen.mu.Unlock()
-	if _, err := db.GetMember(ctx, m.ID); err != nil {
+	if _, err := db.GetMember(ctx, m.ID, members.Everywhere); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ListMembers(ctx, members.Query{UnitID: path[1], Page: page.Request{Limit: 5}}); err != nil {
+	if _, err := db.ListMembers(ctx, members.Query{Path: path[:2], Page: page.Request{Limit: 5}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ListMembers(ctx, members.Query{UnitID: path[1], Words: []string{"hoa"}, Page: page.Request{Limit: 5}}); err != nil {
+	if _, err := db.ListMembers(ctx, members.Query{Path: path[:2], Words: []string{"hoa"}, Page: page.Request{Limit: 5}}); err != nil {
 		t.Fatal(err)
 	}
-	if hist, err := db.MemberHistory(ctx, m.ID); err != nil || len(hist) != 2 || hist[1].MemberID != m.ID {
+	if hist, err := db.MemberHistory(ctx, m.ID, members.Everywhere); err != nil || len(hist) != 2 || hist[1].MemberID != m.ID {
 		t.Fatalf("history %+v %v", hist, err)
 	}
 	if len(seen.cmds) != 4 {

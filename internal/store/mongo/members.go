@@ -83,7 +83,7 @@ func (db *DB) findMember(ctx context.Context, filter bson.D, notFound error) (*m
 }
 
 // GetMember implements members.Store.
-func (db *DB) GetMember(ctx context.Context, id string) (_ *members.Member, err error) {
+func (db *DB) GetMember(ctx context.Context, id string, _ members.Provinces) (_ *members.Member, err error) {
 	defer errs.Wrap(&err, "mongo: GetMember %s", id)
 	return db.findMember(ctx, bson.D{{Key: "_id", Value: id}}, errs.E(errs.NotFound, "member not found"))
 }
@@ -144,6 +144,11 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 		}
 	}
 	return nil
+}
+
+// MoveMember implements members.Store.
+func (db *DB) MoveMember(ctx context.Context, _, m *members.Member, ev *members.Event) error {
+	return db.UpdateMember(ctx, m, ev)
 }
 
 // keepsClaimFilter selects member m at the version it replaces only if the
@@ -243,7 +248,7 @@ func memberUpdate(m *members.Member, ev *members.Event) bson.D {
 
 // MemberHistory implements members.Store: the history array alone. An
 // unknown member has no events, as in the SQLite store.
-func (db *DB) MemberHistory(ctx context.Context, id string) (_ []*members.Event, err error) {
+func (db *DB) MemberHistory(ctx context.Context, id string, _ members.Provinces) (_ []*members.Event, err error) {
 	defer errs.Wrap(&err, "mongo: MemberHistory %s", id)
 	var d struct {
 		History []eventDoc `bson:"history"`
@@ -282,14 +287,14 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*
 	}
 	var filter bson.D
 	if len(q.Words) == 0 {
-		filter = bson.D{{Key: "path", Value: q.UnitID}}
+		filter = bson.D{{Key: "path", Value: q.Path.Unit()}}
 	} else {
 		// the leading term first: it bounds the index scan, the others
 		// are checked on the documents it fetches (classifyAll)
 		plan := members.PlanSearch(q.Words)
-		keys := []string{scopeWord(q.UnitID, plan.Lead)}
+		keys := []string{scopeWord(q.Path.Unit(), plan.Lead)}
 		for _, w := range plan.Check {
-			keys = append(keys, scopeWord(q.UnitID, w))
+			keys = append(keys, scopeWord(q.Path.Unit(), w))
 		}
 		filter = bson.D{{Key: "scopeWords", Value: bson.D{{Key: "$all", Value: keys}}}}
 	}

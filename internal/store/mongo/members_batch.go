@@ -133,16 +133,16 @@ func (db *DB) MembersByName(ctx context.Context, top unitpath.Path, keys []strin
 }
 
 // MembersByNumber implements members.Store, from members_branch_member_no.
-func (db *DB) MembersByNumber(ctx context.Context, branchID, memberNo string) (_ []*members.Member, err error) {
+func (db *DB) MembersByNumber(ctx context.Context, branch unitpath.Path, memberNo string) (_ []*members.Member, err error) {
 	defer errs.Wrap(&err, "mongo: MembersByNumber")
-	return db.findMembers(ctx, bson.D{{Key: "branchId", Value: branchID}, {Key: "memberNo", Value: memberNo}})
+	return db.findMembers(ctx, bson.D{{Key: "branchId", Value: branch.Unit()}, {Key: "memberNo", Value: memberNo}})
 }
 
 // applied reports whether the member's history holds ev already: the
 // change was applied by an earlier write (a version alone could be
 // someone else's change).
 func (db *DB) applied(ctx context.Context, m *members.Member, ev *members.Event) bool {
-	h, err := db.MemberHistory(ctx, m.ID)
+	h, err := db.MemberHistory(ctx, m.ID, members.InProvinces(m.Path.Province()))
 	if err != nil {
 		return false
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -67,7 +68,8 @@ func (db *DB) unitsByID(ctx context.Context, ids []string) (map[string]*units.Un
 func inWindow(d, after, upTo string) bool { return d != "" && d > after && d <= upTo }
 
 // MovedBetween implements rollups.MovementStore.
-func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (_ *rollups.Moves, err error) {
+func (db *DB) MovedBetween(ctx context.Context, unit unitpath.Path, after, upTo string) (_ *rollups.Moves, err error) {
+	unitID := unit.Unit()
 	defer errs.Wrap(&err, "mongo: MovedBetween %s", unitID)
 	ms, err := db.movedMembers(ctx, after, upTo, "stints.from", "stints.to")
 	if err != nil {
@@ -103,7 +105,8 @@ func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (_ *
 // that began in the window, and those created in it give or take a day
 // (units_path_level_created), each with its earliest period read
 // from its members (members_stints_branch).
-func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) (_ []rollups.BranchStart, err error) {
+func (db *DB) BranchStarts(ctx context.Context, unit unitpath.Path, after, upTo string) (_ []rollups.BranchStart, err error) {
+	unitID := unit.Unit()
 	defer errs.Wrap(&err, "mongo: BranchStarts %s", unitID)
 	ms, err := db.movedMembers(ctx, after, upTo, "stints.from")
 	if err != nil {
@@ -150,7 +153,7 @@ func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) (_ [
 		if b == nil || b.Level != units.Branch || !slices.Contains(b.Path, unitID) {
 			continue
 		}
-		everyone, err := db.BranchEveryone(ctx, id)
+		everyone, err := db.BranchEveryone(ctx, b.Path)
 		if err != nil {
 			return nil, err
 		}
@@ -173,11 +176,11 @@ func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) (_ [
 // BranchPeriods implements rollups.MovementStore: a member document holds
 // its periods, so they are the branch's members' (BranchEveryone, one
 // indexed query with the counting projection).
-func (db *DB) BranchPeriods(ctx context.Context, branchID string) (_ []rollups.MovedPeriod, err error) {
-	defer errs.Wrap(&err, "mongo: BranchPeriods %s", branchID)
-	everyone, err := db.BranchEveryone(ctx, branchID)
+func (db *DB) BranchPeriods(ctx context.Context, branch unitpath.Path) (_ []rollups.MovedPeriod, err error) {
+	defer errs.Wrap(&err, "mongo: BranchPeriods %s", branch.Unit())
+	everyone, err := db.BranchEveryone(ctx, branch)
 	if err != nil {
 		return nil, err
 	}
-	return rollups.PeriodsIn(branchID, everyone), nil
+	return rollups.PeriodsIn(branch.Unit(), everyone), nil
 }

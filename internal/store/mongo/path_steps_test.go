@@ -88,7 +88,7 @@ func TestOldPathNamesUpgradeInPlace(t *testing.T) {
 			t.Errorf("unit %s path = %v (%v), want %v", u.ID, got.Path, err, u.Path)
 		}
 	}
-	if got, err := again.GetMember(ctx, m.ID); err != nil || !slices.Equal(got.Path, branch.Path) {
+	if got, err := again.GetMember(ctx, m.ID, members.Everywhere); err != nil || !slices.Equal(got.Path, branch.Path) {
 		t.Errorf("member path = %v (%v), want %v", got.Path, err, branch.Path)
 	}
 	if got, err := again.GetBoard(ctx, prov.ID); err != nil || !slices.Equal(got.Path, prov.Path) {
@@ -97,7 +97,7 @@ func TestOldPathNamesUpgradeInPlace(t *testing.T) {
 	if got, err := again.GetUser(ctx, user.ID); err != nil || len(got.Grants) != 1 || !slices.Equal(got.Grants[0].Path, prov.Path) || got.Grants[0].Role != access.Manager {
 		t.Errorf("grants = %+v (%v), want the manager grant with its path", got.Grants, err)
 	}
-	for _, q := range []members.Query{{UnitID: prov.ID}, {UnitID: prov.ID, Words: []string{"thi", "nguyen"}}} {
+	for _, q := range []members.Query{{Path: prov.Path}, {Path: prov.Path, Words: []string{"thi", "nguyen"}}} {
 		res, err := again.ListMembers(ctx, q)
 		if err != nil || len(res.Items) != 1 {
 			t.Errorf("%+v: %d found (%v), want the member", q, len(res.Items), err)

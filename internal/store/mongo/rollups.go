@@ -63,9 +63,9 @@ func afterUpsert() *options.FindOneAndUpdateOptionsBuilder {
 // BranchEveryone implements rollups.Store: every member with a stint in
 // the branch, from the multikey index members_stints_branch, so members
 // who moved away are found too.
-func (db *DB) BranchEveryone(ctx context.Context, branchID string) (_ []*members.Member, err error) {
-	defer errs.Wrap(&err, "mongo: BranchEveryone %s", branchID)
-	return db.findMembers(ctx, bson.D{{Key: "stints.branchId", Value: branchID}})
+func (db *DB) BranchEveryone(ctx context.Context, branch unitpath.Path) (_ []*members.Member, err error) {
+	defer errs.Wrap(&err, "mongo: BranchEveryone %s", branch.Unit())
+	return db.findMembers(ctx, bson.D{{Key: "stints.branchId", Value: branch.Unit()}})
 }
 
 // findMembers reads every member filter matches, with the fields counting

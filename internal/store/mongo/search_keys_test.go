@@ -53,7 +53,7 @@ func TestSearchIsLedByItsPair(t *testing.T) {
 		seen.mu.Lock()
 		seen.cmds = nil
 		seen.mu.Unlock()
-		res, err := db.ListMembers(ctx, members.Query{UnitID: path[1], Words: members.SearchWords(c.q), Page: page.Request{Limit: 5}})
+		res, err := db.ListMembers(ctx, members.Query{Path: path[:2], Words: members.SearchWords(c.q), Page: page.Request{Limit: 5}})
 		if err != nil || len(res.Items) != 1 {
 			t.Fatalf("%q: %d found, %v", c.q, len(res.Items), err)
 		}
@@ -109,7 +109,7 @@ func TestStoredMembersGainWordPairs(t *testing.T) {
 	}
 	search := func(db *store.DB) int {
 		t.Helper()
-		res, err := db.ListMembers(ctx, members.Query{UnitID: path[0], Words: []string{"thi", "nguyen"}})
+		res, err := db.ListMembers(ctx, members.Query{Path: path[:1], Words: []string{"thi", "nguyen"}})
 		if err != nil {
 			t.Fatal(err)
 		}

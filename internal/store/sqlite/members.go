@@ -105,8 +105,8 @@ func addMemberBranches(ctx context.Context, tx *sql.Tx, rowid int64, m *members.
 	return nil
 }
 
-// GetMember implements members.Store.
-func (db *DB) GetMember(ctx context.Context, id string) (_ *members.Member, err error) {
+// GetMember implements members.Store: one table, so every province.
+func (db *DB) GetMember(ctx context.Context, id string, _ members.Provinces) (_ *members.Member, err error) {
 	defer errs.Wrap(&err, "sqlite: GetMember %s", id)
 	m, err := scanMember(db.reads(ctx).QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -135,6 +135,12 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return updateMember(ctx, tx, m, args, ev)
 	})
+}
+
+// MoveMember implements members.Store: a change across provinces is an
+// update like any other here (one table, one transaction).
+func (db *DB) MoveMember(ctx context.Context, _, m *members.Member, ev *members.Event) error {
+	return db.UpdateMember(ctx, m, ev)
 }
 
 // UpdateMembers implements members.Store: every change in one transaction.
@@ -191,7 +197,7 @@ func updateMember(ctx context.Context, tx *sql.Tx, m *members.Member, args []any
 }
 
 // MemberHistory implements members.Store.
-func (db *DB) MemberHistory(ctx context.Context, id string) (_ []*members.Event, err error) {
+func (db *DB) MemberHistory(ctx context.Context, id string, _ members.Provinces) (_ []*members.Event, err error) {
 	defer errs.Wrap(&err, "sqlite: MemberHistory %s", id)
 	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT member_id, seq, type, on_date, at, actor_id, actor_name, changes, from_branch,
 		to_branch, reason, job FROM member_events WHERE member_id = ? ORDER BY seq`, id)
@@ -257,7 +263,8 @@ func (db *DB) queryMembers(ctx context.Context, query string, args ...any) ([]*m
 }
 
 // MembersByNumber implements members.Store, from members_branch_no.
-func (db *DB) MembersByNumber(ctx context.Context, branchID, memberNo string) (_ []*members.Member, err error) {
+func (db *DB) MembersByNumber(ctx context.Context, branch unitpath.Path, memberNo string) (_ []*members.Member, err error) {
 	defer errs.Wrap(&err, "sqlite: MembersByNumber")
+	branchID := branch.Unit()
 	return db.queryMembers(ctx, `SELECT `+memberCols+` FROM members WHERE branch_id = ? AND member_no = ? AND member_no <> ''`, branchID, memberNo)
 }

@@ -28,7 +28,7 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*
 	}
 	var path string
 	var level units.Level
-	err = db.reads(ctx).QueryRowContext(ctx, `SELECT path, level FROM units WHERE id = ?`, q.UnitID).Scan(&path, &level)
+	err = db.reads(ctx).QueryRowContext(ctx, `SELECT path, level FROM units WHERE id = ?`, q.Path.Unit()).Scan(&path, &level)
 	if errors.Is(err, sql.ErrNoRows) {
 		return res, nil
 	}
@@ -66,7 +66,7 @@ func listQuery(q members.Query, path string, level units.Level, k page.Keyset) (
 		plan := members.PlanSearch(q.Words)
 		from, order = `member_keys k CROSS JOIN members m ON m.rowid = k.rid`, "k.sort_key"
 		where = append(where, "k.unit = ? AND k.term = ? AND k.sort_key > ?")
-		args = append(args, q.UnitID, plan.Lead, k.After)
+		args = append(args, q.Path.Unit(), plan.Lead, k.After)
 		// the other words: one primary-key probe each, on the same entry
 		for _, w := range plan.Check {
 			where = append(where, `EXISTS (SELECT 1 FROM member_keys c WHERE c.unit = k.unit AND c.term = ? AND c.sort_key = k.sort_key)`)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -27,10 +28,10 @@ func TestSearchPlanStopsAfterAPage(t *testing.T) {
 		name string
 		q    members.Query
 	}{
-		{"one word", members.Query{UnitID: "d1", Words: []string{"nguyen"}}},
-		{"two common words", members.Query{UnitID: "d1", Words: []string{"nguyen", "thi"}}},
-		{"three words", members.Query{UnitID: "p1", Words: []string{"le", "thi", "hoa"}}},
-		{"with a status", members.Query{UnitID: "p1", Words: []string{"nguyen", "thi"}, Statuses: []members.Status{members.Active}}},
+		{"one word", members.Query{Path: unitpath.Path{"d1"}, Words: []string{"nguyen"}}},
+		{"two common words", members.Query{Path: unitpath.Path{"d1"}, Words: []string{"nguyen", "thi"}}},
+		{"three words", members.Query{Path: unitpath.Path{"p1"}, Words: []string{"le", "thi", "hoa"}}},
+		{"with a status", members.Query{Path: unitpath.Path{"p1"}, Words: []string{"nguyen", "thi"}, Statuses: []members.Status{members.Active}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -91,7 +91,8 @@ func (db *DB) subtreeRange(ctx context.Context, unitID string) (lo, hi string, e
 // MovedBetween implements rollups.MovementStore: a range of member_moves
 // by day, kept when the period's branch is in the subtree; a period that
 // began and ended in the window comes once.
-func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (_ *rollups.Moves, err error) {
+func (db *DB) MovedBetween(ctx context.Context, unit unitpath.Path, after, upTo string) (_ *rollups.Moves, err error) {
+	unitID := unit.Unit()
 	defer errs.Wrap(&err, "sqlite: MovedBetween %s", unitID)
 	lo, hi, err := db.subtreeRange(ctx, unitID)
 	if err != nil {
@@ -135,7 +136,8 @@ func (db *DB) MovedBetween(ctx context.Context, unitID, after, upTo string) (_ *
 // subtree with a period that began in the window and none on or before
 // its start (member_moves_branch, one seek each), and those created in
 // the window give or take a day (a path range of units).
-func (db *DB) BranchStarts(ctx context.Context, unitID, after, upTo string) (_ []rollups.BranchStart, err error) {
+func (db *DB) BranchStarts(ctx context.Context, unit unitpath.Path, after, upTo string) (_ []rollups.BranchStart, err error) {
+	unitID := unit.Unit()
 	defer errs.Wrap(&err, "sqlite: BranchStarts %s", unitID)
 	lo, hi, err := db.subtreeRange(ctx, unitID)
 	if err != nil {
@@ -195,7 +197,8 @@ const branchPeriodsSQL = `SELECT from_day, to_day, started_by, ended_by, gender,
 // BranchPeriods implements rollups.MovementStore from member_moves: one
 // range of member_moves_branch, each period once (its first day's row),
 // with the member's counted facts beside it; no member row is read.
-func (db *DB) BranchPeriods(ctx context.Context, branchID string) (_ []rollups.MovedPeriod, err error) {
+func (db *DB) BranchPeriods(ctx context.Context, branch unitpath.Path) (_ []rollups.MovedPeriod, err error) {
+	branchID := branch.Unit()
 	defer errs.Wrap(&err, "sqlite: BranchPeriods %s", branchID)
 	rows, err := db.reads(ctx).QueryContext(ctx, branchPeriodsSQL, branchID)
 	if err != nil {

@@ -152,7 +152,7 @@ func buildRoll() (*rollFixture, error) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for range 2000 {
 		b := fx.branches[rng.IntN(len(fx.branches))]
-		res, err := db.ListMembers(ctx, members.Query{UnitID: b.ID, Page: page.Request{Limit: 5}})
+		res, err := db.ListMembers(ctx, members.Query{Path: b.Path, Page: page.Request{Limit: 5}})
 		if err != nil {
 			return nil, err
 		}

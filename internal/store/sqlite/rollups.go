@@ -16,7 +16,8 @@ import (
 
 // BranchEveryone implements rollups.Store. It reads only what a tally
 // counts (and the name): it runs on every write to the branch.
-func (db *DB) BranchEveryone(ctx context.Context, branchID string) (_ []*members.Member, err error) {
+func (db *DB) BranchEveryone(ctx context.Context, branch unitpath.Path) (_ []*members.Member, err error) {
+	branchID := branch.Unit()
 	defer errs.Wrap(&err, "sqlite: BranchEveryone %s", branchID)
 	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT m.id, m.full_name, m.gender, m.birth_date, m.joined_on, m.status, m.stints
 		FROM member_branches b CROSS JOIN members m ON m.rowid = b.member_rowid WHERE b.branch_id = ?`, branchID)

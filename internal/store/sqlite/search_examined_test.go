@@ -9,6 +9,7 @@ import (
 
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // A search examines at most a small multiple of what it returns, however
@@ -64,7 +65,7 @@ func TestSearchExaminesASmallMultipleOfItsPage(t *testing.T) {
 		plan := members.PlanSearch(words)
 		cursor := ""
 		for pages := 0; pages < 3; pages++ {
-			res, err := db.ListMembers(ctx, members.Query{UnitID: "p", Words: words, Page: page.Request{Limit: 10, Cursor: cursor}})
+			res, err := db.ListMembers(ctx, members.Query{Path: unitpath.Path{"p"}, Words: words, Page: page.Request{Limit: 10, Cursor: cursor}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/page"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // TestMeasureSearch times the roll's common searches and a branch page
@@ -58,7 +59,7 @@ func TestMeasureSearch(t *testing.T) {
 		q     func(i int) members.Query
 		count bool
 	}{
-		{"branch first page", func(i int) members.Query { return members.Query{UnitID: branches[i%len(branches)]} }, false},
+		{"branch first page", func(i int) members.Query { return members.Query{Path: unitpath.Path{branches[i%len(branches)]}} }, false},
 		{"nguyen thi, district", func(int) members.Query { return search(district, "nguyen thi") }, true},
 		{"nguyen thi, province", func(int) members.Query { return search(province, "nguyen thi") }, true},
 		{"pham, district", func(int) members.Query { return search(district, "pham") }, true},
@@ -89,7 +90,7 @@ func TestMeasureSearch(t *testing.T) {
 	}
 	// a create: a copy of a stored member under a new id, straight on the
 	// store (no counting), for the cost of its search keys
-	res, err := db.ListMembers(ctx, members.Query{UnitID: branches[0], Page: page.Request{Limit: 1}})
+	res, err := db.ListMembers(ctx, members.Query{Path: unitpath.Path{branches[0]}, Page: page.Request{Limit: 1}})
 	if err != nil || len(res.Items) != 1 {
 		t.Fatal(err)
 	}
@@ -109,5 +110,5 @@ func TestMeasureSearch(t *testing.T) {
 }
 
 func search(unit, q string) members.Query {
-	return members.Query{UnitID: unit, Words: members.SearchWords(q)}
+	return members.Query{Path: unitpath.Path{unit}, Words: members.SearchWords(q)}
 }

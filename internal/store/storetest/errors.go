@@ -29,7 +29,7 @@ func testErrorsNameTheOperation(t *testing.T, open Opener) {
 		is   error
 	}{
 		{"GetUnit", func() error { _, err := s.GetUnit(ctx(), "nope"); return err }(), errs.NotFound, nil},
-		{"GetMember", func() error { _, err := s.GetMember(ctx(), "nope"); return err }(), errs.NotFound, nil},
+		{"GetMember", func() error { _, err := s.GetMember(ctx(), "nope", members.Everywhere); return err }(), errs.NotFound, nil},
 		{"UpdateUnit", s.UpdateUnit(ctx(), &stale), errs.VersionMismatch, nil},
 		{"CreateUser", func() error {
 			if err := s.CreateUser(ctx(), newUser("lan")); err != nil {
@@ -38,10 +38,10 @@ func testErrorsNameTheOperation(t *testing.T, open Opener) {
 			return s.CreateUser(ctx(), newUser("lan"))
 		}(), errs.Conflict, nil},
 		{"ListMembers", func() error {
-			_, err := s.ListMembers(cancelled, members.Query{UnitID: tr.a.ID, Page: page.Request{Limit: 5}})
+			_, err := s.ListMembers(cancelled, members.Query{Path: tr.a.Path, Page: page.Request{Limit: 5}})
 			return err
 		}(), errs.Internal, context.Canceled},
-		{"MemberHistory", func() error { _, err := s.MemberHistory(cancelled, m.ID); return err }(), errs.Internal, context.Canceled},
+		{"MemberHistory", func() error { _, err := s.MemberHistory(cancelled, m.ID, members.Everywhere); return err }(), errs.Internal, context.Canceled},
 	}
 	for _, c := range cases {
 		if c.err == nil {

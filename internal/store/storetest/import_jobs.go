@@ -88,7 +88,7 @@ func testImportJobs(t *testing.T, open Opener) {
 	if err := s.CreateMembers(ctx(), []*members.Member{m}, []*members.Event{ev}); err != nil {
 		t.Fatal(err)
 	}
-	h, err := s.MemberHistory(ctx(), m.ID)
+	h, err := s.MemberHistory(ctx(), m.ID, members.Everywhere)
 	if err != nil || len(h) != 1 || h[0].Job != j.ID {
 		t.Fatalf("the event's job: %+v, %v", h, err)
 	}

@@ -27,12 +27,12 @@ func testMemberBatches(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		got, err := s.GetMember(ctx(), m.ID)
+		got, err := s.GetMember(ctx(), m.ID, members.Everywhere)
 		if err != nil || got.FullName != m.FullName || got.MemberNo != m.MemberNo {
 			t.Fatalf("member %s after CreateMembers: %+v, %v", m.ID, got, err)
 		}
 	}
-	res, err := s.ListMembers(ctx(), members.Query{UnitID: tr.c12436.ID, Words: []string{"batch"}})
+	res, err := s.ListMembers(ctx(), members.Query{Path: tr.c12436.Path, Words: []string{"batch"}})
 	if err != nil || len(res.Items) != 5 {
 		t.Fatalf("search after CreateMembers: %d members, %v", len(res.Items), err)
 	}
@@ -40,7 +40,7 @@ func testMemberBatches(t *testing.T, open Opener) {
 		// SQLite refuses the repeat as a whole (its ids are taken);
 		// MongoDB finds its own documents. Either way nothing doubles.
 		_ = s.CreateMembers(ctx(), ms, evs)
-		res, _ := s.ListMembers(ctx(), members.Query{UnitID: tr.c12436.ID, Words: []string{"batch"}})
+		res, _ := s.ListMembers(ctx(), members.Query{Path: tr.c12436.Path, Words: []string{"batch"}})
 		if len(res.Items) != 5 {
 			t.Fatalf("%d members after sending the batch again", len(res.Items))
 		}
@@ -52,7 +52,7 @@ func testMemberBatches(t *testing.T, open Opener) {
 		if !errs.Is(err, errs.DuplicateNationalID) {
 			t.Fatalf("got %v, want duplicate_national_id", err)
 		}
-		if _, err := s.GetMember(ctx(), b.ID); !errs.Is(err, errs.NotFound) {
+		if _, err := s.GetMember(ctx(), b.ID, members.Everywhere); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("the clashing member was stored: %v", err)
 		}
 	})
@@ -68,11 +68,11 @@ func testMemberBatches(t *testing.T, open Opener) {
 			t.Fatal(err)
 		}
 		for _, n := range ns {
-			got, err := s.GetMember(ctx(), n.ID)
+			got, err := s.GetMember(ctx(), n.ID, members.Everywhere)
 			if err != nil || got.Phone != n.Phone || got.Version != 2 {
 				t.Fatalf("after UpdateMembers: %+v, %v", got, err)
 			}
-			h, _ := s.MemberHistory(ctx(), n.ID)
+			h, _ := s.MemberHistory(ctx(), n.ID, members.Everywhere)
 			if len(h) != 2 || h[1].Type != members.Updated {
 				t.Fatalf("history %+v", h)
 			}
@@ -86,11 +86,11 @@ func testMemberBatches(t *testing.T, open Opener) {
 		}
 	})
 	t.Run("by number, in the branch only", func(t *testing.T) {
-		got, err := s.MembersByNumber(ctx(), tr.a.ID, "B-3")
+		got, err := s.MembersByNumber(ctx(), tr.a.Path, "B-3")
 		if err != nil || len(got) != 1 || got[0].ID != ms[3].ID {
 			t.Fatalf("MembersByNumber: %v, %v", got, err)
 		}
-		if got, err := s.MembersByNumber(ctx(), tr.b.ID, "B-3"); err != nil || len(got) != 0 {
+		if got, err := s.MembersByNumber(ctx(), tr.b.Path, "B-3"); err != nil || len(got) != 0 {
 			t.Fatalf("another branch's card: %v, %v", got, err)
 		}
 	})

@@ -92,25 +92,25 @@ func testMemberLists(t *testing.T, open Opener) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := listAll(t, s, members.Query{UnitID: c.unit.ID})
+			got := listAll(t, s, members.Query{Path: c.unit.Path})
 			if want := inOrder(c.want); !slices.Equal(got, want) {
 				t.Fatalf("got  %v\nwant %v", got, want)
 			}
 		})
 	}
 	t.Run("status filter", func(t *testing.T) {
-		got := listAll(t, s, members.Query{UnitID: tr.c12436.ID, Statuses: []members.Status{members.Left}})
+		got := listAll(t, s, members.Query{Path: tr.c12436.Path, Statuses: []members.Status{members.Left}})
 		if !slices.Equal(got, []string{gone.FullName}) {
 			t.Fatalf("left: %v", got)
 		}
 		active := slices.DeleteFunc(slices.Clone(ab), func(m *members.Member) bool { return m.ID == gone.ID })
-		got = listAll(t, s, members.Query{UnitID: tr.p34.ID, Statuses: []members.Status{members.Active}})
+		got = listAll(t, s, members.Query{Path: tr.p34.Path, Statuses: []members.Status{members.Active}})
 		if want := inOrder(active); !slices.Equal(got, want) {
 			t.Fatalf("active: %v, want %v", got, want)
 		}
 	})
 	t.Run("an unknown unit lists nothing", func(t *testing.T) {
-		if got := listAll(t, s, members.Query{UnitID: "0000000000000000"}); len(got) != 0 {
+		if got := listAll(t, s, members.Query{Path: tr.p34.Path.Child("0000000000000000")}); len(got) != 0 {
 			t.Fatalf("got %v", got)
 		}
 	})
@@ -142,7 +142,7 @@ func testMemberSearch(t *testing.T, open Opener) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := listAll(t, s, members.Query{UnitID: c.unit.ID, Words: c.words})
+			got := listAll(t, s, members.Query{Path: c.unit.Path, Words: c.words})
 			if want := inOrder(c.want); !slices.Equal(got, want) {
 				t.Fatalf("got %v, want %v", got, want)
 			}
@@ -157,10 +157,10 @@ func testMemberSearch(t *testing.T, open Opener) {
 		if err := s.UpdateMember(ctx(), n, ev); err != nil {
 			t.Fatal(err)
 		}
-		if got := listAll(t, s, members.Query{UnitID: tr.p34.ID, Words: []string{"trong"}}); len(got) != 0 {
+		if got := listAll(t, s, members.Query{Path: tr.p34.Path, Words: []string{"trong"}}); len(got) != 0 {
 			t.Fatalf("still found under the old province: %v", got)
 		}
-		if got := listAll(t, s, members.Query{UnitID: tr.p33.ID, Words: []string{"trong"}}); len(got) != 1 {
+		if got := listAll(t, s, members.Query{Path: tr.p33.Path, Words: []string{"trong"}}); len(got) != 1 {
 			t.Fatalf("not found under the new province: %v", got)
 		}
 	})

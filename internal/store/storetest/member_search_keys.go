@@ -77,7 +77,7 @@ func testMemberSearchMatchesBruteForce(t *testing.T, open Opener) {
 					}
 				}
 				sort.Slice(want, func(i, j int) bool { return want[i].SortKey() < want[j].SortKey() })
-				got := searchAll(t, s, members.Query{UnitID: scope.ID, Words: words, Statuses: statuses})
+				got := searchAll(t, s, members.Query{Path: scope.Path, Words: words, Statuses: statuses})
 				if !slices.Equal(got, idsOf(want)) {
 					t.Errorf("%q in %s (statuses %v): got %d members %v, want %d %v", q, scope.Code, statuses, len(got), got, len(want), idsOf(want))
 				}

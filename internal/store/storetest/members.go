@@ -67,7 +67,7 @@ func testMembers(t *testing.T, open Opener) {
 	m := mustMember(t, s, tr.a, "Nguyễn Thị Hoa", "034160000001")
 
 	t.Run("get keeps every field", func(t *testing.T) {
-		got, err := s.GetMember(ctx(), m.ID)
+		got, err := s.GetMember(ctx(), m.ID, members.Everywhere)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func testMembers(t *testing.T, open Opener) {
 			got.Stints[0].BranchID != tr.a.ID || got.Stints[0].StartedBy != members.Joined {
 			t.Fatalf("stints %+v", got.Stints)
 		}
-		if _, err := s.GetMember(ctx(), "0000000000000000"); !errs.Is(err, errs.NotFound) {
+		if _, err := s.GetMember(ctx(), "0000000000000000", members.Everywhere); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("missing member: %v", err)
 		}
 	})
@@ -90,7 +90,7 @@ func testMembers(t *testing.T, open Opener) {
 		if err := s.CreateMember(ctx(), dup, ev); !errs.Is(err, errs.DuplicateNationalID) {
 			t.Fatalf("got %v, want duplicate_national_id", err)
 		}
-		if _, err := s.GetMember(ctx(), dup.ID); !errs.Is(err, errs.NotFound) {
+		if _, err := s.GetMember(ctx(), dup.ID, members.Everywhere); !errs.Is(err, errs.NotFound) {
 			t.Fatal("a refused member was stored")
 		}
 		got, err := s.ActiveMemberByNationalID(ctx(), m.NationalID)
@@ -105,7 +105,7 @@ func testMembers(t *testing.T, open Opener) {
 		mustMember(t, s, tr.a, "Lê Văn Hai", "")
 	})
 	t.Run("update is compare-and-swap and appends history", func(t *testing.T) {
-		cur, _ := s.GetMember(ctx(), m.ID)
+		cur, _ := s.GetMember(ctx(), m.ID, members.Everywhere)
 		n, ev := next(cur, members.Updated, func(n *members.Member) { n.Phone = "0987654321" })
 		ev.Changes = []members.Change{{Field: "phone", From: "0912345678", To: "0987654321"}}
 		if err := s.UpdateMember(ctx(), n, ev); err != nil {
@@ -115,11 +115,11 @@ func testMembers(t *testing.T, open Opener) {
 		if err := s.UpdateMember(ctx(), stale, sev); !errs.Is(err, errs.VersionMismatch) {
 			t.Fatalf("stale update: %v", err)
 		}
-		got, _ := s.GetMember(ctx(), m.ID)
+		got, _ := s.GetMember(ctx(), m.ID, members.Everywhere)
 		if got.Phone != "0987654321" || got.Address == "lost" || got.Version != 2 {
 			t.Fatalf("after updates %+v", got)
 		}
-		hist, err := s.MemberHistory(ctx(), m.ID)
+		hist, err := s.MemberHistory(ctx(), m.ID, members.Everywhere)
 		if err != nil || len(hist) != 2 || hist[0].Type != members.Joined || hist[1].Type != members.Updated ||
 			hist[1].Seq != 2 || hist[1].ActorName != "secretary" || len(hist[1].Changes) != 1 || hist[1].Changes[0].To != "0987654321" ||
 			!hist[0].At.Equal(t0) || hist[0].On != m.JoinedOn {
@@ -131,7 +131,7 @@ func testMembers(t *testing.T, open Opener) {
 		}
 	})
 	t.Run("a member who left frees the national ID and may rejoin", func(t *testing.T) {
-		cur, _ := s.GetMember(ctx(), m.ID)
+		cur, _ := s.GetMember(ctx(), m.ID, members.Everywhere)
 		left := civil.MustParse("2025-06-30")
 		n, ev := next(cur, members.LeftEvent, func(n *members.Member) {
 			n.Status, n.LeftOn, n.LeaveReason = members.Left, left, "chuyển nơi ở"
@@ -141,7 +141,7 @@ func testMembers(t *testing.T, open Opener) {
 		if err := s.UpdateMember(ctx(), n, ev); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := s.GetMember(ctx(), m.ID)
+		got, _ := s.GetMember(ctx(), m.ID, members.Everywhere)
 		if got.Status != members.Left || got.LeftOn != left || got.Stints[0].To != left || got.Stints[0].EndedBy != members.LeftEvent {
 			t.Fatalf("after leaving: %+v", got)
 		}
@@ -167,11 +167,11 @@ func testMembers(t *testing.T, open Opener) {
 		if err := s.UpdateMember(ctx(), n, ev); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := s.GetMember(ctx(), x.ID)
+		got, _ := s.GetMember(ctx(), x.ID, members.Everywhere)
 		if got.BranchID != tr.c.ID || !slices.Equal(got.Path, tr.c.Path) || len(got.Stints) != 2 {
 			t.Fatalf("after transfer %+v", got)
 		}
-		hist, _ := s.MemberHistory(ctx(), x.ID)
+		hist, _ := s.MemberHistory(ctx(), x.ID, members.Everywhere)
 		if len(hist) != 2 || hist[1].FromBranchID != tr.a.ID || hist[1].ToBranchID != tr.c.ID || hist[1].On != on {
 			t.Fatalf("history %+v", hist)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
 
@@ -45,7 +46,7 @@ func testMovements(t *testing.T, open Opener) {
 		n.Stints[0].To, n.Stints[0].EndedBy = on("2024-01-20"), members.LeftEvent
 		n.Status = members.Left
 	})
-	moved := func(unit, after, upTo string) []string {
+	moved := func(unit unitpath.Path, after, upTo string) []string {
 		t.Helper()
 		got, err := ms.MovedBetween(ctx(), unit, after, upTo)
 		if err != nil {
@@ -70,17 +71,17 @@ func testMovements(t *testing.T, open Opener) {
 	aY := "A male 2020-03-08- joined-  1975 2020 true"
 	bG := "B female 2020-03-08- joined-  1960 2020 true"
 	cX := "C female 2024-01-15- transferred-  1960 2020 true"
-	check("the province in January 2024", moved(tr.p34.ID, "2023-12-31", "2024-01-31"), aX, aW)
-	check("the whole tree in January 2024", moved(tr.root.ID, "2023-12-31", "2024-01-31"), aX, aW, cX)
-	check("a branch", moved(tr.b.ID, "2020-02-29", "2020-03-31"), bG)
-	check("the province in March 2020", moved(tr.p34.ID, "2020-02-29", "2020-03-31"), aX, aW, aY, bG)
-	check("a period that began and ended in the window comes once", moved(tr.p34.ID, "2020-01-01", "2024-12-31"), aX, aW, aY, bG)
-	check("the window leaves its first day out and its last in", moved(tr.p34.ID, "2020-03-08", "2024-01-15"), aX)
-	check("nothing moved", moved(tr.p34.ID, "2024-01-20", "2024-12-31"))
+	check("the province in January 2024", moved(tr.p34.Path, "2023-12-31", "2024-01-31"), aX, aW)
+	check("the whole tree in January 2024", moved(tr.root.Path, "2023-12-31", "2024-01-31"), aX, aW, cX)
+	check("a branch", moved(tr.b.Path, "2020-02-29", "2020-03-31"), bG)
+	check("the province in March 2020", moved(tr.p34.Path, "2020-02-29", "2020-03-31"), aX, aW, aY, bG)
+	check("a period that began and ended in the window comes once", moved(tr.p34.Path, "2020-01-01", "2024-12-31"), aX, aW, aY, bG)
+	check("the window leaves its first day out and its last in", moved(tr.p34.Path, "2020-03-08", "2024-01-15"), aX)
+	check("nothing moved", moved(tr.p34.Path, "2024-01-20", "2024-12-31"))
 
 	starts := func(after, upTo string) []string {
 		t.Helper()
-		got, err := ms.BranchStarts(ctx(), tr.p34.ID, after, upTo)
+		got, err := ms.BranchStarts(ctx(), tr.p34.Path, after, upTo)
 		if err != nil {
 			t.Fatal(err)
 		}

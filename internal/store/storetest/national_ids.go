@@ -76,12 +76,12 @@ func testNationalIDs(t *testing.T, open Opener) {
 		}
 
 		// and the one who left cannot rejoin while the other holds it
-		cur, _ := s.GetMember(ctx(), x.ID)
+		cur, _ := s.GetMember(ctx(), x.ID, members.Everywhere)
 		back, bev := next(cur, members.Updated, func(n *members.Member) { n.Status, n.LeftOn, n.LeaveReason = members.Active, civil.Date{}, "" })
 		if err := s.UpdateMember(ctx(), back, bev); !errs.Is(err, errs.DuplicateNationalID) {
 			t.Fatalf("rejoin while another holds the ID: %v, want duplicate_national_id", err)
 		}
-		if got, _ := s.GetMember(ctx(), x.ID); got.Status != members.Left || got.Version != cur.Version {
+		if got, _ := s.GetMember(ctx(), x.ID, members.Everywhere); got.Status != members.Left || got.Version != cur.Version {
 			t.Fatalf("the refused rejoin changed the member: %+v", got)
 		}
 		if h, err := s.ActiveMemberByNationalID(ctx(), x.NationalID); err != nil || h.ID != y.ID {
@@ -125,7 +125,7 @@ func testNationalIDs(t *testing.T, open Opener) {
 		if err := s.UpdateMembers(ctx(), []*members.Member{other, taken}, []*members.Event{oev, tev}); !errs.Is(err, errs.DuplicateNationalID) {
 			t.Fatalf("batch change to a held ID: %v, want duplicate_national_id", err)
 		}
-		if got, _ := s.GetMember(ctx(), z.ID); got.NationalID != "034160007401" || got.Version != n.Version {
+		if got, _ := s.GetMember(ctx(), z.ID, members.Everywhere); got.NationalID != "034160007401" || got.Version != n.Version {
 			t.Fatalf("the refused batch changed the member: %+v", got)
 		}
 		removed, rev := next(n, members.Updated, func(n *members.Member) { n.NationalID = "" })
@@ -139,7 +139,7 @@ func testNationalIDs(t *testing.T, open Opener) {
 		const id, n = "034160007500", 4
 		x := mustMember(t, s, tr.a, "Lý Thị Về", id)
 		leave(t, s, x)
-		cur, _ := s.GetMember(ctx(), x.ID)
+		cur, _ := s.GetMember(ctx(), x.ID, members.Everywhere)
 		back, bev := next(cur, members.Updated, func(n *members.Member) { n.Status, n.LeftOn, n.LeaveReason = members.Active, civil.Date{}, "" })
 		ms := []*members.Member{back}
 		errs_ := make([]error, n+1)
@@ -191,7 +191,7 @@ func holderOf(t *testing.T, s Store, id string, ms []*members.Member, errs_ []er
 	}
 	active := 0
 	for _, m := range ms {
-		got, err := s.GetMember(ctx(), m.ID)
+		got, err := s.GetMember(ctx(), m.ID, members.Everywhere)
 		if err == nil && got.Status == members.Active && got.NationalID == id {
 			active++
 		}
@@ -205,7 +205,7 @@ func holderOf(t *testing.T, s Store, id string, ms []*members.Member, errs_ []er
 // leave makes m leave its branch today.
 func leave(t *testing.T, s Store, m *members.Member) {
 	t.Helper()
-	cur, err := s.GetMember(ctx(), m.ID)
+	cur, err := s.GetMember(ctx(), m.ID, members.Everywhere)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,7 +92,7 @@ func (f rewriteFixture) snapshot(t *testing.T, s Store) string {
 		}
 	}
 	for _, m := range f.members {
-		got, err := s.GetMember(ctx(), m.ID)
+		got, err := s.GetMember(ctx(), m.ID, members.Everywhere)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +174,11 @@ func testRewritePaths(t *testing.T, open Opener) {
 
 	t.Run("lookups by a unit find the moved records under their new ancestors only", func(t *testing.T) {
 		list := func(unit string, words []string) int {
-			res, err := s.ListMembers(ctx(), members.Query{UnitID: unit, Words: words, Page: page.Request{Limit: 50}})
+			u, err := s.GetUnit(ctx(), unit) // its path as it stands after the move
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := s.ListMembers(ctx(), members.Query{Path: u.Path, Words: words, Page: page.Request{Limit: 50}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -42,14 +42,14 @@ func testBranchEveryone(t *testing.T, open Opener) {
 	if err := s.UpdateMember(ctx(), n, ev); err != nil {
 		t.Fatal(err)
 	}
-	a, err := s.BranchEveryone(ctx(), tr.a.ID)
+	a, err := s.BranchEveryone(ctx(), tr.a.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := memberNames(a); !slices.Equal(got, []string{"Nguyễn Văn An", "Trần Thị Bình"}) {
 		t.Fatalf("branch A: %v", got)
 	}
-	c, _ := s.BranchEveryone(ctx(), tr.c.ID)
+	c, _ := s.BranchEveryone(ctx(), tr.c.Path)
 	if got := memberNames(c); !slices.Equal(got, []string{"Lê Văn Cường", "Trần Thị Bình"}) {
 		t.Fatalf("branch C: %v", got)
 	}
@@ -58,7 +58,7 @@ func testBranchEveryone(t *testing.T, open Opener) {
 			t.Fatalf("facts of the moved member: %+v", m)
 		}
 	}
-	if b, _ := s.BranchEveryone(ctx(), tr.b.ID); len(b) != 0 {
+	if b, _ := s.BranchEveryone(ctx(), tr.b.Path); len(b) != 0 {
 		t.Fatalf("branch B: %v", memberNames(b))
 	}
 	// A store that keeps movements reads a branch's periods without its
@@ -69,9 +69,9 @@ func testBranchEveryone(t *testing.T, open Opener) {
 		return
 	}
 	for _, br := range []*units.Unit{tr.a, tr.b, tr.c} {
-		everyone, _ := s.BranchEveryone(ctx(), br.ID)
+		everyone, _ := s.BranchEveryone(ctx(), br.Path)
 		want := rollups.PeriodsIn(br.ID, everyone)
-		got, err := ms.BranchPeriods(ctx(), br.ID)
+		got, err := ms.BranchPeriods(ctx(), br.Path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +91,7 @@ func testBranchEveryone(t *testing.T, open Opener) {
 			t.Errorf("branch %s periods %v, want %v", br.Code, gk, wk)
 		}
 	}
-	if got, _ := ms.BranchPeriods(ctx(), tr.c.ID); len(got) != 2 {
+	if got, _ := ms.BranchPeriods(ctx(), tr.c.Path); len(got) != 2 {
 		t.Errorf("branch C has %d periods, want 2 (one member's and the moved one's second)", len(got))
 	}
 }

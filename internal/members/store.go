@@ -52,8 +52,8 @@ type Store interface {
 	// ListMembers lists members of a subtree in the official order.
 	ListMembers(ctx context.Context, q Query) (page.Result[*Member], error)
 	// MemberHistory returns a member's events, oldest first, looking in
-	// the provinces in as GetMember does (a caller that read the member
-	// first passes its province).
+	// the provinces in (a caller that read the member first passes its
+	// province); a store may find them elsewhere too (SQLite: one table).
 	MemberHistory(ctx context.Context, id string, in Provinces) ([]*Event, error)
 }
 

@@ -78,15 +78,25 @@ func (db *DB) RestoreMembers(ctx context.Context, ms []*members.Member, historie
 		}
 	}
 	docs := make([]any, len(ms))
+	lives := make([]*memberDoc, len(ms))
 	for i, m := range ms {
 		h := make([]eventDoc, len(histories[i]))
 		for j, ev := range histories[i] {
 			h[j] = toEventDoc(ev)
 		}
-		docs[i] = memberDoc{ID: m.ID, State: toMemberState(m), History: h}
+		d := newMemberDoc(m, h)
+		docs[i], lives[i] = d, &d
 	}
-	_, err = db.coll(collMembers).InsertMany(ctx, docs)
-	return err
+	if _, err = db.coll(collMembers).InsertMany(ctx, docs); err != nil {
+		return err
+	}
+	// The stubs in the provinces the members left (the units are restored
+	// before them), as their moves made them.
+	stubs, err := stubsOf(ctx, db.db, lives)
+	if err != nil {
+		return err
+	}
+	return insertNew(ctx, db.coll(collMembers), stubs)
 }
 
 // RestoreBoard implements backup.Extra.

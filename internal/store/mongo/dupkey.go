@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
 )
@@ -18,7 +16,7 @@ import (
 // duplicate.
 func (db *DB) memberInsertConflict(ctx context.Context, m *members.Member, doc memberDoc) error {
 	var stored memberDoc
-	err := db.coll(collMembers).FindOne(ctx, bson.D{{Key: "_id", Value: doc.ID}}).Decode(&stored)
+	err := db.coll(collMembers).FindOne(ctx, memberFilter(doc.Province, doc.MemberID)).Decode(&stored)
 	switch {
 	case err == nil && sameInsert(&stored, &doc):
 		return nil

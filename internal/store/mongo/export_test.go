@@ -47,6 +47,22 @@ type ClaimHooks struct {
 	BeforeRelease func(nationalID string) error
 }
 
+// SetMoveCrash makes a member's move stop after its step n (1 the record,
+// 2 the lock, 3 the new document, 4 the claim, 5 the stub), as a process
+// killed there; 0 removes it. It replaces the claim hooks.
+func (db *DB) SetMoveCrash(n int) {
+	if n == 0 {
+		db.testHooks.Store(nil)
+		return
+	}
+	db.testHooks.Store(&claimHooks{afterMoveStep: func(step int) error {
+		if step == n {
+			return ErrCrash
+		}
+		return nil
+	}})
+}
+
 // Crash is a hook that stops the store where it runs.
 func Crash(string) error { return ErrCrash }
 

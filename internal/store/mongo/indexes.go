@@ -92,12 +92,17 @@ var Indexes = []Index{
 	// ListSigningKeys, oldest first.
 	{Collection: collKeys, Name: "signing_keys_created", Keys: bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}},
 
-	// ListMembers of a subtree: path (multikey) equality, status $in,
-	// sorted and ranged on sortKey.
-	{Collection: collMembers, Name: "members_path_status_sort", Keys: bson.D{{Key: "path", Value: 1}, {Key: "status", Value: 1}, {Key: "sortKey", Value: 1}}},
-	// ListMembers with words: scopeWords $all (equality on one element),
+	// Members lead with their province (docs/sharding.md §4.1; member_docs.go).
+	// The shard key {province, memberId}, unique (a member has at most one
+	// document per province), under the name sh.shardCollection gives it:
+	// by id, updates, inserts' conflicts.
+	{Collection: collMembers, Name: "province_1_memberId_1", Keys: bson.D{{Key: "province", Value: 1}, {Key: "memberId", Value: 1}}, Unique: true},
+	// ListMembers of a subtree: province, path (multikey) equality,
 	// status $in, sorted and ranged on sortKey.
-	{Collection: collMembers, Name: "members_scope_words_status_sort", Keys: bson.D{{Key: "scopeWords", Value: 1}, {Key: "status", Value: 1}, {Key: "sortKey", Value: 1}}},
+	{Collection: collMembers, Name: "members_province_path_status_sort", Keys: bson.D{{Key: "province", Value: 1}, {Key: "path", Value: 1}, {Key: "status", Value: 1}, {Key: "sortKey", Value: 1}}},
+	// ListMembers with words: province, scopeWords $all (equality on one
+	// element), status $in, sorted and ranged on sortKey.
+	{Collection: collMembers, Name: "members_province_scope_words_status_sort", Keys: bson.D{{Key: "province", Value: 1}, {Key: "scopeWords", Value: 1}, {Key: "status", Value: 1}, {Key: "sortKey", Value: 1}}},
 	// One active member per national ID is the claims' rule (nationalIds,
 	// national_ids.go): every command on a claim is by its _id, and no
 	// query selects members by activeNationalId, so neither needs an index
@@ -108,17 +113,17 @@ var Indexes = []Index{
 	{Collection: collImportRows, Name: "import_rows_job_row", Keys: bson.D{{Key: "job", Value: 1}, {Key: "row", Value: 1}}},
 	// MembersByName: an import finds a row's namesakes born the same year
 	// below its unit (path is multikey: the member's units).
-	{Collection: collMembers, Name: "members_name_key_path", Keys: bson.D{{Key: "nameKey", Value: 1}, {Key: "path", Value: 1}}},
+	{Collection: collMembers, Name: "members_province_name_key_path", Keys: bson.D{{Key: "province", Value: 1}, {Key: "nameKey", Value: 1}, {Key: "path", Value: 1}}},
 	// MembersByNumber: an import matches a row's card number in its branch.
-	{Collection: collMembers, Name: "members_branch_member_no", Keys: bson.D{{Key: "branchId", Value: 1}, {Key: "memberNo", Value: 1}}},
+	{Collection: collMembers, Name: "members_province_branch_member_no", Keys: bson.D{{Key: "province", Value: 1}, {Key: "branchId", Value: 1}, {Key: "memberNo", Value: 1}}},
 	// BranchEveryone: everyone with a period in a branch (multikey over
-	// stints), transferred-out members included.
-	{Collection: collMembers, Name: "members_stints_branch", Keys: bson.D{{Key: "stints.branchId", Value: 1}}},
+	// stints), transferred-out members included (by their stubs).
+	{Collection: collMembers, Name: "members_province_stints_branch", Keys: bson.D{{Key: "province", Value: 1}, {Key: "stints.branchId", Value: 1}}},
 	// Movements (movements.go, issue 15.3): periods by their first and by
 	// their last day (multikey over stints), and a subtree's branches
 	// created in a window.
-	{Collection: collMembers, Name: "members_stints_from", Keys: bson.D{{Key: "stints.from", Value: 1}}},
-	{Collection: collMembers, Name: "members_stints_to", Keys: bson.D{{Key: "stints.to", Value: 1}}},
+	{Collection: collMembers, Name: "members_province_stints_from", Keys: bson.D{{Key: "province", Value: 1}, {Key: "stints.from", Value: 1}}},
+	{Collection: collMembers, Name: "members_province_stints_to", Keys: bson.D{{Key: "province", Value: 1}, {Key: "stints.to", Value: 1}}},
 	{Collection: collUnits, Name: "units_path_level_created", Keys: bson.D{{Key: "path", Value: 1}, {Key: "level", Value: 1}, {Key: "createdAt", Value: 1}}},
 
 	// BoardOfOfficer: the board holding a post (multikey over posts). Not

@@ -58,11 +58,40 @@ type memberState struct {
 // memberDoc is a whole member document. History is written by CreateMember
 // and $pushed by UpdateMember, and read only by MemberHistory: every other
 // read projects it out (memberProjection), so lists do not carry it.
+//
+// A member is kept in its province (docs/sharding.md §3): _id is
+// "<province>:<member id>" (memberKey), and {province, memberId} is the
+// shard key every command names. A member who left a province keeps a
+// stub there (kind "stub", member_moves.go) so that the branches it left
+// are still counted from that province.
 type memberDoc struct {
-	ID string `bson:"_id"`
+	ID       string `bson:"_id"`
+	MemberID string `bson:"memberId"`
+	Province string `bson:"province"`
+	Kind     string `bson:"kind"`
+	// Moving is the province a live document is being moved to (§5.3):
+	// while set, no update matches it (their filters say moving: null).
+	Moving string `bson:"moving,omitempty"`
+	// LivesIn is, on a stub, the province of the live document.
+	LivesIn string `bson:"livesIn,omitempty"`
 	// State is a named field: the codec skips unexported embedded structs.
 	State   memberState `bson:",inline"`
 	History []eventDoc  `bson:"history,omitempty"`
+}
+
+// The kinds of member document.
+const (
+	kindLive = "live"
+	kindStub = "stub"
+)
+
+// memberKey is the _id of member id's document in a province.
+func memberKey(province, id string) string { return province + ":" + id }
+
+// newMemberDoc is m's live document, with its history.
+func newMemberDoc(m *members.Member, history []eventDoc) memberDoc {
+	p := provinceOf(m)
+	return memberDoc{ID: memberKey(p, m.ID), MemberID: m.ID, Province: p, Kind: kindLive, State: toMemberState(m), History: history}
 }
 
 type stintDoc struct {
@@ -143,7 +172,7 @@ func toEventDoc(ev *members.Event) eventDoc {
 func (doc *memberDoc) member() *members.Member {
 	d := &doc.State
 	m := &members.Member{
-		ID: doc.ID, BranchID: d.BranchID, FullName: d.FullName, Gender: d.Gender, BirthDate: dateOf(d.BirthDate),
+		ID: doc.MemberID, BranchID: d.BranchID, FullName: d.FullName, Gender: d.Gender, BirthDate: dateOf(d.BirthDate),
 		NationalID: d.NationalID, Phone: d.Phone, Address: d.Address, JoinedOn: dateOf(d.JoinedOn), MemberNo: d.MemberNo,
 		Status: d.Status, LeftOn: dateOf(d.LeftOn), LeaveReason: d.LeaveReason, Version: d.Version,
 		CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt),

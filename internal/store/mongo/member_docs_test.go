@@ -65,6 +65,9 @@ func TestMemberDocumentShape(t *testing.T) {
 		return doc
 	}
 	var doc struct {
+		MemberID         string   `bson:"memberId"`
+		Province         string   `bson:"province"`
+		Kind             string   `bson:"kind"`
 		SortKey          string   `bson:"sortKey"`
 		ScopeWords       []string `bson:"scopeWords"`
 		ActiveNationalID *string  `bson:"activeNationalId"`
@@ -72,7 +75,7 @@ func TestMemberDocumentShape(t *testing.T) {
 		LeftOn           string   `bson:"leftOn"`
 		History          []bson.M `bson:"history"`
 	}
-	if err := bson.Unmarshal(get("members", m.ID), &doc); err != nil {
+	if err := bson.Unmarshal(get("members", path[1]+":"+m.ID), &doc); err != nil {
 		t.Fatal(err)
 	}
 	var want []string
@@ -83,6 +86,10 @@ func TestMemberDocumentShape(t *testing.T) {
 	}
 	if !slices.Equal(doc.ScopeWords, want) {
 		t.Errorf("scopeWords = %v, want %v", doc.ScopeWords, want)
+	}
+	// Keyed by province (docs/sharding.md §3): _id "<province>:<id>".
+	if doc.MemberID != m.ID || doc.Province != path[1] || doc.Kind != "live" {
+		t.Errorf("key fields %+v", doc)
 	}
 	if doc.SortKey != m.SortKey() || doc.BirthDate != "1960-05-19" || doc.LeftOn != "" || len(doc.History) != 1 {
 		t.Errorf("stored %+v", doc)
@@ -97,7 +104,7 @@ func TestMemberDocumentShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc.ActiveNationalID = nil
-	if err := bson.Unmarshal(get("members", m.ID), &doc); err != nil {
+	if err := bson.Unmarshal(get("members", path[1]+":"+m.ID), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if doc.ActiveNationalID != nil || doc.LeftOn != "2025-06-30" || len(doc.History) != 2 || doc.History[1]["type"] != "left" {
@@ -108,7 +115,7 @@ func TestMemberDocumentShape(t *testing.T) {
 	seen.mu.Lock()
 	seen.cmds = nil
 	seen.mu.Unlock()
-	if _, err := db.GetMember(ctx, m.ID, members.Everywhere); err != nil {
+	if _, err := db.GetMember(ctx, m.ID, members.InProvinces(path[1])); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.ListMembers(ctx, members.Query{Path: path[:2], Page: page.Request{Limit: 5}}); err != nil {
@@ -117,7 +124,7 @@ func TestMemberDocumentShape(t *testing.T) {
 	if _, err := db.ListMembers(ctx, members.Query{Path: path[:2], Words: []string{"hoa"}, Page: page.Request{Limit: 5}}); err != nil {
 		t.Fatal(err)
 	}
-	if hist, err := db.MemberHistory(ctx, m.ID, members.Everywhere); err != nil || len(hist) != 2 || hist[1].MemberID != m.ID {
+	if hist, err := db.MemberHistory(ctx, m.ID, members.InProvinces(path[1])); err != nil || len(hist) != 2 || hist[1].MemberID != m.ID {
 		t.Fatalf("history %+v %v", hist, err)
 	}
 	if len(seen.cmds) != 4 {

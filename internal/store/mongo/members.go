@@ -28,7 +28,7 @@ func duplicateNationalID() error {
 // deleted again if the claim was lost meanwhile.
 func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.Event) (err error) {
 	defer errs.Wrap(&err, "mongo: CreateMember %s", m.ID)
-	doc := memberDoc{ID: m.ID, State: toMemberState(m), History: []eventDoc{toEventDoc(ev)}}
+	doc := newMemberDoc(m, []eventDoc{toEventDoc(ev)})
 	if m.ActiveNationalID() == "" {
 		return db.insertMember(ctx, m, doc)
 	}
@@ -53,7 +53,7 @@ func (db *DB) CreateMember(ctx context.Context, m *members.Member, ev *members.E
 	}
 	// Taken over while this process was paused past the deadline: the
 	// create never happened, for the client as for the register.
-	_, err = db.coll(collMembers).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version}})
+	_, err = db.coll(collMembers).DeleteOne(context.WithoutCancel(ctx), append(memberFilter(provinceOf(m), m.ID), bson.E{Key: "version", Value: m.Version}))
 	if err != nil {
 		return err
 	}
@@ -70,22 +70,27 @@ func (db *DB) insertMember(ctx context.Context, m *members.Member, doc memberDoc
 	return err
 }
 
-func (db *DB) findMember(ctx context.Context, filter bson.D, notFound error) (*members.Member, error) {
-	var d memberDoc
-	err := db.coll(collMembers).FindOne(ctx, filter, options.FindOne().SetProjection(memberProjection)).Decode(&d)
-	if isNoDoc(err) {
-		return nil, notFound
-	}
+// findMember is member id as a reader sees it in the provinces in (its
+// live document, liveOf), or notFound.
+func (db *DB) findMember(ctx context.Context, id string, in members.Provinces, notFound error) (*members.Member, error) {
+	docs, err := db.memberDocs(ctx, id, in, memberProjection)
 	if err != nil {
 		return nil, err
+	}
+	d := liveOf(docs)
+	if d == nil {
+		return nil, notFound
 	}
 	return d.member(), nil
 }
 
-// GetMember implements members.Store.
-func (db *DB) GetMember(ctx context.Context, id string, _ members.Provinces) (_ *members.Member, err error) {
+// GetMember implements members.Store: {province, memberId}, one province
+// or a caller's few (targeted), or every province for a national caller
+// (the scatter members.by-id). A stub is never returned: a member who
+// moved out of the provinces asked is not found there.
+func (db *DB) GetMember(ctx context.Context, id string, in members.Provinces) (_ *members.Member, err error) {
 	defer errs.Wrap(&err, "mongo: GetMember %s", id)
-	return db.findMember(ctx, bson.D{{Key: "_id", Value: id}}, errs.E(errs.NotFound, "member not found"))
+	return db.findMember(ctx, id, in, errs.E(errs.NotFound, "member not found"))
 }
 
 // UpdateMember implements members.Store: one update guarded by the previous
@@ -99,11 +104,15 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 	// Most changes keep the member's active ID and province: one update
 	// whose filter says so, and no claim to touch.
 	res, err := db.coll(collMembers).UpdateOne(ctx, keepsClaimFilter(m), memberUpdate(m, ev))
-	if err != nil || res.MatchedCount == 1 {
+	if err != nil {
 		return err
 	}
+	if res.MatchedCount == 1 {
+		db.followStubs(ctx, m, ev)
+		return nil
+	}
 	// Missed: another version, no such member, or a change of the ID held.
-	prev, err := db.memberAt(ctx, m.ID, m.Version-1)
+	prev, err := db.memberAt(ctx, m, m.Version-1)
 	if err != nil {
 		return err
 	}
@@ -135,6 +144,7 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 			return db.undoUpdate(ctx, prev, m)
 		}
 	}
+	db.followStubs(ctx, m, ev)
 	if old := releases(prev, m); old != "" {
 		return db.release(ctx, old, m.ID)
 	}
@@ -146,25 +156,24 @@ func (db *DB) UpdateMember(ctx context.Context, m *members.Member, ev *members.E
 	return nil
 }
 
-// MoveMember implements members.Store.
-func (db *DB) MoveMember(ctx context.Context, _, m *members.Member, ev *members.Event) error {
-	return db.UpdateMember(ctx, m, ev)
+// swapFilter selects member m's document in its province at the version
+// m replaces, unless it is being moved (§5.3: a move locks the document
+// with moving, and every update then misses until the move is done).
+func swapFilter(m *members.Member) bson.D {
+	return append(memberFilter(provinceOf(m), m.ID), bson.E{Key: "version", Value: m.Version - 1}, bson.E{Key: "moving", Value: nil})
 }
 
-// keepsClaimFilter selects member m at the version it replaces only if the
-// change keeps what its claim says: the same active national ID (or none)
-// and, for one held, the same province.
+// keepsClaimFilter is swapFilter, only if the change keeps what its claim
+// says: the same active national ID (or none). The province is the
+// filter's, and a change of province is a move (MoveMember), so the
+// claim's province stays right.
 func keepsClaimFilter(m *members.Member) bson.D {
-	filter := bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}}
+	filter := swapFilter(m)
 	id := m.ActiveNationalID()
 	if id == "" {
 		return append(filter, bson.E{Key: "activeNationalId", Value: bson.D{{Key: "$exists", Value: false}}})
 	}
-	filter = append(filter, bson.E{Key: "activeNationalId", Value: id})
-	if len(m.Path) > 1 {
-		filter = append(filter, bson.E{Key: "path.1", Value: m.Path[1]})
-	}
-	return filter
+	return append(filter, bson.E{Key: "activeNationalId", Value: id})
 }
 
 // claims reports whether the change from prev to m makes m the active
@@ -181,20 +190,24 @@ func releases(prev, m *members.Member) string {
 	return ""
 }
 
-// memberAt is member id at version, or nil when it is missing or at
-// another version.
-func (db *DB) memberAt(ctx context.Context, id string, version int) (*members.Member, error) {
-	m, err := db.findMember(ctx, bson.D{{Key: "_id", Value: id}}, nil)
-	if err != nil || m == nil || m.Version != version {
+// memberAt is member m as stored in m's province at version, or nil when
+// it is missing, at another version, or being moved.
+func (db *DB) memberAt(ctx context.Context, m *members.Member, version int) (*members.Member, error) {
+	var d memberDoc
+	err := db.coll(collMembers).FindOne(ctx, memberFilter(provinceOf(m), m.ID), options.FindOne().SetProjection(memberProjection)).Decode(&d)
+	if isNoDoc(err) {
+		return nil, nil
+	}
+	if err != nil || d.Kind == kindStub || d.Moving != "" || d.State.Version != version {
 		return nil, err
 	}
-	return m, nil
+	return d.member(), nil
 }
 
 // swapMember is the guarded update of m (errs.VersionMismatch or
 // errs.NotFound when it misses).
 func (db *DB) swapMember(ctx context.Context, m *members.Member, ev *members.Event) error {
-	res, err := db.coll(collMembers).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}}, memberUpdate(m, ev))
+	res, err := db.coll(collMembers).UpdateOne(ctx, swapFilter(m), memberUpdate(m, ev))
 	if err != nil {
 		return err
 	}
@@ -203,15 +216,54 @@ func (db *DB) swapMember(ctx context.Context, m *members.Member, ev *members.Eve
 	}
 	return errs.SwapMissed("member", m.ID, m.Version-1, func() (int, error) {
 		var cur struct {
-			Version int `bson:"version"`
+			Version int    `bson:"version"`
+			Kind    string `bson:"kind"`
+			Moving  string `bson:"moving"`
 		}
-		err := db.coll(collMembers).FindOne(ctx, bson.D{{Key: "_id", Value: m.ID}},
-			options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
+		err := db.coll(collMembers).FindOne(ctx, memberFilter(provinceOf(m), m.ID),
+			options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}, {Key: "kind", Value: 1}, {Key: "moving", Value: 1}})).Decode(&cur)
 		if isNoDoc(err) {
-			return 0, errs.E(errs.NotFound, "member not found")
+			return db.versionElsewhere(ctx, m)
 		}
-		return cur.Version, err
+		if err != nil {
+			return 0, err
+		}
+		if cur.Moving != "" {
+			// Locked by a move: finish it (the document here becomes a
+			// stub), and the change misses as against any newer version.
+			if err := db.resumeMove(ctx, m.ID); err != nil {
+				return 0, err
+			}
+			return cur.Version + 1, nil
+		}
+		return cur.Version, nil // a stub's is 0: the member moved away
 	})
+}
+
+// versionElsewhere is the version of member m living outside m's province
+// (a restructure moved its branch to another province since m was read):
+// looked up in the provinces of m's branches as they stand, which hold its
+// live document if anything does; errs.NotFound when none does.
+func (db *DB) versionElsewhere(ctx context.Context, m *members.Member) (int, error) {
+	var ids []string
+	for _, st := range m.Stints {
+		ids = append(ids, st.BranchID)
+	}
+	paths, err := unitPaths(ctx, db.db, ids)
+	if err != nil {
+		return 0, err
+	}
+	var ps []string
+	for _, p := range paths {
+		ps = append(ps, provinceOfPath(p))
+	}
+	if got, err := db.findMember(ctx, m.ID, members.InProvinces(ps...), nil); err != nil || got != nil {
+		if got == nil {
+			return 0, err
+		}
+		return got.Version, nil
+	}
+	return 0, errs.E(errs.NotFound, "member not found")
 }
 
 // undoUpdate puts back prev after m was written holding an ID whose claim
@@ -226,7 +278,7 @@ func (db *DB) undoUpdate(ctx context.Context, prev, m *members.Member) error {
 	if prev.ActiveNationalID() == "" {
 		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "activeNationalId", Value: ""}}})
 	}
-	_, err := db.coll(collMembers).UpdateOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version}}, update)
+	_, err := db.coll(collMembers).UpdateOne(context.WithoutCancel(ctx), append(memberFilter(provinceOf(m), m.ID), bson.E{Key: "version", Value: m.Version}), update)
 	if err != nil {
 		return err
 	}
@@ -246,20 +298,18 @@ func memberUpdate(m *members.Member, ev *members.Event) bson.D {
 	return update
 }
 
-// MemberHistory implements members.Store: the history array alone. An
-// unknown member has no events, as in the SQLite store.
-func (db *DB) MemberHistory(ctx context.Context, id string, _ members.Provinces) (_ []*members.Event, err error) {
+// MemberHistory implements members.Store: the history array alone, of the
+// live document (GetMember's). An unknown member has no events, as in the
+// SQLite store.
+func (db *DB) MemberHistory(ctx context.Context, id string, in members.Provinces) (_ []*members.Event, err error) {
 	defer errs.Wrap(&err, "mongo: MemberHistory %s", id)
-	var d struct {
-		History []eventDoc `bson:"history"`
-	}
-	err = db.coll(collMembers).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
-		options.FindOne().SetProjection(bson.D{{Key: "history", Value: 1}})).Decode(&d)
-	if isNoDoc(err) {
-		return nil, nil
-	}
+	docs, err := db.memberDocs(ctx, id, in, bson.D{{Key: "history", Value: 1}, {Key: "kind", Value: 1}, {Key: "version", Value: 1}})
 	if err != nil {
 		return nil, err
+	}
+	d := liveOf(docs)
+	if d == nil {
+		return nil, nil
 	}
 	out := make([]*members.Event, 0, len(d.History))
 	for i := range d.History { // $push appends: oldest first
@@ -285,9 +335,17 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*
 	if len(statuses) == 0 {
 		statuses = allStatuses
 	}
-	var filter bson.D
+	scatter := "members.national-list"
+	if len(q.Words) > 0 {
+		scatter = "members.national-search"
+	}
+	province, o, err := db.subtreeProvince(ctx, q.Path, scatter)
+	if err != nil {
+		return res, err
+	}
+	filter := bson.D{province}
 	if len(q.Words) == 0 {
-		filter = bson.D{{Key: "path", Value: q.Path.Unit()}}
+		filter = append(filter, bson.E{Key: "path", Value: q.Path.Unit()})
 	} else {
 		// the leading term first: it bounds the index scan, the others
 		// are checked on the documents it fetches (classifyAll)
@@ -296,12 +354,12 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*
 		for _, w := range plan.Check {
 			keys = append(keys, scopeWord(q.Path.Unit(), w))
 		}
-		filter = bson.D{{Key: "scopeWords", Value: bson.D{{Key: "$all", Value: keys}}}}
+		filter = append(filter, bson.E{Key: "scopeWords", Value: bson.D{{Key: "$all", Value: keys}}})
 	}
 	filter = append(filter,
 		bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: statuses}}},
 		bson.E{Key: "sortKey", Value: bson.D{{Key: "$gt", Value: k.After}}})
-	cur, err := db.coll(collMembers).Find(ctx, filter, options.Find().SetProjection(memberProjection).
+	cur, err := db.coll(collMembers).Find(ctx, filter, o.SetProjection(memberProjection).
 		SetSort(bson.D{{Key: "sortKey", Value: 1}}).SetLimit(int64(k.Fetch())))
 	if err != nil {
 		return res, err
@@ -310,9 +368,29 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*
 	if err := cur.All(ctx, &docs); err != nil {
 		return res, err
 	}
+	docs = oneEach(docs)
 	var items []*members.Member
 	for i := range docs {
 		items = append(items, docs[i].member())
 	}
 	return page.Cut(k, items, func(i int) string { return docs[i].State.SortKey }), nil
+}
+
+// oneEach keeps one document per member of docs in sortKey order: a
+// national list can meet a member twice while it moves between provinces
+// (the old document, locked, and the new: §5.3), with the same sortKey,
+// so side by side; the later version is kept. The page cursor (sortKey
+// after the last) then skips a twin left for the next page.
+func oneEach(docs []memberDoc) []memberDoc {
+	out := docs[:0]
+	for _, d := range docs {
+		if n := len(out); n > 0 && out[n-1].MemberID == d.MemberID {
+			if d.State.Version > out[n-1].State.Version {
+				out[n-1] = d
+			}
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
 }

@@ -28,7 +28,7 @@ func (db *DB) CreateMembers(ctx context.Context, ms []*members.Member, evs []*me
 	}
 	docs := make([]any, len(ms))
 	for i, m := range ms {
-		docs[i] = memberDoc{ID: m.ID, State: toMemberState(m), History: []eventDoc{toEventDoc(evs[i])}}
+		docs[i] = newMemberDoc(m, []eventDoc{toEventDoc(evs[i])})
 	}
 	if _, err := db.coll(collMembers).InsertMany(ctx, docs, options.InsertMany().SetOrdered(true)); err != nil {
 		if !isDup(err) {
@@ -48,7 +48,9 @@ func (db *DB) CreateMembers(ctx context.Context, ms []*members.Member, evs []*me
 	// Members whose claim was taken over while this process was paused
 	// past the deadline: not created after all.
 	for _, h := range lost {
-		if _, err := db.coll(collMembers).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: h.memberID}, {Key: "version", Value: 1}}); err != nil {
+		i := slices.IndexFunc(ms, func(m *members.Member) bool { return m.ID == h.memberID })
+		if _, err := db.coll(collMembers).DeleteOne(context.WithoutCancel(ctx),
+			append(memberFilter(provinceOf(ms[i]), h.memberID), bson.E{Key: "version", Value: 1})); err != nil {
 			return err
 		}
 	}
@@ -80,9 +82,7 @@ func (db *DB) UpdateMembers(ctx context.Context, ms []*members.Member, evs []*me
 	}
 	models := make([]mongo.WriteModel, len(ms))
 	for i, m := range ms {
-		models[i] = mongo.NewUpdateOneModel().
-			SetFilter(bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: m.Version - 1}}).
-			SetUpdate(memberUpdate(m, evs[i]))
+		models[i] = mongo.NewUpdateOneModel().SetFilter(swapFilter(m)).SetUpdate(memberUpdate(m, evs[i]))
 	}
 	res, err := db.coll(collMembers).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
 	if err != nil || res.MatchedCount != int64(len(ms)) {
@@ -103,6 +103,9 @@ func (db *DB) UpdateMembers(ctx context.Context, ms []*members.Member, evs []*me
 		return err
 	}
 	if len(lost) == 0 {
+		for i, m := range ms {
+			db.followStubs(ctx, m, evs[i])
+		}
 		return db.releaseAll(ctx, prevs, ms)
 	}
 	// Changes whose claim was taken over while this process was paused
@@ -123,19 +126,26 @@ func (db *DB) UpdateMembers(ctx context.Context, ms []*members.Member, evs []*me
 	return duplicateNationalID()
 }
 
-// MembersByName implements members.Store, from members_name_key_path.
+// MembersByName implements members.Store, from
+// members_province_name_key_path: top's province, or every province for
+// an import at the root (the scatter members.national-import-names).
 func (db *DB) MembersByName(ctx context.Context, top unitpath.Path, keys []string) (_ []*members.Member, err error) {
 	defer errs.Wrap(&err, "mongo: MembersByName")
 	if len(keys) == 0 || len(top) == 0 {
 		return nil, nil
 	}
-	return db.findMembers(ctx, bson.D{{Key: "nameKey", Value: bson.D{{Key: "$in", Value: keys}}}, {Key: "path", Value: top[len(top)-1]}})
+	p, o, err := db.subtreeProvince(ctx, top, "members.national-import-names")
+	if err != nil {
+		return nil, err
+	}
+	return db.findMembersWith(ctx, bson.D{p, {Key: "nameKey", Value: bson.D{{Key: "$in", Value: keys}}}, {Key: "path", Value: top.Unit()}}, o)
 }
 
-// MembersByNumber implements members.Store, from members_branch_member_no.
+// MembersByNumber implements members.Store, from
+// members_province_branch_member_no (a stub has no branchId).
 func (db *DB) MembersByNumber(ctx context.Context, branch unitpath.Path, memberNo string) (_ []*members.Member, err error) {
 	defer errs.Wrap(&err, "mongo: MembersByNumber")
-	return db.findMembers(ctx, bson.D{{Key: "branchId", Value: branch.Unit()}, {Key: "memberNo", Value: memberNo}})
+	return db.findMembers(ctx, bson.D{{Key: "province", Value: branch.Province()}, {Key: "branchId", Value: branch.Unit()}, {Key: "memberNo", Value: memberNo}})
 }
 
 // applied reports whether the member's history holds ev already: the

@@ -29,23 +29,37 @@ type migration struct {
 // name (and a step that drops the old one). Data steps, when there are
 // any, follow.
 func migrations() []migration {
-	var steps []migration
+	var steps, late []migration
 	for _, ix := range Indexes {
-		steps = append(steps, migration{
-			name: "index " + ix.Collection + "." + ix.Name,
-			run: func(ctx context.Context, db *driver.Database) error {
-				// createIndexes is a no-op for an identical existing index.
-				_, err := db.Collection(ix.Collection).Indexes().CreateOne(ctx, ix.model())
-				return err
-			},
-		})
+		if ix.Collection == collMembers && ix.Unique {
+			// Made after the members' data step: every document of the
+			// old layout lacks province and memberId, alike to a unique
+			// index on them (member_steps.go).
+			late = append(late, indexStep(ix))
+			continue
+		}
+		steps = append(steps, indexStep(ix))
 	}
 	steps = append(steps, ttlSteps()...)
 	steps = append(steps, pathSteps()...) // before the search keys, which read the path
 	steps = append(steps, searchKeySteps()...)
 	steps = append(steps, nameKeySteps()...)
 	steps = append(steps, nationalIDSteps()...)
-	return append(steps, rollupSteps()...)
+	steps = append(steps, rollupSteps()...)
+	steps = append(steps, memberSteps()...) // after every older step on members, which read the old layout
+	return append(steps, late...)
+}
+
+// indexStep creates one declared index.
+func indexStep(ix Index) migration {
+	return migration{
+		name: "index " + ix.Collection + "." + ix.Name,
+		run: func(ctx context.Context, db *driver.Database) error {
+			// createIndexes is a no-op for an identical existing index.
+			_, err := db.Collection(ix.Collection).Indexes().CreateOne(ctx, ix.model())
+			return err
+		},
+	}
 }
 
 // retiredSteps are steps an older sohoi ran and recorded that this one no
@@ -64,6 +78,14 @@ var retiredSteps = []string{
 	"index counters.counters_path_id",
 	"index staleMarks.stale_marks_pending",
 	"index staleMarks.stale_marks_path_id",
+	// Members by province replaced these (member_steps.go).
+	"index members.members_path_status_sort",
+	"index members.members_scope_words_status_sort",
+	"index members.members_name_key_path",
+	"index members.members_branch_member_no",
+	"index members.members_stints_branch",
+	"index members.members_stints_from",
+	"index members.members_stints_to",
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.

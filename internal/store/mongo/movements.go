@@ -23,22 +23,35 @@ import (
 
 var _ rollups.MovementStore = (*DB)(nil)
 
-// movedMembers returns the members with a period that began (field
-// "stints.from") or ended ("stints.to") in (after, upTo], each once. A
-// range on an array matches a document whose elements meet its bounds
-// between them: callers keep only the periods that moved.
-func (db *DB) movedMembers(ctx context.Context, after, upTo string, fields ...string) ([]*members.Member, error) {
-	seen := map[string]bool{}
+// movedMembers returns the members of the subtree at unit's province
+// (every province for the root's: the scatter members.national-past-day)
+// with a period that began (field "stints.from") or ended ("stints.to")
+// in (after, upTo], each once. A range on an array matches a document
+// whose elements meet its bounds between them: callers keep only the
+// periods that moved, in branches of the subtree. A member who left a
+// province keeps its periods there on its stub; read nationally, it comes
+// twice (the stub and the live document, whose periods are the same or
+// later): the live one is kept.
+func (db *DB) movedMembers(ctx context.Context, unit unitpath.Path, after, upTo string, fields ...string) ([]*members.Member, error) {
+	province, o, err := db.subtreeProvince(ctx, unit, "members.national-past-day")
+	if err != nil {
+		return nil, err
+	}
+	at := map[string]int{}
 	var out []*members.Member
 	for _, f := range fields {
-		ms, err := db.findMembers(ctx, bson.D{{Key: f, Value: bson.D{{Key: "$gt", Value: after}, {Key: "$lte", Value: upTo}}}})
+		ms, err := db.findMembersWith(ctx, bson.D{province, {Key: f, Value: bson.D{{Key: "$gt", Value: after}, {Key: "$lte", Value: upTo}}}}, o)
 		if err != nil {
 			return nil, err
 		}
 		for _, m := range ms {
-			if !seen[m.ID] {
-				seen[m.ID] = true
+			i, seen := at[m.ID]
+			switch {
+			case !seen:
+				at[m.ID] = len(out)
 				out = append(out, m)
+			case out[i].Path == nil && m.Path != nil: // a stub met first
+				out[i] = m
 			}
 		}
 	}
@@ -71,7 +84,7 @@ func inWindow(d, after, upTo string) bool { return d != "" && d > after && d <= 
 func (db *DB) MovedBetween(ctx context.Context, unit unitpath.Path, after, upTo string) (_ *rollups.Moves, err error) {
 	unitID := unit.Unit()
 	defer errs.Wrap(&err, "mongo: MovedBetween %s", unitID)
-	ms, err := db.movedMembers(ctx, after, upTo, "stints.from", "stints.to")
+	ms, err := db.movedMembers(ctx, unit, after, upTo, "stints.from", "stints.to")
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +121,7 @@ func (db *DB) MovedBetween(ctx context.Context, unit unitpath.Path, after, upTo 
 func (db *DB) BranchStarts(ctx context.Context, unit unitpath.Path, after, upTo string) (_ []rollups.BranchStart, err error) {
 	unitID := unit.Unit()
 	defer errs.Wrap(&err, "mongo: BranchStarts %s", unitID)
-	ms, err := db.movedMembers(ctx, after, upTo, "stints.from")
+	ms, err := db.movedMembers(ctx, unit, after, upTo, "stints.from")
 	if err != nil {
 		return nil, err
 	}

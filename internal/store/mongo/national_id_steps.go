@@ -31,13 +31,14 @@ func nationalIDSteps() []migration {
 // member joined would be, and never stale while the member holds the ID.
 func buildClaims(ctx context.Context, db *driver.Database) error {
 	type holder struct {
-		ID     string   `bson:"_id"`
-		Active string   `bson:"activeNationalId"`
-		Path   []string `bson:"path"`
+		ID       string   `bson:"_id"`
+		MemberID string   `bson:"memberId"` // in the layout by province (member_steps.go), which runs after
+		Active   string   `bson:"activeNationalId"`
+		Path     []string `bson:"path"`
 	}
 	at := time.Now().UTC().Truncate(time.Millisecond)
 	claims := db.Collection(collNationalIDs)
-	return walkMembers(ctx, db, bson.D{{Key: "activeNationalId", Value: 1}, {Key: "path", Value: 1}},
+	return walkMembers(ctx, db, bson.D{{Key: "activeNationalId", Value: 1}, {Key: "path", Value: 1}, {Key: "memberId", Value: 1}},
 		func(d holder) string { return d.ID },
 		func(page []holder) error {
 			var docs []any
@@ -49,7 +50,11 @@ func buildClaims(ctx context.Context, db *driver.Database) error {
 				if len(d.Path) > 1 {
 					province = d.Path[1]
 				}
-				docs = append(docs, claimDoc{ID: d.Active, MemberID: d.ID, Province: province, Until: at, Token: newToken()})
+				id := d.ID
+				if d.MemberID != "" {
+					id = d.MemberID
+				}
+				docs = append(docs, claimDoc{ID: d.Active, MemberID: id, Province: province, Until: at, Token: newToken()})
 			}
 			if len(docs) == 0 {
 				return nil

@@ -186,21 +186,36 @@ func (db *DB) stale(ctx context.Context, c *claimDoc) (bool, error) {
 	if !db.now().After(c.Until.Add(claimMargin)) {
 		return false, nil
 	}
-	holds, err := db.holds(ctx, c.MemberID, c.ID)
+	holds, err := db.holds(ctx, c)
 	return !holds, err
 }
 
-// holds reports whether member id is active with nationalID.
-func (db *DB) holds(ctx context.Context, id, nationalID string) (bool, error) {
-	var d struct {
-		Active string `bson:"activeNationalId"`
+// holds reports whether the member claim c names is active with its ID.
+func (db *DB) holds(ctx context.Context, c *claimDoc) (bool, error) {
+	m, err := db.claimedMember(ctx, c)
+	return err == nil && m != nil && m.ActiveNationalID() == c.ID, err
+}
+
+// claimedMember is the member claim c names as a reader sees it, or nil:
+// read in the claim's province, following a stub there to the province it
+// names; every province (members.by-id) when neither finds it, since the
+// claim's province is a hint that follows the member after its write
+// (best effort), and a claim of older data may have none.
+func (db *DB) claimedMember(ctx context.Context, c *claimDoc) (*members.Member, error) {
+	for p, hops := c.Province, 0; p != "" && hops < 2; hops++ {
+		docs, err := db.memberDocs(ctx, c.MemberID, members.InProvinces(p), memberProjection)
+		if err != nil {
+			return nil, err
+		}
+		if d := liveOf(docs); d != nil {
+			return d.member(), nil
+		}
+		p = ""
+		if len(docs) == 1 {
+			p = docs[0].LivesIn
+		}
 	}
-	err := db.coll(collMembers).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
-		options.FindOne().SetProjection(bson.D{{Key: "activeNationalId", Value: 1}})).Decode(&d)
-	if isNoDoc(err) {
-		return false, nil
-	}
-	return err == nil && d.Active == nationalID, err
+	return db.findMember(ctx, c.MemberID, members.Everywhere, nil)
 }
 
 // inTime refuses a member write whose claim's deadline (less claimGuard)
@@ -267,11 +282,11 @@ func (db *DB) ActiveMemberByNationalID(ctx context.Context, nationalID string) (
 	if err != nil {
 		return nil, err
 	}
-	m, err := db.findMember(ctx, bson.D{{Key: "_id", Value: c.MemberID}}, none)
+	m, err := db.claimedMember(ctx, &c)
 	if err != nil {
 		return nil, err
 	}
-	if m.ActiveNationalID() != nationalID {
+	if m == nil || m.ActiveNationalID() != nationalID {
 		return nil, none
 	}
 	return m, nil
@@ -283,6 +298,8 @@ type claimHooks struct {
 	now               func() time.Time
 	afterClaimHook    func(nationalID string) error
 	beforeReleaseHook func(nationalID string) error
+	// afterMoveStep runs after step n of a member's move (member_moves.go).
+	afterMoveStep func(n int) error
 }
 
 func (h *claimHooks) afterClaim(id string) error {

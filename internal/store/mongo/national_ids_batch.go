@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
@@ -125,25 +126,35 @@ func (db *DB) lostClaims(ctx context.Context, hs []held) ([]held, error) {
 	return lost, nil
 }
 
-// membersAt are the stored states of ms at the versions they replace (one
-// find by _id); nil where a member is missing or at another version.
+// membersAt are the stored states of ms at the versions they replace, in
+// their provinces (one find: {province: {$in}, memberId: {$in}}); nil
+// where a member is missing, at another version or being moved.
 func (db *DB) membersAt(ctx context.Context, ms []*members.Member) ([]*members.Member, error) {
 	ids := make([]string, len(ms))
+	var provinces []string
 	for i, m := range ms {
 		ids[i] = m.ID
+		if p := provinceOf(m); !slices.Contains(provinces, p) {
+			provinces = append(provinces, p)
+		}
 	}
-	found, err := db.findMembers(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	cur, err := db.coll(collMembers).Find(ctx, bson.D{{Key: "province", Value: bson.D{{Key: "$in", Value: provinces}}},
+		{Key: "memberId", Value: bson.D{{Key: "$in", Value: ids}}}}, options.Find().SetProjection(memberProjection))
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*members.Member, len(found))
-	for _, m := range found {
-		byID[m.ID] = m
+	var docs []memberDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	byKey := make(map[string]*memberDoc, len(docs))
+	for i := range docs {
+		byKey[docs[i].ID] = &docs[i]
 	}
 	out := make([]*members.Member, len(ms))
 	for i, m := range ms {
-		if p := byID[m.ID]; p != nil && p.Version == m.Version-1 {
-			out[i] = p
+		if d := byKey[memberKey(provinceOf(m), m.ID)]; d != nil && d.Kind != kindStub && d.Moving == "" && d.State.Version == m.Version-1 {
+			out[i] = d.member()
 		}
 	}
 	return out, nil

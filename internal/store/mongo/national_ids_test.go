@@ -92,7 +92,7 @@ func TestACrashAfterTheClaimLeavesAStaleClaim(t *testing.T) {
 	if c == nil || c.MemberID != "m1" || c.Province != "p1" || !c.Until.Equal(t0.Add(store.ClaimTTL)) {
 		t.Fatalf("claim after the crash: %+v, want m1's until %v", c, t0.Add(store.ClaimTTL))
 	}
-	if _, err := db.GetMember(ctx, "m1", members.Everywhere); !errs.Is(err, errs.NotFound) {
+	if _, err := db.GetMember(ctx, "m1", members.InProvinces("p1")); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("the crashed create stored its member: %v", err)
 	}
 	if _, err := db.ActiveMemberByNationalID(ctx, "034160000001"); !errs.Is(err, errs.NotFound) {
@@ -107,7 +107,7 @@ func TestACrashAfterTheClaimLeavesAStaleClaim(t *testing.T) {
 			t.Fatalf("another member at %v, before the deadline and margin passed: %v, want duplicate_national_id", at, err)
 		}
 	}
-	if _, err := db.GetMember(ctx, "m2", members.Everywhere); !errs.Is(err, errs.NotFound) {
+	if _, err := db.GetMember(ctx, "m2", members.InProvinces("p1")); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("a refused create stored its member: %v", err)
 	}
 	later := t0.Add(store.ClaimTTL + store.ClaimMargin + time.Second)
@@ -170,7 +170,7 @@ func TestACrashBeforeTheReleaseLeavesAClaimStaleAtOnce(t *testing.T) {
 	if err := db.UpdateMember(ctx, left, lev); !errors.Is(err, store.ErrCrash) {
 		t.Fatalf("leave with a crash before the release: %v", err)
 	}
-	if got, err := db.GetMember(ctx, "m1", members.Everywhere); err != nil || got.Status != members.Left {
+	if got, err := db.GetMember(ctx, "m1", members.InProvinces("p1")); err != nil || got.Status != members.Left {
 		t.Fatalf("the leave's member write: %+v (%v)", got, err)
 	}
 	if c := claimOf(t, raw, "034160000003"); c == nil || c.MemberID != "m1" {
@@ -211,7 +211,7 @@ func TestAClaimLostBeforeTheCheckUndoesTheWrite(t *testing.T) {
 	if err := db.CreateMember(ctx, m, ev); !errs.Is(err, errs.DuplicateNationalID) {
 		t.Fatalf("create whose claim was lost: %v, want duplicate_national_id", err)
 	}
-	if _, err := db.GetMember(ctx, "m1", members.Everywhere); !errs.Is(err, errs.NotFound) {
+	if _, err := db.GetMember(ctx, "m1", members.InProvinces("p1")); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("the create whose claim was lost left its member: %v", err)
 	}
 	b1, b1ev := claimMember("m2", "034160000005")
@@ -219,7 +219,7 @@ func TestAClaimLostBeforeTheCheckUndoesTheWrite(t *testing.T) {
 	if err := db.CreateMembers(ctx, []*members.Member{b1, b2}, []*members.Event{b1ev, b2ev}); !errs.Is(err, errs.DuplicateNationalID) {
 		t.Fatalf("batch whose claim was lost: %v, want duplicate_national_id", err)
 	}
-	if _, err := db.GetMember(ctx, "m2", members.Everywhere); !errs.Is(err, errs.NotFound) {
+	if _, err := db.GetMember(ctx, "m2", members.InProvinces("p1")); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("the batch member whose claim was lost is stored: %v", err)
 	}
 
@@ -238,15 +238,15 @@ func TestAClaimLostBeforeTheCheckUndoesTheWrite(t *testing.T) {
 	if err := db.UpdateMember(ctx, back, bev); !errs.Is(err, errs.DuplicateNationalID) {
 		t.Fatalf("rejoin whose claim was lost: %v, want duplicate_national_id", err)
 	}
-	got, err := db.GetMember(ctx, "m4", members.Everywhere)
+	got, err := db.GetMember(ctx, "m4", members.InProvinces("p1"))
 	if err != nil || got.Status != members.Left || got.Version != left.Version {
 		t.Fatalf("after the undone rejoin: %+v (%v), want left at version %d", got, err, left.Version)
 	}
-	if h, _ := db.MemberHistory(ctx, "m4", members.Everywhere); len(h) != 2 || h[1].Type != members.LeftEvent {
+	if h, _ := db.MemberHistory(ctx, "m4", members.InProvinces("p1")); len(h) != 2 || h[1].Type != members.LeftEvent {
 		t.Fatalf("history after the undone rejoin: %+v, want joined, left", h)
 	}
 	var doc bson.M
-	if err := raw.Collection("members").FindOne(ctx, bson.D{{Key: "_id", Value: "m4"}}).Decode(&doc); err != nil || doc["activeNationalId"] != nil {
+	if err := raw.Collection("members").FindOne(ctx, bson.D{{Key: "_id", Value: "p1:m4"}}).Decode(&doc); err != nil || doc["activeNationalId"] != nil {
 		t.Fatalf("the undone rejoin kept activeNationalId: %v (%v)", doc["activeNationalId"], err)
 	}
 	// the same in a batch (the claim given back first, so that the batch
@@ -257,7 +257,7 @@ func TestAClaimLostBeforeTheCheckUndoesTheWrite(t *testing.T) {
 	if err := db.UpdateMembers(ctx, []*members.Member{back}, []*members.Event{bev}); !errs.Is(err, errs.DuplicateNationalID) {
 		t.Fatalf("batch rejoin whose claim was lost: %v, want duplicate_national_id", err)
 	}
-	if got, _ := db.GetMember(ctx, "m4", members.Everywhere); got.Status != members.Left || got.Version != left.Version {
+	if got, _ := db.GetMember(ctx, "m4", members.InProvinces("p1")); got.Status != members.Left || got.Version != left.Version {
 		t.Fatalf("after the undone batch rejoin: %+v", got)
 	}
 }
@@ -457,7 +457,7 @@ func TestClaimsFollowTheMemberToAnotherProvince(t *testing.T) {
 		t.Fatal(err)
 	}
 	moved, mev := nextMember(m, members.Transferred, func(n *members.Member) { n.BranchID, n.Path = "b2", []string{"root", "p2", "b2"} })
-	if err := db.UpdateMember(ctx, moved, mev); err != nil {
+	if err := db.MoveMember(ctx, m, moved, mev); err != nil {
 		t.Fatal(err)
 	}
 	if c := claimOf(t, raw, "034160000021"); c == nil || c.MemberID != "m1" || c.Province != "p2" {
@@ -500,7 +500,7 @@ func TestAClaimThatRanOutWritesNothing(t *testing.T) {
 	if e := errs.As(err); e == nil || e.Code != errs.Busy || e.RetryAfterSeconds < 1 {
 		t.Fatalf("create whose claim ran out: %v, want server_busy with a Retry-After", err)
 	}
-	if _, err := db.GetMember(ctx, "m1", members.Everywhere); !errs.Is(err, errs.NotFound) {
+	if _, err := db.GetMember(ctx, "m1", members.InProvinces("p1")); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("a create whose claim ran out stored its member: %v", err)
 	}
 	if c := claimOf(t, raw, "034160000031"); c != nil {

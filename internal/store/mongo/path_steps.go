@@ -72,9 +72,12 @@ func pathSteps() []migration {
 // meanwhile in the new shape is left alone, and running the step again
 // changes nothing: it is idempotent, as Mongo steps must be.
 func renameField(ctx context.Context, coll *driver.Collection, field string, set func(id string, old bson.RawValue) (bson.D, bool)) error {
+	o := options.Find().SetProjection(bson.D{{Key: field, Value: 1}}).SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(500)
+	if coll.Name() == collMembers {
+		o.SetComment(ScatterComment("members.migration-walk")) // as walkMembers
+	}
 	for last := ""; ; {
-		cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: last}}}}, options.Find().
-			SetProjection(bson.D{{Key: field, Value: 1}}).SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(500))
+		cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: last}}}}, o)
 		if err != nil {
 			return err
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
-	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
@@ -31,6 +30,7 @@ func (db *DB) RewritePaths(ctx context.Context, from, to unitpath.Path, after st
 		{Name: "marks", Step: db.rewriteByProvince(collMarks)},
 		{Name: "users", Step: db.rewriteGrants},
 		{Name: "members", Step: db.rewriteMembers},
+		{Name: "member stubs", Step: db.rewriteMemberStubs},
 		// Issue 20's records (recognitions.go, evidence.go, fund.go, awards.go).
 		{Name: "recognitions", Step: db.rewriteByID(collRecognitions, true)},
 		{Name: "evidence links", Step: db.rewriteByID(collEvidenceLinks, false)},
@@ -110,50 +110,6 @@ func (db *DB) rewriteGrants(ctx context.Context, from, to unitpath.Path, after s
 				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}))
 	}
 	return again(ctx, db.coll(collUsers), batch, after, last, len(docs), limit)
-}
-
-// rewriteMembers rewrites the path and the search keys of the members
-// below the moved unit, in the official order (members_path_status_sort),
-// each guarded by its version: the keys are made from the name read.
-func (db *DB) rewriteMembers(ctx context.Context, from, to unitpath.Path, after string, limit int) (string, int, error) {
-	cur, err := db.coll(collMembers).Find(ctx, bson.D{{Key: "path", Value: from.Unit()}, {Key: "status", Value: bson.D{{Key: "$in", Value: allStatuses}}},
-		{Key: "sortKey", Value: bson.D{{Key: "$gt", Value: after}}}},
-		options.Find().SetProjection(bson.D{{Key: "path", Value: 1}, {Key: "fullName", Value: 1}, {Key: "sortKey", Value: 1}, {Key: "version", Value: 1}, {Key: "activeNationalId", Value: 1}}).
-			SetSort(bson.D{{Key: "sortKey", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return "", 0, err
-	}
-	var docs []struct {
-		ID       string        `bson:"_id"`
-		Path     unitpath.Path `bson:"path"`
-		FullName string        `bson:"fullName"`
-		SortKey  string        `bson:"sortKey"`
-		Version  int           `bson:"version"`
-		Active   string        `bson:"activeNationalId"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return "", 0, err
-	}
-	var batch, moves []driver.WriteModel
-	last := after
-	for _, d := range docs {
-		last = d.SortKey
-		moved, ok := d.Path.Rebase(from, to)
-		if !ok {
-			continue
-		}
-		batch = append(batch, driver.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: d.ID}, {Key: "version", Value: d.Version}}).
-			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "path", Value: moved}, {Key: "scopeWords", Value: scopeWords(&members.Member{FullName: d.FullName, Path: moved})}}},
-				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}))
-		if w := followProvince(d.Active, d.ID, provinceOfPath(d.Path), provinceOfPath(moved)); w != nil {
-			moves = append(moves, w)
-		}
-	}
-	next, n, err := again(ctx, db.coll(collMembers), batch, after, last, len(docs), limit)
-	if err == nil {
-		db.followProvinces(ctx, moves) // the claims of the members that moved province
-	}
-	return next, n, err
 }
 
 // again writes batch and moves the cursor on to last, or, when a document

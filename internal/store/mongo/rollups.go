@@ -61,17 +61,25 @@ func afterUpsert() *options.FindOneAndUpdateOptionsBuilder {
 }
 
 // BranchEveryone implements rollups.Store: every member with a stint in
-// the branch, from the multikey index members_stints_branch, so members
-// who moved away are found too.
+// the branch, in the branch's province, from the multikey index
+// members_province_stints_branch. Members who moved away are found too:
+// within the province by their stints, and out of it by the stub they
+// keep there (member_moves.go), one document per member.
 func (db *DB) BranchEveryone(ctx context.Context, branch unitpath.Path) (_ []*members.Member, err error) {
 	defer errs.Wrap(&err, "mongo: BranchEveryone %s", branch.Unit())
-	return db.findMembers(ctx, bson.D{{Key: "stints.branchId", Value: branch.Unit()}})
+	return db.findMembers(ctx, bson.D{{Key: "province", Value: branch.Province()}, {Key: "stints.branchId", Value: branch.Unit()}})
 }
 
 // findMembers reads every member filter matches, with the fields counting
 // needs (memberProjection).
 func (db *DB) findMembers(ctx context.Context, filter bson.D) ([]*members.Member, error) {
-	cur, err := db.coll(collMembers).Find(ctx, filter, options.Find().SetProjection(memberProjection))
+	return db.findMembersWith(ctx, filter, options.Find())
+}
+
+// findMembersWith is findMembers with the find's options (a scatter's
+// comment).
+func (db *DB) findMembersWith(ctx context.Context, filter bson.D, o *options.FindOptionsBuilder) ([]*members.Member, error) {
+	cur, err := db.coll(collMembers).Find(ctx, filter, o.SetProjection(memberProjection))
 	if err != nil {
 		return nil, err
 	}

@@ -60,12 +60,15 @@ func rewriteMembers[T any](ctx context.Context, db *driver.Database, projection 
 
 // walkMembers is a data step's read of the members: in _id order, a page
 // of 500 at a time (an _id range), each page decoded as T with projection
-// and handed to do.
+// and handed to do. Every province at once: the declared scatter
+// members.migration-walk, which runs before a database is sharded
+// (docs/sharding.md §9) and never after.
 func walkMembers[T any](ctx context.Context, db *driver.Database, projection bson.D, id func(T) string, do func([]T) error) error {
 	coll := db.Collection(collMembers)
 	for last := ""; ; {
 		cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: last}}}}, options.Find().
-			SetProjection(projection).SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(500))
+			SetProjection(projection).SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(500).
+			SetComment(ScatterComment("members.migration-walk")))
 		if err != nil {
 			return err
 		}

@@ -100,7 +100,7 @@ func TestStoredMembersGainWordPairs(t *testing.T) {
 			old = append(old, u+":"+w)
 		}
 	}
-	if _, err := raw.Collection("members").UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}},
+	if _, err := raw.Collection("members").UpdateOne(ctx, bson.D{{Key: "_id", Value: path[1] + ":" + m.ID}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "scopeWords", Value: old}}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestStoredMembersGainWordPairs(t *testing.T) {
 	}
 	search := func(db *store.DB) int {
 		t.Helper()
-		res, err := db.ListMembers(ctx, members.Query{Path: path[:1], Words: []string{"thi", "nguyen"}})
+		res, err := db.ListMembers(ctx, members.Query{Path: path, Words: []string{"thi", "nguyen"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +141,7 @@ func TestStoredMembersGainNameKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw := connect(t, ferretURI).Database(name)
-	if _, err := raw.Collection("members").UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}},
+	if _, err := raw.Collection("members").UpdateOne(ctx, bson.D{{Key: "_id", Value: path[1] + ":" + m.ID}},
 		bson.D{{Key: "$unset", Value: bson.D{{Key: "nameKey", Value: ""}}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestStoredMembersGainNameKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := members.NameKeysOf("tran van binh", m.BirthDate.Year)
-	if got, err := db.MembersByName(ctx, path[:1], keys); err != nil || len(got) != 0 {
+	if got, err := db.MembersByName(ctx, path, keys); err != nil || len(got) != 0 {
 		t.Fatalf("found without a key: %d, %v", len(got), err)
 	}
 	again, err := store.Open(ctx, store.Options{URI: ferretURI, Database: name})
@@ -157,7 +157,7 @@ func TestStoredMembersGainNameKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer again.Close()
-	if got, err := again.MembersByName(ctx, path[:1], keys); err != nil || len(got) != 1 || got[0].ID != m.ID {
+	if got, err := again.MembersByName(ctx, path, keys); err != nil || len(got) != 1 || got[0].ID != m.ID {
 		t.Errorf("after the data step: %d found, %v; want 1", len(got), err)
 	}
 }

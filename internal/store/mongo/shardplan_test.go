@@ -125,10 +125,10 @@ func TestCheckTargeting(t *testing.T) {
 }
 
 // shardKeysWithoutIndex are today's sharded collections whose shard key no
-// declared index starts with: the province-first indexes of §4.1 come with
-// the province (counters' and marks' came with theirs, 2026-12-04). A
+// declared index starts with: none since members gained theirs
+// (2026-12-04; counters' and marks' came with theirs the same day). A
 // static known-failures list, checked both ways like knownMisses.
-var shardKeysWithoutIndex = []string{"members"}
+var shardKeysWithoutIndex []string
 
 // TestIndexesFitShardPlan: the declared indexes against the plan's keys,
 // statically (docs/sharding.md §8). That every declared scatter is sent is

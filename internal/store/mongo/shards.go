@@ -110,6 +110,9 @@ var Scatters = []Scatter{
 		Bound: "every shard, one index range each, per national figure of a past day that is not a kept month end (rare)"},
 	{Name: "members.national-past-day", Command: "find", Coll: collMembers, Fields: []string{"province", "stints.to"},
 		Bound: "its second range: the periods that ended in the window"},
+	// The members' data steps (search_keys.go walkMembers): pages by _id.
+	{Name: "members.migration-walk", Command: "find", Coll: collMembers, Fields: []string{"_id"},
+		Bound: "every shard, every member once, per data step: run once, before a database is sharded (§9), never after"},
 	// §4.3 counters (counters.go): the provinces' own counters, and a
 	// reconcile's drop of the kept days of the whole tree.
 	{Name: "counters.provinces", Command: "find", Coll: collCounters, Fields: []string{"day", "parentId", "province"},

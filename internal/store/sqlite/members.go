@@ -105,11 +105,12 @@ func addMemberBranches(ctx context.Context, tx *sql.Tx, rowid int64, m *members.
 	return nil
 }
 
-// GetMember implements members.Store: one table, so every province.
-func (db *DB) GetMember(ctx context.Context, id string, _ members.Provinces) (_ *members.Member, err error) {
+// GetMember implements members.Store: one table holds every province, and
+// a member living outside in is not found, as on MongoDB.
+func (db *DB) GetMember(ctx context.Context, id string, in members.Provinces) (_ *members.Member, err error) {
 	defer errs.Wrap(&err, "sqlite: GetMember %s", id)
 	m, err := scanMember(db.reads(ctx).QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !in.Has(m.Path.Province()) {
 		return nil, errs.E(errs.NotFound, "member not found")
 	}
 	return m, err

@@ -55,7 +55,7 @@ func mustRegistry(t *testing.T, s Store) tree {
 		n.BranchID, n.Path = tr.c.ID, tr.c.Path
 		n.Stints = append(n.Stints, members.Stint{BranchID: tr.c.ID, From: civil.MustParse("2024-01-02"), StartedBy: members.Transferred})
 	})
-	must(s.UpdateMember(ctx(), m3, ev))
+	must(storeChange(s, m2, m3, ev))
 	left := mustMember(t, s, tr.b, "Trần Văn Bình", "034185000002")
 	l2, ev := next(left, members.LeftEvent, func(n *members.Member) {
 		n.Status, n.LeftOn, n.LeaveReason = members.Left, civil.MustParse("2025-02-01"), "chuyển đi"

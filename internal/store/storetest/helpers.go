@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sohoi/sohoi/internal/ids"
+	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
@@ -30,4 +31,14 @@ func mustChild(t *testing.T, s Store, parent *units.Unit, level units.Level, cod
 		t.Fatalf("create %s under %s: %v", code, parent.ID, err)
 	}
 	return u
+}
+
+// storeChange stores the change from prev to n as members.Service does: a
+// move when it takes the member to another province (Store.MoveMember),
+// else an update.
+func storeChange(s Store, prev, n *members.Member, ev *members.Event) error {
+	if prev.Path.Province() != n.Path.Province() {
+		return s.MoveMember(ctx(), prev, n, ev)
+	}
+	return s.UpdateMember(ctx(), n, ev)
 }

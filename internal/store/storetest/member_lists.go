@@ -154,7 +154,7 @@ func testMemberSearch(t *testing.T, open Opener) {
 			n.BranchID, n.Path = tr.c.ID, tr.c.Path
 		})
 		ev.On = on
-		if err := s.UpdateMember(ctx(), n, ev); err != nil {
+		if err := storeChange(s, trong, n, ev); err != nil {
 			t.Fatal(err)
 		}
 		if got := listAll(t, s, members.Query{Path: tr.p34.Path, Words: []string{"trong"}}); len(got) != 0 {

@@ -44,7 +44,7 @@ func testMemberSearchMatchesBruteForce(t *testing.T, open Opener) {
 		if typ == members.Transferred {
 			ev.On = civil.MustParse("2024-06-01")
 		}
-		if err := s.UpdateMember(ctx(), n, ev); err != nil {
+		if err := storeChange(s, m, n, ev); err != nil {
 			t.Fatal(err)
 		}
 		byID[m.ID] = n

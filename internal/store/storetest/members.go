@@ -164,7 +164,7 @@ func testMembers(t *testing.T, open Opener) {
 			n.BranchID, n.Path = tr.c.ID, tr.c.Path
 		})
 		ev.On, ev.FromBranchID, ev.ToBranchID = on, tr.a.ID, tr.c.ID
-		if err := s.UpdateMember(ctx(), n, ev); err != nil {
+		if err := storeChange(s, x, n, ev); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.GetMember(ctx(), x.ID, members.Everywhere)

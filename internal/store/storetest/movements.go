@@ -27,7 +27,7 @@ func testMovements(t *testing.T, open Opener) {
 	update := func(m *members.Member, typ members.EventType, fn func(*members.Member)) *members.Member {
 		t.Helper()
 		n, ev := next(m, typ, fn)
-		if err := s.UpdateMember(ctx(), n, ev); err != nil {
+		if err := storeChange(s, m, n, ev); err != nil {
 			t.Fatal(err)
 		}
 		return n

@@ -39,7 +39,7 @@ func testBranchEveryone(t *testing.T, open Opener) {
 		n.BranchID, n.Path = tr.c.ID, tr.c.Path
 	})
 	ev.On = on
-	if err := s.UpdateMember(ctx(), n, ev); err != nil {
+	if err := storeChange(s, moved, n, ev); err != nil {
 		t.Fatal(err)
 	}
 	a, err := s.BranchEveryone(ctx(), tr.a.Path)

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MemberLists", func(t *testing.T) { testMemberLists(t, open) })
 	t.Run("MemberBatches", func(t *testing.T) { testMemberBatches(t, open) })
 	t.Run("NationalIDs", func(t *testing.T) { testNationalIDs(t, open) })
+	t.Run("MemberMoves", func(t *testing.T) { testMemberMoves(t, open) })
 	t.Run("MembersByName", func(t *testing.T) { testMembersByName(t, open) })
 	t.Run("ImportJobs", func(t *testing.T) { testImportJobs(t, open) })
 	t.Run("MemberSearch", func(t *testing.T) { testMemberSearch(t, open) })

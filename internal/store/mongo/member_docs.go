@@ -69,8 +69,9 @@ type memberDoc struct {
 	MemberID string `bson:"memberId"`
 	Province string `bson:"province"`
 	Kind     string `bson:"kind"`
-	// Moving is the province a live document is being moved to (§5.3):
-	// while set, no update matches it (their filters say moving: null).
+	// Moving is the province a live document is being moved to (§5.3), or
+	// restructureLock of it when a restructure moves it (§5.4): while set,
+	// no update matches it (their filters say moving: null).
 	Moving string `bson:"moving,omitempty"`
 	// LivesIn is, on a stub, the province of the live document.
 	LivesIn string `bson:"livesIn,omitempty"`

@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
+	"github.com/sohoi/sohoi/internal/rollups"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // A member moving to another province (docs/sharding.md §5.3). Its
@@ -69,7 +72,7 @@ func (db *DB) MoveMember(ctx context.Context, prev, m *members.Member, ev *membe
 		}
 		// Another move of the member is unfinished: finish it first; this
 		// one then misses on the version, as any change after another.
-		if err := db.resumeMove(ctx, m.ID); err != nil {
+		if _, err := db.resumeMove(ctx, m.ID); err != nil {
 			return err
 		}
 	}
@@ -79,24 +82,24 @@ func (db *DB) MoveMember(ctx context.Context, prev, m *members.Member, ev *membe
 	if err := db.moveStep(1); err != nil {
 		return err
 	}
-	return db.runMove(ctx, &r)
+	return db.runMove(ctx, &r, false)
 }
 
-// resumeMove finishes member id's move, if one is recorded.
-func (db *DB) resumeMove(ctx context.Context, id string) error {
+// resumeMove finishes member id's move, if one is recorded (found).
+func (db *DB) resumeMove(ctx context.Context, id string) (found bool, _ error) {
 	var r moveDoc
 	err := db.coll(collMemberMoves).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r)
 	if isNoDoc(err) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
-	err = db.runMove(ctx, &r)
+	err = db.runMove(ctx, &r, true)
 	if errs.Is(err, errs.VersionMismatch) {
-		return nil // the move lost to another change: nothing left to finish
+		return true, nil // the move lost to another change: nothing left to finish
 	}
-	return err
+	return true, err
 }
 
 // ResumeMoves finishes every recorded move (at start: those a crash left;
@@ -116,7 +119,7 @@ func (db *DB) ResumeMoves(ctx context.Context) (err error) {
 		return err
 	}
 	for _, d := range ids {
-		if err := db.resumeMove(ctx, d.ID); err != nil {
+		if _, err := db.resumeMove(ctx, d.ID); err != nil {
 			return err
 		}
 	}
@@ -124,7 +127,11 @@ func (db *DB) ResumeMoves(ctx context.Context) (err error) {
 }
 
 // runMove runs the steps of move r after its record (2 to 6 of §5.3).
-func (db *DB) runMove(ctx context.Context, r *moveDoc) error {
+// resumed: by someone other than the MoveMember that recorded it, whose
+// caller counted the change around a write that then failed (its settle
+// recounted the branches before the move was done): the branches left and
+// joined are marked stale again, as stored, for the settler's next sweep.
+func (db *DB) runMove(ctx context.Context, r *moveDoc, resumed bool) error {
 	coll := db.coll(collMembers)
 	old := memberFilter(r.From, r.ID)
 	// 2. Lock the old document at the version moved from: from here every
@@ -179,9 +186,27 @@ func (db *DB) runMove(ctx context.Context, r *moveDoc) error {
 	if err := db.moveStep(5); err != nil {
 		return err
 	}
+	if resumed {
+		db.markMoved(ctx, r, d.State.Path)
+	}
 	// 6. Done.
 	_, err = db.coll(collMemberMoves).DeleteOne(ctx, bson.D{{Key: "_id", Value: r.ID}, {Key: "version", Value: r.Version}})
 	return err
+}
+
+// markMoved marks the branches a resumed move r left (at path from) and
+// joined, onward from the day of its event, as one stored change. Best
+// effort: a mark lost here leaves the tallies to the next reconcile, as a
+// lost settle does.
+func (db *DB) markMoved(ctx context.Context, r *moveDoc, from []string) {
+	change := "move:" + r.ID + "@" + strconv.Itoa(r.Version)
+	var marks []rollups.Mark
+	for _, p := range []unitpath.Path{from, r.State.Path} {
+		if len(p) > 0 {
+			marks = append(marks, rollups.Mark{UnitID: p.Unit(), Path: p, Onward: true, From: r.Event.On, Change: change, Stored: true})
+		}
+	}
+	_, _ = db.MarkStale(context.WithoutCancel(ctx), marks)
 }
 
 // stubUpdate turns a live document into the stub of a member now living

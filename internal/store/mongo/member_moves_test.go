@@ -161,3 +161,72 @@ func TestAMoveStoppedAfterEachStepIsResumed(t *testing.T) {
 	}
 	checkShardPlan(t, rec, false)
 }
+
+// A restructure that meets a member locked by a transfer's move finishes
+// the move first (its record names it), then moves what is still below
+// the moved unit: the transfer is kept, not overwritten by the
+// restructure's copy, and the member is counted where it now lives.
+func TestARestructureFinishesATransfersMoveFirst(t *testing.T) {
+	ctx := testCtx(t)
+	rec := mongotest.NewRecorder()
+	db := openStore(t, ferretURI, rec)
+	now := func() time.Time { return time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC) }
+	sys := access.System("test")
+	rs, us, ms := services(db, now)
+	root, mk := unitMaker(t, ctx, us)
+	p34, p33 := mk(root, units.Province, "34"), mk(root, units.Province, "33")
+	d336 := mk(p34, units.District, "336")
+	a, c := mk(d336, units.Branch, "A"), mk(p33, units.Branch, "C")
+	m, err := ms.Create(ctx, sys, a.ID, members.Input{FullName: "Người Chuyển", Gender: members.Male,
+		BirthDate: civil.Date{Year: 1981, Month: 2, Day: 3}, JoinedOn: civil.Date{Year: 2020, Month: 1, Day: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := ms.Create(ctx, sys, a.ID, members.Input{FullName: "Người Ở", Gender: members.Female,
+		BirthDate: civil.Date{Year: 1982, Month: 2, Day: 3}, JoinedOn: civil.Date{Year: 2020, Month: 1, Day: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A transfer out of the subtree about to move, to the province it
+	// moves to, stopped once its document is locked.
+	db.SetMoveCrash(2)
+	if _, err := ms.Transfer(ctx, sys, m.ID, c.ID, civil.Date{Year: 2026, Month: 5, Day: 1}); !errors.Is(err, store.ErrCrash) {
+		t.Fatalf("transfer: %v", err)
+	}
+	db.SetMoveCrash(0)
+	if _, err := us.Move(ctx, sys, d336.ID, p33.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GetMember(ctx, m.ID, members.Everywhere)
+	if err != nil || got.BranchID != c.ID || got.Version != 2 {
+		t.Fatalf("the transferred member: %+v %v", got, err)
+	}
+	o, err := db.GetMember(ctx, other.ID, members.InProvinces(p33.ID))
+	if err != nil || o.BranchID != a.ID || o.Path[1] != p33.ID {
+		t.Fatalf("the member moved with its branch: %+v %v", o, err)
+	}
+	movedA, err := us.Load(ctx, sys, a.ID, access.ObjUnit, access.Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	everyone, err := db.BranchEveryone(ctx, movedA.Path)
+	if err != nil || len(everyone) != 2 {
+		t.Errorf("branch A after the move: %d members, %v", len(everyone), err)
+	}
+	if _, err := db.GetMember(ctx, m.ID, members.InProvinces(p34.ID)); !errs.Is(err, errs.NotFound) {
+		t.Errorf("the member is still read in 34: %v", err)
+	}
+	// The transfer's service counted around a write that failed, before
+	// the move was finished; the restructure's resume marked the
+	// branches again, for the settler's next sweep.
+	if err := rs.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := rs.Reconcile(ctx, sys, root); err != nil || len(r.Repairs) != 0 {
+		t.Fatalf("reconcile: %+v %v", r, err)
+	}
+	for _, p := range rec.Uncovered(store.Indexes) {
+		t.Error(p)
+	}
+	checkShardPlan(t, rec, false)
+}

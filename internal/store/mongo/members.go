@@ -231,7 +231,7 @@ func (db *DB) swapMember(ctx context.Context, m *members.Member, ev *members.Eve
 		if cur.Moving != "" {
 			// Locked by a move: finish it (the document here becomes a
 			// stub), and the change misses as against any newer version.
-			if err := db.resumeMove(ctx, m.ID); err != nil {
+			if _, err := db.resumeMove(ctx, m.ID); err != nil {
 				return 0, err
 			}
 			return cur.Version + 1, nil
@@ -368,12 +368,18 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*
 	if err := cur.All(ctx, &docs); err != nil {
 		return res, err
 	}
+	full := len(docs) == k.Fetch()
 	docs = oneEach(docs)
 	var items []*members.Member
 	for i := range docs {
 		items = append(items, docs[i].member())
 	}
-	return page.Cut(k, items, func(i int) string { return docs[i].State.SortKey }), nil
+	res = page.Cut(k, items, func(i int) string { return docs[i].State.SortKey })
+	if full && res.Next == "" && len(docs) > 0 {
+		// A twin dropped from a full read: there may be more.
+		res.Next = page.Encode(docs[len(docs)-1].State.SortKey)
+	}
+	return res, nil
 }
 
 // oneEach keeps one document per member of docs in sortKey order: a

@@ -21,7 +21,8 @@ import (
 // rewriteMembers rewrites the members below the moved unit, in the
 // official order (members_province_path_status_sort), each guarded by its
 // version: the keys are made from the name read. A member locked by a
-// transfer's move is finished first.
+// transfer's move (a move record names it) is finished first; a lock
+// without a record is this rewrite's own, left by a crash.
 func (db *DB) rewriteMembers(ctx context.Context, from, to unitpath.Path, after string, limit int) (string, int, error) {
 	a, b := from.Province(), to.Province()
 	o := options.Find().SetSort(bson.D{{Key: "sortKey", Value: 1}}).SetLimit(int64(limit))
@@ -38,14 +39,18 @@ func (db *DB) rewriteMembers(ctx context.Context, from, to unitpath.Path, after 
 	if err := cur.All(ctx, &docs); err != nil {
 		return "", 0, err
 	}
+	resumed := false
 	for _, d := range docs {
-		if d.Moving != "" && d.Moving != b {
-			// A transfer's move, unfinished: finish it, then read again.
-			if err := db.resumeMove(ctx, d.MemberID); err != nil {
+		if d.Moving != "" {
+			found, err := db.resumeMove(ctx, d.MemberID)
+			if err != nil {
 				return "", 0, err
 			}
-			return after, max(len(docs), limit), nil
+			resumed = resumed || found
 		}
+	}
+	if resumed { // transfers' moves finished: read the page again
+		return after, max(len(docs), limit), nil
 	}
 	if a != b {
 		return db.moveMembers(ctx, docs, from, to, after, limit)
@@ -59,7 +64,7 @@ func (db *DB) rewriteMembers(ctx context.Context, from, to unitpath.Path, after 
 			continue
 		}
 		batch = append(batch, driver.NewUpdateOneModel().
-			SetFilter(bson.D{{Key: "province", Value: a}, {Key: "memberId", Value: d.MemberID}, {Key: "version", Value: d.State.Version}}).
+			SetFilter(bson.D{{Key: "province", Value: a}, {Key: "memberId", Value: d.MemberID}, {Key: "version", Value: d.State.Version}, {Key: "moving", Value: nil}}).
 			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "path", Value: moved}, {Key: "scopeWords", Value: scopeWords(&members.Member{FullName: d.State.FullName, Path: moved})}}},
 				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}))
 		if w := followProvince(d.State.ActiveNationalID, d.MemberID, a, provinceOfPath(moved)); w != nil {
@@ -73,8 +78,14 @@ func (db *DB) rewriteMembers(ctx context.Context, from, to unitpath.Path, after 
 	return next, n, err
 }
 
+// restructureLock is the moving value of a member a restructure moves to
+// province b: not b alone, so that a transfer's move to b (whose lock is
+// b) never takes the restructure's lock for its own, nor the other way.
+func restructureLock(b string) string { return "restructure:" + b }
+
 // moveMembers moves a page of members of province A (read whole) below
-// to, in province B: each locked (moving: B; already so after a crash),
+// to, in province B: each locked (moving: restructureLock(B); already so
+// after a crash),
 // written under B (an upsert replacing only an older document: a stub
 // there), its claim following, and the A document made a stub when the
 // member still has periods in branches of A, else deleted. A member
@@ -92,7 +103,7 @@ func (db *DB) moveMembers(ctx context.Context, docs []memberDoc, from, to unitpa
 		if d.Moving == "" {
 			locks = append(locks, driver.NewUpdateOneModel().
 				SetFilter(bson.D{{Key: "province", Value: a}, {Key: "memberId", Value: d.MemberID}, {Key: "version", Value: d.State.Version}, {Key: "moving", Value: nil}}).
-				SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "moving", Value: b}}}}))
+				SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "moving", Value: restructureLock(b)}}}}))
 		}
 	}
 	if len(docs) == 0 {
@@ -111,7 +122,7 @@ func (db *DB) moveMembers(ctx context.Context, docs []memberDoc, from, to unitpa
 		return "", 0, err
 	}
 	for _, d := range read {
-		if d.Moving == b {
+		if d.Moving == restructureLock(b) {
 			locked = append(locked, d)
 		}
 	}
@@ -146,7 +157,7 @@ func (db *DB) moveMembers(ctx context.Context, docs []memberDoc, from, to unitpa
 		if w := followProvince(d.State.ActiveNationalID, d.MemberID, a, b); w != nil {
 			claims = append(claims, w)
 		}
-		lockedOld := bson.D{{Key: "province", Value: a}, {Key: "memberId", Value: d.MemberID}, {Key: "moving", Value: b}}
+		lockedOld := bson.D{{Key: "province", Value: a}, {Key: "memberId", Value: d.MemberID}, {Key: "moving", Value: restructureLock(b)}}
 		if periodsIn(d, a, paths) {
 			olds = append(olds, driver.NewUpdateOneModel().SetFilter(lockedOld).SetUpdate(stubUpdate(b, &d.State)))
 		} else {

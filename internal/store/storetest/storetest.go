@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Movements", func(t *testing.T) { testMovements(t, open) })
 	t.Run("Leases", func(t *testing.T) { testLeases(t, open) })
 	t.Run("RewritePaths", func(t *testing.T) { testRewritePaths(t, open) })
+	t.Run("RewriteKeepsBranchesCounting", func(t *testing.T) { testRewriteKeepsBranchesCounting(t, open) })
 	t.Run("UnitMoves", func(t *testing.T) { testUnitMoves(t, open) })
 	t.Run("IdempotencyKeys", func(t *testing.T) { testIdempotencyKeys(t, open) })
 	t.Run("ErrorsNameTheOperation", func(t *testing.T) { testErrorsNameTheOperation(t, open) })

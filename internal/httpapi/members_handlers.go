@@ -204,6 +204,7 @@ func (s *server) listMembers(c *gin.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
+	q.Brief = true // memberJSON shows no periods
 	res, err := s.Members.List(c.Request.Context(), callerOf(c), c.Param("id"), c.Query("branchId"), q)
 	if err != nil {
 		return err

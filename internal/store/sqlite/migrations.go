@@ -257,6 +257,7 @@ CREATE TABLE import_rows (job_id TEXT NOT NULL, row INTEGER NOT NULL, doc TEXT N
 	{"0029_unit_moves", unitMovesSchema},         // issue 18.5: unit_moves.go
 	{"0030_branch_periods", branchPeriodsIndex},  // issue 15: movements.go
 	{"0031_branch_changes", branchChangesSchema}, // issue 15: branch_changes.go, periods_cache.go
+	{"0032_audit_pending", auditPendingIndex},    // issue 15: audit.go
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.

@@ -179,13 +179,7 @@ func (c *periodsCache) current(ctx context.Context, q *pool, branchID string) (*
 		}
 	}
 	periods = append(periods, fresh...)
-	slices.SortStableFunc(periods, func(a, b cachedPeriod) int { return cmp.Compare(a.member, b.member) })
-	b := &cachedBranch{seq: last, periods: periods}
-	c.mu.Lock()
-	c.patches++
-	c.mu.Unlock()
-	c.keep(branchID, b)
-	return b, nil
+	return c.put(branchID, last, periods, &c.patches), nil
 }
 
 // readWhole reads a branch's periods whole, as of at least the last seq
@@ -199,13 +193,19 @@ func (c *periodsCache) readWhole(ctx context.Context, q *pool, branchID string) 
 	if err != nil {
 		return nil, err
 	}
+	return c.put(branchID, last, periods, &c.wholes), nil
+}
+
+// put keeps a branch's periods, sorted by member, as of seq, counting the
+// read in *reads (wholes or patches).
+func (c *periodsCache) put(branchID string, seq int64, periods []cachedPeriod, reads *int64) *cachedBranch {
 	slices.SortStableFunc(periods, func(a, b cachedPeriod) int { return cmp.Compare(a.member, b.member) })
-	b := &cachedBranch{seq: last, periods: periods}
+	b := &cachedBranch{seq: seq, periods: periods}
 	c.mu.Lock()
-	c.wholes++
+	*reads++
 	c.mu.Unlock()
 	c.keep(branchID, b)
-	return b, nil
+	return b
 }
 
 func (c *periodsCache) read(ctx context.Context, q *pool, query string, args ...any) ([]cachedPeriod, error) {

@@ -4,6 +4,7 @@
 package civil
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -100,16 +101,46 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	if !d.plain() {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	}
+	var b [10]byte
+	return string(d.appendTo(b[:0]))
+}
+
+// plain reports whether d's fields are each in their range (years 0-9999):
+// such a date is written digit by digit, without fmt. Dates are written
+// for every member of every list and counted in every recount (pprof,
+// README "Load test"). Others (only a Date built by hand can be one) go
+// through fmt and time, as before.
+func (d Date) plain() bool {
+	return d.Year >= 0 && d.Year <= 9999 && d.Month >= 1 && d.Month <= 12 && d.Day >= 1 && d.Day <= 31
+}
+
+// appendTo appends YYYY-MM-DD for a plain date.
+func (d Date) appendTo(b []byte) []byte {
+	y, m, dd := d.Year, int(d.Month), d.Day
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+dd/10), byte('0'+dd%10))
 }
 
 func (d Date) t() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
 
+// compare orders d and e: by their fields when both are real calendar
+// days in range (the order of the fields is the order of the days), else
+// through time, which normalises a day past its month's end.
+func (d Date) compare(e Date) int {
+	if d.plain() && e.plain() && d.Day <= daysIn(d.Month, d.Year) && e.Day <= daysIn(e.Month, e.Year) {
+		return cmp.Or(cmp.Compare(d.Year, e.Year), cmp.Compare(d.Month, e.Month), cmp.Compare(d.Day, e.Day))
+	}
+	return d.t().Compare(e.t())
+}
+
 // Before reports whether d is before e.
-func (d Date) Before(e Date) bool { return d.t().Before(e.t()) }
+func (d Date) Before(e Date) bool { return d.compare(e) < 0 }
 
 // After reports whether d is after e.
-func (d Date) After(e Date) bool { return d.t().After(e.t()) }
+func (d Date) After(e Date) bool { return d.compare(e) > 0 }
 
 // AddDays returns d moved by n days.
 func (d Date) AddDays(n int) Date { return Of(d.t().AddDate(0, 0, n)) }
@@ -119,7 +150,12 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
 	}
-	return json.Marshal(d.String())
+	if !d.plain() {
+		return json.Marshal(d.String())
+	}
+	b := make([]byte, 0, 12)
+	b = append(b, '"')
+	return append(d.appendTo(b), '"'), nil
 }
 
 // UnmarshalJSON reads "YYYY-MM-DD", "" or null.

@@ -1,7 +1,11 @@
 package civil
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -92,6 +96,57 @@ func TestDaysInAgreesWithTime(t *testing.T) {
 		for m := time.January; m <= time.December; m++ {
 			if got, want := daysIn(m, y), time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day(); got != want {
 				t.Errorf("daysIn(%s, %d) = %d, want %d", m, y, got, want)
+			}
+		}
+	}
+}
+
+// oldString and oldCompare are how String, MarshalJSON, Before and After
+// were computed before their fast paths: the fast paths must agree with
+// them on every date, in range or not.
+func oldString(d Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+func oldCompare(d, e Date) int { return d.t().Compare(e.t()) }
+
+func TestFastPathsAgreeWithTime(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 12))
+	edge := []Date{{}, {Year: 2024, Month: 2, Day: 29}, {Year: 2023, Month: 2, Day: 29}, {Year: 2025, Month: 4, Day: 31},
+		{Year: 2025, Month: 5, Day: 1}, {Year: 0, Month: 1, Day: 1}, {Year: 9999, Month: 12, Day: 31}, {Year: 10000, Month: 1, Day: 1},
+		{Year: -1, Month: 12, Day: 31}, {Year: 2025, Month: 13, Day: 1}, {Year: 2025, Month: 0, Day: 10}, {Year: 2025, Month: 1, Day: 0},
+		{Year: 2025, Month: 12, Day: 32}, {Year: 1900, Month: 2, Day: 29}, {Year: 2000, Month: 2, Day: 29}}
+	random := func() Date {
+		return Date{Year: 1890 + r.IntN(150), Month: time.Month(r.IntN(14)), Day: r.IntN(33)}
+	}
+	dates := slices.Clone(edge)
+	for range 5000 {
+		dates = append(dates, random())
+	}
+	for i, d := range dates {
+		if got, want := d.String(), oldString(d); got != want {
+			t.Fatalf("%#v.String() = %q, want %q", d, got, want)
+		}
+		got, err := d.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []byte("null")
+		if !d.IsZero() {
+			want, _ = json.Marshal(oldString(d))
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%#v.MarshalJSON() = %s, want %s", d, got, want)
+		}
+		for _, e := range []Date{dates[(i+1)%len(dates)], dates[r.IntN(len(dates))], d, d.AddDays(1)} {
+			if got, want := d.compare(e), oldCompare(d, e); got != want {
+				t.Fatalf("compare(%#v, %#v) = %d, want %d", d, e, got, want)
+			}
+			if d.Before(e) != (oldCompare(d, e) < 0) || d.After(e) != (oldCompare(d, e) > 0) {
+				t.Fatalf("Before/After(%#v, %#v) disagree with time", d, e)
 			}
 		}
 	}

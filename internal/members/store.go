@@ -68,4 +68,9 @@ type Query struct {
 	// Statuses keeps only these statuses; empty means every status.
 	Statuses []Status
 	Page     page.Request
+	// Brief leaves Stints out of the members listed: the API's lists do
+	// not show them, and decoding them was an eighth of the server's CPU
+	// under the issue-15 reads (pprof, README "Load test"). Whoever needs
+	// a member's periods (exports, backups, imports) leaves it false.
+	Brief bool
 }

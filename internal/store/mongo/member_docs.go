@@ -1,6 +1,7 @@
 package mongo
 
 import (
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -127,6 +128,9 @@ type changeDoc struct {
 
 // memberProjection leaves out what only writes and searches use.
 var memberProjection = bson.D{{Key: "history", Value: 0}, {Key: "scopeWords", Value: 0}}
+
+// briefProjection is a brief list's (members.Query.Brief): no stints either.
+var briefProjection = append(slices.Clone(memberProjection), bson.E{Key: "stints", Value: 0})
 
 // scopeWords are m's search keys (members.Member.SearchKeys) as stored in
 // memberState.ScopeWords.

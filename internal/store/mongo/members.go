@@ -359,7 +359,11 @@ func (db *DB) ListMembers(ctx context.Context, q members.Query) (_ page.Result[*
 	filter = append(filter,
 		bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: statuses}}},
 		bson.E{Key: "sortKey", Value: bson.D{{Key: "$gt", Value: k.After}}})
-	cur, err := db.coll(collMembers).Find(ctx, filter, o.SetProjection(memberProjection).
+	projection := memberProjection
+	if q.Brief {
+		projection = briefProjection
+	}
+	cur, err := db.coll(collMembers).Find(ctx, filter, o.SetProjection(projection).
 		SetSort(bson.D{{Key: "sortKey", Value: 1}}).SetLimit(int64(k.Fetch())))
 	if err != nil {
 		return res, err

@@ -68,7 +68,8 @@ type DB struct {
 	fixedModes []string // files whose mode Open made 0600
 	leases     leases   // see lease.go
 	tallies    tallyCache
-	audit      *auditStmts // see audit.go
+	periods    periodsCache // see periods_cache.go
+	audit      *auditStmts  // see audit.go
 
 	// The group commit (writes.go).
 	writes     chan *writeReq

@@ -27,8 +27,10 @@ func scanMember(row interface{ Scan(...any) error }) (*members.Member, error) {
 	}
 	m.Path = unitpath.ParseKey(path)
 	m.BirthDate, m.JoinedOn, m.LeftOn = dateOf(birth), dateOf(joined), dateOf(left)
-	if err := json.Unmarshal([]byte(stints), &m.Stints); err != nil {
-		return nil, err
+	if stints != "" { // a brief list's (members.Query.Brief)
+		if err := json.Unmarshal([]byte(stints), &m.Stints); err != nil {
+			return nil, err
+		}
 	}
 	m.CreatedAt, m.UpdatedAt = fromNanos(created), fromNanos(updated)
 	return &m, nil

@@ -92,7 +92,11 @@ func listQuery(q members.Query, path string, level units.Level, k page.Keyset) (
 		}
 	}
 	args = append(args, k.Fetch())
-	return `SELECT m.sort_key, ` + prefixed("m.", memberCols) + ` FROM ` + from +
+	cols := prefixed("m.", memberCols)
+	if q.Brief { // scanMember leaves Stints nil for ''
+		cols = strings.Replace(cols, "m.stints", "'' AS stints", 1)
+	}
+	return `SELECT m.sort_key, ` + cols + ` FROM ` + from +
 		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, args
 }
 

@@ -104,6 +104,7 @@ func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) (err error
 		ON CONFLICT(unit_id, day) DO UPDATE SET parent_id = excluded.parent_id, path = excluded.path,
 		ticket = excluded.ticket, tally = excluded.tally, bump = max(bump, excluded.ticket)`,
 		c.UnitID, c.Day, c.ParentID, c.Path.Key(), c.Ticket, c.Ticket, tally)
+	db.tallies.forget(c.UnitID, c.Day)
 	return err
 }
 
@@ -131,21 +132,57 @@ func (db *DB) GetCounter(ctx context.Context, path unitpath.Path, day string) (_
 	return c, err
 }
 
+// counters reads the counters a query selects in two steps: their keys,
+// tickets and the length of their tallies first (octet_length reads no
+// overflow page), then the text of each tally the cache does not know
+// under that ticket (tallyCache.known), one by one: after a recount, a
+// few. A counter whose tally is gone (NULL) by the second step is left
+// out, as the first would have.
 func (db *DB) counters(ctx context.Context, query string, args ...any) ([]*rollups.Counter, error) {
-	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT `+counterCols+` FROM counters WHERE `+query, args...)
+	rows, err := db.reads(ctx).QueryContext(ctx, `SELECT unit_id, day, parent_id, path, ticket, octet_length(tally)
+		FROM counters WHERE `+query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*rollups.Counter
+	var all, unknown []*rollups.Counter
 	for rows.Next() {
-		c, err := db.scanCounter(rows)
+		var c rollups.Counter
+		var path string
+		var length int
+		if err := rows.Scan(&c.UnitID, &c.Day, &c.ParentID, &path, &c.Ticket, &length); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.Path = unitpath.ParseKey(path)
+		var ok bool
+		if c.Tally, ok = db.tallies.known(c.UnitID, c.Day, c.Ticket, length); !ok {
+			unknown = append(unknown, &c)
+		}
+		all = append(all, &c)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	gone := map[*rollups.Counter]bool{}
+	for _, c := range unknown {
+		var tally string
+		err := db.reads(ctx).QueryRowContext(ctx, `SELECT ticket, tally FROM counters WHERE unit_id = ? AND day = ? AND tally IS NOT NULL`,
+			c.UnitID, c.Day).Scan(&c.Ticket, &tally)
+		if errors.Is(err, sql.ErrNoRows) {
+			gone[c] = true
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		if err := db.tallies.decodeAt(c.UnitID, c.Day, c.Ticket, tally, &c.Tally); err != nil {
+			return nil, err
+		}
 	}
-	return out, rows.Err()
+	if len(gone) > 0 {
+		all = slices.DeleteFunc(all, func(c *rollups.Counter) bool { return gone[c] })
+	}
+	return all, nil
 }
 
 // ChildCounters implements rollups.Store.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 )
 
 // Writes are committed in groups. SQLite has one writer, so under many
@@ -81,7 +82,15 @@ func (db *DB) stopWriter() {
 
 func (db *DB) writeLoop() {
 	defer close(db.writerDone)
+	lastPrune := time.Now()
 	for {
+		if time.Since(lastPrune) >= pruneBranchChangesEvery {
+			// Between groups, never inside one: a prune is its own short
+			// transaction (branch_changes.go), and its failure is only a
+			// log kept longer.
+			lastPrune = time.Now()
+			db.commitGroup([]*writeReq{{ctx: context.Background(), fn: pruneBranchChanges, done: make(chan error, 1)}})
+		}
 		var group []*writeReq
 		select {
 		case r := <-db.writes:

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"reflect"
 	"slices"
 	"sort"
 	"testing"
@@ -107,6 +108,35 @@ func testMemberLists(t *testing.T, open Opener) {
 		got = listAll(t, s, members.Query{Path: tr.p34.Path, Statuses: []members.Status{members.Active}})
 		if want := inOrder(active); !slices.Equal(got, want) {
 			t.Fatalf("active: %v, want %v", got, want)
+		}
+	})
+	t.Run("a brief list is the list without the periods", func(t *testing.T) {
+		q := members.Query{Path: tr.c12436.Path, Page: page.Request{Limit: 50}}
+		full, err := s.ListMembers(ctx(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Brief = true
+		brief, err := s.ListMembers(ctx(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(full.Items) != len(ab) || len(brief.Items) != len(full.Items) {
+			t.Fatalf("%d listed in full, %d brief, want %d", len(full.Items), len(brief.Items), len(ab))
+		}
+		for i, m := range full.Items {
+			if len(m.Stints) == 0 {
+				t.Fatalf("%s listed in full without periods", m.FullName)
+			}
+			b := brief.Items[i]
+			if b.Stints != nil {
+				t.Fatalf("%s listed brief with periods %v", b.FullName, b.Stints)
+			}
+			whole := *b
+			whole.Stints = m.Stints
+			if !reflect.DeepEqual(&whole, m) {
+				t.Fatalf("brief %+v\nfull  %+v", b, m)
+			}
 		}
 	})
 	t.Run("an unknown unit lists nothing", func(t *testing.T) {

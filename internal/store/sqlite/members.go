@@ -108,7 +108,8 @@ func addMemberBranches(ctx context.Context, tx *sql.Tx, rowid int64, m *members.
 }
 
 // GetMember implements members.Store: one table holds every province, and
-// a member living outside in is not found, as on MongoDB.
+// a member living outside the provinces asked (in) is not found, as on
+// MongoDB.
 func (db *DB) GetMember(ctx context.Context, id string, in members.Provinces) (_ *members.Member, err error) {
 	defer errs.Wrap(&err, "sqlite: GetMember %s", id)
 	m, err := scanMember(db.reads(ctx).QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = ?`, id))

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -38,6 +39,18 @@ func (db *DB) inProvinces(ctx context.Context, in members.Provinces) (_ bson.E, 
 		return bson.E{}, nil, false, nil
 	case 1:
 		return bson.E{Key: "province", Value: ids[0]}, o, true, nil
+	}
+	// A caller whose grants name every province (without one at the
+	// root) reaches every shard all the same: the scatter says so
+	// (docs/sharding.md §8, rule 5).
+	all, err := db.provinces(ctx, units.RootID)
+	if err != nil {
+		return bson.E{}, nil, false, err
+	}
+	// (The list names the root too, the province of the root's own
+	// counters: no member lives there.)
+	if !slices.ContainsFunc(all, func(p string) bool { return p != units.RootID && !slices.Contains(ids, p) }) {
+		o.SetComment(ScatterComment("members.by-id"))
 	}
 	return bson.E{Key: "province", Value: bson.D{{Key: "$in", Value: ids}}}, o, true, nil
 }

@@ -35,6 +35,9 @@ func checkShardPlan(t *testing.T, rec *mongotest.Recorder, complete bool) {
 	if !complete {
 		return
 	}
+	if rep.Databases == 0 {
+		t.Error("rule 5 knew no database's provinces: it checked nothing (are units' inserts recorded with their $db?)")
+	}
 	for _, m := range knownMisses {
 		switch s, sent := rep.Sent[m.key]; {
 		case !sent:

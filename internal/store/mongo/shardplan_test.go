@@ -1,11 +1,13 @@
 package mongo_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 
 	store "github.com/sohoi/sohoi/internal/store/mongo"
 	"github.com/sohoi/sohoi/internal/store/mongo/mongotest"
@@ -266,5 +268,52 @@ func TestShardPlanIsWellFormed(t *testing.T) {
 		if !strings.Contains(got, line) {
 			t.Errorf("shard commands lack %s:\n%s", line, got)
 		}
+	}
+}
+
+// Rule 5: an $in on province that lists every province of the database is
+// a scatter and must say so; the recorder learns the provinces from the
+// units inserted under the root, per database.
+func TestRuleFiveCatchesAnInOfEveryProvince(t *testing.T) {
+	ctx := context.Background()
+	rec := mongotest.NewRecorder()
+	send := func(db, name string, c d) {
+		t.Helper()
+		raw, err := bson.Marshal(append(c, bson.E{Key: "$db", Value: db}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Monitor().Started(ctx, &event.CommandStartedEvent{CommandName: name, Command: raw})
+	}
+	unit := func(id, parent string) d { return d{{Key: "_id", Value: id}, {Key: "parentId", Value: parent}} }
+	send("a", "insert", d{{Key: "insert", Value: "units"}, {Key: "documents", Value: a{unit("root", ""), unit("p1", "root"), unit("p2", "root"), unit("d1", "p1")}}})
+	send("b", "insert", d{{Key: "insert", Value: "units"}, {Key: "documents", Value: a{unit("root", ""), unit("q1", "root"), unit("q2", "root")}}})
+	list := func(provinces ...any) d {
+		return d{{Key: "find", Value: "members"}, {Key: "filter", Value: d{{Key: "province", Value: d{{Key: "$in", Value: a(provinces)}}},
+			{Key: "path", Value: "root"}, {Key: "status", Value: d{{Key: "$in", Value: a{"active"}}}}, {Key: "sortKey", Value: d{{Key: "$gt", Value: ""}}}}}}
+	}
+	send("a", "find", list("p1", "p2"))        // every province of a, no comment: rule 5
+	send("a", "find", list("p1"))              // one of them: targeted
+	send("b", "find", list("p1", "p2"))        // a's provinces in b: not every province of b
+	send("a", "find", append(list("p1", "p2"), // every province, saying so
+		bson.E{Key: "comment", Value: store.ScatterComment("members.national-list")}))
+	rep, err := rec.ShardReport(store.ShardKeys, store.Scatters)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Databases != 2 {
+		t.Errorf("databases with known provinces: %d, want 2", rep.Databases)
+	}
+	var rule5 []string
+	for _, v := range rep.Violations() {
+		if strings.HasPrefix(v.Problem, "rule 5") {
+			rule5 = append(rule5, v.Example)
+		}
+	}
+	if len(rule5) != 1 || !strings.Contains(rule5[0], "p2") {
+		t.Errorf("rule 5 flagged %q, want the uncommented list of every province of a alone", rule5)
+	}
+	if rep.Scatters["members.national-list"] != 1 {
+		t.Errorf("the commented list counted %d times as its scatter, want 1", rep.Scatters["members.national-list"])
 	}
 }

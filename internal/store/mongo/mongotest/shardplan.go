@@ -24,9 +24,11 @@ package mongotest
 //     excuses 2 or 3.
 //  4. An insert's every document carries every shard-key field.
 //
-// Rule 5 of §8 (an $in on province that lists every province must be a
-// declared scatter) is not checked: it needs the province list, which the
-// recorder does not know.
+//  5. An $in on the shard key's first field that lists every province of
+//     the command's database (two or more) is a scatter in disguise: it
+//     must carry a declared scatter's comment too. The recorder knows the
+//     provinces from the units it saw inserted under the root
+//     (ShardReport); CheckTargeting is given them.
 
 import (
 	"fmt"
@@ -38,6 +40,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	store "github.com/sohoi/sohoi/internal/store/mongo"
+	"github.com/sohoi/sohoi/internal/units"
 )
 
 // Sent is one shape of command on a sharded collection, as the checker
@@ -65,6 +68,8 @@ func (s Sent) Key() string {
 type ShardReport struct {
 	Sent     map[string]Sent // by Key, the first example of each shape
 	Scatters map[string]int  // declared scatter name → commands sent under it that fit it
+	// Databases is how many databases rule 5 knew two or more provinces of.
+	Databases int
 }
 
 // Violations are the shapes that break the plan, sorted by Key.
@@ -84,8 +89,15 @@ func (r *Recorder) ShardReport(keys []store.ShardKey, scatters []store.Scatter) 
 	cmds := slices.Clone(r.cmds)
 	r.mu.Unlock()
 	rep := ShardReport{Sent: map[string]Sent{}, Scatters: map[string]int{}}
+	provinces := provincesByDB(cmds)
+	for _, ps := range provinces {
+		if len(ps) >= 2 {
+			rep.Databases++
+		}
+	}
 	for _, c := range cmds {
-		sent, err := CheckTargeting(c.name, c.cmd, keys, scatters)
+		db, _ := c.cmd.Lookup("$db").StringValueOK()
+		sent, err := CheckTargeting(c.name, c.cmd, keys, scatters, provinces[db]...)
 		if err != nil {
 			return rep, err
 		}
@@ -104,7 +116,8 @@ func (r *Recorder) ShardReport(keys []store.ShardKey, scatters []store.Scatter) 
 // CheckTargeting classifies one command against the plan: one Sent per
 // statement (per document of an insert), none when the command's
 // collection is not sharded or the command selects nothing.
-func CheckTargeting(cmdName string, cmd bson.Raw, keys []store.ShardKey, scatters []store.Scatter) ([]Sent, error) {
+// provinces are the database's provinces (rule 5), none when not known.
+func CheckTargeting(cmdName string, cmd bson.Raw, keys []store.ShardKey, scatters []store.Scatter, provinces ...string) ([]Sent, error) {
 	if !checkedCommands[cmdName] && cmdName != "insert" {
 		return nil, nil
 	}
@@ -125,7 +138,12 @@ func CheckTargeting(cmdName string, cmd bson.Raw, keys []store.ShardKey, scatter
 	}
 	comment, _ := cmd.Lookup("comment").StringValueOK()
 	stmt := func(filter bson.Raw, kind string) (Sent, error) {
-		return checkStatement(cmdName, coll, filter, kind, comment, key, scatters)
+		s, err := checkStatement(cmdName, coll, filter, kind, comment, key, scatters)
+		if err == nil && s.Problem == "" && s.Scatter == "" && listsEvery(filter, key.Fields()[0], provinces) {
+			s.Problem = fmt.Sprintf("rule 5: an $in on %s listing every province of the database %v without a %s<name> comment",
+				key.Fields()[0], provinces, store.ScatterPrefix)
+		}
+		return s, err
 	}
 	var out []Sent
 	switch cmdName {
@@ -345,4 +363,69 @@ func shorten(s string) string {
 		return s[:200] + "…"
 	}
 	return s
+}
+
+// provincesByDB are the provinces of each database the commands went to:
+// the units inserted under the root (rule 5).
+func provincesByDB(cmds []recordedCmd) map[string][]string {
+	out := map[string][]string{}
+	for _, c := range cmds {
+		if c.name != "insert" {
+			continue
+		}
+		if coll, _ := c.cmd.Lookup("insert").StringValueOK(); coll != "units" {
+			continue
+		}
+		db, _ := c.cmd.Lookup("$db").StringValueOK()
+		docs, err := arrayDocs(c.cmd, "documents")
+		if err != nil {
+			continue
+		}
+		for _, doc := range docs {
+			parent, _ := doc.Lookup("parentId").StringValueOK()
+			id, _ := doc.Lookup("_id").StringValueOK()
+			if parent == units.RootID && id != "" && !slices.Contains(out[db], id) {
+				out[db] = append(out[db], id)
+			}
+		}
+	}
+	return out
+}
+
+// listsEvery reports whether filter (or one of its $or alternatives) has
+// an $in on field holding every one of provinces, two or more.
+func listsEvery(filter bson.Raw, field string, provinces []string) bool {
+	if len(provinces) < 2 || len(filter) == 0 {
+		return false
+	}
+	alts := []bson.Raw{filter}
+	if or, ok := filter.Lookup("$or").ArrayOK(); ok {
+		vals, _ := or.Values()
+		for _, v := range vals {
+			if doc, ok := v.DocumentOK(); ok {
+				alts = append(alts, doc)
+			}
+		}
+	}
+	for _, alt := range alts {
+		in, ok := alt.Lookup(field, "$in").ArrayOK()
+		if !ok {
+			continue
+		}
+		vals, _ := in.Values()
+		listed := map[string]bool{}
+		for _, v := range vals {
+			if s, ok := v.StringValueOK(); ok {
+				listed[s] = true
+			}
+		}
+		every := true
+		for _, p := range provinces {
+			every = every && listed[p]
+		}
+		if every {
+			return true
+		}
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/ids"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/unitpath"
@@ -41,4 +42,18 @@ func storeChange(s Store, prev, n *members.Member, ev *members.Event) error {
 		return s.MoveMember(ctx(), prev, n, ev)
 	}
 	return s.UpdateMember(ctx(), n, ev)
+}
+
+// transferred is m's next state and event after a transfer to branch to on
+// day on (YYYY-MM-DD): its period there closed, a new one begun.
+func transferred(m *members.Member, to *units.Unit, on string) (*members.Member, *members.Event) {
+	day := civil.MustParse(on)
+	n, ev := next(m, members.Transferred, func(n *members.Member) {
+		last := &n.Stints[len(n.Stints)-1]
+		last.To, last.EndedBy = day, members.Transferred
+		n.Stints = append(n.Stints, members.Stint{BranchID: to.ID, From: day, StartedBy: members.Transferred})
+		n.BranchID, n.Path = to.ID, to.Path
+	})
+	ev.On, ev.FromBranchID, ev.ToBranchID = day, m.BranchID, to.ID
+	return n, ev
 }

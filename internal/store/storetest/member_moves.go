@@ -4,7 +4,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/errs"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/rollups"
@@ -23,14 +22,7 @@ func testMemberMoves(t *testing.T, open Opener) {
 	stay := mustMember(t, s, tr.a, "Đặng Văn Ở", "")
 	transfer := func(m *members.Member, to *units.Unit, on string) *members.Member {
 		t.Helper()
-		day := civil.MustParse(on)
-		n, ev := next(m, members.Transferred, func(n *members.Member) {
-			last := &n.Stints[len(n.Stints)-1]
-			last.To, last.EndedBy = day, members.Transferred
-			n.Stints = append(n.Stints, members.Stint{BranchID: to.ID, From: day, StartedBy: members.Transferred})
-			n.BranchID, n.Path = to.ID, to.Path
-		})
-		ev.On, ev.FromBranchID, ev.ToBranchID = day, m.BranchID, to.ID
+		n, ev := transferred(m, to, on)
 		if err := s.MoveMember(ctx(), m, n, ev); err != nil {
 			t.Fatal(err)
 		}

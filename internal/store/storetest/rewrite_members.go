@@ -4,7 +4,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/units"
 )
@@ -21,14 +20,7 @@ func testRewriteKeepsBranchesCounting(t *testing.T, open Opener) {
 	d := mustChild(t, s, tr.p34, units.Branch, "D") // stays in 34 when 336 moves
 	transfer := func(m *members.Member, to *units.Unit, on string) *members.Member {
 		t.Helper()
-		day := civil.MustParse(on)
-		n, ev := next(m, members.Transferred, func(n *members.Member) {
-			last := &n.Stints[len(n.Stints)-1]
-			last.To, last.EndedBy = day, members.Transferred
-			n.Stints = append(n.Stints, members.Stint{BranchID: to.ID, From: day, StartedBy: members.Transferred})
-			n.BranchID, n.Path = to.ID, to.Path
-		})
-		ev.On, ev.FromBranchID, ev.ToBranchID = day, m.BranchID, to.ID
+		n, ev := transferred(m, to, on)
 		if err := storeChange(s, m, n, ev); err != nil {
 			t.Fatal(err)
 		}

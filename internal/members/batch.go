@@ -142,6 +142,22 @@ func (s *Service) UpdateBatch(ctx context.Context, c *access.Caller, job string,
 		return done, failed, nil
 	}
 	paths, _ := batchMarks(ms, evs)
+	marked := map[string]bool{}
+	for _, p := range paths {
+		marked[p[len(p)-1]] = true
+	}
+	for k := range prev {
+		left, err := s.leftBranches(ctx, prev[k], evs[k])
+		if err != nil {
+			return make([]*Member, len(items)), failed, err
+		}
+		for _, p := range left {
+			if !marked[p[len(p)-1]] {
+				marked[p[len(p)-1]] = true
+				paths = append(paths, p)
+			}
+		}
+	}
 	err = counting.Around(ctx, s.counts, paths, civil.Date{}, touched, func() error {
 		berr := s.log.Change(ctx, batchEntry(c, audit.Update, job, prev, ms), func(ctx context.Context) error {
 			return s.store.UpdateMembers(ctx, ms, evs)

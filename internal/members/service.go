@@ -199,6 +199,11 @@ func (s *Service) write(ctx context.Context, c *access.Caller, m *Member, ifVers
 		if next.BranchID != m.BranchID {
 			paths = append(paths, next.Path)
 		}
+		left, err := s.leftBranches(ctx, m, ev)
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, left...)
 		err = counting.Around(ctx, s.counts, paths, ev.On, Touched(ev), func() error {
 			return s.log.Change(ctx, changeEntry(c, m, next, ev), func(ctx context.Context) error { return s.storeChange(ctx, m, next, ev) })
 		})

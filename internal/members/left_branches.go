@@ -25,13 +25,14 @@ func (s *Service) leftBranches(ctx context.Context, m *Member, ev *Event) ([][]s
 		return nil, nil
 	}
 	seen := map[string]bool{m.BranchID: true}
+	sys := access.System("counting")
 	var out [][]string
 	for _, st := range m.Stints {
 		if seen[st.BranchID] {
 			continue
 		}
 		seen[st.BranchID] = true
-		u, err := s.units.Load(ctx, access.System("counting"), st.BranchID, access.ObjMember, access.Read)
+		u, err := s.units.Load(ctx, sys, st.BranchID, access.ObjMember, access.Read)
 		if errs.Is(err, errs.NotFound) {
 			continue
 		}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/sohoi/sohoi/internal/civil"
@@ -57,3 +58,17 @@ func transferred(m *members.Member, to *units.Unit, on string) (*members.Member,
 	ev.On, ev.FromBranchID, ev.ToBranchID = day, m.BranchID, to.ID
 	return n, ev
 }
+
+// sortedBy is one field of each member (its id, its name), sorted: what
+// the tests compare a store's unordered answers by.
+func sortedBy(ms []*members.Member, field func(*members.Member) string) []string {
+	out := make([]string, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, field(m))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func memberID(m *members.Member) string   { return m.ID }
+func memberName(m *members.Member) string { return m.FullName }

@@ -34,12 +34,7 @@ func testMemberMoves(t *testing.T, open Opener) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []string
-		for _, m := range ms {
-			out = append(out, m.ID)
-		}
-		slices.Sort(out)
-		return out
+		return sortedBy(ms, memberID)
 	}
 	seenOnce := func(where string, u *units.Unit, want bool) {
 		t.Helper()

@@ -31,12 +31,7 @@ func testMembersByName(t *testing.T, open Opener) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []string
-		for _, m := range ms {
-			out = append(out, m.ID)
-		}
-		slices.Sort(out)
-		return out
+		return sortedBy(ms, memberID)
 	}
 	want := func(got []string, ms ...*members.Member) {
 		t.Helper()

@@ -44,12 +44,7 @@ func testRewriteKeepsBranchesCounting(t *testing.T, open Opener) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []string
-		for _, m := range ms {
-			out = append(out, m.FullName)
-		}
-		slices.Sort(out)
-		return out
+		return sortedBy(ms, memberName)
 	}
 	if got, want := everyone(a.Path), sorted(left.FullName, came.FullName, stay.FullName, elsewhere.FullName); !slices.Equal(got, want) {
 		t.Errorf("branch A, moved: %v, want %v", got, want)

@@ -68,8 +68,9 @@ type DB struct {
 	fixedModes []string // files whose mode Open made 0600
 	leases     leases   // see lease.go
 	tallies    tallyCache
-	periods    periodsCache // see periods_cache.go
-	audit      *auditStmts  // see audit.go
+	periods    periodsCache  // see periods_cache.go
+	audit      *auditStmts   // see audit.go
+	ckpt       *checkpointer // see checkpoint.go
 
 	// The group commit (writes.go).
 	writes     chan *writeReq
@@ -115,14 +116,14 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	// cache only saves a copy from it. Measured on 1 M members under the
 	// issue-15 reads (README, "Load test"): 256 MiB for the writer and
 	// 8 readers × 32 MiB kept 1.1 GB resident; 16 MiB + 4 × 16 MiB, 227 MB.
-	w, err := sql.Open("sqlite", dsn(fmt.Sprintf("cache_size(-%d)", writerCacheKiB)))
+	w, err := sql.Open("sqlite", dsn(fmt.Sprintf("cache_size(-%d)", writerCacheKiB), fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointFrames)))
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(connLifetime)
-	db := &DB{write: w, fixedModes: fixed, path: path}
+	db := &DB{write: w, fixedModes: fixed, path: path, ckpt: newCheckpointer()}
 	db.startWriter()
 	if err := db.migrate(ctx); err != nil {
 		db.stopWriter()
@@ -158,6 +159,15 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	bg.SetMaxIdleConns(1)
 	bg.SetConnMaxLifetime(connLifetime)
 	db.background = newPool(bg)
+	ck, err := sql.Open("sqlite", dsn("cache_size(-1024)"))
+	if err != nil {
+		db.stopWriter()
+		return nil, errors.Join(err, bg.Close(), r.Close(), w.Close())
+	}
+	ck.SetMaxOpenConns(1)
+	ck.SetMaxIdleConns(1)
+	ck.SetConnMaxLifetime(connLifetime)
+	db.ckpt.start(ck)
 	return db, nil
 }
 
@@ -177,7 +187,7 @@ func (db *DB) reads(ctx context.Context) *pool {
 // pools.
 func (db *DB) Close() error {
 	db.stopWriter()
-	return errors.Join(db.read.Close(), db.background.Close(), db.write.Close())
+	return errors.Join(db.ckpt.close(), db.read.Close(), db.background.Close(), db.write.Close())
 }
 
 // isUnique reports whether err is a UNIQUE or PRIMARY KEY violation, by

@@ -91,6 +91,7 @@ func (db *DB) writeLoop() {
 			lastPrune = time.Now()
 			db.commitGroup([]*writeReq{{ctx: context.Background(), fn: pruneBranchChanges, done: make(chan error, 1)}})
 		}
+		db.rewindWAL()
 		var group []*writeReq
 		select {
 		case r := <-db.writes:

@@ -55,6 +55,10 @@ const (
 // 300 MB resident. Reopening costs a few milliseconds a minute.
 const connLifetime = time.Minute
 
+// busyTimeout is how long a connection waits for a lock another holds
+// (a checkpoint, another process) before it answers SQLITE_BUSY.
+const busyTimeout = 10 * time.Second
+
 // FileName is the database file inside the data directory.
 const FileName = "sohoi.db"
 
@@ -101,7 +105,7 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	// the last few. busy_timeout covers checkpoints and other processes.
 	dsn := func(extra ...string) string {
 		q := url.Values{}
-		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(NORMAL)")
 		q.Add("_pragma", "foreign_keys(ON)")
@@ -116,10 +120,11 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	// cache only saves a copy from it. Measured on 1 M members under the
 	// issue-15 reads (README, "Load test"): 256 MiB for the writer and
 	// 8 readers × 32 MiB kept 1.1 GB resident; 16 MiB + 4 × 16 MiB, 227 MB.
-	w, err := sql.Open("sqlite", dsn(fmt.Sprintf("cache_size(-%d)", writerCacheKiB), fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointFrames)))
+	wc, err := newWriterConnector(dsn(fmt.Sprintf("cache_size(-%d)", writerCacheKiB), fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointFrames)))
 	if err != nil {
 		return nil, err
 	}
+	w := sql.OpenDB(wc) // keeps its statements: writer_stmts.go
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(connLifetime)

@@ -27,6 +27,14 @@ func (db *DB) ensureProbeTable(ctx context.Context) error {
 // Ping checks that the database answers and can store a change.
 func (db *DB) Ping(ctx context.Context) (err error) {
 	defer errs.Wrap(&err, "sqlite: Ping")
+	// The probe's one small row can still fit where the WAL's file has
+	// room left by a larger write that failed, while every real write
+	// fails: seen once the writer kept its statements (writer_stmts.go),
+	// which changed where the failing writes stopped. So a disk with
+	// almost nothing left is not ready, whatever the probe's row does.
+	if free, ok := freeBytes(db.path); ok && free < minFreeBytes {
+		return errs.E(errs.InsufficientStorage, "the database's disk is full (%d bytes left); nothing can be changed", free)
+	}
 	var one int
 	if err := db.reads(ctx).QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return err
@@ -43,6 +51,11 @@ func (db *DB) Ping(ctx context.Context) (err error) {
 	}
 	return err
 }
+
+// minFreeBytes is the least free space on the database's disk that Ping
+// takes for a disk that can store a change: a write of a few members
+// adds a few dozen pages of 4 KiB to the WAL.
+const minFreeBytes = 1 << 20
 
 // probeWait is how long the probe waits for the writer before it takes a
 // busy writer for a working one.

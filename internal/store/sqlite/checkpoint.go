@@ -78,7 +78,7 @@ func (c *checkpointer) loop() {
 		case <-t.C:
 		}
 		c.mu.Lock()
-		frames, _, err := checkpoint(context.Background(), c.conn)
+		frames, err := checkpoint(context.Background(), c.conn)
 		c.mu.Unlock()
 		c.beside.Add(1)
 		// An error (a busy lock) is only a checkpoint put off to the next
@@ -108,12 +108,11 @@ func (c *checkpointer) close() (err error) {
 }
 
 // checkpoint copies what it can of the WAL without waiting for anyone
-// (PASSIVE) and returns the WAL's length and how much of it is copied,
-// in frames.
-func checkpoint(ctx context.Context, conn *sql.DB) (frames, copied int, err error) {
-	var busy int
+// (PASSIVE) and returns the WAL's length, in frames.
+func checkpoint(ctx context.Context, conn *sql.DB) (frames int, err error) {
+	var busy, copied int
 	err = conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
-	return frames, copied, err
+	return frames, err
 }
 
 // rewindWAL is run by the writer between groups: when the checkpointer
@@ -132,7 +131,7 @@ func (db *DB) rewindWAL() {
 	if how == rewindRestart {
 		err = restartWAL(context.Background(), db.write)
 	} else {
-		_, _, err = checkpoint(context.Background(), db.write)
+		_, err = checkpoint(context.Background(), db.write)
 	}
 	if err == nil {
 		c.byWriter.Add(1)

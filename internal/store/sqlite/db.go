@@ -27,9 +27,9 @@ import (
 // reads beside the writer (2 cores here); more connections only add caches.
 const readers = 4
 
-// Page caches, in KiB (SQLite's negative cache_size): see OpenFile. 80 MiB
+// Page caches, in KiB (SQLite's negative cache_size): see OpenFile. 81 MiB
 // in all as SQLite counts: the writer 8, each of the 4 readers 16, the
-// background jobs' reader 8. In memory they take about twice that: the
+// background jobs' reader 8, the checkpointer 1. In memory they take about twice that: the
 // transpiled C's allocator (modernc.org/memory) rounds each cached page
 // (4 KiB and SQLite's header) up to an 8 KiB slot. A reader's cache holds
 // a district search's pages only in part: measured single-client on 1 M
@@ -44,6 +44,9 @@ const (
 	writerCacheKiB     = 8 << 10
 	readerCacheKiB     = 16 << 10
 	backgroundCacheKiB = 8 << 10
+	// The checkpointer copies pages from the WAL to the file without its
+	// cache; it reads only the WAL's index.
+	checkpointerCacheKiB = 1 << 10
 )
 
 // connLifetime is how long a connection serves before it is closed and
@@ -145,35 +148,39 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 		w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite", dsn("query_only(1)", fmt.Sprintf("cache_size(-%d)", readerCacheKiB)))
+	r, err := openConns(dsn("query_only(1)", fmt.Sprintf("cache_size(-%d)", readerCacheKiB)), readers)
 	if err != nil {
 		db.stopWriter()
 		w.Close()
 		return nil, err
 	}
-	r.SetMaxOpenConns(readers)
-	r.SetMaxIdleConns(readers)
-	r.SetConnMaxLifetime(connLifetime)
 	db.read = newPool(r)
-	bg, err := sql.Open("sqlite", dsn("query_only(1)", fmt.Sprintf("cache_size(-%d)", backgroundCacheKiB)))
+	bg, err := openConns(dsn("query_only(1)", fmt.Sprintf("cache_size(-%d)", backgroundCacheKiB)), 1)
 	if err != nil {
 		db.stopWriter()
 		return nil, errors.Join(err, r.Close(), w.Close())
 	}
-	bg.SetMaxOpenConns(1)
-	bg.SetMaxIdleConns(1)
-	bg.SetConnMaxLifetime(connLifetime)
 	db.background = newPool(bg)
-	ck, err := sql.Open("sqlite", dsn("cache_size(-1024)"))
+	ck, err := openConns(dsn(fmt.Sprintf("cache_size(-%d)", checkpointerCacheKiB)), 1)
 	if err != nil {
 		db.stopWriter()
 		return nil, errors.Join(err, bg.Close(), r.Close(), w.Close())
 	}
-	ck.SetMaxOpenConns(1)
-	ck.SetMaxIdleConns(1)
-	ck.SetConnMaxLifetime(connLifetime)
 	db.ckpt.start(ck)
 	return db, nil
+}
+
+// openConns opens a pool of n connections at dsn, each renewed after
+// connLifetime.
+func openConns(dsn string, n int) (*sql.DB, error) {
+	p, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	p.SetMaxOpenConns(n)
+	p.SetMaxIdleConns(n)
+	p.SetConnMaxLifetime(connLifetime)
+	return p, nil
 }
 
 // reads is the pool a read runs on: a background job's (the settler's,

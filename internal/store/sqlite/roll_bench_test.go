@@ -207,7 +207,11 @@ func BenchmarkRoll(b *testing.B) {
 		latencies(b, func(int) {
 			br := fx.branches[rng.IntN(len(fx.branches))]
 			q := members.Query{Path: br.Path, Brief: true, Page: page.Request{Limit: 50}}
-			query, args := listQuery(q, br.Path.Key(), br.Level, page.Keyset{})
+			k, err := page.Seek(q.Page)
+			if err != nil {
+				b.Fatal(err)
+			}
+			query, args := listQuery(q, br.Path.Key(), br.Level, k)
 			if n := rawRows(b, fx.db, query, args...); n != 51 {
 				b.Fatalf("%d rows, want a page of 50 and one more", n)
 			}

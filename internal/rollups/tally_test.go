@@ -148,3 +148,26 @@ func TestPostsAreBoundedByDays(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBranchOnPeriods counts a branch of 600 members (a province of
+// 1 M has about that many per branch), what the settler does for every
+// branch a write touches.
+func BenchmarkBranchOnPeriods(b *testing.B) {
+	created := civil.Date{Year: 2010, Month: 1, Day: 1}
+	var ps []MovedPeriod
+	for i := range 600 {
+		p := MovedPeriod{Gender: members.Female, BirthYear: 1940 + i%60, JoinYear: 2000 + i%25,
+			Stint: members.Stint{From: civil.Date{Year: 2000 + i%25, Month: 1, Day: 1}, StartedBy: members.Joined}}
+		if i%10 == 0 {
+			p.Stint.To, p.Stint.EndedBy = civil.Date{Year: 2025, Month: 6, Day: 1}, members.LeftEvent
+		}
+		ps = append(ps, p)
+	}
+	day := civil.Date{Year: 2026, Month: 12, Day: 4}
+	b.ReportAllocs()
+	for b.Loop() {
+		if t := BranchOnPeriods(created, ps, day); t.Active != 540 {
+			b.Fatalf("active %d, want 540", t.Active)
+		}
+	}
+}

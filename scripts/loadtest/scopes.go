@@ -141,7 +141,8 @@ type userPlan struct {
 
 // makeUsers creates (or reuses) the load test's users as the admin and logs
 // each one in.
-func makeUsers(ctx context.Context, admin *client, t *tree, plan userPlan, password string, r *rand.Rand) (*users, error) {
+// The editors' branches and communes are drawn with rw, the viewers' with r.
+func makeUsers(ctx context.Context, admin *client, t *tree, plan userPlan, password string, r, rw *rand.Rand) (*users, error) {
 	u := &users{viewers: map[string]*client{}, byBranch: map[string][]*writer{}}
 	newUser := func(name, role, unitID string) (*client, error) {
 		if err := admin.ensureUser(ctx, name, password, []grant{{Role: role, UnitID: unitID}}); err != nil {
@@ -173,7 +174,7 @@ func makeUsers(ctx context.Context, admin *client, t *tree, plan userPlan, passw
 			u.byBranch[b] = append(u.byBranch[b], w)
 		}
 	}
-	for _, i := range sample(r, len(t.branches), plan.branchEditors) {
+	for _, i := range sample(rw, len(t.branches), plan.branchEditors) {
 		b := t.branches[i]
 		c, err := newUser("lt.editor."+b.ID, "editor", b.ID)
 		if err != nil {
@@ -181,7 +182,7 @@ func makeUsers(ctx context.Context, admin *client, t *tree, plan userPlan, passw
 		}
 		addWriter(c, []string{b.ID})
 	}
-	for _, i := range sample(r, len(t.communes), plan.communeEditors) {
+	for _, i := range sample(rw, len(t.communes), plan.communeEditors) {
 		cm := t.communes[i]
 		c, err := newUser("lt.editor."+cm.Code, "editor", cm.ID)
 		if err != nil {
@@ -228,4 +229,33 @@ func (u *users) readerOfUnit(id string, r *rand.Rand) *client {
 		return c
 	}
 	return u.province
+}
+
+// writtenSizes says how many active members the branches the editors write
+// to hold, beside the province's mean per branch: writes to a branch
+// recount it, so a run's figures depend on how big those branches are.
+func writtenSizes(ctx context.Context, admin *client, t *tree, u *users) (string, error) {
+	var roll struct {
+		Totals struct {
+			ActiveMembers int `json:"activeMembers"`
+		} `json:"totals"`
+	}
+	active := func(id string) (int, error) {
+		_, err := admin.do(ctx, http.MethodGet, "/api/v1/units/"+id+"/rollup", nil, &roll)
+		return roll.Totals.ActiveMembers, err
+	}
+	all, err := active(t.province.ID)
+	if err != nil {
+		return "", err
+	}
+	largest, sum := 0, 0
+	for id := range u.byBranch {
+		n, err := active(id)
+		if err != nil {
+			return "", err
+		}
+		largest, sum = max(largest, n), sum+n
+	}
+	return fmt.Sprintf("%d branches written to, %d active members each on average, %d at most (the province: %d per branch)",
+		len(u.byBranch), sum/max(1, len(u.byBranch)), largest, all/len(t.branches)), nil
 }

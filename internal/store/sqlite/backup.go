@@ -83,7 +83,7 @@ func (db *DB) RestoreBoard(ctx context.Context, b *officers.Board) (err error) {
 // RestoreAudit implements backup.Extra.
 func (db *DB) RestoreAudit(ctx context.Context, es []*audit.Entry) (err error) {
 	defer errs.Wrap(&err, "sqlite: RestoreAudit (%d)", len(es))
-	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return db.batchTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, e := range es {
 			if err := insertAudit(ctx, tx, e); err != nil {
 				return err

@@ -138,6 +138,11 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 		w.Close()
 		return nil, err
 	}
+	if err := wc.journalInMemory(ctx, w); err != nil {
+		db.stopWriter()
+		w.Close()
+		return nil, err
+	}
 	if err := db.ensureProbeTable(ctx); err != nil {
 		db.stopWriter()
 		w.Close()

@@ -128,7 +128,7 @@ func (db *DB) ImportFile(ctx context.Context, id string) (io.ReadCloser, error) 
 // PutImportRows implements importjobs.JobStore, in one transaction.
 func (db *DB) PutImportRows(ctx context.Context, id string, rows []importjobs.RowResult) (err error) {
 	defer errs.Wrap(&err, "sqlite: PutImportRows %s", id)
-	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return db.batchTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO import_rows(job_id, row, doc) VALUES (?,?,?)`)
 		if err != nil {
 			return err

@@ -22,7 +22,7 @@ func (db *DB) LoadMembers(ctx context.Context, ms []*members.Member, evs []*memb
 // loadMembers is LoadMembers with the events in any number of lists (a
 // restore has every member's whole history).
 func (db *DB) loadMembers(ctx context.Context, ms []*members.Member, events [][]*members.Event) error {
-	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return db.batchTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		insM, err := tx.PrepareContext(ctx, `INSERT INTO members(id, branch_id, path, full_name, sort_key, gender, birth_date,
 			national_id, active_national_id, phone, address, joined_on, member_no, status, left_on, leave_reason, stints,
 			version, created_at, updated_at, name_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)

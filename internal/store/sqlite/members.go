@@ -150,7 +150,7 @@ func (db *DB) MoveMember(ctx context.Context, _, m *members.Member, ev *members.
 // UpdateMembers implements members.Store: every change in one transaction.
 func (db *DB) UpdateMembers(ctx context.Context, ms []*members.Member, evs []*members.Event) (err error) {
 	defer errs.Wrap(&err, "sqlite: UpdateMembers (%d)", len(ms))
-	return db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return db.batchTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for i, m := range ms {
 			args, err := memberArgs(m)
 			if err != nil {

@@ -68,7 +68,7 @@ func keyRange(from unitpath.Path) (lo, hi string) {
 // in user id order (the cursor): a user's rows in user_grant_units name
 // the moved unit before and after, so they do not leave the lookup.
 func (db *DB) rewriteGrants(ctx context.Context, from, to unitpath.Path, after string, limit int) (last string, n int, err error) {
-	err = db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = db.batchTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+prefixed("u.", userCols)+` FROM user_grant_units g JOIN users u ON u.id = g.user_id
 			WHERE g.unit_id = ? AND g.user_id > ? ORDER BY g.user_id LIMIT ?`, from.Unit(), after, limit)
 		if err != nil {
@@ -114,7 +114,7 @@ func (db *DB) rewriteGrants(ctx context.Context, from, to unitpath.Path, after s
 // the subtree; the keys under the units above the moved top change.
 func (db *DB) rewriteMembers(ctx context.Context, from, to unitpath.Path, _ string, limit int) (last string, n int, err error) {
 	lo, hi := keyRange(from)
-	err = db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = db.batchTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		batch, err := keyedMembers(tx.QueryContext(ctx, `SELECT rowid, full_name, path, sort_key FROM members WHERE path >= ? AND path < ? LIMIT ?`, lo, hi, limit))
 		if err != nil {
 			return err

@@ -32,6 +32,12 @@ type writeReq struct {
 	ctx  context.Context
 	fn   func(context.Context, *sql.Tx) error
 	done chan error
+	// alone: a batch (an import's rows, a restore, a move's step), which
+	// commits in a group of its own. Inside a group each write runs in a
+	// savepoint, whose journal keeps a copy of every page the write
+	// changes; the writer keeps that journal in memory (OpenFile), which
+	// is bounded by one small write, not by a batch of thousands of rows.
+	alone bool
 }
 
 // tx runs fn in a write transaction (shared with the writes queued beside
@@ -45,6 +51,16 @@ type writeReq struct {
 // run under it writes the entry after fn, in the same savepoint: the
 // change and its entry commit or roll back together.
 func (db *DB) tx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+	return db.write1(ctx, fn, false)
+}
+
+// batchTx is tx for a batch of many rows: it commits in a group of its
+// own (writeReq.alone).
+func (db *DB) batchTx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+	return db.write1(ctx, fn, true)
+}
+
+func (db *DB) write1(ctx context.Context, fn func(context.Context, *sql.Tx) error, alone bool) error {
 	if h := takeAudit(ctx); h != nil {
 		change := fn
 		fn = func(ctx context.Context, tx *sql.Tx) error {
@@ -54,7 +70,7 @@ func (db *DB) tx(ctx context.Context, fn func(context.Context, *sql.Tx) error) e
 			return db.appendAudit(ctx, tx, h.e)
 		}
 	}
-	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1), alone: alone}
 	select {
 	case db.writes <- req:
 	case <-ctx.Done():
@@ -83,6 +99,7 @@ func (db *DB) stopWriter() {
 func (db *DB) writeLoop() {
 	defer close(db.writerDone)
 	lastPrune := time.Now()
+	var next *writeReq // a batch taken while gathering, committed next
 	for {
 		if time.Since(lastPrune) >= pruneBranchChangesEvery {
 			// Between groups, never inside one: a prune is its own short
@@ -92,17 +109,24 @@ func (db *DB) writeLoop() {
 			db.commitGroup([]*writeReq{{ctx: context.Background(), fn: pruneBranchChanges, done: make(chan error, 1)}})
 		}
 		db.rewindWAL()
-		var group []*writeReq
-		select {
-		case r := <-db.writes:
-			group = append(group, r)
-		case <-db.stopped:
-			return
-		}
-	gather:
-		for len(group) < maxGroup {
+		group := []*writeReq{next}
+		if next == nil {
 			select {
 			case r := <-db.writes:
+				group[0] = r
+			case <-db.stopped:
+				return
+			}
+		}
+		next = nil
+	gather:
+		for len(group) < maxGroup && !group[0].alone {
+			select {
+			case r := <-db.writes:
+				if r.alone { // the next group, by itself
+					next = r
+					break gather
+				}
 				group = append(group, r)
 			default:
 				break gather

@@ -121,3 +121,92 @@ func TestWritesAfterCloseFail(t *testing.T) {
 		t.Fatalf("a write after Close: %v", err)
 	}
 }
+
+// TestABatchCommitsAlone queues small writes around a batch while the
+// writer is busy: the small ones are grouped (each in a savepoint), the
+// batch is committed in a group of its own, outside any savepoint, so the
+// writer's savepoint journal, kept in memory, never holds a batch.
+func TestABatchCommitsAlone(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var mode int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&mode); err != nil || mode != 2 {
+		t.Fatalf("the writer's temp_store is %d (%v), want 2 (memory)", mode, err)
+	}
+	// savepointed says whether a write runs inside a group's savepoint,
+	// before it has changed anything: rolling back to the savepoint
+	// undoes nothing and keeps it, and fails when there is none.
+	savepointed := func(ctx context.Context, tx *sql.Tx) bool {
+		_, err := tx.ExecContext(ctx, `ROLLBACK TO one_write`)
+		return err == nil
+	}
+	release := make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- db.tx(ctx, func(context.Context, *sql.Tx) error { <-release; return nil })
+	}()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	inSavepoint := map[string]bool{}
+	write := func(name string, batch bool) {
+		defer wg.Done()
+		do := db.tx
+		if batch {
+			do = db.batchTx
+		}
+		if err := do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			in := savepointed(ctx, tx)
+			mu.Lock()
+			inSavepoint[name] = in
+			mu.Unlock()
+			return nil
+		}); err != nil {
+			t.Error(name, err)
+		}
+	}
+	// Queued in this order behind the held write (a channel's waiting
+	// senders are received first come, first served): six small writes,
+	// the batch, six more.
+	for i := range 6 {
+		wg.Add(1)
+		go write(fmt.Sprintf("small%d", i), false)
+	}
+	time.Sleep(50 * time.Millisecond)
+	wg.Add(1)
+	go write("batch", true)
+	time.Sleep(50 * time.Millisecond)
+	for i := 6; i < 12; i++ {
+		wg.Add(1)
+		go write(fmt.Sprintf("small%d", i), false)
+	}
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if inSavepoint["batch"] {
+		t.Error("the batch ran inside a group's savepoint")
+	}
+	grouped := 0
+	for name, in := range inSavepoint {
+		if in && name != "batch" {
+			grouped++
+		}
+	}
+	if grouped == 0 {
+		t.Error("no small write was grouped: the test did not queue them behind the writer")
+	}
+	// A connection opened later (the writer's is renewed every
+	// connLifetime) keeps its temporary data in memory too.
+	db.write.SetConnMaxLifetime(time.Millisecond)
+	time.Sleep(5 * time.Millisecond)
+	if err := db.write.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&mode); err != nil || mode != 2 {
+		t.Fatalf("a renewed writer connection's temp_store is %d (%v), want 2", mode, err)
+	}
+	db.write.SetConnMaxLifetime(connLifetime)
+}

@@ -250,14 +250,15 @@ CREATE TABLE import_rows (job_id TEXT NOT NULL, row INTEGER NOT NULL, doc TEXT N
 	// issue 17.6: an import finds a row's namesakes born the same year in
 	// one indexed read (members.NameKey; name_keys.go).
 	{"0024_member_name_keys", `ALTER TABLE members ADD COLUMN name_key TEXT NOT NULL DEFAULT '';`},
-	{"0025_recognitions", recognitionsSchema},    // issue 20: recognitions.go
-	{"0026_evidence", evidenceSchema},            // issue 20: evidence.go
-	{"0027_fund", fundSchema},                    // issue 20: fund.go
-	{"0028_awards", awardsSchema},                // issue 20: awards.go
-	{"0029_unit_moves", unitMovesSchema},         // issue 18.5: unit_moves.go
-	{"0030_branch_periods", branchPeriodsIndex},  // issue 15: movements.go
-	{"0031_branch_changes", branchChangesSchema}, // issue 15: branch_changes.go, periods_cache.go
-	{"0032_audit_pending", auditPendingIndex},    // issue 15: audit.go
+	{"0025_recognitions", recognitionsSchema},       // issue 20: recognitions.go
+	{"0026_evidence", evidenceSchema},               // issue 20: evidence.go
+	{"0027_fund", fundSchema},                       // issue 20: fund.go
+	{"0028_awards", awardsSchema},                   // issue 20: awards.go
+	{"0029_unit_moves", unitMovesSchema},            // issue 18.5: unit_moves.go
+	{"0030_branch_periods", branchPeriodsIndex},     // issue 15: movements.go
+	{"0031_branch_changes", branchChangesSchema},    // issue 15: branch_changes.go, periods_cache.go
+	{"0032_audit_pending", auditPendingIndex},       // issue 15: audit.go
+	{"0033_counters_rowid", countersRowidMigration}, // issue 15: counters_rowid.go
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.

@@ -108,29 +108,25 @@ func (db *DB) ReplaceCounter(ctx context.Context, c *rollups.Counter) (err error
 	return err
 }
 
-const counterCols = `unit_id, day, parent_id, path, ticket, tally`
-
-func (db *DB) scanCounter(row interface{ Scan(...any) error }) (*rollups.Counter, error) {
-	var c rollups.Counter
-	var path, tally string
-	if err := row.Scan(&c.UnitID, &c.Day, &c.ParentID, &path, &c.Ticket, &tally); err != nil {
-		return nil, err
-	}
-	c.Path = unitpath.ParseKey(path)
-	return &c, db.tallies.decode(c.UnitID, c.Day, tally, &c.Tally)
-}
-
 // GetCounter implements rollups.Store.
 func (db *DB) GetCounter(ctx context.Context, path unitpath.Path, day string) (_ *rollups.Counter, err error) {
 	unitID := path.Unit() // one store: no province to find
 	defer errs.Wrap(&err, "sqlite: GetCounter %s", unitID)
-	c, err := db.scanCounter(db.reads(ctx).QueryRowContext(ctx, `SELECT `+counterCols+` FROM counters
-		WHERE unit_id = ? AND day = ? AND tally IS NOT NULL`, unitID, day))
-	if errors.Is(err, sql.ErrNoRows) {
+	cs, err := db.counters(ctx, `unit_id = ? AND day = ? AND `+hasTally, unitID, day)
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 {
 		return nil, errs.E(errs.NotFound, "no tally of unit %s for %q", unitID, day)
 	}
-	return c, err
+	return cs[0], nil
 }
+
+// hasTally selects the counters that hold a tally by its length, which
+// SQLite reads without the text or its overflow pages (see
+// counters_rowid.go); GetCounter too reads a tally only when the tally
+// cache does not hold it under its ticket (counters).
+const hasTally = `octet_length(tally) IS NOT NULL`
 
 // counters reads the counters a query selects in two steps: their keys,
 // tickets and the length of their tallies first (octet_length reads no
@@ -189,7 +185,7 @@ func (db *DB) counters(ctx context.Context, query string, args ...any) ([]*rollu
 func (db *DB) ChildCounters(ctx context.Context, parent unitpath.Path, day string) (_ []*rollups.Counter, err error) {
 	parentID := parent.Unit()
 	defer errs.Wrap(&err, "sqlite: ChildCounters %s", parentID)
-	return db.counters(ctx, `parent_id = ? AND day = ? AND tally IS NOT NULL`, parentID, day)
+	return db.counters(ctx, `parent_id = ? AND day = ? AND `+hasTally, parentID, day)
 }
 
 // subtree is the path range of a unit's subtree, or ok=false when the

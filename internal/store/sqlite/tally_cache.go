@@ -61,12 +61,8 @@ func (c *tallyCache) forget(unitID, day string) {
 	}
 }
 
-// decode sets *t to the tally text holds for a unit and day.
-func (c *tallyCache) decode(unitID, day, text string, t *rollups.Tally) error {
-	return c.decodeAt(unitID, day, 0, text, t)
-}
-
-// decodeAt is decode for a text stored under ticket (0: not known).
+// decodeAt sets *t to the tally text holds for a unit and day, stored
+// under ticket (0: not known).
 func (c *tallyCache) decodeAt(unitID, day string, ticket int64, text string, t *rollups.Tally) error {
 	key := unitID + "\x00" + day
 	c.mu.Lock()

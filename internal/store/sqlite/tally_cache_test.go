@@ -35,7 +35,7 @@ func TestTallyCacheAnswersOnlyTheTextItDecoded(t *testing.T) {
 		{"another unit is its own", "u2", "", 6, 4},
 		{"the changed tally, read again, does not", "u1", "", 6, 4},
 	} {
-		if err := c.decode(step.unit, step.day, text(step.active), &got); err != nil {
+		if err := c.decodeAt(step.unit, step.day, 0, text(step.active), &got); err != nil {
 			t.Fatal(err)
 		}
 		if got.Active != step.active || got.ByBirthYear[1960] != step.active || c.decoded != step.wantDecoded {
@@ -46,13 +46,13 @@ func TestTallyCacheAnswersOnlyTheTextItDecoded(t *testing.T) {
 		got.ByBirthYear[1960] += 100
 		got.Active += 100
 	}
-	if err := c.decode("u1", "", "{not json", &got); err == nil {
+	if err := c.decodeAt("u1", "", 0, "{not json", &got); err == nil {
 		t.Error("a damaged text decoded without an error")
 	}
 
 	big := strings.Repeat(" ", 1<<20) + text(1)
 	for i := range 40 {
-		if err := c.decode("u"+string(rune('a'+i)), "", big, &got); err != nil {
+		if err := c.decodeAt("u"+string(rune('a'+i)), "", 0, big, &got); err != nil {
 			t.Fatal(err)
 		}
 		if c.bytes > tallyCacheBytes {

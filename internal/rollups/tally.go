@@ -1,6 +1,7 @@
 package rollups
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/sohoi/sohoi/internal/civil"
@@ -86,7 +87,11 @@ func addMap[K comparable](dst, src map[K]int) map[K]int {
 		return dst
 	}
 	if dst == nil {
-		dst = make(map[K]int, len(src))
+		// The sum of src and nothing: a copy, which the runtime makes
+		// several times faster than adding key by key (BenchmarkClone);
+		// Clone, which the tally cache runs for every tally it hands out,
+		// gets here for every map.
+		return maps.Clone(src)
 	}
 	for k, v := range src {
 		dst[k] += v

@@ -2,6 +2,7 @@ package rollups
 
 import (
 	"testing"
+	"time"
 
 	"github.com/sohoi/sohoi/internal/civil"
 	"github.com/sohoi/sohoi/internal/members"
@@ -168,6 +169,31 @@ func BenchmarkBranchOnPeriods(b *testing.B) {
 	for b.Loop() {
 		if t := BranchOnPeriods(created, ps, day); t.Active != 540 {
 			b.Fatalf("active %d, want 540", t.Active)
+		}
+	}
+}
+
+// BenchmarkClone copies a district's tally (a key per birth and join year
+// and per day a post began or ended), what the tally cache hands out for
+// every child of a unit a rollup reads.
+func BenchmarkClone(b *testing.B) {
+	var t Tally
+	t.ByBirthYear, t.ByJoinYear, t.PostsFrom, t.PostsTo = map[int]int{}, map[int]int{}, map[string]int{}, map[string]int{}
+	for y := 1920; y < 2010; y++ {
+		t.ByBirthYear[y] = y
+	}
+	for y := 1990; y < 2027; y++ {
+		t.ByJoinYear[y] = y
+	}
+	for d := range 200 {
+		day := civil.Date{Year: 2000 + d%26, Month: time.Month(1 + d%12), Day: 1 + d%28}.String()
+		t.PostsFrom[day]++
+		t.PostsTo[day]++
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if c := t.Clone(); len(c.ByBirthYear) != 90 {
+			b.Fatal(len(c.ByBirthYear))
 		}
 	}
 }

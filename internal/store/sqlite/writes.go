@@ -35,7 +35,7 @@ type writeReq struct {
 	// alone: a batch (an import's rows, a restore, a move's step), which
 	// commits in a group of its own. Inside a group each write runs in a
 	// savepoint, whose journal keeps a copy of every page the write
-	// changes; the writer keeps that journal in memory (OpenFile), which
+	// changes; the writer keeps that journal in memory (journalInMemory), which
 	// is bounded by one small write, not by a batch of thousands of rows.
 	alone bool
 }
@@ -51,16 +51,18 @@ type writeReq struct {
 // run under it writes the entry after fn, in the same savepoint: the
 // change and its entry commit or roll back together.
 func (db *DB) tx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
-	return db.write1(ctx, fn, false)
+	return db.queueWrite(ctx, fn, false)
 }
 
 // batchTx is tx for a batch of many rows: it commits in a group of its
 // own (writeReq.alone).
 func (db *DB) batchTx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
-	return db.write1(ctx, fn, true)
+	return db.queueWrite(ctx, fn, true)
 }
 
-func (db *DB) write1(ctx context.Context, fn func(context.Context, *sql.Tx) error, alone bool) error {
+// queueWrite queues fn for the writer (tx, batchTx) and waits for its
+// group's commit.
+func (db *DB) queueWrite(ctx context.Context, fn func(context.Context, *sql.Tx) error, alone bool) error {
 	if h := takeAudit(ctx); h != nil {
 		change := fn
 		fn = func(ctx context.Context, tx *sql.Tx) error {

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,8 +30,8 @@ const readers = 4
 
 // Page caches, in KiB (SQLite's negative cache_size): see OpenFile. 81 MiB
 // in all as SQLite counts: the writer 8, each of the 4 readers 16, the
-// background jobs' reader 8, the checkpointer 1. In memory they take about twice that: the
-// transpiled C's allocator (modernc.org/memory) rounds each cached page
+// background jobs' reader 8, the checkpointer 1. In memory they take
+// about twice that: the transpiled C's allocator (modernc.org/memory) rounds each cached page
 // (4 KiB and SQLite's header) up to an 8 KiB slot. A reader's cache holds
 // a district search's pages only in part: measured single-client on 1 M
 // members, "pham" in a district takes 9 ms with 32 MiB per reader, 11 ms
@@ -133,43 +134,44 @@ func OpenFile(ctx context.Context, path string) (_ *DB, err error) {
 	w.SetConnMaxLifetime(connLifetime)
 	db := &DB{write: w, fixedModes: fixed, path: path, ckpt: newCheckpointer()}
 	db.startWriter()
+	// Whatever fails below stops the writer and closes what was opened,
+	// last first.
+	opened := []*sql.DB{w}
+	defer func() {
+		if err != nil {
+			db.stopWriter()
+			for _, p := range slices.Backward(opened) {
+				err = errors.Join(err, p.Close())
+			}
+		}
+	}()
 	if err := db.migrate(ctx); err != nil {
-		db.stopWriter()
-		w.Close()
 		return nil, err
 	}
 	if err := wc.journalInMemory(ctx, w); err != nil {
-		db.stopWriter()
-		w.Close()
 		return nil, err
 	}
 	if err := db.ensureProbeTable(ctx); err != nil {
-		db.stopWriter()
-		w.Close()
 		return nil, err
 	}
 	if err := db.prepareAuditStmts(ctx); err != nil {
-		db.stopWriter()
-		w.Close()
 		return nil, err
 	}
 	r, err := openConns(dsn("query_only(1)", fmt.Sprintf("cache_size(-%d)", readerCacheKiB)), readers)
 	if err != nil {
-		db.stopWriter()
-		w.Close()
 		return nil, err
 	}
+	opened = append(opened, r)
 	db.read = newPool(r)
 	bg, err := openConns(dsn("query_only(1)", fmt.Sprintf("cache_size(-%d)", backgroundCacheKiB)), 1)
 	if err != nil {
-		db.stopWriter()
-		return nil, errors.Join(err, r.Close(), w.Close())
+		return nil, err
 	}
+	opened = append(opened, bg)
 	db.background = newPool(bg)
 	ck, err := openConns(dsn(fmt.Sprintf("cache_size(-%d)", checkpointerCacheKiB)), 1)
 	if err != nil {
-		db.stopWriter()
-		return nil, errors.Join(err, bg.Close(), r.Close(), w.Close())
+		return nil, err
 	}
 	db.ckpt.start(ck)
 	return db, nil

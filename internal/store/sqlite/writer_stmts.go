@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"fmt"
 	"strings"
 	"sync/atomic"
 
@@ -70,15 +69,15 @@ func (w *writerConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if w.inMemory.Load() {
-		if err := execOn(ctx, c, memoryTempStore); err != nil {
-			c.Close()
-			return nil, err
-		}
-	}
 	inner, ok := c.(fullConn)
 	if !ok { // not the driver this was written for: no cache, nothing lost
 		return c, nil
+	}
+	if w.inMemory.Load() {
+		if _, err := inner.ExecContext(ctx, memoryTempStore, nil); err != nil {
+			c.Close()
+			return nil, err
+		}
 	}
 	return &stmtConn{fullConn: inner, stmts: map[string]driver.Stmt{}}, nil
 }
@@ -153,14 +152,4 @@ func (c *stmtConn) closeStmts() {
 func (c *stmtConn) Close() error {
 	c.closeStmts()
 	return c.fullConn.Close()
-}
-
-// execOn runs a statement on a driver connection, without arguments.
-func execOn(ctx context.Context, c driver.Conn, query string) error {
-	e, ok := c.(driver.ExecerContext)
-	if !ok {
-		return fmt.Errorf("sqlite: the driver's connection cannot run %q", query)
-	}
-	_, err := e.ExecContext(ctx, query, nil)
-	return err
 }

@@ -73,11 +73,11 @@ func listQuery(q members.Query, path string, level units.Level, k page.Keyset) (
 			args = append(args, w)
 		}
 	case level == units.Branch:
-		from, order = `members m INDEXED BY members_path_sort`, "m.sort_key"
+		from, order = `members m INDEXED BY members_roll`, "m.sort_key"
 		where = append(where, "m.path = ? AND m.sort_key > ?")
 		args = append(args, path, k.After)
 	case level == units.Commune:
-		from, order = `members m INDEXED BY members_path_sort`, "m.sort_key"
+		from, order = `members m INDEXED BY members_roll`, "m.sort_key"
 		where = append(where, "m.path >= ? AND m.path < ? AND m.sort_key > ?")
 		args = append(args, path, path+"\x7f", k.After)
 	default:

@@ -259,6 +259,7 @@ CREATE TABLE import_rows (job_id TEXT NOT NULL, row INTEGER NOT NULL, doc TEXT N
 	{"0031_branch_changes", branchChangesSchema},    // issue 15: branch_changes.go, periods_cache.go
 	{"0032_audit_pending", auditPendingIndex},       // issue 15: audit.go
 	{"0033_counters_rowid", countersRowidMigration}, // issue 15: counters_rowid.go
+	{"0034_members_roll", membersRollIndex},         // issue 15: members_roll.go
 }
 
 // ErrNewerSchema refuses a database written by a newer sohoi.

@@ -154,3 +154,84 @@ func TestNameKeyMigrationFillsStoredMembers(t *testing.T) {
 		t.Errorf("plan %q does not use members_name_key", plan)
 	}
 }
+
+// A transfer rewrites only the keys under the units the member left and
+// joined (moveKeys): between two branches of a commune, the old branch's
+// keys are deleted and the new one's written, and the rows under the
+// commune and the units above it are not touched. Seen through a
+// temporary trigger on the writer's connection, which logs each row
+// deleted or inserted; the keys left are then those of the new path.
+func TestATransferRewritesOnlyTheKeysOfTheUnitsItChanges(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m := &members.Member{ID: "a000000000000001", BranchID: "b1", Path: []string{"r", "p", "c", "b1"}, FullName: "Lê An",
+		Status: members.Active, Version: 1}
+	if err := db.LoadMembers(ctx, []*members.Member{m}, []*members.Event{{MemberID: m.ID, Seq: 1, Type: members.Joined}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`CREATE TEMP TABLE key_writes (op TEXT, unit TEXT)`,
+		`CREATE TEMP TRIGGER key_deleted AFTER DELETE ON main.member_keys BEGIN INSERT INTO key_writes VALUES ('delete', OLD.unit); END`,
+		`CREATE TEMP TRIGGER key_inserted AFTER INSERT ON main.member_keys BEGIN INSERT INTO key_writes VALUES ('insert', NEW.unit); END`,
+	} {
+		if _, err := db.write.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	moved := *m
+	moved.BranchID, moved.Path, moved.Version = "b2", []string{"r", "p", "c", "b2"}, 2
+	if err := db.MoveMember(ctx, m, &moved, &members.Event{MemberID: m.ID, Seq: 2, Type: members.Transferred}); err != nil {
+		t.Fatal(err)
+	}
+	var writes []string
+	rows, err := db.write.QueryContext(ctx, `SELECT op || ' ' || unit FROM key_writes ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var w string
+		rows.Scan(&w)
+		writes = append(writes, w)
+	}
+	rows.Close()
+	// three terms each: an, le, and the pair "an le"
+	want := []string{"delete b1", "delete b1", "delete b1", "insert b2", "insert b2", "insert b2"}
+	if !slices.Equal(writes, want) {
+		t.Errorf("key rows written by the transfer: %q, want %q", writes, want)
+	}
+	var units []string
+	rows, err = db.read.QueryContext(ctx, `SELECT DISTINCT unit FROM member_keys WHERE rid = (SELECT rowid FROM members WHERE id = ?) ORDER BY 1`, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u string
+		rows.Scan(&u)
+		units = append(units, u)
+	}
+	if want := []string{"b2", "c", "p", "r"}; !slices.Equal(units, want) {
+		t.Errorf("keys under %q after the transfer, want %q", units, want)
+	}
+}
+
+func TestPathChange(t *testing.T) {
+	for _, tc := range []struct {
+		from, to, left, joined string
+	}{
+		{"/r/p/c/b1/", "/r/p/c/b2/", "/b1/", "/b2/"},
+		{"/r/p/d/c1/b1/", "/r/p/d/c2/b2/", "/c1/b1/", "/c2/b2/"},
+		{"/r/p1/c1/b/", "/r/p2/c1/b/", "/p1/", "/p2/"}, // a commune moved to another province (rewriteMembers)
+		{"/r/p/d/c/b/", "/r/p/c/b/", "/d/", ""},        // the district level gone
+		{"/r/p/c/b/", "/r/p/c/b/", "", ""},
+	} {
+		left, joined := pathChange(unitpath.ParseKey(tc.from), unitpath.ParseKey(tc.to))
+		if !slices.Equal(left, unitpath.ParseKey(tc.left)) || !slices.Equal(joined, unitpath.ParseKey(tc.joined)) {
+			t.Errorf("pathChange(%s, %s) = %v, %v; want %s, %s", tc.from, tc.to, left, joined, tc.left, tc.joined)
+		}
+	}
+}

@@ -186,11 +186,16 @@ func updateMember(ctx context.Context, tx *sql.Tx, m *members.Member, args []any
 		stints=?, version=?, created_at=?, updated_at=?, name_key=? WHERE rowid = ?`, append(args, rowid)...); err != nil {
 		return duplicateID(err)
 	}
-	if oldName != m.FullName || oldPath != m.Path.Key() || oldKey != m.SortKey() {
-		if err := deleteKeys(ctx, tx, oldName, oldPath, oldKey); err != nil {
+	switch {
+	case oldName != m.FullName || oldKey != m.SortKey():
+		if err := deleteKeys(ctx, tx, oldName, unitpath.ParseKey(oldPath), oldKey); err != nil {
 			return err
 		}
 		if err := insertKeys(ctx, tx, m, rowid); err != nil {
+			return err
+		}
+	case oldPath != m.Path.Key():
+		if err := moveKeys(ctx, tx, oldName, oldKey, rowid, unitpath.ParseKey(oldPath), m.Path); err != nil {
 			return err
 		}
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/sohoi/sohoi/internal/access"
 	"github.com/sohoi/sohoi/internal/errs"
-	"github.com/sohoi/sohoi/internal/members"
 	"github.com/sohoi/sohoi/internal/unitpath"
 	"github.com/sohoi/sohoi/internal/units"
 )
@@ -125,14 +124,7 @@ func (db *DB) rewriteMembers(ctx context.Context, from, to unitpath.Path, _ stri
 			if _, err := tx.ExecContext(ctx, `UPDATE members SET path = ?, version = version + 1 WHERE rowid = ?`, moved.Key(), r.rid); err != nil {
 				return err
 			}
-			if err := deleteKeys(ctx, tx, r.name, r.path, r.key); err != nil {
-				return err
-			}
-			unitIDs, terms, err := keyArgs(&members.Member{FullName: r.name, Path: moved})
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, insertKeysSQL, r.key, r.rid, unitIDs, terms); err != nil {
+			if err := moveKeys(ctx, tx, r.name, r.key, r.rid, unitpath.ParseKey(r.path), moved); err != nil {
 				return err
 			}
 		}

@@ -120,23 +120,31 @@ func (db *DB) prepareAuditStmts(ctx context.Context) (err error) {
 }
 
 // appendAudit numbers, seals and inserts e in tx: the writer is one, so
-// the entry before it is the last row.
+// the entry before it is the last row, or the last entry appended in the
+// same group (groupTail).
 func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, e *audit.Entry) error {
-	var prev audit.Entry
-	err := tx.StmtContext(ctx, db.audit.last).QueryRowContext(ctx).Scan(&prev.Seq, &prev.Hash)
-	var before *audit.Entry
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return err
-	default:
-		before = &prev
+	before, head := db.groupTail, int64(0)
+	if before != nil {
+		head = before.Seq
+	} else {
+		var prev audit.Entry
+		err := tx.StmtContext(ctx, db.audit.last).QueryRowContext(ctx).Scan(&prev.Seq, &prev.Hash)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		default:
+			before = &prev
+		}
+		if err := tx.StmtContext(ctx, db.audit.head).QueryRowContext(ctx).Scan(&head); err != nil {
+			return err
+		}
 	}
-	var head int64
-	if err := tx.StmtContext(ctx, db.audit.head).QueryRowContext(ctx).Scan(&head); err != nil {
-		return err
+	var prevSeq int64
+	if before != nil {
+		prevSeq = before.Seq
 	}
-	e.Seq = max(prev.Seq, head) + 1
+	e.Seq = max(prevSeq, head) + 1
 	if e.State == "" {
 		e.State = audit.Done
 	}
@@ -144,8 +152,11 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, e *audit.Entry) error
 	if _, err := tx.StmtContext(ctx, db.audit.insert).ExecContext(ctx, insertAuditArgs(e)...); err != nil {
 		return err
 	}
-	_, err = tx.StmtContext(ctx, db.audit.moveHead).ExecContext(ctx, e.Seq)
-	return err
+	if _, err := tx.StmtContext(ctx, db.audit.moveHead).ExecContext(ctx, e.Seq); err != nil {
+		return err
+	}
+	db.groupTail = &audit.Entry{Seq: e.Seq, Hash: e.Hash}
+	return nil
 }
 
 // insertAudit inserts e as it is: numbered and sealed.

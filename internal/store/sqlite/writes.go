@@ -149,6 +149,7 @@ func (db *DB) commitGroup(group []*writeReq) {
 			r.done <- results[i]
 		}
 	}
+	db.groupTail = nil
 	// Not the callers' contexts: one going away must not end the others'
 	// transaction (each fn still uses its own for its statements).
 	tx, err := db.write.BeginTx(context.Background(), nil)
@@ -184,6 +185,7 @@ func (db *DB) commitGroup(group []*writeReq) {
 		}
 		if err := r.fn(context.WithoutCancel(r.ctx), tx); err != nil {
 			results[i] = err
+			db.groupTail = nil // an entry it appended is undone with it
 			if _, rerr := tx.Exec(`ROLLBACK TO one_write`); rerr != nil {
 				// The transaction itself failed (a full disk, an I/O
 				// error): nothing of the group is stored.

@@ -5,9 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sohoi/sohoi/internal/audit"
+	"github.com/sohoi/sohoi/internal/unitpath"
 )
 
 // TestGroupedWritesFailAlone queues many writes at once, so that they are
@@ -209,4 +213,74 @@ func TestABatchCommitsAlone(t *testing.T) {
 		t.Fatalf("a renewed writer connection's temp_store is %d (%v), want 2", mode, err)
 	}
 	db.write.SetConnMaxLifetime(connLifetime)
+}
+
+// Audit entries appended in one group chain to each other without the
+// trail being read again (DB.groupTail), and a write of the group that
+// is rolled back takes its entry with it: the next entry of the same
+// group chains to the entry before the undone one and takes its number,
+// and the whole chain verifies. Fails if the tail the group keeps
+// survives a rollback (the next entry would link to one never stored).
+func TestAnEntryRolledBackInAGroupLeavesTheChainWhole(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	entry := func(id string) *audit.Entry {
+		return &audit.Entry{At: time.Now(), ActorID: "u", ActorName: "u", Action: "read", ObjectType: "member", ObjectID: id,
+			Path: unitpath.Path{"r", "b"}}
+	}
+	release := make(chan struct{})
+	held := make(chan error, 1)
+	go func() { held <- db.tx(ctx, func(context.Context, *sql.Tx) error { <-release; return nil }) }()
+	time.Sleep(50 * time.Millisecond)
+	// Queued in this order behind the held write, and so one group.
+	undone := errors.New("undone")
+	writes := []func(context.Context, *sql.Tx) error{
+		func(ctx context.Context, tx *sql.Tx) error { return db.appendAudit(ctx, tx, entry("m1")) },
+		func(ctx context.Context, tx *sql.Tx) error {
+			if err := db.appendAudit(ctx, tx, entry("m2")); err != nil {
+				return err
+			}
+			return undone
+		},
+		func(ctx context.Context, tx *sql.Tx) error { return db.appendAudit(ctx, tx, entry("m3")) },
+		func(ctx context.Context, tx *sql.Tx) error { return db.appendAudit(ctx, tx, entry("m4")) },
+	}
+	results := make([]chan error, len(writes))
+	for i, w := range writes {
+		results[i] = make(chan error, 1)
+		go func() { results[i] <- db.tx(ctx, w) }()
+		time.Sleep(20 * time.Millisecond)
+	}
+	groupsBefore := db.grouped.Load()
+	close(release)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range results {
+		if err := <-r; (i == 1) != errors.Is(err, undone) {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	if n := db.grouped.Load() - groupsBefore; n != 1 {
+		t.Fatalf("the writes went in %d groups, want 1", n)
+	}
+	chain, err := db.AuditChain(ctx, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range chain {
+		got = append(got, fmt.Sprintf("%d %s", e.Seq, e.ObjectID))
+	}
+	if want := []string{"1 m1", "2 m3", "3 m4"}; !slices.Equal(got, want) {
+		t.Errorf("chain %q, want %q", got, want)
+	}
+	rep, err := audit.Verify(ctx, db)
+	if err != nil || rep.Problem != nil || rep.Entries != 3 {
+		t.Errorf("verify: %+v, %v", rep, err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -283,4 +284,67 @@ func TestAnEntryRolledBackInAGroupLeavesTheChainWhole(t *testing.T) {
 	if err != nil || rep.Problem != nil || rep.Entries != 3 {
 		t.Errorf("verify: %+v, %v", rep, err)
 	}
+}
+
+// Writes still queued when the store closes are answered, not left
+// waiting: each either ran and was committed or answers errClosed and
+// did not run (the queue has room for them, so their callers handed
+// them over before the writer stopped). Fails by timing out if a
+// caller waits for an answer the stopped writer never gives.
+func TestWritesQueuedAtCloseAreAnswered(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	held := make(chan error, 1)
+	go func() { held <- db.tx(ctx, func(context.Context, *sql.Tx) error { <-release; return nil }) }()
+	time.Sleep(50 * time.Millisecond)
+	const n = 20
+	var ran [n]atomic.Bool
+	answers := make(chan error, n)
+	for i := range n {
+		go func() {
+			answers <- db.tx(ctx, func(context.Context, *sql.Tx) error { ran[i].Store(true); return nil })
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	closed := make(chan error, 1)
+	go func() { closed <- db.Close() }()
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(10 * time.Second)
+	var committed, refused int
+	for range n {
+		select {
+		case err := <-answers:
+			switch {
+			case err == nil:
+				committed++
+			case errors.Is(err, errClosed):
+				refused++
+			default:
+				t.Errorf("a queued write answered %v", err)
+			}
+		case <-deadline:
+			t.Fatalf("%d of %d queued writes never answered", n-committed-refused, n)
+		}
+	}
+	var runs int
+	for i := range ran {
+		if ran[i].Load() {
+			runs++
+		}
+	}
+	if runs != committed {
+		t.Errorf("%d writes ran, %d answered committed", runs, committed)
+	}
+	if err := <-closed; err != nil {
+		t.Error(err)
+	}
+	t.Logf("%d committed, %d refused", committed, refused)
 }

@@ -85,7 +85,7 @@ func init() {
 	tls := libc.NewTLS()
 	defer tls.Close()
 	methods := libc.Xcalloc(tls, 1, types.Size_t(unsafe.Sizeof(sqlite3.Tsqlite3_pcache_methods2{})))
-	va := libc.Xmalloc(tls, types.Size_t(2*unsafe.Sizeof(uintptr(0))))
+	va := libc.Xmalloc(tls, types.Size_t(unsafe.Sizeof(uintptr(0))))
 	if methods == 0 || va == 0 {
 		panic("sqlite: out of memory installing the page cache")
 	}
@@ -122,21 +122,7 @@ func init() {
 	if rc := sqlite3.Xsqlite3_config(tls, sqlite3.SQLITE_CONFIG_PCACHE2, libc.VaList(va, methods)); rc != sqlite3.SQLITE_OK {
 		panic(fmt.Sprintf("sqlite: installing the page cache: error %d (a connection was opened before)", rc))
 	}
-	if rc := sqlite3.Xsqlite3_config(tls, sqlite3.SQLITE_CONFIG_LOOKASIDE, libc.VaList(va, int32(lookasideSlot), int32(lookasideSlots))); rc != sqlite3.SQLITE_OK {
-		panic(fmt.Sprintf("sqlite: setting the lookaside: error %d", rc))
-	}
 }
-
-// Each connection's lookaside: memory of its own from which SQLite takes
-// its small allocations (a statement's cursors and records) before it
-// calls malloc, which in the transpiled C is one allocator behind one
-// mutex for the whole process: with the page cache's lock gone (above),
-// that mutex was where the writer waited for a core. SQLite's default
-// is 40 slots of 1,200 bytes.
-const (
-	lookasideSlot  = 1200
-	lookasideSlots = 500
-)
 
 // pcache1 is SQLite's own page cache's start and end (see init).
 var pcache1 struct{ init, shutdown uintptr }

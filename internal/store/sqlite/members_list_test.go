@@ -36,21 +36,7 @@ func TestSearchPlanStopsAfterAPage(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			query, args := listQuery(c.q, "/r/p1/d1/", units.District, page.Keyset{Limit: page.DefaultLimit})
-			rows, err := db.read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var plan []string
-			for rows.Next() {
-				var id, parent, unused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, detail)
-			}
-			all := strings.Join(plan, "\n")
+			all := queryPlan(t, db, query, args...)
 			if !strings.Contains(all, "SEARCH k USING PRIMARY KEY (unit=? AND term=? AND sort_key>?)") {
 				t.Errorf("the search does not seek (unit, term) from the cursor:\n%s", all)
 			}
@@ -71,21 +57,7 @@ func TestDeleteKeysPlanProbes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+deleteKeysSQL, `["r","b"]`, `["an","thi"]`, "k")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	all := strings.Join(plan, "\n")
+	all := queryPlan(t, db, deleteKeysSQL, `["r","b"]`, `["an","thi"]`, "k")
 	if !strings.Contains(all, "SEARCH member_keys USING PRIMARY KEY (unit=? AND term=? AND sort_key=?)") {
 		t.Errorf("deleting keys does not probe the primary key:\n%s", all)
 	}

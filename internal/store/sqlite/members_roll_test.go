@@ -38,23 +38,7 @@ func TestARollPageReadsTheIndexAlone(t *testing.T) {
 			k.After = "m"
 		}
 		query, args := listQuery(tc.q, "/root/p/c/b/", tc.level, k)
-		var plan []string
-		rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+query, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var id, parent, notUsed int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notUsed, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
-		got := strings.Join(plan, "; ")
+		got := queryPlan(t, db, query, args...)
 		if !strings.Contains(got, "USING COVERING INDEX members_roll") {
 			t.Errorf("%s: plan %q, want members_roll alone", tc.name, got)
 		}

@@ -186,20 +186,7 @@ func TestBranchPeriodsReadOnlyIndexes(t *testing.T) {
 		{memberPeriodsSQL, []any{"b", "[1,2]"}, []string{"COVERING INDEX member_moves_branch_member_periods (branch_id=? AND member_rowid=?)"}},
 		{branchChangesSQL, []any{"b", 0}, []string{"INDEX branch_changes_branch (branch_id=? AND seq>?)"}},
 	} {
-		rows, err := db.read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+c.query, c.args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var detail string
-			if err := rows.Scan(new(int), new(int), new(int), &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		all := strings.Join(plan, "; ")
+		all := queryPlan(t, db, c.query, c.args...)
 		for _, w := range c.want {
 			if !strings.Contains(all, w) {
 				t.Errorf("plan of %q:\n%s\nwant %q", c.query, all, w)

@@ -36,17 +36,7 @@ func TestFillMemberKeysBuildsExistingMembers(t *testing.T) {
 	if err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error { return fillMemberKeys(ctx, tx) }); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT unit || ':' || term FROM member_keys WHERE sort_key = ? ORDER BY 1`, (&members.Member{ID: "m2", FullName: "Lê An"}).SortKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var got []string
-	for rows.Next() {
-		var k string
-		rows.Scan(&k)
-		got = append(got, k)
-	}
+	got := texts(t, db.read, `SELECT unit || ':' || term FROM member_keys WHERE sort_key = ? ORDER BY 1`, (&members.Member{ID: "m2", FullName: "Lê An"}).SortKey())
 	want := []string{"b2:an", "b2:an le", "b2:le", "r:an", "r:an le", "r:le"}
 	if !slices.Equal(got, want) {
 		t.Errorf("keys of Lê An = %q, want %q", got, want)
@@ -78,18 +68,7 @@ func TestLoadMembersWritesTheKeys(t *testing.T) {
 	}
 	keys := func() []string {
 		t.Helper()
-		rows, err := db.read.QueryContext(ctx, `SELECT unit || ':' || term || ':' || sort_key || ':' || rid FROM member_keys ORDER BY 1`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var k string
-			rows.Scan(&k)
-			out = append(out, k)
-		}
-		return out
+		return texts(t, db.read, `SELECT unit || ':' || term || ':' || sort_key || ':' || rid FROM member_keys ORDER BY 1`)
 	}
 	loaded := keys()
 	if len(loaded) != 3*(6+3+6) { // three units × words and pairs: 3+3, 2+1, 3+3 (the repeated văn once)
@@ -187,33 +166,13 @@ func TestATransferRewritesOnlyTheKeysOfTheUnitsItChanges(t *testing.T) {
 	if err := db.MoveMember(ctx, m, &moved, &members.Event{MemberID: m.ID, Seq: 2, Type: members.Transferred}); err != nil {
 		t.Fatal(err)
 	}
-	var writes []string
-	rows, err := db.write.QueryContext(ctx, `SELECT op || ' ' || unit FROM key_writes ORDER BY 1`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var w string
-		rows.Scan(&w)
-		writes = append(writes, w)
-	}
-	rows.Close()
+	writes := texts(t, db.write, `SELECT op || ' ' || unit FROM key_writes ORDER BY 1`)
 	// three terms each: an, le, and the pair "an le"
 	want := []string{"delete b1", "delete b1", "delete b1", "insert b2", "insert b2", "insert b2"}
 	if !slices.Equal(writes, want) {
 		t.Errorf("key rows written by the transfer: %q, want %q", writes, want)
 	}
-	var units []string
-	rows, err = db.read.QueryContext(ctx, `SELECT DISTINCT unit FROM member_keys WHERE rid = (SELECT rowid FROM members WHERE id = ?) ORDER BY 1`, m.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var u string
-		rows.Scan(&u)
-		units = append(units, u)
-	}
+	units := texts(t, db.read, `SELECT DISTINCT unit FROM member_keys WHERE rid = (SELECT rowid FROM members WHERE id = ?) ORDER BY 1`, m.ID)
 	if want := []string{"b2", "c", "p", "r"}; !slices.Equal(units, want) {
 		t.Errorf("keys under %q after the transfer, want %q", units, want)
 	}
